@@ -1,0 +1,457 @@
+#include "project.h"
+
+#include "common/errors.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <algorithm>
+
+namespace tt {
+namespace {
+
+QString tr(const char *text) { return QCoreApplication::translate("tt::Project", text); }
+
+std::string s(const QString &q) { return q.toStdString(); }
+QString q(const nlohmann::json &j, const char *key)
+{
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string())
+        return {};
+    return QString::fromStdString(it->get<std::string>());
+}
+
+nlohmann::json countsJson(const RowCounts &c)
+{
+    return {{"read", c.read},
+            {"accepted", c.accepted},
+            {"duplicatesIdentical", c.duplicatesIdentical},
+            {"duplicatesConflicting", c.duplicatesConflicting},
+            {"quarantined", c.quarantined},
+            {"blank", c.blank},
+            {"headerRows", c.headerRows}};
+}
+
+RowCounts countsFromJson(const nlohmann::json &j)
+{
+    RowCounts c;
+    c.read = j.value("read", qint64(0));
+    c.accepted = j.value("accepted", qint64(0));
+    c.duplicatesIdentical = j.value("duplicatesIdentical", qint64(0));
+    c.duplicatesConflicting = j.value("duplicatesConflicting", qint64(0));
+    c.quarantined = j.value("quarantined", qint64(0));
+    c.blank = j.value("blank", qint64(0));
+    c.headerRows = j.value("headerRows", qint64(0));
+    return c;
+}
+
+nlohmann::json stringList(const QStringList &l)
+{
+    nlohmann::json a = nlohmann::json::array();
+    for (const QString &x : l)
+        a.push_back(s(x));
+    return a;
+}
+
+QStringList stringListFrom(const nlohmann::json &j)
+{
+    QStringList out;
+    if (j.is_array())
+        for (const auto &x : j)
+            out << (x.is_string() ? QString::fromStdString(x.get<std::string>()) : QString());
+    return out;
+}
+
+// JSON string escaping for the hand-streamed records array.
+void appendJsonString(QByteArray &out, const QString &value)
+{
+    const QByteArray u = value.toUtf8();
+    out.append('"');
+    for (char c : u) {
+        switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
+                out.append(buf);
+            } else {
+                out.append(c);
+            }
+        }
+    }
+    out.append('"');
+}
+
+// Record layout in the file: one array per record, in this order (compact for 1M rows).
+// [uuid, timestampMs, type, studentId, studentName, level, category, location, actionTaken, note,
+//  teacherEmail, classCode, device, sourceIndex, sourceRow, flags]
+void appendRecord(QByteArray &out, const IncidentRecord &r)
+{
+    out.append('[');
+    appendJsonString(out, r.uuid);
+    out.append(',').append(QByteArray::number(r.timestampMs)).append(',');
+    out.append(r.type == RecordType::Incident ? "\"incident\"" : "\"commendation\"");
+    for (const QString *f : {&r.studentId, &r.studentName, &r.level, &r.category, &r.location, &r.actionTaken,
+                             &r.note, &r.teacherEmail, &r.classCode, &r.device}) {
+        out.append(',');
+        appendJsonString(out, *f);
+    }
+    out.append(',').append(QByteArray::number(r.sourceIndex));
+    out.append(',').append(QByteArray::number(r.sourceRow));
+    out.append(',').append(QByteArray::number(r.flags));
+    out.append(']');
+}
+
+IncidentRecord recordFromJson(const nlohmann::json &a, QSet<QString> &interned)
+{
+    if (!a.is_array() || a.size() < 16)
+        throw ProjectError(QCoreApplication::translate("tt::Project", "The project file is damaged: a record has the wrong shape."));
+    auto str = [&](size_t i) { return QString::fromStdString(a[i].get<std::string>()); };
+    auto shared = [&](size_t i) {
+        const QString v = str(i);
+        auto it = interned.constFind(v);
+        return it != interned.constEnd() ? *it : *interned.insert(v);
+    };
+    IncidentRecord r;
+    r.uuid = str(0);
+    r.timestampMs = a[1].get<qint64>();
+    r.type = a[2].get<std::string>() == "commendation" ? RecordType::Commendation : RecordType::Incident;
+    r.studentId = str(3);
+    r.studentName = shared(4);
+    r.level = shared(5);
+    r.category = shared(6);
+    r.location = shared(7);
+    r.actionTaken = shared(8);
+    r.note = str(9);
+    r.teacherEmail = shared(10);
+    r.classCode = shared(11);
+    r.device = shared(12);
+    r.sourceIndex = a[13].get<int>();
+    r.sourceRow = a[14].get<qint64>();
+    r.flags = a[15].get<quint16>();
+    return r;
+}
+
+} // namespace
+
+QString SourceInfo::displayName() const
+{
+    const QString file = QFileInfo(path).fileName();
+    if (kind == u"csv")
+        return file;
+    if (kind == u"sheets-api")
+        return tr("Google Sheet, %1").arg(sheet);
+    return tr("%1, %2").arg(file, sheet);
+}
+
+Project Project::create(const SchoolInfo &school)
+{
+    Project p;
+    p.m_school = school;
+    return p;
+}
+
+DateOrder Project::fallbackDateOrder() const
+{
+    if (m_dateOrder != DateOrder::Auto)
+        return m_dateOrder;
+    return defaultDateOrderForZone(timeZone().id().isEmpty() ? QString() : QString::fromUtf8(timeZone().id()));
+}
+
+QTimeZone Project::timeZone() const
+{
+    if (!m_school.timeZone.isEmpty()) {
+        QTimeZone z(m_school.timeZone.toUtf8());
+        if (z.isValid())
+            return z;
+    }
+    return QTimeZone::systemTimeZone();
+}
+
+int Project::findSource(const QString &sha256, const QString &sheet) const
+{
+    for (size_t i = 0; i < m_sources.size(); ++i)
+        if (m_sources[i].sha256 == sha256 && m_sources[i].sheet == sheet)
+            return int(i);
+    return -1;
+}
+
+int Project::findSourceByPath(const QString &path, const QString &sheet) const
+{
+    const QString canonical = QFileInfo(path).absoluteFilePath();
+    for (size_t i = 0; i < m_sources.size(); ++i)
+        if (QFileInfo(m_sources[i].path).absoluteFilePath() == canonical && m_sources[i].sheet == sheet)
+            return int(i);
+    return -1;
+}
+
+void Project::clearSourceData(int sourceIndex)
+{
+    touch();
+    auto byRecord = [sourceIndex](const IncidentRecord &r) { return r.sourceIndex == sourceIndex; };
+    m_records.erase(std::remove_if(m_records.begin(), m_records.end(), byRecord), m_records.end());
+    auto byRow = [sourceIndex](const auto &x) { return x.sourceIndex == sourceIndex; };
+    m_quarantine.erase(std::remove_if(m_quarantine.begin(), m_quarantine.end(), byRow), m_quarantine.end());
+    m_warnings.erase(std::remove_if(m_warnings.begin(), m_warnings.end(), byRow), m_warnings.end());
+}
+
+const DedupeResult &Project::dedupe() const
+{
+    if (!m_dedupeValid) {
+        m_dedupe = deduplicate(m_records, m_duplicateChoices);
+        m_dedupeValid = true;
+    }
+    return m_dedupe;
+}
+
+void Project::chooseDuplicate(const QString &uuid, const RecordKey &key)
+{
+    m_duplicateChoices.insert(uuid, key);
+    touch();
+}
+
+void Project::clearDuplicateChoice(const QString &uuid)
+{
+    m_duplicateChoices.remove(uuid);
+    touch();
+}
+
+std::vector<IncidentRecord> Project::acceptedRecords() const
+{
+    const DedupeResult &d = dedupe();
+    std::vector<IncidentRecord> out;
+    out.reserve(size_t(d.accepted));
+    for (size_t i = 0; i < m_records.size(); ++i)
+        if (d.status[i] == RecordStatus::Accepted)
+            out.push_back(m_records[i]);
+    return out;
+}
+
+RowCounts Project::counts(int sourceIndex) const
+{
+    const DedupeResult &d = dedupe();
+    RowCounts c;
+    for (size_t i = 0; i < m_sources.size(); ++i) {
+        if (sourceIndex >= 0 && int(i) != sourceIndex)
+            continue;
+        c.read += m_sources[i].counts.read;
+        c.blank += m_sources[i].counts.blank;
+        c.headerRows += m_sources[i].counts.headerRows;
+    }
+    for (size_t i = 0; i < m_records.size(); ++i) {
+        if (sourceIndex >= 0 && m_records[i].sourceIndex != sourceIndex)
+            continue;
+        switch (d.status[i]) {
+        case RecordStatus::Accepted: ++c.accepted; break;
+        case RecordStatus::DuplicateIdentical: ++c.duplicatesIdentical; break;
+        case RecordStatus::DuplicateConflicting: ++c.duplicatesConflicting; break;
+        }
+    }
+    for (const QuarantinedRow &qr : m_quarantine)
+        if (sourceIndex < 0 || qr.sourceIndex == sourceIndex)
+            ++c.quarantined;
+    return c;
+}
+
+qint64 Project::acceptedOfType(RecordType t) const
+{
+    const DedupeResult &d = dedupe();
+    qint64 n = 0;
+    for (size_t i = 0; i < m_records.size(); ++i)
+        if (d.status[i] == RecordStatus::Accepted && m_records[i].type == t)
+            ++n;
+    return n;
+}
+
+void Project::setRowEdit(const RowEdit &edit)
+{
+    touch();
+    for (RowEdit &e : m_rowEdits) {
+        if (e.sourceSha256 == edit.sourceSha256 && e.sheet == edit.sheet && e.row == edit.row) {
+            e.cells = edit.cells;
+            return;
+        }
+    }
+    m_rowEdits.push_back(edit);
+}
+
+const nlohmann::json *Project::section(const std::string &name) const
+{
+    auto it = m_sections.find(name);
+    return it == m_sections.end() ? nullptr : &*it;
+}
+
+void Project::save(const QString &path) const
+{
+    nlohmann::json j;
+    j["format"] = "tracktally-recovery-project";
+    j["version"] = FormatVersion;
+    j["school"] = {{"name", s(m_school.name)}, {"domain", s(m_school.domain)}, {"timeZone", s(m_school.timeZone)}};
+    j["dateOrder"] = s(dateOrderKey(m_dateOrder));
+    nlohmann::json sources = nlohmann::json::array();
+    for (const SourceInfo &src : m_sources) {
+        sources.push_back({{"path", s(src.path)},
+                           {"kind", s(src.kind)},
+                           {"sheet", s(src.sheet)},
+                           {"type", s(recordTypeKey(src.type))},
+                           {"sha256", s(src.sha256)},
+                           {"mapping", src.mapping.toJson()},
+                           {"mappingFromUser", src.mappingFromUser},
+                           {"encoding", s(src.encoding)},
+                           {"delimiter", s(src.delimiter)},
+                           {"counts", countsJson(src.counts)},
+                           {"notes", stringList(src.notes)},
+                           {"importedAt", s(src.importedAt.toUTC().toString(Qt::ISODateWithMs))},
+                           {"dateOrderUsed", s(dateOrderKey(src.dateOrderUsed))}});
+    }
+    j["sources"] = sources;
+    nlohmann::json quarantine = nlohmann::json::array();
+    for (const QuarantinedRow &qr : m_quarantine)
+        quarantine.push_back({{"source", qr.sourceIndex},
+                              {"row", qr.row},
+                              {"field", s(qr.field)},
+                              {"reason", s(qr.reason)},
+                              {"cells", stringList(qr.cells)}});
+    j["quarantine"] = quarantine;
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const RowWarning &w : m_warnings)
+        warnings.push_back({{"source", w.sourceIndex}, {"row", w.row}, {"field", s(w.field)}, {"message", s(w.message)}});
+    j["warnings"] = warnings;
+    nlohmann::json dup = nlohmann::json::object();
+    for (auto it = m_duplicateChoices.constBegin(); it != m_duplicateChoices.constEnd(); ++it)
+        dup[s(it.key())] = {{"source", it->sourceIndex}, {"row", it->row}};
+    nlohmann::json edits = nlohmann::json::array();
+    for (const RowEdit &e : m_rowEdits)
+        edits.push_back({{"sourceSha256", s(e.sourceSha256)}, {"sheet", s(e.sheet)}, {"row", e.row}, {"cells", stringList(e.cells)}});
+    j["decisions"] = {{"duplicates", dup}, {"rowEdits", edits}};
+    j["sections"] = m_sections;
+
+    // The records array is streamed by hand: a DOM of a million records would cost gigabytes.
+    QByteArray head = QByteArray::fromStdString(j.dump(1));
+    head.chop(head.size() - head.lastIndexOf('}'));
+    head.append(",\n \"records\": [\n");
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw ProjectError(tr("Cannot write the project file %1: %2").arg(path, file.errorString()));
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(head);
+    QByteArray chunk;
+    chunk.reserve(1 << 20);
+    for (size_t i = 0; i < m_records.size(); ++i) {
+        appendRecord(chunk, m_records[i]);
+        chunk.append(i + 1 < m_records.size() ? ",\n" : "\n");
+        if (chunk.size() > (1 << 20) - 4096) {
+            file.write(chunk);
+            chunk.clear();
+        }
+    }
+    chunk.append(" ]\n}\n");
+    file.write(chunk);
+    if (!file.commit())
+        throw ProjectError(tr("Cannot save the project file %1: %2").arg(path, file.errorString()));
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+Project Project::load(const QString &path)
+{
+    QFile file(path);
+    if (!file.exists())
+        throw ProjectError(tr("The project file %1 does not exist.").arg(path));
+    if (!file.open(QIODevice::ReadOnly))
+        throw ProjectError(tr("Cannot open the project file %1: %2").arg(path, file.errorString()));
+    const qint64 size = file.size();
+    const uchar *data = size > 0 ? file.map(0, size) : nullptr;
+    QByteArray fallback;
+    if (!data && size > 0) {
+        fallback = file.readAll();
+        data = reinterpret_cast<const uchar *>(fallback.constData());
+    }
+    Project p;
+    QSet<QString> interned;
+    std::string depth1Key;
+    try {
+        // Records are turned into IncidentRecords as they are parsed and dropped from the DOM.
+        nlohmann::json::parser_callback_t cb = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &parsed) {
+            if (event == nlohmann::json::parse_event_t::key && depth == 1)
+                depth1Key = parsed.get<std::string>();
+            if (event == nlohmann::json::parse_event_t::array_end && depth == 2 && depth1Key == "records") {
+                p.m_records.push_back(recordFromJson(parsed, interned));
+                return false;
+            }
+            return true;
+        };
+        const char *begin = reinterpret_cast<const char *>(data);
+        nlohmann::json j = nlohmann::json::parse(begin, begin + size, cb);
+        if (!j.is_object() || j.value("format", std::string()) != "tracktally-recovery-project")
+            throw ProjectError(tr("%1 is not a TrackTally Recovery project file.").arg(path));
+        const int version = j.value("version", 0);
+        if (version > FormatVersion)
+            throw ProjectError(tr("%1 was saved by a newer version of TrackTally Recovery (format %2); "
+                                  "please update the application.")
+                                   .arg(path)
+                                   .arg(version));
+        const auto &school = j["school"];
+        p.m_school = SchoolInfo{q(school, "name"), q(school, "domain"), q(school, "timeZone")};
+        p.m_dateOrder = dateOrderFromKey(q(j, "dateOrder"));
+        for (const auto &src : j.value("sources", nlohmann::json::array())) {
+            SourceInfo si;
+            si.path = q(src, "path");
+            si.kind = q(src, "kind");
+            si.sheet = q(src, "sheet");
+            si.type = q(src, "type") == u"commendation" ? RecordType::Commendation : RecordType::Incident;
+            si.sha256 = q(src, "sha256");
+            si.mapping = ColumnMapping::fromJson(src.value("mapping", nlohmann::json::object()));
+            si.mappingFromUser = src.value("mappingFromUser", false);
+            si.encoding = q(src, "encoding");
+            si.delimiter = q(src, "delimiter");
+            si.counts = countsFromJson(src.value("counts", nlohmann::json::object()));
+            si.notes = stringListFrom(src.value("notes", nlohmann::json::array()));
+            si.importedAt = QDateTime::fromString(q(src, "importedAt"), Qt::ISODateWithMs);
+            si.dateOrderUsed = dateOrderFromKey(q(src, "dateOrderUsed"));
+            p.m_sources.push_back(std::move(si));
+        }
+        for (const auto &x : j.value("quarantine", nlohmann::json::array()))
+            p.m_quarantine.push_back(QuarantinedRow{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"),
+                                                    q(x, "reason"), stringListFrom(x.value("cells", nlohmann::json::array()))});
+        for (const auto &x : j.value("warnings", nlohmann::json::array()))
+            p.m_warnings.push_back(RowWarning{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"), q(x, "message")});
+        const auto decisions = j.value("decisions", nlohmann::json::object());
+        const nlohmann::json duplicates = decisions.value("duplicates", nlohmann::json::object());
+        for (const auto &[uuid, key] : duplicates.items())
+            p.m_duplicateChoices.insert(QString::fromStdString(uuid),
+                                        RecordKey{key.value("source", -1), key.value("row", qint64(0))});
+        for (const auto &e : decisions.value("rowEdits", nlohmann::json::array()))
+            p.m_rowEdits.push_back(RowEdit{q(e, "sourceSha256"), q(e, "sheet"), e.value("row", qint64(0)),
+                                           stringListFrom(e.value("cells", nlohmann::json::array()))});
+        p.m_sections = j.value("sections", nlohmann::json::object());
+    } catch (const nlohmann::json::exception &e) {
+        throw ProjectError(tr("The project file %1 is damaged and cannot be read (%2). If you have a copy, "
+                              "open that one.")
+                               .arg(path, QString::fromUtf8(e.what())));
+    }
+    for (const IncidentRecord &r : p.m_records)
+        if (r.sourceIndex < 0 || size_t(r.sourceIndex) >= p.m_sources.size())
+            throw ProjectError(tr("The project file %1 is damaged: a record refers to a source it does not list.").arg(path));
+    return p;
+}
+
+QString sha256OfFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw SourceError(path, QCoreApplication::translate("tt::Project", "Cannot open %1: %2").arg(path, f.errorString()));
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    if (!h.addData(&f))
+        throw SourceError(path, QCoreApplication::translate("tt::Project", "Cannot read %1: %2").arg(path, f.errorString()));
+    return QString::fromLatin1(h.result().toHex());
+}
+
+} // namespace tt

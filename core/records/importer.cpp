@@ -1,0 +1,488 @@
+#include "importer.h"
+
+#include "common/errors.h"
+#include "records/recordvalidator.h"
+#include "sheets/csvreader.h"
+#include "sheets/xlsxreader.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <future>
+#include <memory>
+
+namespace tt {
+namespace {
+
+QString tr(const char *text) { return QCoreApplication::translate("tt::Importer", text); }
+
+const QString &incidentsSheet()
+{
+    static const QString s = QStringLiteral("Incidents");
+    return s;
+}
+const QString &commendationsSheet()
+{
+    static const QString s = QStringLiteral("Commendations");
+    return s;
+}
+
+} // namespace
+
+std::optional<RecordType> typeFromFileName(const QString &path)
+{
+    const QString name = QFileInfo(path).completeBaseName().toLower();
+    const bool inc = name.contains(u"incident");
+    const bool com = name.contains(u"commendation");
+    if (inc && !com)
+        return RecordType::Incident;
+    if (com && !inc)
+        return RecordType::Commendation;
+    return std::nullopt;
+}
+
+// Feeds the rows of one source into a validator: detects the header on the first non-blank row,
+// applies the administrator's fixes to quarantined rows, and polls for cancel.
+class Importer::Session
+{
+public:
+    Session(const Project &project, int index, const QString &sourceName, RecordType type,
+            std::optional<ColumnMapping> mapping, QHash<qint64, QStringList> edits, Progress *progress)
+        : m_project(project), m_index(index), m_sourceName(sourceName), m_type(type), m_mapping(std::move(mapping)),
+          m_edits(std::move(edits)), m_progress(progress)
+    {
+    }
+
+    bool feed(SheetRow &row)
+    {
+        if ((++m_rows & 0x1fff) == 0)
+            checkCancel(m_progress);
+        if (!m_edits.isEmpty()) {
+            auto it = m_edits.constFind(row.number);
+            if (it != m_edits.constEnd()) {
+                row.cells.clear();
+                for (const QString &c : *it)
+                    row.cells.push_back(Cell::makeText(c));
+            }
+        }
+        if (!m_validator) {
+            if (row.isBlank()) {
+                ++m_leadingBlank;
+                return true;
+            }
+            if (!m_mapping)
+                m_mapping = ColumnMapping::detect(row);
+            ValidationContext ctx;
+            ctx.sourceIndex = m_index;
+            ctx.sourceName = m_sourceName;
+            ctx.type = m_type;
+            ctx.mapping = *m_mapping;
+            ctx.zone = m_project.timeZone();
+            ctx.order = m_project.dateOrder();
+            ctx.fallbackOrder = m_project.fallbackDateOrder();
+            m_validator = std::make_unique<RecordValidator>(ctx);
+            SheetRow blank;
+            for (qint64 i = 0; i < m_leadingBlank; ++i)
+                m_validator->add(blank);
+            m_firstRow = row;
+        }
+        m_validator->add(row);
+        return true;
+    }
+
+    const Project &m_project;
+    int m_index;
+    QString m_sourceName;
+    RecordType m_type;
+    std::optional<ColumnMapping> m_mapping;
+    QHash<qint64, QStringList> m_edits;
+    Progress *m_progress;
+    std::unique_ptr<RecordValidator> m_validator;
+    qint64 m_leadingBlank = 0;
+    qint64 m_rows = 0;
+    SheetRow m_firstRow;
+};
+
+int Importer::prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
+                            const QString &sha256, ImportOutcome *outcome)
+{
+    const int same = m_project.findSource(sha256, sheet);
+    if (same >= 0) {
+        outcome->sourceIndex = same;
+        outcome->alreadyImported = true;
+        outcome->displayName = m_project.sources()[size_t(same)].displayName();
+        outcome->counts = m_project.counts(same);
+        outcome->notes << tr("%1 was imported before with the same content; nothing was added.").arg(outcome->displayName);
+        return -1;
+    }
+    SourceInfo info;
+    info.path = kind == u"sheets-api" ? path : QFileInfo(path).absoluteFilePath();
+    info.kind = kind;
+    info.sheet = sheet;
+    info.type = type;
+    info.sha256 = sha256;
+    info.importedAt = QDateTime::currentDateTimeUtc();
+    int index = m_project.findSourceByPath(path, sheet);
+    if (index >= 0) {
+        outcome->replaced = true;
+        SourceInfo &old = m_project.mutableSources()[size_t(index)];
+        if (old.mappingFromUser) {
+            info.mapping = old.mapping;
+            info.mappingFromUser = true;
+        }
+        old = info;
+    } else {
+        index = int(m_project.sources().size());
+        m_project.mutableSources().push_back(info);
+    }
+    outcome->sourceIndex = index;
+    outcome->displayName = m_project.sources()[size_t(index)].displayName();
+    return index;
+}
+
+ImportOutcome Importer::finishSource(int index, Session &session)
+{
+    SourceInfo &src = m_project.mutableSources()[size_t(index)];
+    ImportOutcome out;
+    out.sourceIndex = index;
+    out.displayName = src.displayName();
+    if (!session.m_validator) {
+        // Nothing but blank rows (or nothing at all).
+        src.counts = RowCounts{};
+        src.counts.blank = session.m_leadingBlank;
+        src.mapping = session.m_mapping.value_or(ColumnMapping::positional());
+        src.notes = QStringList{tr("%1 holds no rows.").arg(out.displayName)};
+        m_project.clearSourceData(index);
+        out.counts = m_project.counts(index);
+        out.notes = src.notes;
+        return out;
+    }
+    RecordValidator &v = *session.m_validator;
+    v.finish();
+    const RowCounts vc = v.counts();
+    const ColumnMapping &mapping = *session.m_mapping;
+    if (!mapping.hasHeader() && !src.mappingFromUser && vc.read > 0 && v.records().empty()) {
+        QStringList first;
+        for (const Cell &c : session.m_firstRow.cells)
+            first << RecordValidator::cellText(c).left(30);
+        throw SourceError(src.path,
+                          tr("%1 does not look like a TrackTally sheet: its first row (%2) names none of "
+                             "TrackTally's columns, and none of its %3 rows has a usable timestamp, student name "
+                             "and teacher email in columns A, C and I. Check that you picked the Incidents or "
+                             "Commendations export, or choose the columns by hand.")
+                              .arg(out.displayName, first.join(QStringLiteral(", ")).left(120))
+                              .arg(vc.read));
+    }
+    m_project.clearSourceData(index);
+    src.mapping = mapping;
+    src.counts = vc;
+    src.dateOrderUsed = v.orderUsed();
+    src.notes = v.notes();
+    if (mapping.hasHeader()) {
+        QStringList missing;
+        for (Field f : mapping.unmapped())
+            missing << fieldTitle(f);
+        if (!missing.isEmpty())
+            src.notes << tr("%1: the header row has no column for %2.").arg(out.displayName, missing.join(QStringLiteral(", ")));
+    } else {
+        src.notes << tr("%1: no header row; columns read in TrackTally's order A to L.").arg(out.displayName);
+    }
+    auto &records = m_project.mutableRecords();
+    records.reserve(records.size() + v.records().size());
+    std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
+    auto &quarantine = m_project.mutableQuarantine();
+    std::move(v.quarantine().begin(), v.quarantine().end(), std::back_inserter(quarantine));
+    auto &warnings = m_project.mutableWarnings();
+    std::move(v.warnings().begin(), v.warnings().end(), std::back_inserter(warnings));
+    out.counts = m_project.counts(index);
+    out.notes = src.notes;
+    return out;
+}
+
+ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping)
+{
+    const SourceInfo &src = m_project.sources()[size_t(index)];
+    QHash<qint64, QStringList> edits;
+    for (const RowEdit &e : m_project.rowEdits())
+        if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
+            edits.insert(e.row, e.cells);
+    if (!mapping && src.mappingFromUser)
+        mapping = src.mapping;
+    CsvReader reader(src.path);
+    Session session(m_project, index, src.displayName(), src.type, mapping, edits, progress);
+    if (progress)
+        progress->begin(tr("Reading %1").arg(src.displayName()), QFileInfo(src.path).size());
+    reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
+    ImportOutcome out = finishSource(index, session);
+    SourceInfo &s = m_project.mutableSources()[size_t(index)];
+    s.encoding = reader.encoding();
+    s.delimiter = reader.delimiter() == '\t' ? QStringLiteral("tab") : QString(QLatin1Char(reader.delimiter()));
+    return out;
+}
+
+ImportOutcome Importer::importCsv(const QString &path, RecordType type, Progress *progress,
+                                  std::optional<ColumnMapping> mapping)
+{
+    QFileInfo fi(path);
+    if (!fi.exists())
+        throw SourceError(path, tr("The file %1 does not exist.").arg(path));
+    if (!fi.isFile() || !fi.isReadable())
+        throw SourceError(path, tr("The file %1 cannot be read.").arg(path));
+    const QString sheet = type == RecordType::Incident ? incidentsSheet() : commendationsSheet();
+    // The hash runs beside the parse (two cores); it decides afterwards whether anything is new.
+    auto hash = std::async(std::launch::async, [path] { return sha256OfFile(path); });
+    const int byPath = m_project.findSourceByPath(path, sheet);
+    const bool hasEdits = byPath >= 0 && [&] {
+        for (const RowEdit &e : m_project.rowEdits())
+            if (e.sourceSha256 == m_project.sources()[size_t(byPath)].sha256)
+                return true;
+        return false;
+    }();
+    if (hasEdits) {
+        // Edits belong to one version of the file: know the version before reading.
+        const QString sha = hash.get();
+        ImportOutcome outcome;
+        const int index = prepareSource(path, QStringLiteral("csv"), sheet, type, sha, &outcome);
+        if (index < 0)
+            return outcome;
+        ImportOutcome out = readCsvInto(index, progress, mapping);
+        out.replaced = outcome.replaced;
+        return out;
+    }
+    // Read into a scratch project slot, then keep it only if the content is new.
+    const std::vector<SourceInfo> sourcesBefore = m_project.sources();
+    ImportOutcome outcome;
+    const QString provisionalSha = QStringLiteral("pending:") + fi.absoluteFilePath();
+    const int index = prepareSource(path, QStringLiteral("csv"), sheet, type, provisionalSha, &outcome);
+    ImportOutcome out;
+    try {
+        out = readCsvInto(index, progress, mapping);
+    } catch (...) {
+        hash.wait();
+        m_project.mutableSources() = sourcesBefore;
+        throw;
+    }
+    const QString sha = hash.get();
+    const int same = [&] {
+        for (size_t i = 0; i < sourcesBefore.size(); ++i)
+            if (sourcesBefore[i].sha256 == sha && sourcesBefore[i].sheet == sheet)
+                return int(i);
+        return -1;
+    }();
+    if (same >= 0 && same != index) {
+        // The same content under another path: the rows just read are a copy. Undo.
+        m_project.clearSourceData(index);
+        m_project.mutableSources() = sourcesBefore;
+        ImportOutcome dup;
+        dup.sourceIndex = same;
+        dup.alreadyImported = true;
+        dup.displayName = m_project.sources()[size_t(same)].displayName();
+        dup.counts = m_project.counts(same);
+        dup.notes << tr("%1 has the same content as %2, imported before; nothing was added.")
+                         .arg(QFileInfo(path).fileName(), dup.displayName);
+        return dup;
+    }
+    if (same == index) {
+        // Same path, same content: the re-read gave the same rows (edits aside, which the hash guards).
+        out.alreadyImported = true;
+        out.notes.prepend(tr("%1 was imported before with the same content; nothing was added.").arg(out.displayName));
+    }
+    m_project.mutableSources()[size_t(index)].sha256 = sha;
+    out.replaced = outcome.replaced && same != index;
+    return out;
+}
+
+std::vector<ImportOutcome> Importer::readWorkbookInto(const QString &path, const QString &sha256,
+                                                      const QStringList &onlySheets, Progress *progress)
+{
+    XlsxReader reader(path);
+    const QStringList names = reader.sheetNames();
+    std::vector<ImportOutcome> outcomes;
+    auto findSheet = [&names](const QString &wanted) -> QString {
+        for (const QString &n : names)
+            if (n == wanted)
+                return n;
+        for (const QString &n : names)
+            if (n.trimmed().compare(wanted, Qt::CaseInsensitive) == 0)
+                return n;
+        return {};
+    };
+    bool any = false;
+    for (const auto &[wanted, type] : {std::pair{incidentsSheet(), RecordType::Incident},
+                                       std::pair{commendationsSheet(), RecordType::Commendation}}) {
+        if (!onlySheets.isEmpty() && !onlySheets.contains(wanted))
+            continue;
+        const QString actual = findSheet(wanted);
+        if (actual.isEmpty())
+            continue;
+        any = true;
+        ImportOutcome pre;
+        const int index = prepareSource(path, QStringLiteral("xlsx"), wanted, type, sha256, &pre);
+        if (index < 0) {
+            outcomes.push_back(pre);
+            continue;
+        }
+        const SourceInfo &src = m_project.sources()[size_t(index)];
+        QHash<qint64, QStringList> edits;
+        for (const RowEdit &e : m_project.rowEdits())
+            if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
+                edits.insert(e.row, e.cells);
+        std::optional<ColumnMapping> mapping;
+        if (src.mappingFromUser)
+            mapping = src.mapping;
+        Session session(m_project, index, src.displayName(), type, mapping, edits, progress);
+        if (progress)
+            progress->begin(tr("Reading %1").arg(src.displayName()), 0);
+        const std::vector<SourceInfo> before = m_project.sources();
+        try {
+            reader.readSheet(actual, [&session](SheetRow &row) { return session.feed(row); }, progress);
+            ImportOutcome out = finishSource(index, session);
+            out.replaced = pre.replaced;
+            outcomes.push_back(out);
+        } catch (...) {
+            m_project.mutableSources() = before;
+            if (!pre.replaced)
+                m_project.mutableSources().pop_back();
+            throw;
+        }
+    }
+    if (!any)
+        throw SourceError(path, tr("%1 has no sheet named Incidents or Commendations. Its sheets are: %2.")
+                                    .arg(QFileInfo(path).fileName(), names.join(QStringLiteral(", "))));
+    return outcomes;
+}
+
+std::vector<ImportOutcome> Importer::importWorkbook(const QString &path, Progress *progress)
+{
+    QFileInfo fi(path);
+    if (!fi.exists())
+        throw SourceError(path, tr("The file %1 does not exist.").arg(path));
+    const QString sha = sha256OfFile(path);
+    return readWorkbookInto(path, sha, {}, progress);
+}
+
+ImportOutcome Importer::importRows(const QString &identity, const QString &kind, const QString &sheet, RecordType type,
+                                   const QString &sha256, const std::vector<SheetRow> &rows, Progress *progress)
+{
+    ImportOutcome pre;
+    const int index = prepareSource(identity, kind, sheet, type, sha256, &pre);
+    if (index < 0)
+        return pre;
+    const SourceInfo &src = m_project.sources()[size_t(index)];
+    QHash<qint64, QStringList> edits;
+    for (const RowEdit &e : m_project.rowEdits())
+        if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
+            edits.insert(e.row, e.cells);
+    std::optional<ColumnMapping> mapping;
+    if (src.mappingFromUser)
+        mapping = src.mapping;
+    Session session(m_project, index, src.displayName(), type, mapping, edits, progress);
+    if (progress)
+        progress->begin(tr("Reading %1").arg(src.displayName()), qint64(rows.size()));
+    qint64 n = 0;
+    for (const SheetRow &r : rows) {
+        SheetRow copy = r;
+        session.feed(copy);
+        if (progress && (++n & 0xfff) == 0)
+            progress->advance(n);
+    }
+    ImportOutcome out = finishSource(index, session);
+    out.replaced = pre.replaced;
+    return out;
+}
+
+ImportOutcome Importer::reimport(int sourceIndex, Progress *progress)
+{
+    if (sourceIndex < 0 || size_t(sourceIndex) >= m_project.sources().size())
+        throw UserError(tr("There is no source number %1 in this project.").arg(sourceIndex + 1));
+    const SourceInfo src = m_project.sources()[size_t(sourceIndex)];
+    if (src.kind == u"sheets-api")
+        throw UserError(tr("%1 came from the Google Sheets API; fetch it again to re-read it.").arg(src.displayName()));
+    const QString sha = sha256OfFile(src.path);
+    if (sha != src.sha256) {
+        // The file changed since it was imported: read it as a new version of the source.
+        if (src.kind == u"csv")
+            return importCsv(src.path, src.type, progress, src.mappingFromUser ? std::optional(src.mapping) : std::nullopt);
+        auto outs = importWorkbook(src.path, progress);
+        for (const ImportOutcome &o : outs)
+            if (o.sourceIndex == sourceIndex)
+                return o;
+        return outs.empty() ? ImportOutcome{} : outs.front();
+    }
+    if (src.kind == u"csv")
+        return readCsvInto(sourceIndex, progress, std::nullopt);
+    // XLSX: re-read just this sheet into the same slot.
+    XlsxReader reader(src.path);
+    QHash<qint64, QStringList> edits;
+    for (const RowEdit &e : m_project.rowEdits())
+        if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
+            edits.insert(e.row, e.cells);
+    Session session(m_project, sourceIndex, src.displayName(), src.type,
+                    src.mappingFromUser ? std::optional(src.mapping) : std::nullopt, edits, progress);
+    QString actual = src.sheet;
+    for (const QString &n : reader.sheetNames())
+        if (n.trimmed().compare(src.sheet, Qt::CaseInsensitive) == 0)
+            actual = n;
+    reader.readSheet(actual, [&session](SheetRow &row) { return session.feed(row); }, progress);
+    return finishSource(sourceIndex, session);
+}
+
+ImportOutcome Importer::remap(int sourceIndex, const ColumnMapping &mapping, Progress *progress)
+{
+    if (sourceIndex < 0 || size_t(sourceIndex) >= m_project.sources().size())
+        throw UserError(tr("There is no source number %1 in this project.").arg(sourceIndex + 1));
+    const QStringList problems = mapping.problems();
+    if (!problems.isEmpty())
+        throw UserError(problems.join(QLatin1Char(' ')));
+    SourceInfo &src = m_project.mutableSources()[size_t(sourceIndex)];
+    const SourceInfo before = src;
+    src.mapping = mapping;
+    src.mappingFromUser = true;
+    try {
+        return reimport(sourceIndex, progress);
+    } catch (...) {
+        m_project.mutableSources()[size_t(sourceIndex)] = before;
+        throw;
+    }
+}
+
+bool Importer::fixQuarantinedRow(size_t quarantineIndex, const QStringList &cells)
+{
+    if (quarantineIndex >= m_project.quarantine().size())
+        throw UserError(tr("There is no quarantined row number %1.").arg(quarantineIndex + 1));
+    const QuarantinedRow old = m_project.quarantine()[quarantineIndex];
+    SourceInfo &src = m_project.mutableSources()[size_t(old.sourceIndex)];
+    m_project.setRowEdit(RowEdit{src.sha256, src.sheet, old.row, cells});
+
+    ValidationContext ctx;
+    ctx.sourceIndex = old.sourceIndex;
+    ctx.sourceName = src.displayName();
+    ctx.type = src.type;
+    ctx.mapping = src.mapping;
+    ctx.mapping.setHasHeader(false); // one row alone is never a header
+    ctx.zone = m_project.timeZone();
+    ctx.order = src.dateOrderUsed == DateOrder::Auto ? m_project.fallbackDateOrder() : src.dateOrderUsed;
+    ctx.fallbackOrder = ctx.order;
+    RecordValidator v(ctx);
+    SheetRow row;
+    row.number = old.row;
+    for (const QString &c : cells)
+        row.cells.push_back(Cell::makeText(c));
+    v.add(row);
+    v.finish();
+    auto &quarantine = m_project.mutableQuarantine();
+    if (!v.records().empty()) {
+        quarantine.erase(quarantine.begin() + qsizetype(quarantineIndex));
+        m_project.mutableRecords().push_back(std::move(v.records().front()));
+        auto &warnings = m_project.mutableWarnings();
+        std::move(v.warnings().begin(), v.warnings().end(), std::back_inserter(warnings));
+        src.counts.quarantined = std::max<qint64>(0, src.counts.quarantined - 1);
+        return true;
+    }
+    if (!v.quarantine().empty())
+        quarantine[quarantineIndex] = std::move(v.quarantine().front());
+    else
+        quarantine[quarantineIndex].reason = tr("%1 row %2: the row is empty").arg(src.displayName()).arg(old.row);
+    return false;
+}
+
+} // namespace tt

@@ -1,0 +1,61 @@
+#pragma once
+// Adds sheet exports to a project: reads them (CSV of one tab, or an XLSX workbook's Incidents and
+// Commendations sheets), maps the columns, validates every row, and keeps the accounting whole.
+// Importing the same file twice adds nothing; a changed file at the same path replaces what it gave before.
+#include "common/progress.h"
+#include "project/project.h"
+
+#include <optional>
+
+namespace tt {
+
+struct ImportOutcome
+{
+    int sourceIndex = -1;
+    QString displayName;
+    bool alreadyImported = false; // same content was imported before: nothing added
+    bool replaced = false;        // the file at that path changed: its earlier rows were replaced
+    RowCounts counts;             // of this source (accepted/duplicates as they stand after dedupe)
+    QStringList notes;
+};
+
+class Importer
+{
+public:
+    explicit Importer(Project &project) : m_project(project) {}
+
+    // A CSV download of one tab. type: which tab it is (Incidents or Commendations).
+    // mapping: use this instead of detecting (the user's own choice, remembered in the project).
+    ImportOutcome importCsv(const QString &path, RecordType type, Progress *progress = nullptr,
+                            std::optional<ColumnMapping> mapping = std::nullopt);
+    // An XLSX download of the whole workbook: its "Incidents" and "Commendations" sheets.
+    std::vector<ImportOutcome> importWorkbook(const QString &path, Progress *progress = nullptr);
+    // Rows already read by another reader (e.g. the Sheets API): same mapping, validation and accounting.
+    ImportOutcome importRows(const QString &identity, const QString &kind, const QString &sheet, RecordType type,
+                             const QString &sha256, const std::vector<SheetRow> &rows, Progress *progress = nullptr);
+
+    // Re-reads a source from its file with the project's current mapping, edits and date order.
+    ImportOutcome reimport(int sourceIndex, Progress *progress = nullptr);
+    // Sets a source's mapping (by the user) and re-reads it.
+    ImportOutcome remap(int sourceIndex, const ColumnMapping &mapping, Progress *progress = nullptr);
+    // The administrator fixed a quarantined row: store the edit and validate the row again.
+    // Returns true when the row is now accepted; otherwise the quarantine reason is updated.
+    bool fixQuarantinedRow(size_t quarantineIndex, const QStringList &cells);
+
+private:
+    // The common path: rows arrive through feed(); the source at index is (re)filled.
+    class Session;
+    ImportOutcome finishSource(int index, Session &session);
+    int prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
+                      const QString &sha256, ImportOutcome *outcome);
+    ImportOutcome readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping);
+    std::vector<ImportOutcome> readWorkbookInto(const QString &path, const QString &sha256,
+                                                const QStringList &onlySheets, Progress *progress);
+
+    Project &m_project;
+};
+
+// Which tab a file name suggests ("Incidents.csv", "TrackTally - Commendations.csv"); nullopt when unclear.
+std::optional<RecordType> typeFromFileName(const QString &path);
+
+} // namespace tt

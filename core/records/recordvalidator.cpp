@@ -1,0 +1,420 @@
+#include "recordvalidator.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+#include <QUuid>
+#include <cmath>
+
+namespace tt {
+namespace {
+
+QString tr(const char *text) { return QCoreApplication::translate("tt::RecordValidator", text); }
+
+// A value shown inside a message: quoted, and cut when long.
+QString shown(const QString &v)
+{
+    QString s = v.simplified();
+    if (s.size() > 40)
+        s = s.left(37) + QStringLiteral("...");
+    return QLatin1Char('\'') + s + QLatin1Char('\'');
+}
+
+const QUuid &recoveryNamespace()
+{
+    // Namespace of the v5 ids made for rows that lost their uuid (fixed forever: re-imports give the same id).
+    static const QUuid ns(QStringLiteral("{6f1c4a52-2b7e-4d8a-9c33-7a51e0d2b9a4}"));
+    return ns;
+}
+
+bool isHex(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'f');
+}
+
+} // namespace
+
+RecordValidator::RecordValidator(ValidationContext ctx) : m_ctx(std::move(ctx)), m_parser(m_ctx.zone) {}
+
+QString RecordValidator::where(qint64 row) const
+{
+    return tr("%1 row %2").arg(m_ctx.sourceName).arg(row);
+}
+
+bool RecordValidator::isSpreadsheetError(const QString &text)
+{
+    if (text.size() < 4 || text.at(0) != u'#')
+        return false;
+    static const char *const errors[] = {"#ERROR!", "#VALUE!", "#NAME?", "#REF!", "#N/A", "#DIV/0!",
+                                         "#NUM!",   "#NULL!",  "#SPILL!", "#CALC!", "#GETTING_DATA"};
+    const QString t = text.trimmed();
+    for (const char *e : errors)
+        if (t.compare(QLatin1String(e), Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+QString RecordValidator::cellText(const Cell &c)
+{
+    switch (c.kind) {
+    case Cell::Kind::Empty: return {};
+    case Cell::Kind::Boolean: return c.number != 0 ? QStringLiteral("TRUE") : QStringLiteral("FALSE");
+    case Cell::Kind::Number:
+    case Cell::Kind::DateTime:
+        return c.text.isEmpty() ? QString::number(c.number, 'g', 15) : c.text;
+    case Cell::Kind::Text:
+    case Cell::Kind::Error: return c.text;
+    }
+    return {};
+}
+
+QString RecordValidator::normaliseStudentId(const Cell &cell, bool *fromNumber, bool *ok)
+{
+    *fromNumber = false;
+    *ok = true;
+    QString t = cellText(cell).trimmed();
+    if (cell.kind == Cell::Kind::Number || cell.kind == Cell::Kind::DateTime) {
+        *fromNumber = true;
+        const double v = cell.number;
+        if (std::isfinite(v) && v >= 0 && v < 1e15 && std::floor(v) == v)
+            return QString::number(qint64(v));
+        *ok = false; // 3430.5: keep what the sheet shows, and say so
+        return t;
+    }
+    // Text that a spreadsheet wrote as a number: "3430.0", "3430.00" -> "3430".
+    const qsizetype dot = t.indexOf(u'.');
+    if (dot > 0) {
+        bool digitsBefore = true, zerosAfter = dot + 1 < t.size();
+        for (qsizetype i = 0; i < dot; ++i)
+            digitsBefore = digitsBefore && t.at(i).isDigit();
+        for (qsizetype i = dot + 1; i < t.size(); ++i)
+            zerosAfter = zerosAfter && t.at(i) == u'0';
+        if (digitsBefore && zerosAfter) {
+            *fromNumber = true;
+            return t.left(dot);
+        }
+    }
+    return t;
+}
+
+std::optional<QString> RecordValidator::normaliseUuid(const QString &text)
+{
+    QString t = text.trimmed().toLower();
+    if (t.startsWith(u'{') && t.endsWith(u'}'))
+        t = t.mid(1, t.size() - 2);
+    if (t.size() != 36)
+        return std::nullopt;
+    for (int i = 0; i < 36; ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? t.at(i) != u'-' : !isHex(t.at(i)))
+            return std::nullopt;
+    }
+    return t;
+}
+
+QString RecordValidator::generatedUuid(const IncidentRecord &r)
+{
+    QByteArray data;
+    data.reserve(256);
+    const QChar sep(0x1f);
+    const QString content = recordTypeKey(r.type) + sep + QString::number(r.timestampMs) + sep + r.studentId + sep
+                            + r.studentName + sep + r.level + sep + r.category + sep + r.location + sep
+                            + r.actionTaken + sep + r.note + sep + r.teacherEmail + sep + r.classCode + sep + r.device;
+    return QUuid::createUuidV5(recoveryNamespace(), content.toUtf8()).toString(QUuid::WithoutBraces);
+}
+
+const QString &RecordValidator::intern(const QString &s)
+{
+    auto it = m_interned.constFind(s);
+    if (it != m_interned.constEnd())
+        return *it;
+    return *m_interned.insert(s);
+}
+
+bool RecordValidator::quarantineRow(const SheetRow &row, Field field, const QString &reason)
+{
+    QuarantinedRow q;
+    q.sourceIndex = m_ctx.sourceIndex;
+    q.row = row.number;
+    q.field = fieldKey(field);
+    q.reason = where(row.number) + QStringLiteral(": ") + reason;
+    q.cells.reserve(qsizetype(row.cells.size()));
+    for (const Cell &c : row.cells)
+        q.cells << cellText(c);
+    m_quarantine.push_back(std::move(q));
+    ++m_quarantined;
+    return false;
+}
+
+void RecordValidator::warn(qint64 row, Field field, const QString &message)
+{
+    m_warnings.push_back(RowWarning{m_ctx.sourceIndex, row, fieldKey(field), where(row) + QStringLiteral(": ") + message});
+}
+
+void RecordValidator::add(const SheetRow &row)
+{
+    if (row.isBlank()) {
+        ++m_blank;
+        return;
+    }
+    if (!m_sawFirstRow) {
+        m_sawFirstRow = true;
+        if (m_ctx.mapping.hasHeader()) {
+            ++m_header;
+            return;
+        }
+    }
+    // A header pasted again further down (two exports glued together) is a header, not data.
+    if (ColumnMapping::looksLikeHeader(row)) {
+        ++m_header;
+        return;
+    }
+    ++m_read;
+
+    static const Cell emptyCell;
+    auto cellOf = [&](Field f) -> const Cell & {
+        const int col = m_ctx.mapping.column(f);
+        if (col < 0 || size_t(col) >= row.cells.size())
+            return emptyCell;
+        return row.cells[size_t(col)];
+    };
+
+    IncidentRecord r;
+    r.type = m_ctx.type;
+    r.sourceIndex = m_ctx.sourceIndex;
+    r.sourceRow = row.number;
+
+    // Required text fields: student name and teacher email.
+    const Cell &nameCell = cellOf(Field::StudentName);
+    const QString nameText = cellText(nameCell);
+    if (nameCell.kind == Cell::Kind::Error || isSpreadsheetError(nameText))
+        return void(quarantineRow(row, Field::StudentName,
+                                  tr("student name holds the spreadsheet error %1").arg(nameText.trimmed())));
+    r.studentName = nameText.simplified();
+    if (r.studentName.isEmpty())
+        return void(quarantineRow(row, Field::StudentName, tr("student name is missing")));
+
+    const Cell &emailCell = cellOf(Field::TeacherEmail);
+    const QString emailText = cellText(emailCell);
+    if (emailCell.kind == Cell::Kind::Error || isSpreadsheetError(emailText))
+        return void(quarantineRow(row, Field::TeacherEmail,
+                                  tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed())));
+    const QString email = emailText.trimmed().toLower();
+    if (email.isEmpty())
+        return void(quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing")));
+    if (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
+        return void(quarantineRow(row, Field::TeacherEmail,
+                                  tr("teacher email %1 is not an e-mail address").arg(shown(emailText))));
+    r.teacherEmail = intern(email);
+
+    // The uuid: malformed is quarantined; missing is made from the content once the timestamp is known.
+    const Cell &uuidCell = cellOf(Field::Uuid);
+    const QString uuidText = cellText(uuidCell);
+    bool needsUuid = false;
+    if (uuidCell.kind == Cell::Kind::Error || isSpreadsheetError(uuidText)) {
+        needsUuid = true;
+        warn(row.number, Field::Uuid,
+             tr("uuid holds the spreadsheet error %1; a stable id was made from the row's content")
+                 .arg(uuidText.trimmed()));
+    } else if (uuidText.trimmed().isEmpty()) {
+        needsUuid = true;
+    } else if (auto u = normaliseUuid(uuidText)) {
+        r.uuid = *u;
+    } else {
+        return void(quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText))));
+    }
+
+    // Optional fields: a spreadsheet error empties the field and leaves a warning.
+    auto optional = [&](Field f, bool doIntern) -> QString {
+        const Cell &c = cellOf(f);
+        const QString t = cellText(c);
+        if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
+            warn(row.number, f, tr("%1 holds the spreadsheet error %2 and was left empty").arg(fieldTitle(f), t.trimmed()));
+            r.flags |= IncidentRecord::HasWarnings;
+            return {};
+        }
+        const QString v = t.trimmed();
+        return doIntern ? intern(v) : v;
+    };
+    {
+        const Cell &c = cellOf(Field::StudentId);
+        const QString t = cellText(c);
+        if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
+            warn(row.number, Field::StudentId,
+                 tr("student ID holds the spreadsheet error %1 and was left empty").arg(t.trimmed()));
+            r.flags |= IncidentRecord::HasWarnings;
+        } else {
+            bool fromNumber = false, ok = true;
+            r.studentId = normaliseStudentId(c, &fromNumber, &ok);
+            if (fromNumber)
+                r.flags |= IncidentRecord::StudentIdFromNumber;
+            if (!ok) {
+                warn(row.number, Field::StudentId, tr("student ID %1 is not a whole number").arg(shown(t)));
+                r.flags |= IncidentRecord::HasWarnings;
+            }
+        }
+    }
+    r.level = optional(Field::Level, true);
+    r.category = optional(Field::Category, true);
+    r.location = optional(Field::Location, true);
+    r.actionTaken = optional(Field::ActionTaken, true);
+    r.note = optional(Field::Note, false);
+    r.classCode = optional(Field::ClassCode, true);
+    r.device = optional(Field::Device, true);
+    for (Field f : {Field::Level, Field::Category, Field::Location}) {
+        if (r.value(f).isEmpty()) {
+            warn(row.number, f, tr("%1 is empty").arg(fieldTitle(f)));
+            r.flags |= IncidentRecord::HasWarnings;
+        }
+    }
+
+    // The timestamp.
+    const Cell &tsCell = cellOf(Field::Timestamp);
+    const QString tsText = cellText(tsCell);
+    if (tsCell.kind == Cell::Kind::Error || isSpreadsheetError(tsText))
+        return void(quarantineRow(row, Field::Timestamp,
+                                  tr("timestamp holds the spreadsheet error %1").arg(tsText.trimmed())));
+    if (tsText.trimmed().isEmpty())
+        return void(quarantineRow(row, Field::Timestamp, tr("timestamp is missing")));
+    if (tsCell.kind == Cell::Kind::DateTime || tsCell.kind == Cell::Kind::Number) {
+        auto ms = m_parser.fromSerial(tsCell.number);
+        if (!ms)
+            return void(quarantineRow(row, Field::Timestamp,
+                                      tr("timestamp %1 is a number, not a date").arg(shown(tsText))));
+        r.timestampMs = *ms;
+        r.flags |= IncidentRecord::TimestampSerial;
+    } else if (auto iso = TimestampParser::parseIsoUtc(tsText)) {
+        r.timestampMs = *iso;
+    } else if (auto parts = TimestampParser::parseLocal(tsText)) {
+        r.flags |= IncidentRecord::TimestampLocal;
+        if (parts->yearFirst) {
+            auto ms = m_parser.resolveLocal(*parts, DateOrder::DayFirst);
+            if (!ms)
+                return void(quarantineRow(row, Field::Timestamp, tr("timestamp %1 is not a real date").arg(shown(tsText))));
+            r.timestampMs = *ms;
+        } else {
+            const bool dayFirstOk = validDate(parts->year, parts->second, parts->first);
+            const bool monthFirstOk = validDate(parts->year, parts->first, parts->second);
+            if (!dayFirstOk && !monthFirstOk)
+                return void(quarantineRow(row, Field::Timestamp, tr("timestamp %1 is not a real date").arg(shown(tsText))));
+            if (dayFirstOk && !monthFirstOk)
+                ++m_dmyEvidence;
+            if (monthFirstOk && !dayFirstOk)
+                ++m_mdyEvidence;
+            m_pending.push_back(Pending{m_records.size(), *parts, tsText.trimmed(), needsUuid});
+            m_records.push_back(std::move(r));
+            return;
+        }
+    } else {
+        bool isNumber = false;
+        const double serial = tsText.trimmed().toDouble(&isNumber);
+        std::optional<qint64> ms;
+        if (isNumber)
+            ms = m_parser.fromSerial(serial);
+        if (!ms)
+            return void(quarantineRow(row, Field::Timestamp, tr("timestamp %1 is not a date").arg(shown(tsText))));
+        r.timestampMs = *ms;
+        r.flags |= IncidentRecord::TimestampSerial;
+    }
+    if (needsUuid) {
+        r.uuid = generatedUuid(r);
+        r.flags |= IncidentRecord::UuidGenerated;
+    }
+    m_records.push_back(std::move(r));
+}
+
+void RecordValidator::finish()
+{
+    if (m_pending.empty()) {
+        m_orderUsed = m_ctx.order == DateOrder::Auto ? m_ctx.fallbackOrder : m_ctx.order;
+        return;
+    }
+    const QString dmy = tr("day/month/year");
+    const QString mdy = tr("month/day/year");
+    DateOrder order = m_ctx.order;
+    if (order != DateOrder::Auto) {
+        m_notes << tr("%1: dates typed into the sheet were read as %2, as the project setting says.")
+                       .arg(m_ctx.sourceName, order == DateOrder::DayFirst ? dmy : mdy);
+    } else if (m_dmyEvidence > 0 && m_mdyEvidence == 0) {
+        order = DateOrder::DayFirst;
+        m_notes << tr("%1: dates typed into the sheet are %2 (%3 dates can only be read that way).")
+                       .arg(m_ctx.sourceName, dmy).arg(m_dmyEvidence);
+    } else if (m_mdyEvidence > 0 && m_dmyEvidence == 0) {
+        order = DateOrder::MonthFirst;
+        m_notes << tr("%1: dates typed into the sheet are %2 (%3 dates can only be read that way).")
+                       .arg(m_ctx.sourceName, mdy).arg(m_mdyEvidence);
+    } else if (m_mdyEvidence == 0 && m_dmyEvidence == 0) {
+        order = m_ctx.fallbackOrder;
+        m_notes << tr("%1: %2 dates typed into the sheet could be day/month or month/day; they were read as %3, "
+                      "the school's usual order. Check a few against TrackTally, or set the date order in the "
+                      "project.")
+                       .arg(m_ctx.sourceName)
+                       .arg(m_pending.size())
+                       .arg(order == DateOrder::DayFirst ? dmy : mdy);
+    } else {
+        order = m_dmyEvidence > m_mdyEvidence ? DateOrder::DayFirst
+                : m_mdyEvidence > m_dmyEvidence ? DateOrder::MonthFirst
+                                                : m_ctx.fallbackOrder;
+        m_notes << tr("%1: dates typed into the sheet disagree: %2 can only be day/month, %3 only month/day. "
+                      "They were read as %4; the dates that do not fit are quarantined.")
+                       .arg(m_ctx.sourceName)
+                       .arg(m_dmyEvidence)
+                       .arg(m_mdyEvidence)
+                       .arg(order == DateOrder::DayFirst ? dmy : mdy);
+    }
+    m_orderUsed = order;
+
+    m_removed.assign(m_records.size(), false);
+    bool anyRemoved = false;
+    for (const Pending &p : m_pending) {
+        IncidentRecord &r = m_records[p.recordIndex];
+        auto ms = m_parser.resolveLocal(p.parts, order);
+        if (!ms) {
+            // Rebuild the row from what was read, so it can be fixed in place.
+            SheetRow row;
+            row.number = r.sourceRow;
+            int maxCol = -1;
+            for (Field f : allFields())
+                maxCol = std::max(maxCol, m_ctx.mapping.column(f));
+            row.cells.resize(size_t(maxCol + 1));
+            for (Field f : allFields()) {
+                const int col = m_ctx.mapping.column(f);
+                if (col >= 0)
+                    row.cells[size_t(col)] = Cell::makeText(f == Field::Timestamp ? p.original : r.value(f));
+            }
+            quarantineRow(row, Field::Timestamp,
+                          tr("timestamp %1 does not fit the %2 order of the other dates in this column")
+                              .arg(shown(p.original), order == DateOrder::DayFirst ? dmy : mdy));
+            m_removed[p.recordIndex] = true;
+            anyRemoved = true;
+            continue;
+        }
+        r.timestampMs = *ms;
+        if (p.needsUuid) {
+            r.uuid = generatedUuid(r);
+            r.flags |= IncidentRecord::UuidGenerated;
+        }
+    }
+    m_pending.clear();
+    if (anyRemoved) {
+        size_t out = 0;
+        for (size_t i = 0; i < m_records.size(); ++i)
+            if (!m_removed[i])
+                m_records[out++] = std::move(m_records[i]);
+        m_records.resize(out);
+    }
+    m_removed.clear();
+}
+
+RowCounts RecordValidator::counts() const
+{
+    RowCounts c;
+    c.read = m_read;
+    c.quarantined = m_quarantined;
+    c.blank = m_blank;
+    c.headerRows = m_header;
+    c.accepted = qint64(m_records.size());
+    return c;
+}
+
+} // namespace tt

@@ -1,0 +1,80 @@
+#pragma once
+// Turns the rows of one source (one tab of one file) into incident records, or quarantined rows with a reason
+// an administrator understands ("incidents.csv row 812: timestamp 'TBC' is not a date"). Nothing is dropped:
+// every row is read and accepted, quarantined, or counted as blank / header.
+#include "columnmapping.h"
+#include "importtypes.h"
+#include "incidentrecord.h"
+#include "timestampparser.h"
+
+#include <QSet>
+#include <QStringList>
+#include <vector>
+
+namespace tt {
+
+struct ValidationContext
+{
+    int sourceIndex = -1;
+    QString sourceName;       // shown in messages: "incidents.csv", "export.xlsx, Incidents"
+    RecordType type = RecordType::Incident;
+    ColumnMapping mapping;
+    QTimeZone zone;           // the school's time zone
+    DateOrder order = DateOrder::Auto;        // the project's setting; Auto = decide per column
+    DateOrder fallbackOrder = DateOrder::DayFirst; // the school locale's order, used when the column can't tell
+};
+
+class RecordValidator
+{
+public:
+    explicit RecordValidator(ValidationContext ctx);
+
+    // Feed every row of the source in order (blank and header rows included: they are counted apart).
+    void add(const SheetRow &row);
+    // Decides the day/month order of locale dates in the column and settles the rows that waited for it.
+    void finish();
+
+    std::vector<IncidentRecord> &records() { return m_records; }
+    std::vector<QuarantinedRow> &quarantine() { return m_quarantine; }
+    std::vector<RowWarning> &warnings() { return m_warnings; }
+    // read, quarantined, blank, headerRows; accepted = records before duplicates are told apart.
+    RowCounts counts() const;
+    QStringList notes() const { return m_notes; }
+    DateOrder orderUsed() const { return m_orderUsed; }
+
+    // Helpers shared with re-validation and tests.
+    static bool isSpreadsheetError(const QString &text);
+    static QString normaliseStudentId(const Cell &cell, bool *fromNumber, bool *ok);
+    static std::optional<QString> normaliseUuid(const QString &text);
+    static QString generatedUuid(const IncidentRecord &r); // v5 of the content: same row, same id
+    static QString cellText(const Cell &c);
+
+private:
+    struct Pending
+    {
+        size_t recordIndex;
+        LocalDateParts parts;
+        QString original;
+        bool needsUuid;
+    };
+    bool quarantineRow(const SheetRow &row, Field field, const QString &reason);
+    void warn(qint64 row, Field field, const QString &message);
+    const QString &intern(const QString &s);
+    QString where(qint64 row) const;
+
+    ValidationContext m_ctx;
+    TimestampParser m_parser;
+    std::vector<IncidentRecord> m_records;
+    std::vector<QuarantinedRow> m_quarantine;
+    std::vector<RowWarning> m_warnings;
+    std::vector<Pending> m_pending;
+    std::vector<bool> m_removed;
+    QSet<QString> m_interned;
+    QStringList m_notes;
+    qint64 m_read = 0, m_blank = 0, m_header = 0, m_quarantined = 0;
+    qint64 m_dmyEvidence = 0, m_mdyEvidence = 0;
+    bool m_sawFirstRow = false;
+    DateOrder m_orderUsed = DateOrder::Auto;
+};
+
+} // namespace tt

@@ -1,0 +1,98 @@
+#include "jsonreport.h"
+
+#include "project/project.h"
+#include "roster/roster.h"
+
+#if __has_include("roster/rosterjson.h")
+#include "roster/rosterjson.h"
+#define TT_HAVE_ROSTER_JSON 1
+#endif
+
+namespace tt {
+namespace {
+
+std::string s(const QString &q) { return q.toStdString(); }
+
+nlohmann::json rowsJson(const RowCounts &c)
+{
+    return {{"read", c.read},
+            {"accepted", c.accepted},
+            {"duplicatesIdentical", c.duplicatesIdentical},
+            {"duplicatesConflicting", c.duplicatesConflicting},
+            {"quarantined", c.quarantined},
+            {"blank", c.blank},
+            {"headerRows", c.headerRows}};
+}
+
+} // namespace
+
+nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
+{
+    nlohmann::json j;
+    j["format"] = "tracktally-recovery-report";
+    j["version"] = 1;
+    const SchoolInfo &school = project.school();
+    j["school"] = {{"name", s(school.name)}, {"domain", s(school.domain)}, {"timeZone", s(school.timeZone)}};
+    j["rows"] = rowsJson(project.counts());
+
+    nlohmann::json sources = nlohmann::json::array();
+    for (size_t i = 0; i < project.sources().size(); ++i) {
+        const SourceInfo &src = project.sources()[i];
+        nlohmann::json notes = nlohmann::json::array();
+        for (const QString &n : src.notes)
+            notes.push_back(s(n));
+        sources.push_back({{"name", s(src.displayName())},
+                           {"kind", s(src.kind)},
+                           {"sheet", s(src.sheet)},
+                           {"type", s(recordTypeKey(src.type))},
+                           {"sha256", s(src.sha256)},
+                           {"hasHeader", src.mapping.hasHeader()},
+                           {"dateOrder", s(dateOrderKey(src.dateOrderUsed))},
+                           {"rows", rowsJson(project.counts(int(i)))},
+                           {"notes", notes}});
+    }
+    j["sources"] = sources;
+
+    auto sourceName = [&project](int index) {
+        return index >= 0 && size_t(index) < project.sources().size() ? s(project.sources()[size_t(index)].displayName())
+                                                                        : std::string();
+    };
+    nlohmann::json quarantine = nlohmann::json::array();
+    for (const QuarantinedRow &q : project.quarantine())
+        quarantine.push_back({{"source", sourceName(q.sourceIndex)}, {"row", q.row}, {"field", s(q.field)}, {"reason", s(q.reason)}});
+    j["quarantine"] = quarantine;
+
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const RowWarning &w : project.warnings())
+        warnings.push_back({{"source", sourceName(w.sourceIndex)}, {"row", w.row}, {"field", s(w.field)}, {"message", s(w.message)}});
+    j["warnings"] = warnings;
+
+    const DedupeResult &d = project.dedupe();
+    const auto &records = project.records();
+    nlohmann::json duplicates = nlohmann::json::array();
+    for (const DuplicateGroup &g : d.groups) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (quint32 m : g.members)
+            rows.push_back({{"source", sourceName(records[m].sourceIndex)}, {"row", records[m].sourceRow}});
+        duplicates.push_back({{"uuid", s(g.uuid)},
+                              {"conflicting", g.conflicting},
+                              {"rows", rows},
+                              {"chosen", {{"source", sourceName(records[g.chosen].sourceIndex)}, {"row", records[g.chosen].sourceRow}}},
+                              {"chosenBy", g.chosenByUser ? "administrator" : "default (the later row)"}});
+    }
+    j["duplicates"] = duplicates;
+    j["incidents"] = {{"incident", project.acceptedOfType(RecordType::Incident)},
+                      {"commendation", project.acceptedOfType(RecordType::Commendation)}};
+#ifdef TT_HAVE_ROSTER_JSON
+    if (roster) {
+        const nlohmann::json r = rosterJson(*roster);
+        for (auto it = r.begin(); it != r.end(); ++it)
+            j[it.key()] = it.value();
+    }
+#else
+    (void)roster;
+#endif
+    return j;
+}
+
+} // namespace tt

@@ -1,0 +1,418 @@
+// The importer against the fixture generator's ground truth, on real CSV and XLSX files.
+#include "common/errors.h"
+#include "fixturegenerator.h"
+#include "project/project.h"
+#include "records/importer.h"
+#include "records/recordvalidator.h"
+#include "xlsxwriter.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tt;
+using namespace tt::test;
+
+namespace {
+
+QString contentKey(const IncidentRecord &r)
+{
+    return QStringList{QString::number(r.timestampMs), recordTypeKey(r.type), r.studentId, r.studentName, r.level,
+                       r.category, r.location, r.actionTaken, r.note, r.teacherEmail, r.classCode, r.device}
+        .join(QChar(0x1f));
+}
+
+// Every accepted record equals the truth, field by field; uuid-less truth rows are matched by content.
+void compareRecords(const Project &project, int sourceIndex, const ExportResult &truth)
+{
+    const DedupeResult &d = project.dedupe();
+    QHash<QString, const IncidentRecord *> byUuid, byContent;
+    qint64 accepted = 0;
+    for (size_t i = 0; i < project.records().size(); ++i) {
+        const IncidentRecord &r = project.records()[i];
+        if (r.sourceIndex != sourceIndex || d.status[i] != RecordStatus::Accepted)
+            continue;
+        ++accepted;
+        if (r.flags & IncidentRecord::UuidGenerated)
+            byContent.insert(contentKey(r), &r);
+        else
+            byUuid.insert(r.uuid, &r);
+    }
+    QCOMPARE(accepted, qint64(truth.records.size()));
+    for (const IncidentRecord &t : truth.records) {
+        const IncidentRecord *r = t.uuid.isEmpty() ? byContent.value(contentKey(t)) : byUuid.value(t.uuid);
+        QVERIFY2(r, qPrintable(u"missing record for row %1 (%2)"_qs.arg(t.sourceRow).arg(t.uuid)));
+        QCOMPARE(r->timestampMs, t.timestampMs);
+        QCOMPARE(r->type, t.type);
+        QCOMPARE(r->studentId, t.studentId);
+        QCOMPARE(r->studentName, t.studentName);
+        QCOMPARE(r->level, t.level);
+        QCOMPARE(r->category, t.category);
+        QCOMPARE(r->location, t.location);
+        QCOMPARE(r->actionTaken, t.actionTaken);
+        QCOMPARE(r->note, t.note);
+        QCOMPARE(r->teacherEmail, t.teacherEmail);
+        QCOMPARE(r->classCode, t.classCode);
+        QCOMPARE(r->device, t.device);
+        QCOMPARE(r->sourceRow, t.sourceRow);
+        if (t.uuid.isEmpty())
+            QCOMPARE(r->uuid, RecordValidator::generatedUuid(*r));
+    }
+}
+
+void compareCounts(const RowCounts &c, const ExpectedCounts &e)
+{
+    QCOMPARE(c.read, e.read);
+    QCOMPARE(c.accepted, e.accepted);
+    QCOMPARE(c.duplicatesIdentical, e.duplicatesIdentical);
+    QCOMPARE(c.duplicatesConflicting, e.duplicatesConflicting);
+    QCOMPARE(c.quarantined, e.quarantined);
+    QCOMPARE(c.blank, e.blank);
+    QCOMPARE(c.headerRows, e.headerRows);
+    QVERIFY(c.balanced());
+}
+
+Project newProject(const School &school)
+{
+    return Project::create(SchoolInfo{school.spec.name, school.spec.domain, school.spec.timeZone});
+}
+
+} // namespace
+
+class tst_Importer : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void csvGroundTruth_data();
+    void csvGroundTruth();
+    void workbookGroundTruth_data();
+    void workbookGroundTruth();
+    void sameFileTwiceAddsNothing();
+    void changedFileReplacesItsRows();
+    void fixQuarantinedRowSurvivesReimport();
+    void duplicateChoiceSurvivesSaveAndLoad();
+    void projectFileIsPrivateAndRoundTrips();
+    void badFiles_data();
+    void badFiles();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void tst_Importer::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_Importer::csvGroundTruth_data()
+{
+    QTest::addColumn<quint64>("seed");
+    QTest::addColumn<bool>("header");
+    QTest::addColumn<bool>("titleCase");
+    QTest::addColumn<QString>("delimiter");
+    QTest::addColumn<QString>("encoding");
+    QTest::addColumn<bool>("allQuirks");
+    QTest::newRow("all-quirks-header") << quint64(11) << true << false << u","_qs << u"UTF-8"_qs << true;
+    QTest::newRow("all-quirks-no-header") << quint64(12) << false << false << u","_qs << u"UTF-8"_qs << true;
+    QTest::newRow("title-case-bom") << quint64(13) << true << true << u","_qs << u"UTF-8 BOM"_qs << true;
+    QTest::newRow("semicolon") << quint64(14) << true << false << u";"_qs << u"UTF-8"_qs << true;
+    QTest::newRow("tab-utf16") << quint64(15) << true << false << u"\t"_qs << u"UTF-16LE BOM"_qs << true;
+    QTest::newRow("clean") << quint64(16) << true << false << u","_qs << u"UTF-8"_qs << false;
+}
+
+void tst_Importer::csvGroundTruth()
+{
+    QFETCH(quint64, seed);
+    QFETCH(bool, header);
+    QFETCH(bool, titleCase);
+    QFETCH(QString, delimiter);
+    QFETCH(QString, encoding);
+    QFETCH(bool, allQuirks);
+    SchoolSpec spec;
+    spec.seed = seed;
+    spec.logs = 2500;
+    const School school = generateSchool(spec);
+    QuirkOptions q = allQuirks ? QuirkOptions{} : QuirkOptions::none();
+    q.header = header;
+    q.titleCaseHeader = titleCase;
+    const QString dir = m_dir.filePath(QString::fromLatin1(QTest::currentDataTag()));
+    QVERIFY(QDir().mkpath(dir));
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, dir + u"/Incidents.csv"_qs, q,
+                                         char(delimiter.at(0).unicode()), encoding);
+    const ExportResult com = writeCsvTab(school, RecordType::Commendation, dir + u"/Commendations.csv"_qs, q,
+                                         char(delimiter.at(0).unicode()), encoding);
+    Project project = newProject(school);
+    Importer importer(project);
+    const ImportOutcome a = importer.importCsv(inc.path, RecordType::Incident);
+    const ImportOutcome b = importer.importCsv(com.path, RecordType::Commendation);
+    QCOMPARE(a.sourceIndex, 0);
+    QCOMPARE(b.sourceIndex, 1);
+    compareCounts(project.counts(0), inc.counts);
+    compareCounts(project.counts(1), com.counts);
+    compareRecords(project, 0, inc);
+    compareRecords(project, 1, com);
+    const RowCounts total = project.counts();
+    QVERIFY(total.balanced());
+    QCOMPARE(total.read, inc.counts.read + com.counts.read);
+    QCOMPARE(project.acceptedOfType(RecordType::Incident), inc.counts.accepted);
+    QCOMPARE(project.acceptedOfType(RecordType::Commendation), com.counts.accepted);
+    // Every quarantined row is the one the generator spoiled, for the field it spoiled.
+    QCOMPARE(qint64(project.quarantine().size()), inc.counts.quarantined + com.counts.quarantined);
+    for (const QuarantinedRow &qr : project.quarantine()) {
+        const ExportResult &truth = qr.sourceIndex == 0 ? inc : com;
+        QVERIFY2(truth.quarantinedRows.contains(qr.row), qPrintable(qr.reason));
+        QCOMPARE(qr.field, truth.quarantinedRows.value(qr.row));
+        QVERIFY2(qr.reason.contains(u" row %1: "_qs.arg(qr.row)), qPrintable(qr.reason));
+    }
+    QCOMPARE(project.sources()[0].mapping.hasHeader(), header);
+}
+
+void tst_Importer::workbookGroundTruth_data()
+{
+    QTest::addColumn<quint64>("seed");
+    QTest::addColumn<bool>("header");
+    QTest::newRow("all-quirks") << quint64(21) << true;
+    QTest::newRow("no-header") << quint64(22) << false;
+}
+
+void tst_Importer::workbookGroundTruth()
+{
+    QFETCH(quint64, seed);
+    QFETCH(bool, header);
+    SchoolSpec spec;
+    spec.seed = seed;
+    spec.logs = 2500;
+    const School school = generateSchool(spec);
+    QuirkOptions q;
+    q.header = header;
+    const QString path = m_dir.filePath(u"workbook-%1.xlsx"_qs.arg(seed));
+    const auto [inc, com] = writeWorkbook(school, path, q);
+    Project project = newProject(school);
+    Importer importer(project);
+    const auto outcomes = importer.importWorkbook(path);
+    QCOMPARE(outcomes.size(), size_t(2));
+    QCOMPARE(project.sources()[0].sheet, u"Incidents"_qs);
+    QCOMPARE(project.sources()[1].sheet, u"Commendations"_qs);
+    compareCounts(project.counts(0), inc.counts);
+    compareCounts(project.counts(1), com.counts);
+    compareRecords(project, 0, inc);
+    compareRecords(project, 1, com);
+}
+
+void tst_Importer::sameFileTwiceAddsNothing()
+{
+    SchoolSpec spec;
+    spec.seed = 31;
+    spec.logs = 800;
+    const School school = generateSchool(spec);
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, m_dir.filePath(u"twice.csv"_qs), QuirkOptions{});
+    Project project = newProject(school);
+    Importer importer(project);
+    importer.importCsv(inc.path, RecordType::Incident);
+    const RowCounts before = project.counts();
+    const size_t records = project.records().size();
+    const ImportOutcome again = importer.importCsv(inc.path, RecordType::Incident);
+    QVERIFY(again.alreadyImported);
+    QCOMPARE(project.counts(), before);
+    QCOMPARE(project.records().size(), records);
+    QCOMPARE(project.sources().size(), size_t(1));
+    // A copy under another name is the same content: nothing added either.
+    const QString copy = m_dir.filePath(u"twice-copy.csv"_qs);
+    QVERIFY(QFile::copy(inc.path, copy));
+    const ImportOutcome third = importer.importCsv(copy, RecordType::Incident);
+    QVERIFY(third.alreadyImported);
+    QCOMPARE(project.counts(), before);
+    QCOMPARE(project.sources().size(), size_t(1));
+}
+
+void tst_Importer::changedFileReplacesItsRows()
+{
+    SchoolSpec spec;
+    spec.seed = 32;
+    spec.logs = 600;
+    const School school = generateSchool(spec);
+    const QString path = m_dir.filePath(u"changing.csv"_qs);
+    writeCsvTab(school, RecordType::Incident, path, QuirkOptions::none());
+    Project project = newProject(school);
+    Importer importer(project);
+    importer.importCsv(path, RecordType::Incident);
+    const qint64 firstRead = project.counts().read;
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::Append));
+    f.write("2025-11-03T01:23:45.000Z,9999,Extra Pupil,Minor,Other,Yard,,,extra.teacher@x.example,,,"
+            "d1f0c2a4-5b6e-4f70-8a91-b2c3d4e5f607\n");
+    f.close();
+    const ImportOutcome o = importer.importCsv(path, RecordType::Incident);
+    QVERIFY(o.replaced);
+    QVERIFY(!o.alreadyImported);
+    QCOMPARE(project.sources().size(), size_t(1));
+    QCOMPARE(project.counts().read, firstRead + 1);
+    QVERIFY(project.counts().balanced());
+}
+
+void tst_Importer::fixQuarantinedRowSurvivesReimport()
+{
+    SchoolSpec spec;
+    spec.seed = 33;
+    spec.logs = 600;
+    const School school = generateSchool(spec);
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, m_dir.filePath(u"fixme.csv"_qs), QuirkOptions{});
+    Project project = newProject(school);
+    Importer importer(project);
+    importer.importCsv(inc.path, RecordType::Incident);
+    QVERIFY(!project.quarantine().empty());
+    const RowCounts before = project.counts();
+    // Find a row quarantined for its timestamp and give it a good one.
+    size_t index = 0;
+    while (index < project.quarantine().size() && project.quarantine()[index].field != u"timestamp")
+        ++index;
+    QVERIFY(index < project.quarantine().size());
+    QStringList cells = project.quarantine()[index].cells;
+    const ColumnMapping &m = project.sources()[0].mapping;
+    cells[m.column(Field::Timestamp)] = u"2025-08-14T03:04:05.000Z"_qs;
+    const qint64 row = project.quarantine()[index].row;
+    QVERIFY(importer.fixQuarantinedRow(index, cells));
+    RowCounts after = project.counts();
+    QCOMPARE(after.quarantined, before.quarantined - 1);
+    QCOMPARE(after.read, before.read);
+    QVERIFY(after.balanced());
+    // Re-reading the file applies the fix again.
+    importer.reimport(0);
+    after = project.counts();
+    QCOMPARE(after.quarantined, before.quarantined - 1);
+    QVERIFY(after.balanced());
+    bool found = false;
+    for (const IncidentRecord &r : project.records())
+        found = found || (r.sourceRow == row && r.timestampMs == 1755140645000LL);
+    QVERIFY(found);
+    // A fix that is still wrong stays quarantined with a new reason.
+    cells[m.column(Field::Timestamp)] = u"sometime"_qs;
+    size_t other = 0;
+    while (other < project.quarantine().size() && project.quarantine()[other].field != u"timestamp")
+        ++other;
+    if (other < project.quarantine().size()) {
+        QVERIFY(!importer.fixQuarantinedRow(other, cells));
+        QVERIFY(project.quarantine()[other].reason.contains(u"'sometime' is not a date"_qs));
+    }
+}
+
+void tst_Importer::duplicateChoiceSurvivesSaveAndLoad()
+{
+    SchoolSpec spec;
+    spec.seed = 34;
+    spec.logs = 800;
+    const School school = generateSchool(spec);
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, m_dir.filePath(u"dups.csv"_qs), QuirkOptions{});
+    Project project = newProject(school);
+    Importer importer(project);
+    importer.importCsv(inc.path, RecordType::Incident);
+    const DedupeResult &d = project.dedupe();
+    auto it = std::find_if(d.groups.begin(), d.groups.end(), [](const DuplicateGroup &g) { return g.conflicting; });
+    QVERIFY(it != d.groups.end());
+    const quint32 other = it->members.front() == it->chosen ? it->members.back() : it->members.front();
+    const IncidentRecord picked = project.records()[other];
+    project.chooseDuplicate(it->uuid, RecordKey{picked.sourceIndex, picked.sourceRow});
+    const QString file = m_dir.filePath(u"dups.ttproj"_qs);
+    project.save(file);
+    const Project loaded = Project::load(file);
+    const auto accepted = loaded.acceptedRecords();
+    auto rec = std::find_if(accepted.begin(), accepted.end(), [&](const IncidentRecord &r) { return r.uuid == picked.uuid; });
+    QVERIFY(rec != accepted.end());
+    QCOMPARE(rec->sourceRow, picked.sourceRow);
+    QCOMPARE(loaded.counts(), project.counts());
+}
+
+void tst_Importer::projectFileIsPrivateAndRoundTrips()
+{
+    SchoolSpec spec;
+    spec.seed = 35;
+    spec.logs = 1500;
+    const School school = generateSchool(spec);
+    const QString path = m_dir.filePath(u"rt.xlsx"_qs);
+    writeWorkbook(school, path, QuirkOptions{});
+    Project project = newProject(school);
+    Importer(project).importWorkbook(path);
+    project.section("roster")["note"] = "kept verbatim";
+    const QString file = m_dir.filePath(u"rt.ttproj"_qs);
+    project.save(file);
+    QCOMPARE(QFile::permissions(file) & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                         | QFileDevice::WriteOther),
+             QFileDevice::Permissions());
+    const Project loaded = Project::load(file);
+    QCOMPARE(loaded.school(), project.school());
+    QCOMPARE(loaded.records().size(), project.records().size());
+    for (size_t i = 0; i < project.records().size(); ++i) {
+        QVERIFY(loaded.records()[i].sameContent(project.records()[i]));
+        QCOMPARE(loaded.records()[i].flags, project.records()[i].flags);
+        QCOMPARE(loaded.records()[i].sourceRow, project.records()[i].sourceRow);
+    }
+    QCOMPARE(loaded.quarantine().size(), project.quarantine().size());
+    QCOMPARE(loaded.counts(), project.counts());
+    QCOMPARE(loaded.sources()[1].mapping, project.sources()[1].mapping);
+    QCOMPARE(loaded.section("roster")->value("note", std::string()), std::string("kept verbatim"));
+    // Saving again gives the same bytes (stable output, no reordering).
+    const QString again = m_dir.filePath(u"rt2.ttproj"_qs);
+    loaded.save(again);
+    QFile a(file), b(again);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QCOMPARE(a.readAll(), b.readAll());
+    // A damaged file is refused with a clear message.
+    QFile damaged(m_dir.filePath(u"damaged.ttproj"_qs));
+    QVERIFY(damaged.open(QIODevice::WriteOnly));
+    a.seek(0);
+    damaged.write(a.read(a.size() / 2));
+    damaged.close();
+    try {
+        Project::load(damaged.fileName());
+        QFAIL("a damaged project file was accepted");
+    } catch (const ProjectError &e) {
+        QVERIFY2(e.message().contains(u"damaged"_qs), qPrintable(e.message()));
+    }
+}
+
+void tst_Importer::badFiles_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("messageContains");
+    QTest::newRow("csv-binary-garbage") << u"csv"_qs << QByteArray("\x00\x01\x02PK\x03\x04\xff\xfe\x00garbage", 16)
+                                        << u"does not look like a text"_qs;
+    QTest::newRow("csv-wrong-columns") << u"csv"_qs << QByteArray("Product,Price,Qty\nApples,3.20,4\nPears,2.10,7\n")
+                                       << u"does not look like a TrackTally sheet"_qs;
+    QTest::newRow("csv-unterminated-quote") << u"csv"_qs
+                                            << QByteArray("2025-11-03T01:23:45Z,1,\"Mia Tan,Minor\n2025-11-03T01:23:45Z,2\n")
+                                            << u"never closed"_qs;
+    QTest::newRow("xlsx-not-a-zip") << u"xlsx"_qs << QByteArray("this is not a workbook") << u"is not an Excel workbook"_qs;
+    QTest::newRow("xlsx-empty") << u"xlsx"_qs << QByteArray() << u"is not an Excel workbook"_qs;
+}
+
+void tst_Importer::badFiles()
+{
+    QFETCH(QString, kind);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, messageContains);
+    const QString path = m_dir.filePath(QString::fromLatin1(QTest::currentDataTag()) + u"."_qs + kind);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+    f.close();
+    Project project = Project::create(SchoolInfo{u"S"_qs, u"s.example"_qs, u"Australia/Melbourne"_qs});
+    Importer importer(project);
+    try {
+        if (kind == u"csv")
+            importer.importCsv(path, RecordType::Incident);
+        else
+            importer.importWorkbook(path);
+        QFAIL("a bad file was accepted");
+    } catch (const SourceError &e) {
+        QVERIFY2(e.message().contains(messageContains), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(QFileInfo(path).fileName()), qPrintable(e.message()));
+    }
+    QCOMPARE(project.sources().size(), size_t(0));
+    QCOMPARE(project.records().size(), size_t(0));
+    QCOMPARE(project.quarantine().size(), size_t(0));
+}
+
+QTEST_GUILESS_MAIN(tst_Importer)
+#include "tst_importer.moc"
