@@ -1,0 +1,82 @@
+#include "cli.h"
+
+#include "common/errors.h"
+#include "common/progress.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <exception>
+
+namespace tt::cli {
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+int parse(QCommandLineParser &parser, const QString &command, const QString &description, const QStringList &args,
+          const QStringList &requiredOptions)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QStringList full = args;
+    full.prepend(QCoreApplication::applicationName() + QLatin1Char(' ') + command);
+    if (!parser.parse(full)) {
+        err() << command << ": " << parser.errorText() << "\n"
+              << QCoreApplication::translate("tt::cli", "Try '%1 %2 --help'.").arg(QCoreApplication::applicationName(), command)
+              << Qt::endl;
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        out().flush();
+        return Ok;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        out() << QCoreApplication::applicationName() << ' ' << command << ' ' << QCoreApplication::applicationVersion() << Qt::endl;
+        return Ok;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err() << command << ": " << QCoreApplication::translate("tt::cli", "unexpected argument '%1'").arg(parser.positionalArguments().first())
+              << Qt::endl;
+        return Usage;
+    }
+    for (const QString &opt : requiredOptions) {
+        if (!parser.isSet(opt)) {
+            err() << command << ": " << QCoreApplication::translate("tt::cli", "--%1 is required").arg(opt) << "\n"
+                  << QCoreApplication::translate("tt::cli", "Try '%1 %2 --help'.").arg(QCoreApplication::applicationName(), command)
+                  << Qt::endl;
+            return Usage;
+        }
+    }
+    return -1;
+}
+
+int guarded(const std::function<int()> &body)
+{
+    try {
+        return body();
+    } catch (const tt::Cancelled &) {
+        err() << QCoreApplication::translate("tt::cli", "Cancelled; nothing was changed.") << Qt::endl;
+        return UserFailure;
+    } catch (const tt::UserError &e) {
+        err() << e.message().simplified() << Qt::endl;
+        return UserFailure;
+    } catch (const std::bad_alloc &) {
+        err() << QCoreApplication::translate("tt::cli", "Out of memory.") << Qt::endl;
+        return UserFailure;
+    } catch (const std::exception &e) {
+        err() << QCoreApplication::translate("tt::cli", "Unexpected error: %1").arg(QString::fromUtf8(e.what())) << Qt::endl;
+        return UserFailure;
+    }
+}
+
+} // namespace tt::cli

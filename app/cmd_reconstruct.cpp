@@ -1,0 +1,150 @@
+// tracktally-recovery reconstruct: rebuilds teachers, classrooms and students from the incidents, takes the
+// school's own lists and the administrator's decisions, and stores them in the project.
+#include "cli.h"
+
+#include "common/errors.h"
+#include "project/project.h"
+#include "roster/rosterproject.h"
+
+#include <QCoreApplication>
+
+namespace tt::cli {
+namespace {
+
+QString tr(const char *t) { return QCoreApplication::translate("tt::cli::reconstruct", t); }
+
+// "KEY=VALUE" -> pair; throws UserError naming the option.
+std::pair<QString, QString> keyValue(const QString &option, const QString &text)
+{
+    const qsizetype eq = text.indexOf(u'=');
+    if (eq <= 0)
+        throw UserError(tr("--%1 takes KEY=VALUE, not '%2'.").arg(option, text));
+    return {text.left(eq).trimmed(), text.mid(eq + 1).trimmed()};
+}
+
+QString percent(qint64 part, qint64 total)
+{
+    return total == 0 ? QStringLiteral("-") : QString::number(100.0 * double(part) / double(total), 'f', 1) + u'%';
+}
+
+} // namespace
+
+int runReconstruct(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption project(QStringLiteral("project"), tr("The project file."), tr("FILE"));
+    const QCommandLineOption roster(QStringLiteral("roster"), tr("The school's student list (CSV): fills guardians, corrects names and ids, adds students without logs."), tr("CSV"));
+    const QCommandLineOption staff(QStringLiteral("staff"), tr("The school's staff list (CSV): emails, names, roles."), tr("CSV"));
+    const QCommandLineOption acceptAll(QStringLiteral("accept-all"), tr("Accept every current suggestion as a decision."));
+    const QCommandLineOption teacherName(QStringLiteral("teacher-name"), tr("Set a teacher's display name."), tr("EMAIL=NAME"));
+    const QCommandLineOption teacherRole(QStringLiteral("teacher-role"), tr("Set a teacher's role (teacher or admin)."), tr("EMAIL=ROLE"));
+    const QCommandLineOption specialist(QStringLiteral("specialist"), tr("Mark a teacher as specialist or not."), tr("EMAIL=yes|no"));
+    const QCommandLineOption className(QStringLiteral("class-name"), tr("Set a classroom's name."), tr("CODE=NAME"));
+    const QCommandLineOption homeroom(QStringLiteral("homeroom"), tr("Set a classroom's homeroom teacher (empty for none)."), tr("CODE=EMAIL"));
+    const QCommandLineOption studentName(QStringLiteral("student-name"), tr("Set a student's name, first and last separated by '|'."), tr("ID=FIRST|LAST"));
+    const QCommandLineOption studentClass(QStringLiteral("student-class"), tr("Set a student's classroom (empty for none)."), tr("ID=CODE"));
+    const QCommandLineOption mergeStudent(QStringLiteral("merge-student"), tr("Logs under one student id belong to another (e.g. 421=0421)."), tr("FROM=INTO"));
+    p.addOptions({project, roster, staff, acceptAll, teacherName, teacherRole, specialist, className, homeroom,
+                  studentName, studentClass, mergeStudent});
+    if (int rc = parse(p, QStringLiteral("reconstruct"),
+                       tr("Rebuilds teachers, classrooms and students from the project's incidents. Suggestions are "
+                          "recomputed on every run; decisions are kept."),
+                       args, {QStringLiteral("project")});
+        rc >= 0)
+        return rc;
+    return guarded([&]() -> int {
+        const QString path = p.value(project);
+        Project proj = Project::load(path);
+        QStringList warnings;
+        if (p.isSet(roster)) {
+            const SchoolList l = setProjectRosterCsv(proj, p.value(roster), &warnings);
+            out() << tr("Student list %1: %2 students.").arg(l.path).arg(l.rows) << "\n";
+        }
+        if (p.isSet(staff)) {
+            const SchoolList l = setProjectStaffCsv(proj, p.value(staff), &warnings);
+            out() << tr("Staff list %1: %2 people.").arg(l.path).arg(l.rows) << "\n";
+        }
+        for (const QString &w : warnings)
+            out() << "  " << w << "\n";
+
+        RosterDecisions decisions = projectDecisions(proj);
+        for (const QString &v : p.values(teacherName)) {
+            auto [k, val] = keyValue(QStringLiteral("teacher-name"), v);
+            decisions.setTeacherDisplayName(k, val);
+        }
+        for (const QString &v : p.values(teacherRole)) {
+            auto [k, val] = keyValue(QStringLiteral("teacher-role"), v);
+            if (val != u"teacher" && val != u"admin")
+                throw UserError(tr("--teacher-role: the role must be teacher or admin, not '%1'.").arg(val));
+            decisions.setTeacherRole(k, val);
+        }
+        for (const QString &v : p.values(specialist)) {
+            auto [k, val] = keyValue(QStringLiteral("specialist"), v);
+            decisions.setTeacherSpecialist(k, val == u"yes" || val == u"true" || val == u"1");
+        }
+        for (const QString &v : p.values(className)) {
+            auto [k, val] = keyValue(QStringLiteral("class-name"), v);
+            decisions.setClassroomName(k, val);
+        }
+        for (const QString &v : p.values(homeroom)) {
+            auto [k, val] = keyValue(QStringLiteral("homeroom"), v);
+            decisions.setHomeroom(k, val.toLower());
+        }
+        for (const QString &v : p.values(studentName)) {
+            auto [k, val] = keyValue(QStringLiteral("student-name"), v);
+            const QStringList parts = val.split(u'|');
+            if (parts.size() != 2 || parts[0].trimmed().isEmpty() || parts[1].trimmed().isEmpty())
+                throw UserError(tr("--student-name takes ID=FIRST|LAST, not '%1'.").arg(v));
+            decisions.setStudentName(k, parts[0].trimmed(), parts[1].trimmed());
+        }
+        for (const QString &v : p.values(studentClass)) {
+            auto [k, val] = keyValue(QStringLiteral("student-class"), v);
+            decisions.setStudentClass(k, val);
+        }
+        for (const QString &v : p.values(mergeStudent)) {
+            auto [k, val] = keyValue(QStringLiteral("merge-student"), v);
+            decisions.mergeStudentId(k, val);
+        }
+        setProjectDecisions(proj, decisions);
+        Roster r = buildProjectRoster(proj);
+        if (p.isSet(acceptAll)) {
+            decisions.acceptAll(r);
+            setProjectDecisions(proj, decisions);
+            r = buildProjectRoster(proj);
+        }
+        proj.save(path);
+
+        int specialists = 0, rosterOnly = 0;
+        for (const TeacherDraft &t : r.teachers)
+            specialists += t.isSpecialist ? 1 : 0;
+        for (const StudentDraft &s : r.students)
+            rosterOnly += s.fromRosterOnly ? 1 : 0;
+        out() << tr("Teachers: %1 (%2 specialists). Classrooms: %3. Students: %4 (%5 only in the school's list).")
+                     .arg(r.teachers.size())
+                     .arg(specialists)
+                     .arg(r.classrooms.size())
+                     .arg(r.students.size())
+                     .arg(rosterOnly)
+              << "\n";
+        const LinkSummary &l = r.summary;
+        out() << tr("Links of %1 incidents and commendations: student %2 (%3), classroom %4 (%5), teacher %6 (%7).")
+                     .arg(l.total)
+                     .arg(l.student)
+                     .arg(percent(l.student, l.total))
+                     .arg(l.classroom)
+                     .arg(percent(l.classroom, l.total))
+                     .arg(l.teacher)
+                     .arg(percent(l.teacher, l.total))
+              << "\n";
+        out() << tr("To decide: %1 conflicts.").arg(r.conflicts.size()) << "\n";
+        const size_t shown = std::min<size_t>(r.conflicts.size(), 15);
+        for (size_t i = 0; i < shown; ++i)
+            out() << "  [" << r.conflicts[i].kind << "] " << r.conflicts[i].subject << ": " << r.conflicts[i].detail << "\n";
+        if (shown < r.conflicts.size())
+            out() << "  " << tr("... and %1 more: see 'report --html' or the wizard.").arg(r.conflicts.size() - shown) << "\n";
+        out().flush();
+        return int(Ok);
+    });
+}
+
+} // namespace tt::cli

@@ -1,0 +1,77 @@
+// tracktally-recovery: the desktop wizard with no arguments; a headless subcommand otherwise.
+#include "cli.h"
+#include "commands.h"
+#include "gui.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+#include <cstring>
+#include <map>
+
+namespace {
+
+struct Command
+{
+    int (*run)(const QStringList &);
+    const char *summary;
+};
+
+const std::map<QString, Command> &commands()
+{
+    static const std::map<QString, Command> table = {
+        {QStringLiteral("import"), {tt::cli::runImport, "import sheet exports (CSV, XLSX) into a recovery project"}},
+        {QStringLiteral("reconstruct"), {tt::cli::runReconstruct, "rebuild teachers, classrooms and students from the incidents"}},
+        {QStringLiteral("report"), {tt::cli::runReport, "write the recovery report (JSON, HTML, CSV)"}},
+        {QStringLiteral("sandbox"), {tt::cli::runSandbox, "start or stop a private PostgreSQL to rehearse on"}},
+        {QStringLiteral("backup"), {tt::cli::runBackup, "take and verify a backup of a database (pg_dump)"}},
+        {QStringLiteral("plan"), {tt::cli::runPlan, "dry run: what would be written to the database"}},
+        {QStringLiteral("apply"), {tt::cli::runApply, "write the recovered school to the database, safely"}},
+        {QStringLiteral("verify"), {tt::cli::runVerify, "re-read the database and compare it with the project"}},
+    };
+    return table;
+}
+
+void printUsage()
+{
+    auto &o = tt::cli::out();
+    o << "Usage: tracktally-recovery [COMMAND [OPTIONS]]\n\n"
+      << QCoreApplication::translate("tt::main", "Without a command, the recovery wizard opens.") << "\n\n"
+      << QCoreApplication::translate("tt::main", "Commands:") << "\n";
+    for (const auto &[name, cmd] : commands())
+        o << "  " << name.leftJustified(12) << QCoreApplication::translate("tt::main", cmd.summary) << "\n";
+    o << "\n" << QCoreApplication::translate("tt::main", "Run 'tracktally-recovery COMMAND --help' for a command's options.") << "\n";
+    o.flush();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const bool headless = argc > 1 && argv[1][0] != '-';
+    const bool meta = argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0
+                                   || std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-v") == 0);
+    if (!headless && !meta)
+        return tt::ui::runGui(argc, argv);
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tracktally-recovery"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TT_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("TrackTally"));
+    const QStringList args = QCoreApplication::arguments();
+    if (meta) {
+        if (args.at(1) == u"--version" || args.at(1) == u"-v") {
+            tt::cli::out() << "tracktally-recovery " << TT_VERSION << Qt::endl;
+            return 0;
+        }
+        printUsage();
+        return 0;
+    }
+    auto it = commands().find(args.at(1));
+    if (it == commands().end()) {
+        tt::cli::err() << QCoreApplication::translate("tt::main", "Unknown command '%1'.").arg(args.at(1)) << "\n";
+        tt::cli::err().flush();
+        printUsage();
+        return tt::cli::Usage;
+    }
+    return it->second.run(args.mid(2));
+}

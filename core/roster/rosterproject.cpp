@@ -1,0 +1,121 @@
+#include "rosterproject.h"
+
+#include "report/htmlreport.h"
+#include "roster/rosterbuilder.h"
+
+#include <QFileInfo>
+#include <nlohmann/json.hpp>
+
+namespace tt {
+namespace {
+
+std::string s(const QString &q) { return q.toStdString(); }
+QString q(const nlohmann::json &j, const char *key)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+}
+
+const nlohmann::json *rosterSection(const Project &p) { return p.section("roster"); }
+
+std::optional<SchoolList> listInfo(const Project &p, const char *key)
+{
+    const nlohmann::json *sec = rosterSection(p);
+    if (!sec || !sec->contains(key))
+        return std::nullopt;
+    const nlohmann::json &l = (*sec)[key];
+    return SchoolList{q(l, "path"), q(l, "sha256"), int(l.value("entries", nlohmann::json::array()).size())};
+}
+
+} // namespace
+
+SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringList *warnings)
+{
+    const std::vector<RosterEntry> entries = readRosterCsv(path, warnings);
+    nlohmann::json list = nlohmann::json::array();
+    for (const RosterEntry &e : entries)
+        list.push_back({{"studentId", s(e.studentId)},
+                        {"firstName", s(e.firstName)},
+                        {"lastName", s(e.lastName)},
+                        {"guardians", s(e.guardians)},
+                        {"classCode", s(e.classCode)},
+                        {"notes", s(e.notes)},
+                        {"row", e.row}});
+    const QString sha = sha256OfFile(path);
+    project.section("roster")["rosterList"] = {{"path", s(QFileInfo(path).absoluteFilePath())}, {"sha256", s(sha)}, {"entries", list}};
+    return SchoolList{QFileInfo(path).absoluteFilePath(), sha, int(entries.size())};
+}
+
+SchoolList setProjectStaffCsv(Project &project, const QString &path, QStringList *warnings)
+{
+    const std::vector<StaffEntry> entries = readStaffCsv(path, warnings);
+    nlohmann::json list = nlohmann::json::array();
+    for (const StaffEntry &e : entries)
+        list.push_back({{"email", s(e.email)}, {"displayName", s(e.displayName)}, {"role", s(e.role)},
+                        {"roleText", s(e.roleText)}, {"row", e.row}});
+    const QString sha = sha256OfFile(path);
+    project.section("roster")["staffList"] = {{"path", s(QFileInfo(path).absoluteFilePath())}, {"sha256", s(sha)}, {"entries", list}};
+    return SchoolList{QFileInfo(path).absoluteFilePath(), sha, int(entries.size())};
+}
+
+std::optional<SchoolList> projectRosterList(const Project &project) { return listInfo(project, "rosterList"); }
+std::optional<SchoolList> projectStaffList(const Project &project) { return listInfo(project, "staffList"); }
+
+std::vector<RosterEntry> projectRosterEntries(const Project &project)
+{
+    std::vector<RosterEntry> out;
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("rosterList"))
+        return out;
+    for (const auto &e : (*sec)["rosterList"].value("entries", nlohmann::json::array()))
+        out.push_back(RosterEntry{q(e, "studentId"), q(e, "firstName"), q(e, "lastName"), q(e, "guardians"),
+                                  q(e, "classCode"), q(e, "notes"), e.value("row", qint64(0))});
+    return out;
+}
+
+std::vector<StaffEntry> projectStaffEntries(const Project &project)
+{
+    std::vector<StaffEntry> out;
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("staffList"))
+        return out;
+    for (const auto &e : (*sec)["staffList"].value("entries", nlohmann::json::array()))
+        out.push_back(StaffEntry{q(e, "email"), q(e, "displayName"), q(e, "role"), q(e, "roleText"), e.value("row", qint64(0))});
+    return out;
+}
+
+RosterDecisions projectDecisions(const Project &project)
+{
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("decisions"))
+        return {};
+    return RosterDecisions::fromJson((*sec)["decisions"]);
+}
+
+void setProjectDecisions(Project &project, const RosterDecisions &decisions)
+{
+    project.section("roster")["decisions"] = decisions.toJson();
+}
+
+Roster buildProjectRoster(const Project &project, Progress *progress)
+{
+    return RosterBuilder().build(project.acceptedRecords(), projectRosterEntries(project), projectStaffEntries(project),
+                                 projectDecisions(project), progress);
+}
+
+ReportData reportData(const Project &project, const Roster &roster)
+{
+    ReportData d;
+    d.schoolName = project.school().name;
+    d.domain = project.school().domain;
+    d.counts = project.counts();
+    d.quarantine = project.quarantine();
+    for (const SourceInfo &src : project.sources())
+        d.sourceNames << src.displayName();
+    d.roster = &roster;
+    d.incidents = project.acceptedOfType(RecordType::Incident);
+    d.commendations = project.acceptedOfType(RecordType::Commendation);
+    return d;
+}
+
+} // namespace tt

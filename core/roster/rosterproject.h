@@ -1,0 +1,39 @@
+#pragma once
+// The bridge between a project file and the roster: the school's own lists (student roster, staff list)
+// kept inside the project (so a recovery resumes without the original files), the administrator's
+// decisions, and building the roster from the accepted records. Stored in project.section("roster").
+#include "common/progress.h"
+#include "project/project.h"
+#include "roster/roster.h"
+#include "roster/rosterdecisions.h"
+#include "roster/schoolrecords.h"
+
+namespace tt {
+
+struct ReportData;
+
+struct SchoolList
+{
+    QString path;   // where it was read from
+    QString sha256; // of that file
+    int rows = 0;
+};
+
+// Reads a roster / staff CSV (throws SourceError) and stores its rows in the project, replacing any earlier one.
+SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringList *warnings = nullptr);
+SchoolList setProjectStaffCsv(Project &project, const QString &path, QStringList *warnings = nullptr);
+std::optional<SchoolList> projectRosterList(const Project &project);
+std::optional<SchoolList> projectStaffList(const Project &project);
+std::vector<RosterEntry> projectRosterEntries(const Project &project);
+std::vector<StaffEntry> projectStaffEntries(const Project &project);
+
+RosterDecisions projectDecisions(const Project &project);
+void setProjectDecisions(Project &project, const RosterDecisions &decisions);
+
+// Builds the roster from the project's accepted records, its stored lists and decisions.
+Roster buildProjectRoster(const Project &project, Progress *progress = nullptr);
+
+// What the people-facing reports need from a project and its roster.
+ReportData reportData(const Project &project, const Roster &roster);
+
+} // namespace tt

@@ -1,0 +1,212 @@
+// The command line, run as a user would: the real binary in a child process, real files.
+#include "fixturegenerator.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <nlohmann/json.hpp>
+
+using namespace tt::test;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QString out, err;
+};
+
+Run run(const QStringList &args)
+{
+    QProcess p;
+    p.setProgram(qEnvironmentVariable("TT_APP"));
+    p.setArguments(args);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    p.setProcessEnvironment(env);
+    p.start();
+    if (!p.waitForFinished(120000))
+        return {};
+    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+               QString::fromUtf8(p.readAllStandardError())};
+}
+
+qint64 num(const nlohmann::json &j)
+{
+    return j.is_number() ? j.get<qint64>() : -1;
+}
+
+nlohmann::json readJson(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+}
+
+} // namespace
+
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void usage_data();
+    void usage();
+    void importReconstructReport();
+    void userErrors_data();
+    void userErrors();
+
+private:
+    QTemporaryDir m_dir;
+    School m_school;
+    ExportResult m_inc, m_com;
+};
+
+void tst_Cli::initTestCase()
+{
+    QVERIFY(QFileInfo(qEnvironmentVariable("TT_APP")).isExecutable());
+    QVERIFY(m_dir.isValid());
+    SchoolSpec spec;
+    spec.seed = 77;
+    spec.logs = 1500;
+    m_school = generateSchool(spec);
+    m_inc = writeCsvTab(m_school, tt::RecordType::Incident, m_dir.filePath(u"Incidents.csv"_qs), QuirkOptions{});
+    m_com = writeCsvTab(m_school, tt::RecordType::Commendation, m_dir.filePath(u"Commendations.csv"_qs), QuirkOptions{});
+    writeRosterCsv(m_school, m_dir.filePath(u"roster.csv"_qs));
+    writeStaffCsv(m_school, m_dir.filePath(u"staff.csv"_qs));
+}
+
+void tst_Cli::usage_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("outContains");
+    QTest::newRow("version") << QStringList{u"--version"_qs} << 0 << u"tracktally-recovery 0."_qs;
+    QTest::newRow("help") << QStringList{u"--help"_qs} << 0 << u"reconstruct"_qs;
+    QTest::newRow("import-help") << QStringList{u"import"_qs, u"--help"_qs} << 0 << u"--workbook"_qs;
+    QTest::newRow("import-version") << QStringList{u"import"_qs, u"--version"_qs} << 0 << u"import"_qs;
+    QTest::newRow("report-help") << QStringList{u"report"_qs, u"--help"_qs} << 0 << u"--csv-dir"_qs;
+    QTest::newRow("unknown-command") << QStringList{u"frobnicate"_qs} << 2 << QString();
+    QTest::newRow("import-no-project") << QStringList{u"import"_qs} << 2 << QString();
+    QTest::newRow("import-unknown-option") << QStringList{u"import"_qs, u"--project"_qs, u"x"_qs, u"--bogus"_qs} << 2 << QString();
+    QTest::newRow("import-bad-timezone") << QStringList{u"import"_qs, u"--project"_qs, u"x"_qs, u"--timezone"_qs, u"Mars/Olympus"_qs}
+                                         << 2 << QString();
+    QTest::newRow("new-project-needs-school") << QStringList{u"import"_qs, u"--project"_qs, u"/nonexistent/new.ttproj"_qs}
+                                              << 2 << QString();
+    QTest::newRow("report-nothing-to-write") << QStringList{u"report"_qs, u"--project"_qs, u"x"_qs} << 2 << QString();
+}
+
+void tst_Cli::usage()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, outContains);
+    const Run r = run(args);
+    QCOMPARE(r.code, code);
+    if (!outContains.isEmpty())
+        QVERIFY2(r.out.contains(outContains), qPrintable(r.out));
+    if (code == 2)
+        QVERIFY(!r.err.isEmpty());
+}
+
+void tst_Cli::importReconstructReport()
+{
+    const QString project = m_dir.filePath(u"school.ttproj"_qs);
+    const QStringList importArgs{u"import"_qs, u"--project"_qs, project, u"--school"_qs, m_school.spec.name,
+                                 u"--domain"_qs, m_school.spec.domain, u"--timezone"_qs, m_school.spec.timeZone,
+                                 u"--incidents"_qs, m_inc.path, u"--commendations"_qs, m_com.path};
+    Run r = run(importArgs);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(u"rows read"_qs), qPrintable(r.out));
+    QVERIFY(QFileInfo(project).permissions() & QFileDevice::ReadOwner);
+    QVERIFY(!(QFileInfo(project).permissions() & QFileDevice::ReadOther));
+
+    const QString json = m_dir.filePath(u"report.json"_qs);
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--json"_qs, json}).code, 0);
+    nlohmann::json j = readJson(json);
+    QVERIFY(j.is_object());
+    const nlohmann::json rows = j["rows"];
+    QCOMPARE(num(rows["read"]), m_inc.counts.read + m_com.counts.read);
+    QCOMPARE(num(rows["accepted"]), m_inc.counts.accepted + m_com.counts.accepted);
+    QCOMPARE(num(rows["duplicatesIdentical"]), m_inc.counts.duplicatesIdentical + m_com.counts.duplicatesIdentical);
+    QCOMPARE(num(rows["duplicatesConflicting"]), m_inc.counts.duplicatesConflicting + m_com.counts.duplicatesConflicting);
+    QCOMPARE(num(rows["quarantined"]), m_inc.counts.quarantined + m_com.counts.quarantined);
+    QCOMPARE(num(rows["blank"]), m_inc.counts.blank + m_com.counts.blank);
+    QCOMPARE(num(j["incidents"]["incident"]), m_inc.counts.accepted);
+    QCOMPARE(num(j["incidents"]["commendation"]), m_com.counts.accepted);
+    QCOMPARE(qint64(j["quarantine"].size()), m_inc.counts.quarantined + m_com.counts.quarantined);
+    for (const auto &q : j["quarantine"]) {
+        QVERIFY(q.contains("source") && q.contains("row") && q.contains("reason"));
+    }
+
+    // Importing the same files again adds nothing.
+    r = run(importArgs);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(u"nothing added"_qs), qPrintable(r.out));
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--json"_qs, json}).code, 0);
+    QVERIFY(readJson(json)["rows"] == rows);
+
+    // Roster reconstruction with the school's lists; the report gains the roster keys.
+    r = run({u"reconstruct"_qs, u"--project"_qs, project, u"--roster"_qs, m_dir.filePath(u"roster.csv"_qs), u"--staff"_qs,
+             m_dir.filePath(u"staff.csv"_qs)});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(u"Teachers:"_qs), qPrintable(r.out + r.err));
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--json"_qs, json}).code, 0);
+    j = readJson(json);
+    for (const char *key : {"teachers", "classrooms", "students", "links", "conflicts"})
+        QVERIFY2(j.contains(key), key);
+    QCOMPARE(size_t(j["teachers"].size()), m_school.teachers.size());
+    QCOMPARE(size_t(j["classrooms"].size()), m_school.classes.size());
+    QCOMPARE(size_t(j["students"].size()), m_school.students.size());
+    QCOMPARE(num(j["links"]["total"]), m_inc.counts.accepted + m_com.counts.accepted);
+
+    // A decision on the command line survives the next run.
+    const QString email = QString::fromStdString(j["teachers"][0]["email"].get<std::string>());
+    QCOMPARE(run({u"reconstruct"_qs, u"--project"_qs, project, u"--teacher-name"_qs, email + u"=Chosen Name"_qs}).code, 0);
+    QCOMPARE(run({u"reconstruct"_qs, u"--project"_qs, project}).code, 0);
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--json"_qs, json}).code, 0);
+    j = readJson(json);
+    QCOMPARE(QString::fromStdString(j["teachers"][0]["displayName"].get<std::string>()), u"Chosen Name"_qs);
+
+    // For people: HTML and CSV files.
+    const QString html = m_dir.filePath(u"report.html"_qs);
+    const QString csvDir = m_dir.filePath(u"csv"_qs);
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--html"_qs, html, u"--csv-dir"_qs, csvDir}).code, 0);
+    QFile h(html);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    QVERIFY(h.readAll().contains(m_school.spec.name.toUtf8()));
+    for (const char *f : {"teachers.csv", "classrooms.csv", "students.csv", "quarantine.csv"})
+        QVERIFY2(QFileInfo::exists(csvDir + u'/' + QString::fromLatin1(f)), f);
+}
+
+void tst_Cli::userErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("errContains");
+    const QString missing = u"/nonexistent/dir/none.csv"_qs;
+    QTest::newRow("missing-csv") << QStringList{u"import"_qs, u"--project"_qs, u"@DIR@/p2.ttproj"_qs, u"--school"_qs, u"S"_qs,
+                                                u"--domain"_qs, u"s.example"_qs, u"--incidents"_qs, missing}
+                                 << u"does not exist"_qs;
+    QTest::newRow("not-a-project") << QStringList{u"report"_qs, u"--project"_qs, u"@DIR@/Incidents.csv"_qs, u"--json"_qs, u"-"_qs}
+                                   << u"damaged"_qs;
+    QTest::newRow("no-project-file") << QStringList{u"report"_qs, u"--project"_qs, u"@DIR@/none.ttproj"_qs, u"--json"_qs, u"-"_qs}
+                                     << u"does not exist"_qs;
+}
+
+void tst_Cli::userErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, errContains);
+    for (QString &a : args)
+        a.replace(u"@DIR@"_qs, m_dir.path());
+    const Run r = run(args);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(errContains), qPrintable(r.err));
+    QCOMPARE(r.err.trimmed().count(u'\n'), 0); // one line
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"
