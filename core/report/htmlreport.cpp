@@ -1,0 +1,208 @@
+#include "htmlreport.h"
+
+#include "roster/roster.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+#include <QTimeZone>
+
+namespace tt {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("tt::HtmlReport", text, disambiguation, n);
+}
+
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+QString num(qint64 v)
+{
+    return QLocale::c().toString(v);
+}
+
+QString date(qint64 ms)
+{
+    return ms == 0 ? QString() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date().toString(Qt::ISODate);
+}
+
+QString pct(qint64 part, qint64 whole)
+{
+    if (whole <= 0)
+        return u"–"_s;
+    return QString::number(100.0 * double(part) / double(whole), 'f', 1) + u'%';
+}
+
+// One table: the header cells and rows are plain text (escaped here).
+QString table(const QStringList &header, const std::vector<QStringList> &rows, const QString &cssClass = {})
+{
+    QString h = cssClass.isEmpty() ? u"<table>\n<thead><tr>"_s : u"<table class=\"%1\">\n<thead><tr>"_s.arg(cssClass);
+    for (const QString &c : header)
+        h += u"<th>"_s + esc(c) + u"</th>"_s;
+    h += u"</tr></thead>\n<tbody>\n"_s;
+    for (const QStringList &r : rows) {
+        h += u"<tr>"_s;
+        for (const QString &c : r)
+            h += u"<td>"_s + esc(c) + u"</td>"_s;
+        h += u"</tr>\n"_s;
+    }
+    h += u"</tbody></table>\n"_s;
+    return h;
+}
+
+QString yes(bool b)
+{
+    return b ? tr("yes") : QString();
+}
+
+const char *const kCss = R"(
+body { font-family: system-ui, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #999; }
+p.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85em; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #eee; }
+tr:nth-child(even) td { background: #fafafa; }
+table.totals { width: auto; }
+td.num, table.totals td:last-child { text-align: right; }
+.ok { color: #1a6b1a; } .warn { color: #a35d00; }
+@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+)";
+
+} // namespace
+
+QString reportSourceName(const ReportData &data, int sourceIndex)
+{
+    if (sourceIndex >= 0 && sourceIndex < data.sourceNames.size())
+        return data.sourceNames.at(sourceIndex);
+    return tr("source %1").arg(sourceIndex + 1);
+}
+
+QString renderHtmlReport(const ReportData &data)
+{
+    static const Roster empty;
+    const Roster &roster = data.roster ? *data.roster : empty;
+    const qint64 generated = data.generatedAtMs ? data.generatedAtMs : QDateTime::currentMSecsSinceEpoch();
+    const QString title = tr("Recovery report: %1").arg(data.schoolName);
+
+    QString h;
+    h += u"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"_s + esc(title)
+        + u"</title>\n<style>"_s + QString::fromUtf8(kCss) + u"</style>\n</head>\n<body>\n"_s;
+    h += u"<h1>"_s + esc(title) + u"</h1>\n"_s;
+    h += u"<p class=\"meta\">"_s
+        + esc(tr("Domain %1 · generated %2 UTC")
+                  .arg(data.domain,
+                       QDateTime::fromMSecsSinceEpoch(generated, Qt::UTC).toString(u"yyyy-MM-dd HH:mm"_s)))
+        + u"</p>\n"_s;
+
+    // Totals
+    h += u"<h2>"_s + esc(tr("Rows")) + u"</h2>\n"_s;
+    const RowCounts &c = data.counts;
+    h += table({tr("What"), tr("Rows")},
+               {{tr("Rows read"), num(c.read)},
+                {tr("Accepted"), num(c.accepted)},
+                {tr("Identical duplicates (offline retries)"), num(c.duplicatesIdentical)},
+                {tr("Conflicting duplicates (edited copies)"), num(c.duplicatesConflicting)},
+                {tr("Quarantined"), num(c.quarantined)},
+                {tr("Blank rows (not counted)"), num(c.blank)},
+                {tr("Incidents"), num(data.incidents)},
+                {tr("Commendations"), num(data.commendations)}},
+               u"totals"_s);
+    h += u"<p class=\"%1\">"_s.arg(c.balanced() ? u"ok"_s : u"warn"_s)
+        + esc(c.balanced() ? tr("Every row read is accounted for: read = accepted + duplicates + quarantined.")
+                           : tr("The row counts do not balance: read ≠ accepted + duplicates + quarantined."))
+        + u"</p>\n"_s;
+
+    // Links
+    const LinkSummary &l = roster.summary;
+    h += u"<h2>"_s + esc(tr("Links")) + u"</h2>\n"_s;
+    h += table({tr("Link"), tr("Linked"), tr("Share")},
+               {{tr("Records"), num(l.total), QString()},
+                {tr("Student"), num(l.student), pct(l.student, l.total)},
+                {tr("Classroom"), num(l.classroom), pct(l.classroom, l.total)},
+                {tr("Teacher"), num(l.teacher), pct(l.teacher, l.total)}},
+               u"totals"_s);
+    if (!roster.unlinkedReasons.isEmpty()) {
+        std::vector<QStringList> rows;
+        for (auto it = roster.unlinkedReasons.cbegin(); it != roster.unlinkedReasons.cend(); ++it)
+            rows.push_back({it.key(), num(it.value())});
+        h += table({tr("Not linked because"), tr("Records")}, rows, u"totals"_s);
+    }
+
+    // Teachers
+    h += u"<h2>"_s + esc(tr("Teachers (%1)").arg(roster.teachers.size())) + u"</h2>\n"_s;
+    {
+        std::vector<QStringList> rows;
+        for (const TeacherDraft &t : roster.teachers)
+            rows.push_back({t.email, t.displayName, t.role, yes(t.isSpecialist), num(t.incidents),
+                            num(t.commendations), t.classes.join(u", "_s), date(t.firstSeenMs), date(t.lastSeenMs),
+                            t.specialistEvidence});
+        h += table({tr("Email"), tr("Display name"), tr("Role"), tr("Specialist"), tr("Incidents"),
+                    tr("Commendations"), tr("Classes"), tr("First seen"), tr("Last seen"), tr("Evidence")},
+                   rows);
+    }
+
+    // Classrooms
+    h += u"<h2>"_s + esc(tr("Classrooms (%1)").arg(roster.classrooms.size())) + u"</h2>\n"_s;
+    {
+        std::vector<QStringList> rows;
+        for (const ClassroomDraft &cl : roster.classrooms)
+            rows.push_back({cl.code, cl.name, cl.homeroomTeacherEmail, cl.specialistEmails.join(u", "_s),
+                            num(cl.students), num(cl.logs), cl.homeroomEvidence});
+        h += table({tr("Code"), tr("Name"), tr("Homeroom teacher"), tr("Specialists"), tr("Students"), tr("Logs"),
+                    tr("Evidence")},
+                   rows);
+    }
+
+    // Students
+    h += u"<h2>"_s + esc(tr("Students (%1)").arg(roster.students.size())) + u"</h2>\n"_s;
+    {
+        std::vector<QStringList> rows;
+        for (const StudentDraft &s : roster.students) {
+            QStringList history;
+            for (const ClassStint &st : s.classHistory)
+                history.append(u"%1 %2–%3"_s.arg(st.classCode, date(st.firstMs), date(st.lastMs)));
+            rows.push_back({s.studentId, s.firstName, s.lastName, s.classCode, s.guardians,
+                            s.nameVariants.join(u"; "_s), history.join(u"; "_s), num(s.logs),
+                            s.fromRosterOnly ? tr("school roster only") : s.nameSource});
+        }
+        h += table({tr("Student ID"), tr("First name"), tr("Last name"), tr("Class"), tr("Guardians"),
+                    tr("Other spellings"), tr("Class history"), tr("Logs"), tr("Source")},
+                   rows);
+    }
+
+    // Decisions left
+    h += u"<h2>"_s + esc(tr("What remains to decide (%1)").arg(roster.conflicts.size())) + u"</h2>\n"_s;
+    if (roster.conflicts.empty()) {
+        h += u"<p class=\"ok\">"_s + esc(tr("Nothing: every suggestion is settled.")) + u"</p>\n"_s;
+    } else {
+        std::vector<QStringList> rows;
+        for (const Conflict &cf : roster.conflicts)
+            rows.push_back({cf.kind, cf.subject, cf.detail});
+        h += table({tr("Kind"), tr("About"), tr("Detail")}, rows);
+    }
+
+    // Quarantine
+    h += u"<h2>"_s + esc(tr("Quarantined rows (%1)").arg(data.quarantine.size())) + u"</h2>\n"_s;
+    if (data.quarantine.empty()) {
+        h += u"<p class=\"ok\">"_s + esc(tr("No row was quarantined.")) + u"</p>\n"_s;
+    } else {
+        std::vector<QStringList> rows;
+        for (const QuarantinedRow &q : data.quarantine)
+            rows.push_back({reportSourceName(data, q.sourceIndex), num(q.row), q.field, q.reason,
+                            q.cells.join(u" | "_s)});
+        h += table({tr("Source"), tr("Row"), tr("Field"), tr("Reason"), tr("Cells")}, rows);
+    }
+    h += u"</body>\n</html>\n"_s;
+    return h;
+}
+
+} // namespace tt

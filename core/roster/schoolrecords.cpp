@@ -1,0 +1,231 @@
+#include "schoolrecords.h"
+
+#include "common/errors.h"
+#include "namesplitter.h"
+#include "sheets/csvreader.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QHash>
+#include <QSet>
+
+namespace tt {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("tt::SchoolRecords", text);
+}
+
+struct Column
+{
+    int index = -1;
+    bool found() const { return index >= 0; }
+};
+
+int findColumn(const QStringList &keys, std::initializer_list<const char16_t *> aliases)
+{
+    for (const char16_t *alias : aliases) {
+        const QString a = QString::fromUtf16(alias);
+        const int i = int(keys.indexOf(a));
+        if (i >= 0)
+            return i;
+    }
+    return -1;
+}
+
+QString cellText(const SheetRow &row, int column)
+{
+    if (column < 0 || column >= int(row.cells.size()))
+        return {};
+    return row.cells[size_t(column)].text.trimmed();
+}
+
+// Reads the file, calls header() with the first non-blank row, then rows() with every later non-blank row.
+template<typename HeaderFn, typename RowFn>
+void readTable(const QString &path, HeaderFn header, RowFn rows)
+{
+    if (!QFileInfo::exists(path))
+        throw SourceError(path, tr("%1 does not exist.").arg(QFileInfo(path).fileName()));
+    CsvReader reader(path);
+    bool haveHeader = false;
+    reader.read([&](SheetRow &row) {
+        if (row.isBlank())
+            return true;
+        if (!haveHeader) {
+            QStringList keys;
+            keys.reserve(qsizetype(row.cells.size()));
+            for (const Cell &c : row.cells)
+                keys.append(headerKey(c.text));
+            header(keys, row.number);
+            haveHeader = true;
+            return true;
+        }
+        rows(row);
+        return true;
+    });
+    if (!haveHeader)
+        throw SourceError(path, tr("%1 is empty: it has no header row and no rows.").arg(QFileInfo(path).fileName()));
+}
+
+} // namespace
+
+QString headerKey(const QString &header)
+{
+    QString out;
+    out.reserve(header.size());
+    for (const QChar c : header) {
+        if (c.isLetterOrNumber())
+            out += c.toLower();
+    }
+    return out;
+}
+
+QString staffRoleFromText(const QString &text)
+{
+    const QString key = headerKey(text);
+    if (key.isEmpty())
+        return u"teacher"_s;
+    static const QStringList adminWords = {u"admin"_s, u"administrator"_s, u"administration"_s,
+                                           u"schooladmin"_s, u"headteacher"_s, u"head"_s};
+    if (adminWords.contains(key) || key.endsWith(u"principal"_s))
+        return u"admin"_s;
+    return u"teacher"_s;
+}
+
+std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warnings)
+{
+    const QString file = QFileInfo(path).fileName();
+    int colId = -1, colFirst = -1, colLast = -1, colFull = -1, colClass = -1, colNotes = -1;
+    QList<int> colGuardians;
+    std::vector<RosterEntry> out;
+    QSet<QString> seen;
+    auto warn = [&](const QString &w) {
+        if (warnings)
+            warnings->append(w);
+    };
+    readTable(
+        path,
+        [&](const QStringList &keys, qint64 rowNumber) {
+            colId = findColumn(keys, {u"studentid", u"studentnumber", u"studentno", u"studentnum", u"studentcode",
+                                      u"idnumber", u"id", u"sid", u"localid", u"student"});
+            colFirst = findColumn(keys, {u"firstname", u"givenname", u"givennames", u"first", u"given",
+                                         u"forename", u"firstnames", u"preferredname", u"preferredfirstname"});
+            colLast = findColumn(keys, {u"surname", u"lastname", u"familyname", u"last", u"family",
+                                        u"studentsurname"});
+            colFull = findColumn(keys, {u"name", u"studentname", u"fullname", u"displayname"});
+            colClass = findColumn(keys, {u"homegroup", u"class", u"homeroom", u"classcode", u"form", u"rollclass",
+                                         u"rollgroup", u"classroom", u"homeform", u"group", u"homeroomclass"});
+            colNotes = findColumn(keys, {u"notes", u"note", u"comments", u"comment"});
+            for (int i = 0; i < int(keys.size()); ++i) {
+                const QString &k = keys.at(i);
+                if (k.startsWith(u"guardian"_s) || k.startsWith(u"parent"_s) || k.startsWith(u"caregiver"_s)
+                    || k == u"contactemail"_s || k == u"familyemail"_s)
+                    colGuardians.append(i);
+            }
+            if (colId < 0)
+                throw SourceError(path, tr("%1 row %2: no student id column was found (expected a header such as "
+                                           "\"Student ID\").")
+                                            .arg(file)
+                                            .arg(rowNumber));
+            if (colLast < 0 && colFull < 0)
+                throw SourceError(path, tr("%1 row %2: no name columns were found (expected \"Surname\" and "
+                                           "\"First Name\", or \"Name\").")
+                                            .arg(file)
+                                            .arg(rowNumber));
+        },
+        [&](const SheetRow &row) {
+            RosterEntry e;
+            e.row = row.number;
+            e.studentId = cellText(row, colId);
+            if (e.studentId.isEmpty()) {
+                warn(tr("%1 row %2: no student id; the row was skipped.").arg(file).arg(row.number));
+                return;
+            }
+            if (seen.contains(e.studentId)) {
+                warn(tr("%1 row %2: student id %3 appears again; the later row was skipped.")
+                         .arg(file)
+                         .arg(row.number)
+                         .arg(e.studentId));
+                return;
+            }
+            seen.insert(e.studentId);
+            if (colLast >= 0) {
+                e.lastName = cellText(row, colLast).simplified();
+                e.firstName = cellText(row, colFirst).simplified();
+            }
+            if (e.lastName.isEmpty() && e.firstName.isEmpty() && colFull >= 0) {
+                const NameParts parts = splitStudentName(cellText(row, colFull));
+                e.firstName = parts.first;
+                e.lastName = parts.last;
+            }
+            QStringList guardians;
+            for (int c : colGuardians) {
+                const QString g = cellText(row, c);
+                if (!g.isEmpty())
+                    guardians.append(g);
+            }
+            e.guardians = guardians.join(u"; "_s);
+            e.classCode = cellText(row, colClass);
+            e.notes = cellText(row, colNotes);
+            out.push_back(std::move(e));
+        });
+    return out;
+}
+
+std::vector<StaffEntry> readStaffCsv(const QString &path, QStringList *warnings)
+{
+    const QString file = QFileInfo(path).fileName();
+    int colEmail = -1, colName = -1, colFirst = -1, colLast = -1, colRole = -1;
+    std::vector<StaffEntry> out;
+    QSet<QString> seen;
+    auto warn = [&](const QString &w) {
+        if (warnings)
+            warnings->append(w);
+    };
+    readTable(
+        path,
+        [&](const QStringList &keys, qint64 rowNumber) {
+            colEmail = findColumn(keys, {u"email", u"emailaddress", u"staffemail", u"workemail", u"mail",
+                                         u"schoolemail", u"login", u"username"});
+            colName = findColumn(keys, {u"name", u"displayname", u"fullname", u"staffname", u"teachername",
+                                        u"teacher"});
+            colFirst = findColumn(keys, {u"firstname", u"givenname", u"first", u"preferredname"});
+            colLast = findColumn(keys, {u"surname", u"lastname", u"familyname", u"last"});
+            colRole = findColumn(keys, {u"role", u"position", u"title", u"jobtitle", u"type", u"stafftype"});
+            if (colEmail < 0)
+                throw SourceError(path, tr("%1 row %2: no email column was found (expected a header such as "
+                                           "\"Email\").")
+                                            .arg(file)
+                                            .arg(rowNumber));
+        },
+        [&](const SheetRow &row) {
+            StaffEntry e;
+            e.row = row.number;
+            e.email = cellText(row, colEmail).toLower();
+            if (e.email.isEmpty() || !e.email.contains(u'@')) {
+                warn(tr("%1 row %2: '%3' is not an email address; the row was skipped.")
+                         .arg(file)
+                         .arg(row.number)
+                         .arg(e.email));
+                return;
+            }
+            if (seen.contains(e.email)) {
+                warn(tr("%1 row %2: %3 appears again; the later row was skipped.").arg(file).arg(row.number).arg(e.email));
+                return;
+            }
+            seen.insert(e.email);
+            e.displayName = cellText(row, colName).simplified();
+            if (e.displayName.isEmpty() && (colFirst >= 0 || colLast >= 0))
+                e.displayName = (cellText(row, colFirst) + u' ' + cellText(row, colLast)).simplified();
+            e.roleText = cellText(row, colRole);
+            e.role = staffRoleFromText(e.roleText);
+            out.push_back(std::move(e));
+        });
+    return out;
+}
+
+} // namespace tt
