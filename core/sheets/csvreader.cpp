@@ -1,0 +1,457 @@
+#include "sheets/csvreader.h"
+
+#include "common/errors.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QStringDecoder>
+
+#include <array>
+#include <cstring>
+#include <memory>
+
+#ifdef Q_OS_UNIX
+#include <sys/mman.h>
+#endif
+
+namespace tt {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("tt::CsvReader", text);
+}
+
+// Spreadsheet column letters for a 0-based column: 0 -> A, 26 -> AA.
+QString columnLetters(int index)
+{
+    QString name;
+    int n = index + 1;
+    while (n > 0) {
+        const int rem = (n - 1) % 26;
+        name.prepend(QChar(u'A' + rem));
+        n = (n - 1) / 26;
+    }
+    return name;
+}
+
+// Sets a cell's text from UTF-8 bytes, reusing the cell's string buffer when the bytes are ASCII
+// (the common case) so that reading does not allocate per field.
+void assignField(Cell &cell, const char *data, qsizetype len, bool ascii)
+{
+    cell.number = 0.0;
+    if (len == 0) {
+        cell.kind = Cell::Kind::Empty;
+        cell.text.resize(0);
+        return;
+    }
+    cell.kind = Cell::Kind::Text;
+    if (!ascii) {
+        cell.text = QString::fromUtf8(data, len);
+        return;
+    }
+    cell.text.resize(len);
+    char16_t *out = reinterpret_cast<char16_t *>(cell.text.data());
+    for (qsizetype i = 0; i < len; ++i)
+        out[i] = static_cast<unsigned char>(data[i]);
+}
+
+bool isAscii(const char *data, qsizetype len)
+{
+    unsigned char acc = 0;
+    for (qsizetype i = 0; i < len; ++i)
+        acc |= static_cast<unsigned char>(data[i]);
+    return acc < 0x80;
+}
+
+enum class Bom { None, Utf8, Utf16LE, Utf16BE };
+
+Bom sniffBom(const char *data, qint64 size)
+{
+    const auto *u = reinterpret_cast<const unsigned char *>(data);
+    if (size >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return Bom::Utf8;
+    if (size >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return Bom::Utf16LE;
+    if (size >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return Bom::Utf16BE;
+    return Bom::None;
+}
+
+} // namespace
+
+struct CsvReader::Text
+{
+    std::unique_ptr<QFile> file;
+    QByteArray holder; // keeps data or a converted copy alive
+    const char *begin = nullptr;
+    const char *end = nullptr;
+    bool complete = true; // false when only a sample was loaded
+};
+
+CsvReader::CsvReader(const QString &path) : m_path(path), m_displayName(QFileInfo(path).fileName()) {}
+
+CsvReader CsvReader::fromData(const QByteArray &data, const QString &displayName)
+{
+    CsvReader r;
+    r.m_data = data;
+    r.m_fromData = true;
+    r.m_displayName = displayName;
+    return r;
+}
+
+void CsvReader::setDelimiter(char d)
+{
+    m_delimiter = d;
+    m_delimiterOverridden = true;
+}
+
+CsvReader::Text CsvReader::load(bool sampleOnly)
+{
+    Text t;
+    const char *raw = nullptr;
+    qint64 size = 0;
+    if (m_fromData) {
+        t.holder = m_data;
+        raw = t.holder.constData();
+        size = t.holder.size();
+    } else {
+        t.file = std::make_unique<QFile>(m_path);
+        if (!t.file->open(QIODevice::ReadOnly))
+            throw SourceError(m_path, tr("%1 cannot be opened: %2").arg(m_displayName, t.file->errorString()));
+        size = t.file->size();
+        if (size > 0) {
+            if (sampleOnly && size > SampleBytes * 2) {
+                t.holder = t.file->read(SampleBytes * 2);
+                raw = t.holder.constData();
+                size = t.holder.size();
+                t.complete = false;
+            } else {
+                raw = reinterpret_cast<const char *>(t.file->map(0, size));
+#ifdef Q_OS_UNIX
+                if (raw) // one front-to-back pass: ask for aggressive read-ahead
+                    posix_madvise(const_cast<char *>(raw), size_t(size), POSIX_MADV_SEQUENTIAL);
+#endif
+                if (!raw) { // not mappable (a pipe, a special file system): read it instead
+                    t.holder = t.file->readAll();
+                    raw = t.holder.constData();
+                    size = t.holder.size();
+                }
+            }
+        }
+    }
+    if (size == 0) {
+        m_encoding = QStringLiteral("UTF-8");
+        return t;
+    }
+    switch (sniffBom(raw, size)) {
+    case Bom::None:
+        m_encoding = QStringLiteral("UTF-8");
+        t.begin = raw;
+        t.end = raw + size;
+        break;
+    case Bom::Utf8:
+        m_encoding = QStringLiteral("UTF-8 (BOM)");
+        t.begin = raw + 3;
+        t.end = raw + size;
+        break;
+    case Bom::Utf16LE:
+    case Bom::Utf16BE: {
+        const bool le = sniffBom(raw, size) == Bom::Utf16LE;
+        m_encoding = le ? QStringLiteral("UTF-16LE (BOM)") : QStringLiteral("UTF-16BE (BOM)");
+        QStringDecoder decoder(le ? QStringConverter::Utf16LE : QStringConverter::Utf16BE);
+        qint64 bytes = size - 2;
+        if (!t.complete)
+            bytes &= ~qint64(1);
+        const QString text = decoder.decode(QByteArrayView(raw + 2, bytes));
+        QByteArray utf8 = text.toUtf8();
+        if (t.file && t.file->isOpen())
+            t.file->close(); // unmaps
+        t.holder = std::move(utf8);
+        t.begin = t.holder.constData();
+        t.end = t.begin + t.holder.size();
+        break;
+    }
+    }
+
+    // Not text at all? Look at the beginning: NUL bytes or many control characters.
+    const qint64 sample = std::min<qint64>(t.end - t.begin, SampleBytes);
+    if (std::memchr(t.begin, 0, size_t(sample)))
+        throw SourceError(m_path.isEmpty() ? m_displayName : m_path,
+                          tr("%1 does not look like a text (CSV) file: it contains binary data. "
+                             "Download the sheet again with File > Download > Comma-separated values.")
+                              .arg(m_displayName));
+    qint64 controls = 0;
+    for (qint64 i = 0; i < sample; ++i) {
+        const auto c = static_cast<unsigned char>(t.begin[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+            ++controls;
+    }
+    if (controls * 20 > sample) // more than 5 %
+        throw SourceError(m_path.isEmpty() ? m_displayName : m_path,
+                          tr("%1 does not look like a text (CSV) file: it contains binary data. "
+                             "Download the sheet again with File > Download > Comma-separated values.")
+                              .arg(m_displayName));
+    return t;
+}
+
+// Delimiter and line-end detection over the first ~64 KiB, outside quotes.
+void CsvReader::sniff(const char *begin, const char *end, bool atEof)
+{
+    const char *stop = begin + std::min<qint64>(end - begin, SampleBytes);
+    const bool sampleIsAll = atEof && stop == end;
+
+    // Line ends: LF CR as one terminator when it is the first line end in the file.
+    m_lfcr = false;
+    for (const char *p = begin; p < stop; ++p) {
+        if (*p == '\r')
+            break;
+        if (*p == '\n') {
+            m_lfcr = (p + 1 < stop && p[1] == '\r');
+            break;
+        }
+    }
+    if (m_delimiterOverridden)
+        return;
+
+    constexpr std::array<char, 3> candidates{',', ';', '\t'};
+    std::vector<std::array<int, 3>> perLine;
+    std::array<int, 3> counts{0, 0, 0};
+    bool inQuotes = false;
+    bool atFieldStart = true;
+    bool lineHasContent = false;
+    for (const char *p = begin; p < stop; ++p) {
+        const char c = *p;
+        if (inQuotes) {
+            if (c == '"') {
+                if (p + 1 < stop && p[1] == '"')
+                    ++p;
+                else
+                    inQuotes = false;
+            }
+            continue;
+        }
+        if (c == '"' && atFieldStart) {
+            inQuotes = true;
+            atFieldStart = false;
+            lineHasContent = true;
+            continue;
+        }
+        if (c == '\n' || c == '\r') {
+            if (lineHasContent)
+                perLine.push_back(counts);
+            counts = {0, 0, 0};
+            atFieldStart = true;
+            lineHasContent = false;
+            continue;
+        }
+        lineHasContent = true;
+        atFieldStart = false;
+        for (size_t k = 0; k < candidates.size(); ++k) {
+            if (c == candidates[k]) {
+                ++counts[k];
+                atFieldStart = true;
+            }
+        }
+    }
+    if (sampleIsAll && lineHasContent && !inQuotes)
+        perLine.push_back(counts); // the last line, complete because the file ends there
+    if (perLine.empty() && lineHasContent)
+        perLine.push_back(counts); // one long partial line: better than nothing
+
+    // Score: share of lines whose count equals the most common non-zero count; then that count.
+    char best = ',';
+    double bestScore = 0;
+    int bestMode = 0;
+    for (size_t k = 0; k < candidates.size(); ++k) {
+        std::vector<int> values;
+        values.reserve(perLine.size());
+        for (const auto &line : perLine)
+            values.push_back(line[k]);
+        std::sort(values.begin(), values.end());
+        int mode = 0, modeRun = 0;
+        for (size_t i = 0; i < values.size();) {
+            size_t j = i;
+            while (j < values.size() && values[j] == values[i])
+                ++j;
+            if (values[i] > 0 && int(j - i) >= modeRun) {
+                mode = values[i];
+                modeRun = int(j - i);
+            }
+            i = j;
+        }
+        if (mode == 0)
+            continue;
+        const double score = double(modeRun) / double(perLine.size());
+        if (score > bestScore + 1e-9 || (score > bestScore - 1e-9 && mode > bestMode)) {
+            best = candidates[k];
+            bestScore = score;
+            bestMode = mode;
+        }
+    }
+    m_delimiter = best;
+}
+
+void CsvReader::detect()
+{
+    Text t = load(true);
+    if (t.begin)
+        sniff(t.begin, t.end, t.complete);
+}
+
+void CsvReader::read(const RowSink &sink, Progress *progress)
+{
+    Text t = load(false);
+    const qint64 total = t.begin ? t.end - t.begin : 0;
+    if (progress)
+        progress->begin(tr("Reading %1").arg(m_displayName), total);
+    if (!t.begin) {
+        if (progress)
+            progress->advance(0);
+        return;
+    }
+    sniff(t.begin, t.end, true);
+
+    const QString file = m_path.isEmpty() ? m_displayName : m_path;
+    const char delim = m_delimiter;
+    std::array<bool, 256> special{};
+    special[static_cast<unsigned char>(delim)] = true;
+    special['\r'] = true;
+    special['\n'] = true;
+    special[0] = true;
+
+    auto binaryError = [&](qint64 record, int column) {
+        return SourceError(file, tr("%1 does not look like a text (CSV) file: row %2, column %3 contains "
+                                    "binary data (a NUL byte).")
+                                     .arg(m_displayName)
+                                     .arg(record)
+                                     .arg(columnLetters(column)));
+    };
+    auto tooLarge = [&](qint64 record, int column) {
+        return SourceError(file, tr("%1, row %2, column %3: the value is larger than %4 MB, which no sheet cell "
+                                    "holds. The file is damaged or is not a sheet export.")
+                                     .arg(m_displayName)
+                                     .arg(record)
+                                     .arg(columnLetters(column))
+                                     .arg(MaxFieldBytes >> 20));
+    };
+
+    const char *const begin = t.begin;
+    const char *const end = t.end;
+    const char *p = begin;
+    SheetRow row;
+    row.cells.reserve(16);
+    QByteArray scratch;
+    qint64 record = 0;
+    while (p < end) {
+        ++record;
+        row.number = record;
+        int column = 0;
+        for (;;) {
+            if (size_t(column) >= row.cells.size())
+                row.cells.emplace_back();
+            Cell &cell = row.cells[size_t(column)];
+            if (p < end && *p == '"') {
+                // Quoted field: up to the closing quote; "" is a quote; newlines and delimiters are data.
+                const char *segment = p + 1;
+                const char *q = segment;
+                bool usedScratch = false;
+                const char *direct = nullptr;
+                qint64 directLen = 0;
+                scratch.clear();
+                for (;;) {
+                    const char *quote = static_cast<const char *>(std::memchr(q, '"', size_t(end - q)));
+                    if (!quote)
+                        throw SourceError(file, tr("%1, row %2: a quoted value is never closed (a \" is missing). "
+                                                   "The file may be cut short or damaged.")
+                                                    .arg(m_displayName)
+                                                    .arg(record));
+                    if (quote + 1 < end && quote[1] == '"') {
+                        scratch.append(segment, quote + 1 - segment);
+                        usedScratch = true;
+                        segment = q = quote + 2;
+                        if (scratch.size() > MaxFieldBytes)
+                            throw tooLarge(record, column);
+                        continue;
+                    }
+                    if (usedScratch)
+                        scratch.append(segment, quote - segment);
+                    else {
+                        direct = segment;
+                        directLen = quote - segment;
+                    }
+                    p = quote + 1;
+                    break;
+                }
+                if (p < end && !special[static_cast<unsigned char>(*p)]) {
+                    // Text after the closing quote: kept, as spreadsheet programs do.
+                    const char *rest = p;
+                    while (p < end && !special[static_cast<unsigned char>(*p)])
+                        ++p;
+                    if (!usedScratch) {
+                        scratch.append(direct, directLen);
+                        usedScratch = true;
+                    }
+                    scratch.append(rest, p - rest);
+                }
+                const char *data = usedScratch ? scratch.constData() : direct;
+                const qint64 len = usedScratch ? scratch.size() : directLen;
+                if (len > MaxFieldBytes)
+                    throw tooLarge(record, column);
+                if (len > 0 && std::memchr(data, 0, size_t(len)))
+                    throw binaryError(record, column);
+                assignField(cell, data, len, isAscii(data, len));
+            } else {
+                // Unquoted field: up to the delimiter or line end; a quote inside is kept literally.
+                const char *start = p;
+                unsigned char acc = 0;
+                while (p < end && !special[static_cast<unsigned char>(*p)])
+                    acc |= static_cast<unsigned char>(*p++);
+                if (p - start > MaxFieldBytes)
+                    throw tooLarge(record, column);
+                assignField(cell, start, p - start, acc < 0x80);
+            }
+            ++column;
+            if (p >= end)
+                break;
+            const char c = *p;
+            if (c == delim) {
+                ++p;
+                if (p >= end) { // "a,b," at the very end: the last field is empty
+                    if (size_t(column) >= row.cells.size())
+                        row.cells.emplace_back();
+                    assignField(row.cells[size_t(column)], nullptr, 0, true);
+                    ++column;
+                    break;
+                }
+                continue;
+            }
+            if (c == '\r') {
+                ++p;
+                if (p < end && *p == '\n')
+                    ++p;
+                break;
+            }
+            if (c == '\n') {
+                ++p;
+                if (m_lfcr && p < end && *p == '\r')
+                    ++p;
+                break;
+            }
+            throw binaryError(record, column - 1); // NUL
+        }
+        row.cells.resize(size_t(column)); // cells are reused between rows; drop the surplus only
+        if (!sink(row))
+            break;
+        if ((record & 0xFFF) == 0 && progress) {
+            progress->advance(p - begin);
+            checkCancel(progress);
+        }
+    }
+    if (progress)
+        progress->advance(p - begin);
+}
+
+} // namespace tt
