@@ -1,0 +1,275 @@
+// tracktally-recovery sandbox | backup | plan | apply | verify: the database commands.
+// Every command that touches a database first says which one it is (server, database, what is in it).
+#include "cli.h"
+
+#include "common/errors.h"
+#include "common/progress.h"
+#include "database/backup.h"
+#include "database/database.h"
+#include "database/recoverywriter.h"
+#include "database/sandbox.h"
+#include "project/project.h"
+#include "roster/rosterproject.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace tt::cli {
+namespace {
+
+QString tr(const char *t) { return QCoreApplication::translate("tt::cli::database", t); }
+
+// Phases on stderr, so stdout stays for results.
+class CliProgress : public Progress
+{
+public:
+    void begin(const QString &phase, qint64 total) override
+    {
+        err() << phase << (total > 0 ? tr(" (%1 rows)").arg(total) : QString()) << "…" << Qt::endl;
+    }
+};
+
+int refusable(const std::function<int()> &body)
+{
+    return guarded([&]() -> int {
+        try {
+            return body();
+        } catch (const RefusalError &e) {
+            err() << e.message().simplified() << Qt::endl;
+            return Refused;
+        }
+    });
+}
+
+const QCommandLineOption &databaseOption()
+{
+    static const QCommandLineOption o(QStringLiteral("database"),
+                                      tr("The target database: a postgresql:// URL, a libpq connection string or a "
+                                         "service name. Passwords come from PGPASSWORD or ~/.pgpass."),
+                                      tr("URL"));
+    return o;
+}
+const QCommandLineOption &projectOption()
+{
+    static const QCommandLineOption o(QStringLiteral("project"), tr("The recovery project file."), tr("FILE"));
+    return o;
+}
+const QCommandLineOption &envOption()
+{
+    static const QCommandLineOption o(QStringLiteral("env"),
+                                      tr("TrackTally's .env file: warns when DATABASE_URL and DIRECT_DATABASE_URL "
+                                         "point to different databases."),
+                                      tr("FILE"));
+    return o;
+}
+
+struct Loaded
+{
+    RecoveryInput input;
+};
+
+std::unique_ptr<Loaded> loadProject(const QString &path)
+{
+    auto l = std::make_unique<Loaded>();
+    const Project project = Project::load(path);
+    l->input.school = project.school();
+    l->input.records = project.acceptedRecords();
+    CliProgress progress;
+    l->input.roster = buildProjectRoster(project, &progress);
+    l->input.projectSha256 = sha256OfFile(path);
+    return l;
+}
+
+void warnAboutEnv(const QCommandLineParser &p)
+{
+    if (!p.isSet(envOption()))
+        return;
+    const EnvFileCheck check = checkEnvFile(p.value(envOption()));
+    if (check.differ)
+        err() << "\n" << check.warning << "\n" << Qt::endl;
+    else if (check.bothPresent)
+        err() << tr("DATABASE_URL and DIRECT_DATABASE_URL name the same database: %1").arg(check.directDatabaseUrl)
+              << Qt::endl;
+}
+
+// Prints who the database is; returns whether it has TrackTally's schema.
+bool announce(Database &db, const QString &domain)
+{
+    const ServerIdentity id = db.identify(domain);
+    out() << tr("Target: %1").arg(db.spec().redacted()) << "\n" << id.describe() << "\n";
+    const SchemaReport schema = db.checkSchema();
+    out() << schema.describe() << Qt::endl;
+    return schema.ok();
+}
+
+void writeJson(const QString &path, const QJsonObject &o)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit())
+        throw UserError(tr("Cannot write %1: %2").arg(path, f.errorString()));
+}
+
+} // namespace
+
+int runSandbox(const QStringList &args)
+{
+    const QString action = args.value(0);
+    QCommandLineParser p;
+    const QCommandLineOption dir(QStringLiteral("dir"), tr("The folder that holds the sandbox (sandbox.json)."), tr("DIR"));
+    const QCommandLineOption log(QStringLiteral("log-statements"),
+                                 tr("Log every statement the server runs (log_statement=all) into its log file."));
+    p.addOptions({dir, log});
+    if (action != QLatin1String("start") && action != QLatin1String("stop")) {
+        if (action == QLatin1String("--help") || action == QLatin1String("-h"))
+            return parse(p, QStringLiteral("sandbox start|stop"), tr("A private PostgreSQL to rehearse on."), args);
+        err() << "sandbox: " << tr("say 'start' or 'stop', e.g. sandbox start --dir DIR") << Qt::endl;
+        return Usage;
+    }
+    if (int rc = parse(p, QStringLiteral("sandbox ") + action,
+                       tr("Starts or stops a private PostgreSQL (Unix socket only) with TrackTally's schema. "
+                          "start prints its connection URL."),
+                       args.mid(1), {QStringLiteral("dir")});
+        rc >= 0)
+        return rc;
+    return guarded([&]() -> int {
+        if (action == QLatin1String("start")) {
+            SandboxOptions o;
+            o.logStatements = p.isSet(log);
+            const Sandbox s = Sandbox::start(p.value(dir), o);
+            out() << s.url() << Qt::endl;
+        } else {
+            Sandbox::open(p.value(dir)).stop();
+            err() << tr("Sandbox stopped and removed.") << Qt::endl;
+        }
+        return Ok;
+    });
+}
+
+int runBackup(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption backupDir(QStringLiteral("backup-dir"), tr("Where to write the backup."), tr("DIR"));
+    p.addOptions({databaseOption(), backupDir});
+    if (int rc = parse(p, QStringLiteral("backup"),
+                       tr("Takes a backup with pg_dump (custom format) and verifies it with pg_restore --list."), args,
+                       {QStringLiteral("database"), QStringLiteral("backup-dir")});
+        rc >= 0)
+        return rc;
+    return refusable([&]() -> int {
+        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        CliProgress progress;
+        const BackupResult b = Backup::run(db, p.value(backupDir), &progress);
+        out() << tr("Backup of \"%1\" written and verified: %2 (%3 bytes; tables: %4)")
+                     .arg(b.database, b.file)
+                     .arg(b.bytes)
+                     .arg(b.tables.join(QStringLiteral(", ")))
+              << Qt::endl;
+        return Ok;
+    });
+}
+
+int runPlan(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption json(QStringLiteral("json"), tr("Also write the plan as JSON."), tr("OUT"));
+    p.addOptions({projectOption(), databaseOption(), json, envOption()});
+    if (int rc = parse(p, QStringLiteral("plan"),
+                       tr("A dry run (read-only): what would be inserted, what is already there and skipped, and what "
+                          "belongs to another school."),
+                       args, {QStringLiteral("project"), QStringLiteral("database")});
+        rc >= 0)
+        return rc;
+    return refusable([&]() -> int {
+        warnAboutEnv(p);
+        const auto loaded = loadProject(p.value(projectOption()));
+        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        if (!announce(db, loaded->input.school.domain))
+            throw RefusalError(tr("This database does not have TrackTally's schema; nothing can be planned."));
+        CliProgress progress;
+        const RecoveryPlan plan = RecoveryWriter(db, loaded->input).plan(&progress);
+        out() << plan.describe() << Qt::endl;
+        if (p.isSet(json))
+            writeJson(p.value(json), plan.toJson());
+        return Ok;
+    });
+}
+
+int runApply(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption backupDir(QStringLiteral("backup-dir"),
+                                       tr("Where the verified backup taken before writing goes."), tr("DIR"));
+    const QCommandLineOption confirm(QStringLiteral("confirm"),
+                                     tr("The name of the database you mean to write to, typed out."), tr("DBNAME"));
+    const QCommandLineOption skip(QStringLiteral("skip-conflicting"),
+                                  tr("Leave out rows whose email, class code or student id belongs to another school."));
+    const QCommandLineOption by(QStringLiteral("performed-by"), tr("Who runs the recovery (for the audit log)."),
+                                tr("EMAIL"));
+    p.addOptions({projectOption(), databaseOption(), backupDir, confirm, skip, by, envOption()});
+    if (int rc = parse(p, QStringLiteral("apply"),
+                       tr("Writes the recovered school in one transaction, after a verified backup. Inserts only; "
+                          "a re-run inserts nothing new."),
+                       args, {QStringLiteral("project"), QStringLiteral("database"), QStringLiteral("backup-dir")});
+        rc >= 0)
+        return rc;
+    return refusable([&]() -> int {
+        warnAboutEnv(p);
+        const auto loaded = loadProject(p.value(projectOption()));
+        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        if (!announce(db, loaded->input.school.domain))
+            throw RefusalError(tr("This database does not have TrackTally's schema; nothing was written."));
+        ApplyOptions o;
+        o.confirmDatabase = p.value(confirm);
+        o.backupDir = p.value(backupDir);
+        o.skipConflicting = p.isSet(skip);
+        o.performedBy = p.value(by);
+        CliProgress progress;
+        const ApplyResult r = RecoveryWriter(db, loaded->input).apply(o, &progress);
+        out() << r.plan.describe() << "\n" << r.describe() << Qt::endl;
+        return Ok;
+    });
+}
+
+int runVerify(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption json(QStringLiteral("json"), tr("Also write the result as JSON."), tr("OUT"));
+    p.addOptions({projectOption(), databaseOption(), json});
+    if (int rc = parse(p, QStringLiteral("verify"),
+                       tr("Re-reads the database and compares it with the project: every incident once, links as "
+                          "planned, roster rows present. Exits 1 when anything differs."),
+                       args, {QStringLiteral("project"), QStringLiteral("database")});
+        rc >= 0)
+        return rc;
+    return refusable([&]() -> int {
+        const auto loaded = loadProject(p.value(projectOption()));
+        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        announce(db, loaded->input.school.domain);
+        CliProgress progress;
+        const VerifyResult v = RecoveryWriter(db, loaded->input).verify(&progress);
+        if (p.isSet(json))
+            writeJson(p.value(json), v.toJson());
+        out() << tr("%1 of %2 incidents present; %3 linked to a student, %4 to a classroom; %5 teachers, %6 "
+                    "classrooms, %7 students present.")
+                     .arg(v.incidentsPresent)
+                     .arg(v.incidentsChecked)
+                     .arg(v.linkedStudents)
+                     .arg(v.linkedClassrooms)
+                     .arg(v.teachersPresent)
+                     .arg(v.classroomsPresent)
+                     .arg(v.studentsPresent)
+              << Qt::endl;
+        if (v.ok()) {
+            out() << tr("Verified: the database matches the plan.") << Qt::endl;
+            return Ok;
+        }
+        for (const QString &d : v.differences)
+            out() << "  " << d << "\n";
+        err() << tr("%1 differences between the database and the plan.").arg(v.differences.size()) << Qt::endl;
+        return UserFailure;
+    });
+}
+
+} // namespace tt::cli

@@ -1,0 +1,32 @@
+#pragma once
+// A verified backup before any write: pg_dump in custom format into a folder, file named after the
+// database and the UTC time, checked with `pg_restore --list` for TrackTally's tables.
+#include <QString>
+#include <QStringList>
+
+namespace tt {
+
+class Database;
+class Progress;
+
+struct BackupResult
+{
+    QString file;          // absolute path
+    QString database;
+    qint64 bytes = 0;
+    QStringList tables;    // TrackTally tables found in the archive's table of contents
+    QString pgDumpVersion; // "15.18"
+    bool verified = false;
+};
+
+class Backup
+{
+public:
+    // Dumps the database `db` is connected to into dir. Throws tt::RefusalError when pg_dump is older
+    // than the server, tt::DatabaseError when the dump or its verification fails (the file is removed).
+    static BackupResult run(Database &db, const QString &dir, Progress *progress = nullptr);
+    // The pg_dump / pg_restore to use: the newest /usr/lib/postgresql/*/bin, else PATH.
+    static QString findTool(const QString &name);
+};
+
+} // namespace tt

@@ -1,0 +1,126 @@
+#pragma once
+// Plan, apply and verify the recovered school against a TrackTally database.
+// Never an UPDATE of existing rows, nor DELETE, DROP, TRUNCATE or ALTER: only INSERT … ON CONFLICT DO NOTHING,
+// in one transaction with a constant number of statements whatever the row count.
+#include "backup.h"
+
+#include "project/schoolinfo.h"
+#include "records/incidentrecord.h"
+#include "roster/roster.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <vector>
+
+namespace tt {
+
+class Database;
+class Progress;
+
+struct RecoveryInput
+{
+    SchoolInfo school;
+    std::vector<IncidentRecord> records; // the accepted records
+    Roster roster;                       // roster.links parallel to records
+    QString projectSha256;
+};
+
+struct TablePlan
+{
+    qint64 toInsert = 0;
+    qint64 existing = 0;    // already there for this school: skipped
+    qint64 conflicting = 0; // belongs to another school: left out
+};
+
+struct RowConflict
+{
+    QString table;       // "Teacher", "Classroom", "Student", "Incident"
+    QString key;         // the email, class code, student id or uuid
+    QString otherSchool; // the other school's name (or "(no school)")
+    QString otherDomain;
+};
+
+struct DroppedLink
+{
+    QString uuid;
+    QString what;   // "student", "classroom"
+    QString key;    // the student id or class code it would have linked to
+    QString reason;
+};
+
+struct PlannedLink
+{
+    QString studentId; // empty = NULL
+    QString classCode; // empty = NULL (classroomId)
+};
+
+struct RecoveryPlan
+{
+    QString database;
+    bool organizationExists = false;
+    QString organizationId;
+    TablePlan organization, teachers, classrooms, teacherClasses, students, incidents;
+    std::vector<RowConflict> conflicts;
+    std::vector<DroppedLink> droppedLinks; // links left NULL because of a conflict
+    std::vector<PlannedLink> links;        // parallel to the input records
+    std::vector<bool> incidentAccepted;    // parallel: false = conflicting uuid (another school's)
+
+    bool hasConflicts() const { return !conflicts.empty(); }
+    QJsonObject toJson() const;
+    QString describe() const;
+};
+
+struct ApplyOptions
+{
+    QString confirmDatabase;  // must equal the connected database's name
+    QString backupDir;        // apply takes a verified backup here first
+    bool skipConflicting = false;
+    QString performedBy;      // empty = the OS user
+    QString runId;            // empty = generated
+};
+
+struct ApplyResult
+{
+    RecoveryPlan plan;
+    BackupResult backup;
+    QString runId;
+    QString organizationId;
+    qint64 insertedOrganizations = 0, insertedTeachers = 0, insertedClassrooms = 0, insertedTeacherClasses = 0,
+           insertedStudents = 0, insertedIncidents = 0;
+    qint64 statements = 0;      // statements sent in the write transaction (constant)
+    bool outcomeWasUnknown = false; // the connection broke during COMMIT; settled by re-reading
+    QString describe() const;
+};
+
+struct VerifyResult
+{
+    qint64 incidentsChecked = 0, incidentsPresent = 0, linkedStudents = 0, linkedClassrooms = 0;
+    qint64 teachersPresent = 0, classroomsPresent = 0, studentsPresent = 0;
+    QStringList differences;
+    bool ok() const { return differences.isEmpty(); }
+    QJsonObject toJson() const;
+};
+
+class RecoveryWriter
+{
+public:
+    RecoveryWriter(Database &db, const RecoveryInput &input);
+
+    // A read-only dry run.
+    RecoveryPlan plan(Progress *progress = nullptr);
+    // Throws tt::RefusalError (nothing written) for a missing/wrong confirmation, a failed backup or
+    // unresolved conflicts; tt::DatabaseError for a failure (rolled back) or an unknown outcome that
+    // could not be settled; tt::Cancelled when cancelled (rolled back).
+    ApplyResult apply(const ApplyOptions &options, Progress *progress = nullptr);
+    // Re-reads the database and compares it with the plan.
+    VerifyResult verify(Progress *progress = nullptr);
+
+    // Looks for the AuditLog row of a run (by its run id). Used to settle an unknown COMMIT outcome.
+    static bool runCommitted(Database &db, const QString &runId);
+
+private:
+    Database &m_db;
+    const RecoveryInput &m_input;
+};
+
+} // namespace tt

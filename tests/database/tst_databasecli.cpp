@@ -1,0 +1,122 @@
+// The app's database commands (plan, apply, verify, backup) end to end: exit codes 0/1/2/3 and what they
+// print, on a project made by the app's own `import` from a small hand-written CSV.
+#include "dbtestsupport.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace tt::test {
+
+class tst_DatabaseCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void commands_data();
+    void commands();
+
+private:
+    int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr);
+    QTemporaryDir m_dir;
+    Sandbox m_sandbox;
+    QString m_url;
+    QString m_project;
+};
+
+int tst_DatabaseCli::run(const QStringList &args, QString *out, QString *err)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("TT_APP"), args);
+    if (!p.waitForFinished(120000))
+        return -1;
+    if (out)
+        *out = QString::fromUtf8(p.readAllStandardOutput());
+    if (err)
+        *err = QString::fromUtf8(p.readAllStandardError());
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+void tst_DatabaseCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_sandbox = fixtureSandbox();
+    m_url = createScratchDatabase(m_sandbox, u"tst_cli"_s);
+    m_project = m_dir.filePath(u"school.ttrp"_s);
+    const QString csv = qEnvironmentVariable("TT_SOURCE_DIR") + u"/tests/data/database/three-incidents-one-class.csv"_s;
+    QString err;
+    QCOMPARE(run({u"import"_s, u"--project"_s, m_project, u"--school"_s, u"Wattle Primary"_s, u"--domain"_s,
+                  u"wattle.example"_s, u"--timezone"_s, u"Australia/Melbourne"_s, u"--incidents"_s, csv},
+                 nullptr, &err),
+             0);
+}
+
+void tst_DatabaseCli::cleanupTestCase()
+{
+    dropDatabase(m_sandbox, u"tst_cli"_s);
+}
+
+void tst_DatabaseCli::commands_data()
+{
+    // Run in order against one database: "@P" = the project, "@D" = the database URL, "@B" = a backup folder.
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("expected"); // in stdout + stderr
+    QTest::addColumn<QString>("incidents"); // Incident rows afterwards
+    QTest::newRow("plan") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s} << 0
+                          << u"Incident: 3 to insert"_s << u"0"_s;
+    QTest::newRow("apply-without-confirm") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
+                                                         u"--backup-dir"_s, u"@B"_s}
+                                           << 3 << u"--confirm tst_cli"_s << u"0"_s;
+    QTest::newRow("apply-wrong-name") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
+                                                    u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tracktally_prod"_s}
+                                      << 3 << u"tracktally_prod"_s << u"0"_s;
+    QTest::newRow("apply-no-backup-dir") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
+                                                       u"--confirm"_s, u"tst_cli"_s}
+                                         << 2 << u"--backup-dir"_s << u"0"_s;
+    QTest::newRow("verify-before-apply") << QStringList{u"verify"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s}
+                                         << 1 << u"no Organization row"_s << u"0"_s;
+    QTest::newRow("apply") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
+                                          u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
+                           << 0 << u"3 incidents"_s << u"3"_s;
+    QTest::newRow("apply-again") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
+                                                u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
+                                 << 0 << u"0 incidents"_s << u"3"_s;
+    QTest::newRow("verify") << QStringList{u"verify"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s} << 0
+                            << u"Verified"_s << u"3"_s;
+    QTest::newRow("backup") << QStringList{u"backup"_s, u"--database"_s, u"@D"_s, u"--backup-dir"_s, u"@B"_s} << 0
+                            << u"written and verified"_s << u"3"_s;
+    QTest::newRow("unreachable-database-password-hidden")
+        << QStringList{u"backup"_s, u"--database"_s, u"postgresql://u:hunter2@127.0.0.1:1/x"_s, u"--backup-dir"_s, u"@B"_s}
+        << 1 << u"password=***"_s << u"3"_s;
+}
+
+void tst_DatabaseCli::commands()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    for (QString &a : args) {
+        if (a == u"@P"_s)
+            a = m_project;
+        else if (a == u"@D"_s)
+            a = m_url;
+        else if (a == u"@B"_s)
+            a = m_dir.filePath(u"backups"_s);
+    }
+    QString out, err;
+    QCOMPARE(run(args, &out, &err), exitCode);
+    const QString all = out + err;
+    QVERIFY2(all.contains(expected), qPrintable(all));
+    QVERIFY(!all.contains(u"hunter2"_s));
+    QTEST(queryValue(m_url, u"SELECT count(*) FROM \"Incident\""_s), "incidents");
+}
+
+} // namespace tt::test
+
+QTEST_GUILESS_MAIN(tt::test::tst_DatabaseCli)
+#include "tst_databasecli.moc"

@@ -1,0 +1,564 @@
+// RecoveryWriter, Database, Backup against the real sandbox PostgreSQL (CTest fixture database_sandbox):
+// identify, schema check, backup, plan, apply (empty schema, beside another school), refusals, cancel,
+// idempotence, verify, and the server's statement log.
+#include "dbtestsupport.h"
+
+#include "common/errors.h"
+#include "common/progress.h"
+#include "database/backup.h"
+#include "database/database.h"
+#include "database/recoverywriter.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace tt::test {
+
+namespace {
+
+const QStringList kTables = {u"Organization"_s, u"Teacher"_s, u"Classroom"_s, u"TeacherClass"_s,
+                             u"Student"_s,      u"Incident"_s, u"AuditLog"_s,  u"Setting"_s};
+
+QString snapshot(const QString &url, bool withAudit = true)
+{
+    QStringList parts;
+    for (const QString &t : kTables)
+        if (withAudit || t != u"AuditLog"_s)
+            parts << t + u'=' + tableChecksum(url, t, u"true"_s);
+    return parts.join(u' ');
+}
+
+QString orgId(const QString &url, const QString &domain)
+{
+    return queryValue(url, u"SELECT \"id\" FROM \"Organization\" WHERE \"domain\" = '%1'"_s.arg(domain));
+}
+
+// Every row of another school, as one checksum per table.
+QString schoolChecksum(const QString &url, const QString &org)
+{
+    const QString o = u"'%1'"_s.arg(org);
+    return QStringList{
+        tableChecksum(url, u"Organization"_s, u"t.\"id\" = "_s + o),
+        tableChecksum(url, u"Teacher"_s, u"t.\"organizationId\" = "_s + o),
+        tableChecksum(url, u"Classroom"_s, u"t.\"organizationId\" = "_s + o),
+        tableChecksum(url, u"TeacherClass"_s,
+                      u"t.\"classroomId\" IN (SELECT \"id\" FROM \"Classroom\" WHERE \"organizationId\" = "_s + o + u')'),
+        tableChecksum(url, u"Student"_s, u"t.\"organizationId\" = "_s + o),
+        tableChecksum(url, u"Incident"_s, u"t.\"organizationId\" = "_s + o),
+    }.join(u' ');
+}
+
+class CancelAfterFirstAdvance : public Progress
+{
+public:
+    void advance(qint64) override { m_cancel = true; }
+    bool cancelRequested() const override { return m_cancel; }
+
+private:
+    bool m_cancel = false;
+};
+
+} // namespace
+
+class tst_RecoveryWriter : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void identify_data();
+    void identify();
+    void backup_data();
+    void backup();
+    void applyIntoEmpty_data();
+    void applyIntoEmpty();
+    void applyBesideOtherSchool_data();
+    void applyBesideOtherSchool();
+    void refusals_data();
+    void refusals();
+    void cancel_data();
+    void cancel();
+    void statementLog_data();
+    void statementLog();
+
+private:
+    QString scratch(const QString &name);
+    void checkIncidents(const QString &url, const RecoveryInput &in, const QSet<QString> &conflictingCodes,
+                        const QSet<QString> &conflictingStudents);
+
+    Sandbox m_sandbox;
+    QStringList m_databases;
+    QTemporaryDir m_backups;
+};
+
+void tst_RecoveryWriter::initTestCase()
+{
+    m_sandbox = fixtureSandbox();
+    QVERIFY(m_backups.isValid());
+}
+
+void tst_RecoveryWriter::cleanupTestCase()
+{
+    for (const QString &db : std::as_const(m_databases))
+        dropDatabase(m_sandbox, db);
+}
+
+QString tst_RecoveryWriter::scratch(const QString &name)
+{
+    QString db = u"tst_rw_"_s + name;
+    db.replace(QRegularExpression(u"[^a-z0-9_]"_s), u"_"_s);
+    m_databases << db;
+    return createScratchDatabase(m_sandbox, db);
+}
+
+void tst_RecoveryWriter::identify_data()
+{
+    QTest::addColumn<QString>("damage");        // SQL run on the scratch database first
+    QTest::addColumn<QStringList>("missingTables");
+    QTest::addColumn<QStringList>("missingColumns");
+    QTest::addColumn<QStringList>("missingEnum");
+    QTest::newRow("full-schema") << QString() << QStringList() << QStringList() << QStringList();
+    QTest::newRow("incident-table-gone") << u"DROP TABLE \"Incident\""_s << QStringList{u"Incident"_s}
+                                         << QStringList() << QStringList();
+    QTest::newRow("student-guardians-gone") << u"ALTER TABLE \"Student\" DROP COLUMN \"guardians\""_s << QStringList()
+                                            << QStringList{u"Student.guardians"_s} << QStringList();
+    QTest::newRow("enum-gone") << u"ALTER TABLE \"Organization\" DROP COLUMN \"lmsProvider\"; DROP TYPE \"LmsProvider\""_s
+                               << QStringList() << QStringList{u"Organization.lmsProvider"_s}
+                               << QStringList{u"LmsProvider"_s};
+}
+
+void tst_RecoveryWriter::identify()
+{
+    QFETCH(QString, damage);
+    const QString url = scratch(QString::fromLatin1(QTest::currentDataTag()));
+    if (!damage.isEmpty())
+        execSql(url, damage);
+    Database db(ConnectionSpec::parse(url));
+    const SchemaReport schema = db.checkSchema();
+    QTEST(schema.missingTables, "missingTables");
+    QTEST(schema.missingColumns, "missingColumns");
+    QTEST(schema.missingEnumValues, "missingEnum");
+    QCOMPARE(schema.ok(), damage.isEmpty());
+
+    const ServerIdentity id = db.identify(u"wattlegrove.example.edu.au"_s);
+    QCOMPARE(id.database, url.section(u'/', 3).section(u'?', 0, 0));
+    QCOMPARE(id.user, u"tracktally"_s);
+    QCOMPARE(id.host, m_sandbox.socketDir());
+    QVERIFY(id.serverVersionNum >= 150000);
+    QVERIFY(!id.systemIdentifier.isEmpty()); // a superuser may read pg_control_system()
+    QCOMPARE(id.schemaPresent, !damage.startsWith(u"DROP TABLE"_s));
+    QVERIFY(id.organizationId.isEmpty());
+    if (id.schemaPresent) {
+        QCOMPARE(qsizetype(id.counts.size()), 6);
+        for (const TableCount &c : id.counts)
+            QCOMPARE(c.thisSchool + c.otherSchools, 0);
+    }
+    QVERIFY(id.describe().contains(id.database));
+}
+
+void tst_RecoveryWriter::backup_data()
+{
+    QTest::addColumn<int>("incidents");
+    QTest::newRow("empty-schema") << 0;
+    QTest::newRow("with-a-school") << 300;
+}
+
+void tst_RecoveryWriter::backup()
+{
+    QFETCH(int, incidents);
+    const QString url = scratch(u"backup_"_s + QString::fromLatin1(QTest::currentDataTag()));
+    if (incidents > 0) {
+        SchoolSpec spec;
+        spec.incidents = incidents;
+        const RecoveryInput in = makeSchool(spec);
+        Database db(ConnectionSpec::parse(url));
+        ApplyOptions o;
+        o.confirmDatabase = db.databaseName();
+        o.backupDir = m_backups.path();
+        RecoveryWriter(db, in).apply(o);
+    }
+    Database db(ConnectionSpec::parse(url));
+    QTemporaryDir dir;
+    const BackupResult b = Backup::run(db, dir.path() + u"/nested/backups"_s);
+    QVERIFY(b.verified);
+    QVERIFY(QFileInfo::exists(b.file));
+    QVERIFY(QFileInfo(b.file).fileName().startsWith(db.databaseName() + u'_'));
+    QVERIFY(b.file.endsWith(u"Z.dump"_s));
+    QCOMPARE(b.bytes, QFileInfo(b.file).size());
+    QCOMPARE(b.tables.size(), 8);
+    // The archive really holds the rows: restore it into a new database and compare.
+    const QString restored = scratch(u"restored_"_s + QString::fromLatin1(QTest::currentDataTag()));
+    execSql(restored, u"DROP TABLE \"Incident\", \"AuditLog\", \"Setting\", \"TeacherClass\", \"Student\", "
+                      "\"Classroom\", \"Teacher\", \"Organization\"; DROP TYPE \"LmsProvider\""_s);
+    QProcess restore;
+    restore.start(Backup::findTool(u"pg_restore"_s), {u"--dbname"_s, ConnectionSpec::parse(restored).conninfo(), b.file});
+    QVERIFY(restore.waitForFinished(60000));
+    QCOMPARE(restore.exitCode(), 0);
+    QCOMPARE(snapshot(restored), snapshot(url));
+}
+
+void tst_RecoveryWriter::checkIncidents(const QString &url, const RecoveryInput &in,
+                                        const QSet<QString> &conflictingCodes, const QSet<QString> &conflictingStudents)
+{
+    const QString org = orgId(url, in.school.domain);
+    QHash<QString, QStringList> rows;
+    const QStringList all = queryRows(
+        url, uR"(SELECT i."uuid", coalesce(i."studentId", ''), coalesce(c."code", ''),
+                 (extract(epoch FROM i."timestamp") * 1000)::bigint, i."type", md5(coalesce(i."note", '')),
+                 coalesce(i."actionTaken", ''), i."teacherEmail", i."studentName", i."level", i."category",
+                 i."location", coalesce(i."device", ''), coalesce(c."organizationId", '')
+          FROM "Incident" i LEFT JOIN "Classroom" c ON c."id" = i."classroomId"
+          WHERE i."organizationId" = '%1')"_s.arg(org));
+    for (const QString &line : all)
+        rows.insert(line.section(u'\t', 0, 0), line.split(u'\t'));
+    // Notes hold newlines and tabs: compare them separately, keyed by uuid.
+    QHash<QString, QString> notes;
+    for (const QString &line : queryRows(url, u"SELECT \"uuid\", encode(convert_to(coalesce(\"note\", ''), 'UTF8'), 'hex') "
+                                              "FROM \"Incident\" WHERE \"organizationId\" = '%1'"_s.arg(org)))
+        notes.insert(line.section(u'\t', 0, 0), QString::fromUtf8(QByteArray::fromHex(line.section(u'\t', 1).toLatin1())));
+    QCOMPARE(qsizetype(rows.size()), qsizetype(in.records.size()));
+    for (size_t i = 0; i < in.records.size(); ++i) {
+        const IncidentRecord &r = in.records[i];
+        const RecordLink &l = in.roster.links[i];
+        QVERIFY2(rows.contains(r.uuid), qPrintable(r.uuid));
+        const QStringList f = rows.value(r.uuid);
+        const QString wantStudent = conflictingStudents.contains(l.studentId) ? QString() : l.studentId;
+        const QString wantClass = conflictingCodes.contains(l.classCode) ? QString() : l.classCode;
+        QCOMPARE(f.value(1), wantStudent);
+        QCOMPARE(f.value(2), wantClass);
+        QCOMPARE(f.value(3).toLongLong(), r.timestampMs);
+        QCOMPARE(f.value(4), recordTypeKey(r.type));
+        QCOMPARE(notes.value(r.uuid), r.note);
+        QCOMPARE(f.value(6), r.actionTaken);
+        QCOMPARE(f.value(7), r.teacherEmail);
+        QCOMPARE(f.value(8), r.studentName);
+        QCOMPARE(f.value(9), r.level);
+        QCOMPARE(f.value(10), r.category);
+        QCOMPARE(f.value(11), r.location);
+        QCOMPARE(f.value(12), r.device);
+        if (!wantClass.isEmpty())
+            QCOMPARE(f.value(13), org); // never linked to another school's classroom
+    }
+}
+
+void tst_RecoveryWriter::applyIntoEmpty_data()
+{
+    QTest::addColumn<int>("incidents");
+    QTest::addColumn<int>("students");
+    QTest::addColumn<int>("unlinkedEvery");
+    QTest::newRow("small-school") << 250 << 40 << 10;
+    QTest::newRow("all-linked") << 120 << 15 << 0;
+    QTest::newRow("no-students-known") << 60 << 0 << 0;
+    QTest::newRow("roster-without-logs") << 0 << 12 << 0;
+}
+
+void tst_RecoveryWriter::applyIntoEmpty()
+{
+    QFETCH(int, incidents);
+    QFETCH(int, students);
+    QFETCH(int, unlinkedEvery);
+    SchoolSpec spec;
+    spec.seed = 11;
+    spec.incidents = incidents;
+    spec.students = students;
+    spec.unlinkedEvery = unlinkedEvery;
+    const RecoveryInput in = makeSchool(spec);
+    const QString url = scratch(u"empty_"_s + QString::fromLatin1(QTest::currentDataTag()));
+
+    Database db(ConnectionSpec::parse(url));
+    RecoveryWriter writer(db, in);
+    const RecoveryPlan plan = writer.plan();
+    QCOMPARE(plan.organization.toInsert, 1);
+    QCOMPARE(plan.teachers.toInsert, qint64(in.roster.teachers.size()));
+    QCOMPARE(plan.classrooms.toInsert, qint64(in.roster.classrooms.size()));
+    QCOMPARE(plan.students.toInsert, qint64(students));
+    QCOMPARE(plan.incidents.toInsert, qint64(incidents));
+    QCOMPARE(plan.teacherClasses.toInsert, qint64(spec.classes * spec.specialists));
+    QVERIFY(!plan.hasConflicts());
+    QCOMPARE(snapshot(url), snapshot(url)); // sanity: the checksum is stable
+
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    o.performedBy = u"admin@wattlegrove.example.edu.au"_s;
+    const ApplyResult r = writer.apply(o);
+    QCOMPARE(r.insertedOrganizations, 1);
+    QCOMPARE(r.insertedTeachers, qint64(in.roster.teachers.size()));
+    QCOMPARE(r.insertedClassrooms, qint64(spec.classes));
+    QCOMPARE(r.insertedTeacherClasses, qint64(spec.classes * spec.specialists));
+    QCOMPARE(r.insertedStudents, qint64(students));
+    QCOMPARE(r.insertedIncidents, qint64(incidents));
+    QCOMPARE(r.statements, 18); // constant, whatever the row count
+    QVERIFY(QFileInfo::exists(r.backup.file));
+    QVERIFY(!r.outcomeWasUnknown);
+    QVERIFY(RecoveryWriter::runCommitted(db, r.runId));
+    QVERIFY(!RecoveryWriter::runCommitted(db, u"no-such-run"_s));
+
+    checkIncidents(url, in, {}, {});
+    // Every generated id is a cuid; updatedAt is set; homeroom teachers linked.
+    QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM (SELECT "id" FROM "Teacher" UNION ALL SELECT "id" FROM "Classroom"
+        UNION ALL SELECT "id" FROM "Student" UNION ALL SELECT "id" FROM "Incident" UNION ALL SELECT "id" FROM "Organization"
+        UNION ALL SELECT "id" FROM "TeacherClass" UNION ALL SELECT "id" FROM "AuditLog") x
+        WHERE "id" !~ '^c[0-9a-z]{24}$')"_s), u"0"_s);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Student\" WHERE \"updatedAt\" IS NULL OR \"classroomId\" IS NULL"_s), u"0"_s);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Classroom\" WHERE \"homeroomTeacherId\" IS NOT NULL"_s),
+             QString::number(spec.classes));
+    QCOMPARE(queryValue(url, u"SELECT \"performedBy\" || ' ' || \"action\" FROM \"AuditLog\""_s),
+             u"admin@wattlegrove.example.edu.au recovery.apply"_s);
+    const QString meta = queryValue(url, u"SELECT \"meta\" FROM \"AuditLog\""_s);
+    QVERIFY(meta.contains(u"\"runId\":\"%1\""_s.arg(r.runId)));
+    QVERIFY(meta.contains(in.projectSha256));
+
+    VerifyResult v = writer.verify();
+    QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
+    QCOMPARE(v.incidentsPresent, qint64(incidents));
+
+    // A second apply changes nothing (only its own AuditLog row is added).
+    const QString before = snapshot(url, false);
+    const ApplyResult again = writer.apply(o);
+    QCOMPARE(again.insertedIncidents + again.insertedStudents + again.insertedTeachers + again.insertedClassrooms
+                 + again.insertedOrganizations + again.insertedTeacherClasses,
+             0);
+    QCOMPARE(again.plan.incidents.existing, qint64(incidents));
+    QCOMPARE(snapshot(url, false), before);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"AuditLog\""_s), u"2"_s);
+    v = writer.verify();
+    QVERIFY(v.ok());
+
+    // A difference is found: one incident removed behind our back.
+    if (incidents > 0) {
+        execSql(url, u"DELETE FROM \"Incident\" WHERE \"uuid\" = '%1'"_s.arg(in.records.front().uuid));
+        v = writer.verify();
+        QVERIFY(!v.ok());
+        QVERIFY(v.differences.first().contains(in.records.front().uuid));
+    }
+}
+
+void tst_RecoveryWriter::applyBesideOtherSchool_data()
+{
+    QTest::addColumn<int>("otherClasses");   // the other school's classes share codes 1A, 1B, …
+    QTest::addColumn<int>("sharedStudents"); // how many of our student ids the other school also uses
+    QTest::newRow("two-class-codes-clash") << 2 << 0;
+    QTest::newRow("codes-and-students-clash") << 1 << 5;
+}
+
+void tst_RecoveryWriter::applyBesideOtherSchool()
+{
+    QFETCH(int, otherClasses);
+    QFETCH(int, sharedStudents);
+    const QString url = scratch(u"beside_"_s + QString::fromLatin1(QTest::currentDataTag()));
+
+    SchoolSpec otherSpec;
+    otherSpec.seed = 99;
+    otherSpec.name = u"Banksia Hill School"_s;
+    otherSpec.domain = u"banksiahill.example.edu.au"_s;
+    otherSpec.classes = otherClasses;
+    otherSpec.students = 10;
+    otherSpec.studentIdPrefix = u"9"_s;
+    otherSpec.incidents = 80;
+    const RecoveryInput other = makeSchool(otherSpec);
+    {
+        Database db(ConnectionSpec::parse(url));
+        ApplyOptions o;
+        o.confirmDatabase = db.databaseName();
+        o.backupDir = m_backups.path();
+        RecoveryWriter(db, other).apply(o);
+        if (sharedStudents > 0) // the other school also has students 30000..: a clash on studentId
+            execSql(url, uR"(INSERT INTO "Student" ("id","studentId","firstName","lastName","updatedAt","organizationId")
+                             SELECT 'c' || lpad(g::text, 24, '0'), '3' || lpad(g::text, 4, '0'), 'Other', 'Child',
+                                    now(), (SELECT "id" FROM "Organization" WHERE "domain" = '%1')
+                             FROM generate_series(0, %2) g)"_s.arg(otherSpec.domain).arg(sharedStudents - 1));
+    }
+    const QString otherOrg = orgId(url, otherSpec.domain);
+    const QString otherBefore = schoolChecksum(url, otherOrg);
+
+    SchoolSpec spec;
+    spec.seed = 12;
+    spec.classes = 4;
+    spec.students = 30;
+    spec.incidents = 300;
+    const RecoveryInput in = makeSchool(spec);
+    QSet<QString> clashingCodes, clashingStudents;
+    for (const ClassroomDraft &c : other.roster.classrooms)
+        clashingCodes.insert(c.code);
+    for (int i = 0; i < sharedStudents; ++i)
+        clashingStudents.insert(u"3%1"_s.arg(i, 4, 10, QChar(u'0')));
+
+    Database db(ConnectionSpec::parse(url));
+    RecoveryWriter writer(db, in);
+    const RecoveryPlan plan = writer.plan();
+    QCOMPARE(plan.classrooms.conflicting, qint64(otherClasses));
+    QCOMPARE(plan.students.conflicting, qint64(sharedStudents));
+    QCOMPARE(qsizetype(plan.conflicts.size()), qsizetype(otherClasses + sharedStudents));
+    for (const RowConflict &c : plan.conflicts)
+        QCOMPARE(c.otherSchool, otherSpec.name);
+    QVERIFY(plan.describe().contains(otherSpec.name));
+    QCOMPARE(plan.toJson().value(u"conflicts"_s).toArray().size(), qsizetype(otherClasses + sharedStudents));
+
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    const QString untouched = snapshot(url);
+    QVERIFY_THROWS_EXCEPTION(RefusalError, writer.apply(o)); // conflicts unresolved
+    QCOMPARE(snapshot(url), untouched);
+
+    o.skipConflicting = true;
+    const ApplyResult r = writer.apply(o);
+    QCOMPARE(r.insertedClassrooms, qint64(spec.classes - otherClasses));
+    QCOMPARE(r.insertedStudents, qint64(spec.students - sharedStudents));
+    QCOMPARE(r.insertedIncidents, qint64(spec.incidents));
+    QCOMPARE(schoolChecksum(url, otherOrg), otherBefore);
+    checkIncidents(url, in, clashingCodes, clashingStudents);
+    // Students of a clashing class have no classroom; none points at the other school's classes.
+    QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "Student" s JOIN "Classroom" c ON c."id" = s."classroomId"
+                                 WHERE s."organizationId" <> c."organizationId")"_s),
+             u"0"_s);
+    qint64 droppedExpected = 0;
+    for (const RecordLink &l : in.roster.links)
+        droppedExpected += (clashingCodes.contains(l.classCode) ? 1 : 0) + (clashingStudents.contains(l.studentId) ? 1 : 0);
+    QCOMPARE(qint64(r.plan.droppedLinks.size()), droppedExpected);
+
+    const VerifyResult v = writer.verify();
+    QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
+    const QString afterFirst = snapshot(url, false);
+    writer.apply(o);
+    QCOMPARE(snapshot(url, false), afterFirst);
+    QCOMPARE(schoolChecksum(url, otherOrg), otherBefore);
+}
+
+void tst_RecoveryWriter::refusals_data()
+{
+    QTest::addColumn<QString>("confirm");   // "@" = the right name
+    QTest::addColumn<QString>("backupDir"); // "@" = a writable folder, "file" = a path that is a file
+    QTest::addColumn<bool>("withConflict");
+    QTest::newRow("no-confirmation") << QString() << u"@"_s << false;
+    QTest::newRow("wrong-database-name") << u"tracktally_prod"_s << u"@"_s << false;
+    QTest::newRow("no-backup-folder") << u"@"_s << QString() << false;
+    QTest::newRow("backup-folder-is-a-file") << u"@"_s << u"file"_s << false;
+    QTest::newRow("unresolved-conflict") << u"@"_s << u"@"_s << true;
+}
+
+void tst_RecoveryWriter::refusals()
+{
+    QFETCH(QString, confirm);
+    QFETCH(QString, backupDir);
+    QFETCH(bool, withConflict);
+    const QString url = scratch(u"refuse_"_s + QString::fromLatin1(QTest::currentDataTag()));
+    SchoolSpec spec;
+    spec.incidents = 50;
+    const RecoveryInput in = makeSchool(spec);
+    if (withConflict)
+        execSql(url, uR"(INSERT INTO "Organization" ("id","name","domain","updatedAt") VALUES ('c000000000000000000000000x', 'Other School', 'other.example', now());
+                        INSERT INTO "Classroom" ("id","name","code","organizationId") VALUES ('c000000000000000000000000y', 'Theirs', '%1', 'c000000000000000000000000x'))"_s
+                         .arg(in.roster.classrooms.front().code));
+    const QString before = snapshot(url);
+    QTemporaryDir tmp;
+    QFile file(tmp.filePath(u"not-a-folder"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+
+    Database db(ConnectionSpec::parse(url));
+    ApplyOptions o;
+    o.confirmDatabase = confirm == u"@"_s ? db.databaseName() : confirm;
+    o.backupDir = backupDir == u"@"_s ? tmp.filePath(u"backups"_s) : backupDir == u"file"_s ? file.fileName() : QString();
+    try {
+        RecoveryWriter(db, in).apply(o);
+        QFAIL("apply did not refuse");
+    } catch (const RefusalError &e) {
+        QVERIFY(!e.message().isEmpty());
+    }
+    QCOMPARE(snapshot(url), before);
+}
+
+void tst_RecoveryWriter::cancel_data()
+{
+    QTest::addColumn<int>("incidents");
+    QTest::newRow("cancel-during-copy") << 25000;
+}
+
+void tst_RecoveryWriter::cancel()
+{
+    QFETCH(int, incidents);
+    SchoolSpec spec;
+    spec.incidents = incidents;
+    const RecoveryInput in = makeSchool(spec);
+    const QString url = scratch(u"cancel"_s);
+    const QString before = snapshot(url);
+    Database db(ConnectionSpec::parse(url));
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    CancelAfterFirstAdvance progress;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, RecoveryWriter(db, in).apply(o, &progress));
+    QCOMPARE(snapshot(url), before);
+    // The same connection is still usable, and a re-run completes.
+    const ApplyResult r = RecoveryWriter(db, in).apply(o);
+    QCOMPARE(r.insertedIncidents, qint64(incidents));
+}
+
+void tst_RecoveryWriter::statementLog_data()
+{
+    QTest::addColumn<bool>("secondRun");
+    QTest::newRow("first-apply") << false;
+    QTest::newRow("repeat-apply") << true;
+}
+
+void tst_RecoveryWriter::statementLog()
+{
+    QFETCH(bool, secondRun);
+    const QString url = scratch(u"log_"_s + QString::fromLatin1(QTest::currentDataTag()));
+    SchoolSpec spec;
+    const RecoveryInput in = makeSchool(spec);
+    Database db(ConnectionSpec::parse(url));
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    RecoveryWriter writer(db, in);
+    if (secondRun)
+        writer.apply(o);
+
+    QFile log(m_sandbox.logFile());
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const qint64 offset = log.size();
+    writer.plan();
+    writer.apply(o);
+    writer.verify();
+    QTRY_VERIFY(log.size() > offset); // the server flushes its log asynchronously
+    QTest::qWait(200);
+    log.seek(offset);
+    const QStringList lines = QString::fromUtf8(log.readAll()).split(u'\n');
+
+    // Lines of our backend (prefix "%m [pid] "), plus the continuation lines of multi-line statements.
+    const QString mine = u" [%1] "_s.arg(db.backendPid());
+    static const QRegularExpression prefix(u"^\\d{4}-\\d\\d-\\d\\d \\d"_s);
+    QStringList ours;
+    bool inMine = false;
+    for (const QString &line : lines) {
+        if (prefix.match(line).hasMatch())
+            inMine = line.contains(mine);
+        if (inMine)
+            ours << line;
+    }
+    const QString text = ours.join(u'\n');
+    QVERIFY2(text.contains(u"COPY tt_incident_"_s), "the statement log does not show this run");
+    QVERIFY(text.contains(u"INSERT INTO \"Incident\""_s));
+    QVERIFY(text.contains(u"pg_advisory_xact_lock"_s));
+    static const QRegularExpression forbidden(u"\\b(UPDATE|DELETE|DROP|TRUNCATE|ALTER)\\b"_s,
+                                              QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch m = forbidden.match(text);
+    QVERIFY2(!m.hasMatch(), qPrintable(u"forbidden statement in the log: "_s + m.captured(0)));
+}
+
+} // namespace tt::test
+
+QTEST_GUILESS_MAIN(tt::test::tst_RecoveryWriter)
+#include "tst_recoverywriter.moc"
