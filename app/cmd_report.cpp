@@ -10,11 +10,8 @@
 #include <QDir>
 #include <QSaveFile>
 
-#if __has_include("report/htmlreport.h")
 #include "report/csvexport.h"
 #include "report/htmlreport.h"
-#define TT_HAVE_PEOPLE_REPORTS 1
-#endif
 
 namespace tt::cli {
 namespace {
@@ -54,7 +51,6 @@ int runReport(const QStringList &args)
                 writeFile(p.value(json), data);
             }
         }
-#ifdef TT_HAVE_PEOPLE_REPORTS
         const ReportData data = reportData(proj, roster);
         if (p.isSet(html))
             writeFile(p.value(html), renderHtmlReport(data).toUtf8());
@@ -62,10 +58,6 @@ int runReport(const QStringList &args)
             QDir().mkpath(p.value(csvDir));
             writeCsvExports(data, p.value(csvDir));
         }
-#else
-        if (p.isSet(html) || p.isSet(csvDir))
-            throw UserError(tr("This build cannot write HTML or CSV reports yet."));
-#endif
         return int(Ok);
     });
 }

@@ -3,10 +3,7 @@
 #include "project/project.h"
 #include "roster/roster.h"
 
-#if __has_include("roster/rosterjson.h")
 #include "roster/rosterjson.h"
-#define TT_HAVE_ROSTER_JSON 1
-#endif
 
 namespace tt {
 namespace {
@@ -83,15 +80,11 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
     j["duplicates"] = duplicates;
     j["incidents"] = {{"incident", project.acceptedOfType(RecordType::Incident)},
                       {"commendation", project.acceptedOfType(RecordType::Commendation)}};
-#ifdef TT_HAVE_ROSTER_JSON
     if (roster) {
         const nlohmann::json r = rosterJson(*roster);
         for (auto it = r.begin(); it != r.end(); ++it)
             j[it.key()] = it.value();
     }
-#else
-    (void)roster;
-#endif
     return j;
 }
 

@@ -5,11 +5,8 @@
 // pandas is installed. Each phase runs in its own process so that its peak RSS is its own.
 #include "fixturegenerator.h"
 
-#if __has_include("records/importer.h")
 #include "project/project.h"
 #include "records/importer.h"
-#define TT_HAVE_IMPORTER 1
-#endif
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -83,7 +80,6 @@ int generate(const QString &dirPath, int rows)
     return 0;
 }
 
-#ifdef TT_HAVE_IMPORTER
 int importMode(const QString &dirPath, bool xlsx)
 {
     const QDir dir(dirPath);
@@ -108,7 +104,6 @@ int importMode(const QString &dirPath, bool xlsx)
           << " quarantined=" << c.quarantined << " blank=" << c.blank << " rss_kb=" << peakRssKb() << Qt::endl;
     return 0;
 }
-#endif
 
 // ---- parent --------------------------------------------------------------------------------------------------
 QHash<QString, QString> runChild(const QStringList &args, QString *error)
@@ -193,12 +188,7 @@ int main(int argc, char **argv)
         if (parser.isSet(u"generate-only"_s))
             return generate(dirPath, rows);
         if (parser.isSet(u"import"_s)) {
-#ifdef TT_HAVE_IMPORTER
             return importMode(dirPath, parser.value(u"import"_s) == u"xlsx"_s);
-#else
-            out() << "RESULT none=1" << Qt::endl;
-            return 0;
-#endif
         }
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_import: %s\n", e.what());
@@ -234,7 +224,6 @@ int main(int argc, char **argv)
     const qint64 xlsxBytes = fileSize(dir.filePath(u"workbook.xlsx"_s));
     out() << QString::asprintf("input:           CSV %.1f MB, XLSX %.1f MB", mb(csvBytes), mb(xlsxBytes)) << Qt::endl;
 
-#ifdef TT_HAVE_IMPORTER
     // expected counts written by the generator: csv incidents, csv commendations, xlsx incidents, xlsx commendations
     qint64 expectedRead[2] = {0, 0};
     {
@@ -268,9 +257,6 @@ int main(int argc, char **argv)
                                    r.value(u"quarantined"_s).toLongLong(), r.value(u"blank"_s).toLongLong())
               << Qt::endl;
     }
-#else
-    out() << "import:          records/importer.h not available in this build; skipped" << Qt::endl;
-#endif
     pandasBench(dir, csvBytes);
     return 0;
 }
