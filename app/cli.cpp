@@ -36,7 +36,11 @@ int parse(QCommandLineParser &parser, const QString &command, const QString &des
         return Usage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
+        // Qt names the program by its path; say the command the user typed instead.
+        QString help = parser.helpText();
+        help.replace(QStringLiteral("Usage: ") + QCoreApplication::arguments().constFirst(),
+                     QStringLiteral("Usage: ") + QCoreApplication::applicationName() + QLatin1Char(' ') + command);
+        out() << help;
         out().flush();
         return Ok;
     }

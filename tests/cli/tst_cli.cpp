@@ -87,6 +87,7 @@ void tst_Cli::usage_data()
     QTest::newRow("version") << QStringList{u"--version"_qs} << 0 << u"tracktally-recovery 0."_qs;
     QTest::newRow("help") << QStringList{u"--help"_qs} << 0 << u"reconstruct"_qs;
     QTest::newRow("import-help") << QStringList{u"import"_qs, u"--help"_qs} << 0 << u"--workbook"_qs;
+    QTest::newRow("help-names-command") << QStringList{u"plan"_qs, u"--help"_qs} << 0 << u"Usage: tracktally-recovery plan [options]"_qs;
     QTest::newRow("import-version") << QStringList{u"import"_qs, u"--version"_qs} << 0 << u"import"_qs;
     QTest::newRow("report-help") << QStringList{u"report"_qs, u"--help"_qs} << 0 << u"--csv-dir"_qs;
     QTest::newRow("unknown-command") << QStringList{u"frobnicate"_qs} << 2 << QString();

@@ -1,0 +1,157 @@
+#include "databasesession.h"
+
+#include "database/sandbox.h"
+#include "recoverysession.h"
+#include "rostersession.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+namespace tt {
+
+DatabaseSession::DatabaseSession(RecoverySession *session, RosterSession *roster, QObject *parent)
+    : QObject(parent), m_session(session), m_roster(roster)
+{
+    connect(session, &RecoverySession::projectOpened, this, [this] {
+        m_connection.clear();
+        if (const nlohmann::json *db = std::as_const(m_session->project()).section("database"); db && db->is_object())
+            m_connection = QString::fromStdString(db->value("connection", std::string()));
+        reset();
+    });
+    connect(roster, &RosterSession::rosterChanged, this, [this] {
+        m_plan.reset(); // the plan was made from the roster as it was
+        emit changed();
+    });
+}
+
+void DatabaseSession::reset()
+{
+    m_identity.reset();
+    m_schema.reset();
+    m_plan.reset();
+    m_applied.reset();
+    m_verified.reset();
+    emit changed();
+}
+
+void DatabaseSession::setConnection(const QString &text)
+{
+    if (text.trimmed() == m_connection)
+        return;
+    m_connection = text.trimmed();
+    reset();
+    if (m_session->hasProject()) {
+        // kept without any password: libpq finds it in PGPASSWORD, .pgpass or the service file
+        QString safe;
+        try {
+            ConnectionSpec spec = ConnectionSpec::parse(m_connection);
+            if (spec.password().isEmpty())
+                safe = m_connection;
+        } catch (const std::exception &) {
+        }
+        nlohmann::json &db = m_session->project().section("database");
+        if (!db.is_object())
+            db = nlohmann::json::object();
+        db["connection"] = safe.toStdString();
+        m_session->markChanged();
+    }
+}
+
+RecoveryInput DatabaseSession::input() const
+{
+    RecoveryInput in;
+    in.school = m_session->project().school();
+    in.records = *m_session->accepted();
+    in.roster = m_roster->roster();
+    try {
+        in.projectSha256 = sha256OfFile(m_session->projectPath());
+    } catch (const std::exception &) {
+    }
+    return in;
+}
+
+bool DatabaseSession::connectToDatabase()
+{
+    const QString text = m_connection;
+    const QString domain = m_session->project().school().domain;
+    reset();
+    return m_session->runReadTask(tr("Connecting to the database"), [this, text, domain](const Project &, Progress *) {
+        Database db(ConnectionSpec::parse(text));
+        auto identity = std::make_shared<ServerIdentity>(db.identify(domain));
+        auto schema = std::make_shared<SchemaReport>(db.checkSchema());
+        return std::function<void()>([this, identity, schema] {
+            m_identity = *identity;
+            m_schema = *schema;
+            emit changed();
+        });
+    });
+}
+
+bool DatabaseSession::startSandbox(const QString &dir)
+{
+    return m_session->runReadTask(tr("Starting a private practice database (sandbox)"), [this, dir](const Project &, Progress *) {
+        QString url;
+        try {
+            url = Sandbox::open(dir).url();
+        } catch (const DatabaseError &) {
+            url = Sandbox::start(dir).url();
+        }
+        return std::function<void()>([this, url] { setConnection(url); });
+    });
+}
+
+bool DatabaseSession::makePlan()
+{
+    if (!m_roster->isBuilt())
+        return false;
+    const QString text = m_connection;
+    auto in = std::make_shared<RecoveryInput>(input());
+    m_plan.reset();
+    emit changed();
+    return m_session->runReadTask(tr("Making the plan (a dry run: nothing is written)"), [this, text, in](const Project &, Progress *progress) {
+        Database db(ConnectionSpec::parse(text));
+        RecoveryWriter writer(db, *in);
+        auto plan = std::make_shared<RecoveryPlan>(writer.plan(progress));
+        return std::function<void()>([this, plan] {
+            m_plan = *plan;
+            emit changed();
+        });
+    });
+}
+
+bool DatabaseSession::commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting)
+{
+    const QString text = m_connection;
+    auto in = std::make_shared<RecoveryInput>(input());
+    ApplyOptions options;
+    options.confirmDatabase = confirmDatabase;
+    options.backupDir = backupDir;
+    options.skipConflicting = skipConflicting;
+    return m_session->runReadTask(tr("Writing the recovered school to the database"), [this, text, in, options](const Project &, Progress *progress) {
+        Database db(ConnectionSpec::parse(text));
+        RecoveryWriter writer(db, *in);
+        auto result = std::make_shared<ApplyResult>(writer.apply(options, progress));
+        return std::function<void()>([this, result] {
+            m_applied = *result;
+            m_verified.reset();
+            emit changed();
+        });
+    });
+}
+
+bool DatabaseSession::verify()
+{
+    const QString text = m_connection;
+    auto in = std::make_shared<RecoveryInput>(input());
+    return m_session->runReadTask(tr("Checking the database against the project"), [this, text, in](const Project &, Progress *progress) {
+        Database db(ConnectionSpec::parse(text));
+        RecoveryWriter writer(db, *in);
+        auto result = std::make_shared<VerifyResult>(writer.verify(progress));
+        return std::function<void()>([this, result] {
+            m_verified = *result;
+            emit changed();
+        });
+    });
+}
+
+} // namespace tt

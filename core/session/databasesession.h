@@ -1,0 +1,55 @@
+#pragma once
+// The database steps: which server and database (identity banner, schema check), an optional private
+// sandbox to rehearse on, the dry-run plan, the commit (confirmed by typing the database name, after a
+// verified backup) and the verification. Every call runs on the session's worker with its own connection.
+#include "database/recoverywriter.h"
+#include "database/database.h"
+
+#include <QObject>
+#include <optional>
+
+namespace tt {
+
+class RecoverySession;
+class RosterSession;
+
+class DatabaseSession : public QObject
+{
+    Q_OBJECT
+public:
+    DatabaseSession(RecoverySession *session, RosterSession *roster, QObject *parent = nullptr);
+
+    QString connection() const { return m_connection; }
+    void setConnection(const QString &text); // URL, conninfo or service name; a password here is never saved
+
+    bool connectToDatabase();
+    bool startSandbox(const QString &dir);
+    bool makePlan();
+    bool commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting);
+    bool verify();
+
+    const std::optional<ServerIdentity> &identity() const { return m_identity; }
+    const std::optional<SchemaReport> &schema() const { return m_schema; }
+    const std::optional<RecoveryPlan> &plan() const { return m_plan; }
+    const std::optional<ApplyResult> &applied() const { return m_applied; }
+    const std::optional<VerifyResult> &verified() const { return m_verified; }
+    bool isConnected() const { return m_identity.has_value() && m_schema && m_schema->ok(); }
+
+signals:
+    void changed();
+
+private:
+    RecoveryInput input() const;
+    void reset();
+
+    RecoverySession *m_session;
+    RosterSession *m_roster;
+    QString m_connection;
+    std::optional<ServerIdentity> m_identity;
+    std::optional<SchemaReport> m_schema;
+    std::optional<RecoveryPlan> m_plan;
+    std::optional<ApplyResult> m_applied;
+    std::optional<VerifyResult> m_verified;
+};
+
+} // namespace tt

@@ -1,0 +1,83 @@
+#pragma once
+// The Teachers, Classrooms, Students and Links steps: the rebuilt roster, the administrator's decisions
+// (kept in the project) and the school's own lists (staff CSV, roster CSV). Rebuilding runs on the worker.
+#include "roster/roster.h"
+#include "roster/rosterdecisions.h"
+#include "roster/schoolrecords.h"
+
+#include <QMultiHash>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+namespace tt {
+
+class Project;
+class RecoverySession;
+
+class RosterSession : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool built READ isBuilt NOTIFY rosterChanged)
+
+public:
+    explicit RosterSession(RecoverySession *session, QObject *parent = nullptr);
+
+    bool isBuilt() const { return m_built; }
+    bool isStale() const;
+    const Roster &roster() const { return m_roster; }
+    const RosterDecisions &decisions() const { return m_decisions; }
+    // Rebuilds on the worker (false when busy). Done automatically after edits and when records change.
+    bool rebuild();
+    // Rebuilds when the records changed since the last build.
+    void ensureBuilt();
+
+    // The school's own lists, read on the worker and kept in the project.
+    bool importStaffCsv(const QString &path);
+    bool importRosterCsv(const QString &path);
+    int staffCount() const;
+    int rosterCount() const;
+
+    // Edits: each becomes a decision (saved in the project) and updates the row at once.
+    void setTeacherDisplayName(const QString &email, const QString &name);
+    void setTeacherRole(const QStringList &emails, const QString &role);
+    void setTeacherSpecialist(const QStringList &emails, bool specialist);
+    void setClassroomName(const QString &code, const QString &name);
+    void setHomeroom(const QString &code, const QString &email);
+    void setStudentName(const QString &studentId, const QString &first, const QString &last);
+    void setStudentClass(const QStringList &studentIds, const QString &classCode);
+    void setStudentGuardians(const QString &studentId, const QString &guardians);
+    void setStudentNotes(const QString &studentId, const QString &notes);
+    void acceptAll();
+
+    // Problems an administrator should look at, per row (empty = none).
+    QStringList teacherProblems(const TeacherDraft &t) const;
+    QStringList classroomProblems(const ClassroomDraft &c) const;
+    QStringList studentProblems(const StudentDraft &s) const;
+    int problemCount() const;
+
+    // The decisions stored in the project (roster/rosterproject.h); empty when damaged.
+    static RosterDecisions loadDecisions(const Project &project);
+
+signals:
+    void rosterChanged(); // rebuilt: views reset
+    void rowsEdited();    // a row changed in place: views repaint
+
+private:
+    void decide(); // store decisions, autosave, schedule a rebuild
+    TeacherDraft *teacher(const QString &email);
+    StudentDraft *student(const QString &id);
+    ClassroomDraft *classroom(const QString &code);
+    void indexConflicts();
+
+    RecoverySession *m_session;
+    Roster m_roster;
+    RosterDecisions m_decisions;
+    bool m_built = false;
+    quint64 m_builtGeneration = 0;
+    bool m_pendingRebuild = false;
+    QTimer m_rebuildTimer;
+    QMultiHash<QString, QString> m_conflictsBySubject;
+};
+
+} // namespace tt

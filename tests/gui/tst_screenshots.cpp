@@ -1,0 +1,166 @@
+// Walks the wizard over the demo school (resources/demo) and grabs every page at 1280x800, into
+// $TT_SCREENSHOT_DIR (docs/screenshots when making the documentation) or a temporary directory.
+#include "database/sandbox.h"
+#include "mainwindow.h"
+#include "recoverywizard.h"
+#include "session/databasesession.h"
+#include "session/recoverysession.h"
+#include "session/rostersession.h"
+#include "session/sourcesconfig.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QScopeGuard>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tt;
+using namespace tt::ui;
+
+class tst_Screenshots : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void pages();
+    void cleanupTestCase();
+
+private:
+    void grab(const QString &name);
+    QString m_out;
+    QTemporaryDir m_tmp;
+    QStringList m_written;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void tst_Screenshots::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("TrackTallyTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_screenshots"));
+    QSettings().clear();
+    m_out = qEnvironmentVariable("TT_SCREENSHOT_DIR");
+    if (m_out.isEmpty())
+        m_out = m_tmp.path();
+    QVERIFY(QDir().mkpath(m_out));
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void tst_Screenshots::grab(const QString &name)
+{
+    QTest::qWait(50);
+    const QPixmap shot = m_window->grab();
+    QCOMPARE(shot.size(), QSize(1280, 800));
+    const QString path = QDir(m_out).filePath(name + QStringLiteral(".png"));
+    QVERIFY(shot.save(path));
+    m_written << path;
+}
+
+void tst_Screenshots::pages()
+{
+    const QString demo = qEnvironmentVariable("TT_SOURCE_DIR") + QStringLiteral("/resources/demo");
+    if (!QFile::exists(demo + QStringLiteral("/incidents.csv")))
+        QSKIP("resources/demo is missing: run tt-fixtures --demo first");
+    RecoveryWizard *wizard = m_window->wizard();
+    auto *w = m_window.get();
+    w->findChild<QLineEdit *>(QStringLiteral("schoolNameEdit"))->setText(QStringLiteral("Wattle Grove Primary"));
+    w->findChild<QLineEdit *>(QStringLiteral("domainEdit"))->setText(QStringLiteral("wattlegrove.example.edu.au"));
+    w->findChild<QComboBox *>(QStringLiteral("timeZoneCombo"))->setCurrentText(QStringLiteral("Australia/Melbourne"));
+    const QString project = m_tmp.filePath(QStringLiteral("wattle-grove-primary-recovery.ttproj"));
+    w->findChild<QLineEdit *>(QStringLiteral("projectFileEdit"))->setText(project);
+    grab(QStringLiteral("01-project"));
+    QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("createProjectButton")), Qt::LeftButton);
+    QTRY_COMPARE(wizard->currentId(), int(RecoveryWizard::SourcesStep));
+
+    QVERIFY(w->sources()->addFiles({demo + QStringLiteral("/incidents.csv"), demo + QStringLiteral("/commendations.csv")}));
+    w->session()->waitForIdle();
+    QTRY_VERIFY(w->findChild<QTableView *>(QStringLiteral("previewView"))->model()->rowCount() > 0);
+    grab(QStringLiteral("02-sources"));
+
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(RecoveryWizard::ValidateStep));
+    grab(QStringLiteral("03-validate"));
+    auto *tabs = wizard->currentPage()->findChild<QTabWidget *>(QStringLiteral("validateTabs"));
+    tabs->setCurrentIndex(1);
+    auto *groups = wizard->currentPage()->findChild<QTableView *>(QStringLiteral("duplicateGroupView"));
+    if (groups->model()->rowCount() > 0)
+        groups->selectRow(0);
+    grab(QStringLiteral("03b-validate-duplicates"));
+
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(RecoveryWizard::IncidentsStep));
+    auto *incidents = wizard->currentPage()->findChild<QTableView *>(QStringLiteral("incidentView"));
+    QTRY_VERIFY(incidents->model()->rowCount() > 0);
+    incidents->selectRow(3);
+    grab(QStringLiteral("04-incidents"));
+    wizard->currentPage()->findChild<QTabWidget *>(QStringLiteral("incidentTabs"))->setCurrentIndex(1);
+    grab(QStringLiteral("04b-incidents-charts"));
+
+    QVERIFY(w->roster()->importStaffCsv(demo + QStringLiteral("/staff.csv")));
+    w->session()->waitForIdle();
+    QVERIFY(w->roster()->importRosterCsv(demo + QStringLiteral("/roster.csv")));
+    w->session()->waitForIdle();
+    wizard->next();
+    QTRY_VERIFY(w->roster()->isBuilt());
+    w->session()->waitForIdle();
+    QTRY_VERIFY(!w->roster()->isStale());
+    grab(QStringLiteral("05-teachers"));
+    wizard->next();
+    grab(QStringLiteral("06-classrooms"));
+    wizard->next();
+    grab(QStringLiteral("07-students"));
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(RecoveryWizard::LinksStep));
+    grab(QStringLiteral("08-links"));
+
+    if (Sandbox::findPostgresBinDir().isEmpty()) {
+        qInfo("no PostgreSQL: the database steps are not shown");
+        return;
+    }
+    Sandbox sandbox = Sandbox::start(m_tmp.filePath(QStringLiteral("sandbox")));
+    auto stop = qScopeGuard([&] { sandbox.stop(); });
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(RecoveryWizard::DatabaseStep));
+    w->findChild<QLineEdit *>(QStringLiteral("connectionEdit"))->setText(sandbox.url());
+    w->database()->setConnection(sandbox.url());
+    QVERIFY(w->database()->connectToDatabase());
+    w->session()->waitForIdle();
+    QVERIFY(w->database()->isConnected());
+    grab(QStringLiteral("09-database"));
+    wizard->next();
+    w->session()->waitForIdle();
+    QVERIFY(w->database()->plan().has_value());
+    grab(QStringLiteral("10-plan"));
+    wizard->next();
+    w->findChild<QLineEdit *>(QStringLiteral("confirmDatabaseEdit"))->setText(QStringLiteral("tracktally_sandbox"));
+    w->findChild<QLineEdit *>(QStringLiteral("backupDirEdit"))->setText(m_tmp.filePath(QStringLiteral("backups")));
+    QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("commitButton")), Qt::LeftButton);
+    w->session()->waitForIdle();
+    QVERIFY(w->database()->applied().has_value());
+    grab(QStringLiteral("11-commit"));
+    wizard->next();
+    w->session()->waitForIdle();
+    QVERIFY(w->database()->verified().has_value());
+    grab(QStringLiteral("12-verify"));
+    qInfo("screenshots written to %s", qPrintable(m_out));
+}
+
+void tst_Screenshots::cleanupTestCase()
+{
+    m_window.reset();
+    QSettings().clear();
+}
+
+QTEST_MAIN(tst_Screenshots)
+#include "tst_screenshots.moc"

@@ -1,0 +1,284 @@
+// Drives the real wizard offscreen by objectName: create a project, drop the sheet exports on the Sources page,
+// check the accounting, fix a quarantined row, filter incidents, and reopen the project on the same step.
+#include "fixturegenerator.h"
+#include "mainwindow.h"
+#include "models/incidentmodel.h"
+#include "models/quarantinemodel.h"
+#include "pages/incidentspage.h"
+#include "pages/validatepage.h"
+#include "recoverywizard.h"
+#include "session/recoverysession.h"
+#include "session/rostersession.h"
+#include "session/sourcesconfig.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
+#include <QDropEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+using namespace tt;
+using namespace tt::ui;
+
+class tst_Wizard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void createProject();
+    void dropSources();
+    void accountingMatchesProject();
+    void fixQuarantinedRow();
+    void filterIncidents_data();
+    void filterIncidents();
+    void backAlwaysWorks();
+    void reopenLandsOnSameStep();
+    void cleanupTestCase();
+
+private:
+    template<typename T> T *find(const QString &name) const
+    {
+        T *w = m_window->findChild<T *>(name);
+        if (!w)
+            qWarning("no widget named %s", qPrintable(name));
+        return w;
+    }
+    void clickNext() { QTest::mouseClick(find<QAbstractButton>(QStringLiteral("nextButton")), Qt::LeftButton); }
+
+    QTemporaryDir m_dir;
+    test::School m_school;
+    test::ExportResult m_incidents, m_commendations;
+    QString m_projectPath;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void tst_Wizard::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("TrackTallyTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_wizard"));
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    test::SchoolSpec spec;
+    spec.seed = 7;
+    spec.classes = 6;
+    spec.studentsPerClass = 12;
+    spec.logs = 1200;
+    m_school = test::generateSchool(spec);
+    m_incidents = test::writeCsvTab(m_school, RecordType::Incident, m_dir.filePath(QStringLiteral("Incidents.csv")), test::QuirkOptions{});
+    m_commendations = test::writeCsvTab(m_school, RecordType::Commendation, m_dir.filePath(QStringLiteral("Commendations.csv")), test::QuirkOptions{});
+    QVERIFY(m_incidents.counts.quarantined > 0);
+    m_projectPath = m_dir.filePath(QStringLiteral("wattle.ttproj"));
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void tst_Wizard::createProject()
+{
+    QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::ProjectStep));
+    QVERIFY(!find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
+    QTest::keyClicks(find<QLineEdit>(QStringLiteral("schoolNameEdit")), m_school.spec.name);
+    QTest::keyClicks(find<QLineEdit>(QStringLiteral("domainEdit")), m_school.spec.domain);
+    find<QComboBox>(QStringLiteral("timeZoneCombo"))->setCurrentText(m_school.spec.timeZone);
+    auto *file = find<QLineEdit>(QStringLiteral("projectFileEdit"));
+    file->selectAll();
+    QTest::keyClick(file, Qt::Key_Delete);
+    QTest::keyClicks(file, m_projectPath);
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("createProjectButton")), Qt::LeftButton);
+    QTRY_COMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::SourcesStep));
+    QVERIFY(QFile::exists(m_projectPath));
+    QCOMPARE(m_window->session()->project().school().domain, m_school.spec.domain);
+}
+
+void tst_Wizard::dropSources()
+{
+    QWizardPage *page = m_window->wizard()->currentPage();
+    QVERIFY(!find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
+    auto *mime = new QMimeData;
+    mime->setUrls({QUrl::fromLocalFile(m_incidents.path), QUrl::fromLocalFile(m_commendations.path)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(page, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(page, &drop);
+    QVERIFY(drop.isAccepted());
+    delete mime;
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    QVERIFY2(m_window->session()->project().sources().size() == 2,
+             qPrintable(find<QLabel>(QStringLiteral("statusMessage"))->text()));
+    QCOMPARE(find<QComboBox>(QStringLiteral("sourceCombo"))->count(), 2);
+    QTRY_VERIFY(find<QTableView>(QStringLiteral("previewView"))->model()->rowCount() > 0);
+    QVERIFY(find<QLabel>(QStringLiteral("headerStatusLabel"))->text().contains(QStringLiteral("Header row found")));
+
+    // the same column chosen twice is caught and blocks Next
+    auto *studentName = find<QComboBox>(QStringLiteral("fieldCombo_studentName"));
+    const int before = studentName->currentIndex();
+    studentName->setCurrentIndex(studentName->findData(0)); // column A, already the timestamp
+    QVERIFY(!find<QLabel>(QStringLiteral("mappingProblemsLabel"))->text().isEmpty());
+    QVERIFY(!find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("revertMappingButton")), Qt::LeftButton);
+    QCOMPARE(studentName->currentIndex(), before);
+    QTRY_VERIFY(find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
+}
+
+void tst_Wizard::accountingMatchesProject()
+{
+    clickNext();
+    QTRY_COMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::ValidateStep));
+    const RowCounts c = m_window->session()->project().counts();
+    auto *label = find<QLabel>(QStringLiteral("accountingLabel"));
+    QCOMPARE(label->property("read").toLongLong(), c.read);
+    QCOMPARE(label->property("accepted").toLongLong(), c.accepted);
+    QCOMPARE(label->property("duplicates").toLongLong(), c.duplicatesIdentical + c.duplicatesConflicting);
+    QCOMPARE(label->property("quarantined").toLongLong(), c.quarantined);
+    QVERIFY(label->text().contains(QLocale().toString(c.read)));
+    // and against the generator's ground truth
+    QCOMPARE(c.read, m_incidents.counts.read + m_commendations.counts.read);
+    QCOMPARE(c.quarantined, m_incidents.counts.quarantined + m_commendations.counts.quarantined);
+    QVERIFY(c.balanced());
+    QCOMPARE(find<QTableView>(QStringLiteral("quarantineView"))->model()->rowCount(), int(c.quarantined));
+}
+
+void tst_Wizard::fixQuarantinedRow()
+{
+    Project &p = m_window->session()->project();
+    // a row quarantined only for its timestamp
+    int target = -1;
+    for (size_t i = 0; i < p.quarantine().size(); ++i)
+        if (p.quarantine()[i].field == u"timestamp" && p.sources()[size_t(p.quarantine()[i].sourceIndex)].type == RecordType::Incident) {
+            target = int(i);
+            break;
+        }
+    QVERIFY2(target >= 0, "the fixture has no row quarantined for its timestamp");
+    const RowCounts before = p.counts();
+    const int tsColumn = p.sources()[size_t(p.quarantine()[size_t(target)].sourceIndex)].mapping.column(Field::Timestamp);
+    auto *view = find<QTableView>(QStringLiteral("quarantineView"));
+    const QModelIndex idx = view->model()->index(target, QuarantineModel::FirstCellColumn + tsColumn);
+    view->setFocus();
+    view->setCurrentIndex(idx);
+    view->edit(idx);
+    QTRY_VERIFY(qobject_cast<QLineEdit *>(QApplication::focusWidget()));
+    auto *editor = qobject_cast<QLineEdit *>(QApplication::focusWidget());
+    editor->selectAll();
+    QTest::keyClick(editor, Qt::Key_Delete);
+    QTest::keyClicks(editor, QStringLiteral("2025-03-04T01:02:03.000Z"));
+    QTest::keyClick(editor, Qt::Key_Return);
+    QTRY_COMPARE(p.counts().quarantined, before.quarantined - 1);
+    const RowCounts after = p.counts();
+    QCOMPARE(after.read, before.read);
+    QVERIFY(after.balanced());
+    QTRY_COMPARE(view->model()->rowCount(), int(after.quarantined));
+    QTRY_COMPARE(find<QLabel>(QStringLiteral("accountingLabel"))->property("quarantined").toLongLong(), after.quarantined);
+    QVERIFY(find<QLabel>(QStringLiteral("validateMessageLabel"))->text().contains(QStringLiteral("accepted")));
+}
+
+void tst_Wizard::filterIncidents_data()
+{
+    QTest::addColumn<QString>("category");
+    QTest::addColumn<int>("type");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("all") << QString() << -1 << QString();
+    QTest::newRow("incidents only") << QString() << 0 << QString();
+    QTest::newRow("bullying incidents") << QStringLiteral("Bullying") << 0 << QString();
+    QTest::newRow("text 'hat'") << QString() << -1 << QStringLiteral("hat");
+}
+
+void tst_Wizard::filterIncidents()
+{
+    QFETCH(QString, category);
+    QFETCH(int, type);
+    QFETCH(QString, text);
+    if (m_window->wizard()->currentId() != RecoveryWizard::IncidentsStep) {
+        clickNext();
+        QTRY_COMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::IncidentsStep));
+    }
+    auto *typeCombo = find<QComboBox>(QStringLiteral("typeFilter"));
+    typeCombo->setCurrentIndex(typeCombo->findData(type));
+    auto *cat = find<QComboBox>(QStringLiteral("categoryFilter"));
+    cat->setCurrentIndex(qMax(0, cat->findData(category)));
+    auto *textEdit = find<QLineEdit>(QStringLiteral("textFilter"));
+    textEdit->clear();
+    QTest::keyClicks(textEdit, text);
+
+    // ground truth: the accepted records, counted here
+    const std::vector<IncidentRecord> accepted = m_window->session()->project().acceptedRecords();
+    int expected = 0;
+    for (const IncidentRecord &r : accepted) {
+        if (type >= 0 && int(r.type) != type)
+            continue;
+        if (!category.isEmpty() && r.category != category)
+            continue;
+        if (!text.isEmpty() && !(r.note.contains(text, Qt::CaseInsensitive) || r.studentName.contains(text, Qt::CaseInsensitive)
+                                 || r.teacherEmail.contains(text, Qt::CaseInsensitive) || r.category.contains(text, Qt::CaseInsensitive)
+                                 || r.location.contains(text, Qt::CaseInsensitive) || r.actionTaken.contains(text, Qt::CaseInsensitive)
+                                 || r.studentId == text || r.classCode.compare(text, Qt::CaseInsensitive) == 0
+                                 || r.level.compare(text, Qt::CaseInsensitive) == 0))
+            continue;
+        ++expected;
+    }
+    auto *view = find<QTableView>(QStringLiteral("incidentView"));
+    QTRY_COMPARE(view->model()->rowCount(), expected);
+    QTRY_VERIFY(find<QLabel>(QStringLiteral("matchesLabel"))->text().contains(QLocale().toString(expected)));
+}
+
+void tst_Wizard::backAlwaysWorks()
+{
+    clickNext();
+    QTRY_COMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::TeachersStep));
+    QTRY_VERIFY(m_window->roster()->isBuilt());
+    QTRY_VERIFY(find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
+    auto *back = find<QAbstractButton>(QStringLiteral("backButton"));
+    QVERIFY(back->isEnabled());
+    QTest::mouseClick(back, Qt::LeftButton);
+    QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::IncidentsStep));
+    clickNext();
+    QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::TeachersStep));
+    auto *teachers = m_window->wizard()->currentPage()->findChild<QTableView *>(QStringLiteral("rosterView"));
+    QTRY_COMPARE(teachers->model()->rowCount(), int(m_window->roster()->roster().teachers.size()));
+    QVERIFY(teachers->model()->rowCount() > 0);
+}
+
+void tst_Wizard::reopenLandsOnSameStep()
+{
+    const int step = m_window->wizard()->currentId();
+    const RowCounts counts = m_window->session()->project().counts();
+    m_window->close();
+    m_window.reset();
+    Project saved = Project::load(m_projectPath);
+    QCOMPARE(saved.counts(), counts);
+
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    auto *recent = find<QListWidget>(QStringLiteral("recentList"));
+    QVERIFY(recent->count() >= 1);
+    QCOMPARE(recent->item(0)->data(Qt::UserRole).toString(), QFileInfo(m_projectPath).absoluteFilePath());
+    recent->setCurrentRow(0);
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("openRecentButton")), Qt::LeftButton);
+    QTRY_COMPARE(m_window->wizard()->currentId(), step);
+    QCOMPARE(m_window->session()->project().counts(), counts);
+    // Back still walks the steps before it
+    QTest::mouseClick(find<QAbstractButton>(QStringLiteral("backButton")), Qt::LeftButton);
+    QCOMPARE(m_window->wizard()->currentId(), step - 1);
+}
+
+void tst_Wizard::cleanupTestCase()
+{
+    m_window.reset();
+    QSettings().clear();
+}
+
+QTEST_MAIN(tst_Wizard)
+#include "tst_wizard.moc"

@@ -1,0 +1,58 @@
+#pragma once
+// The application window: the step list, the wizard, and a status bar with progress and cancel.
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+
+namespace tt {
+class DatabaseSession;
+class IncidentFilter;
+class RecoverySession;
+class RosterSession;
+class SourcesConfig;
+}
+
+namespace tt::ui {
+
+class RecoveryWizard;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a project file and goes to the step it was left at. Returns false (and shows why) on failure.
+    bool openProject(const QString &path);
+
+    RecoverySession *session() const { return m_session; }
+    RosterSession *roster() const { return m_roster; }
+    SourcesConfig *sources() const { return m_sources; }
+    IncidentFilter *filter() const { return m_filter; }
+    DatabaseSession *database() const { return m_database; }
+    RecoveryWizard *wizard() const { return m_wizard; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void updateSteps();
+    void showMessage(const QString &text, bool error = false);
+
+    RecoverySession *m_session;
+    SourcesConfig *m_sources;
+    IncidentFilter *m_filter;
+    RosterSession *m_roster;
+    DatabaseSession *m_database;
+    RecoveryWizard *m_wizard;
+    QListWidget *m_steps;
+    QLabel *m_message;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+};
+
+} // namespace tt::ui

@@ -1,0 +1,135 @@
+#include "quarantinemodel.h"
+
+#include "records/columnmapping.h"
+#include "records/importer.h"
+#include "session/recoverysession.h"
+
+#include <QBrush>
+#include <QColor>
+
+namespace tt::ui {
+
+QuarantineModel::QuarantineModel(RecoverySession *session, QObject *parent) : QAbstractTableModel(parent), m_session(session)
+{
+    connect(session, &RecoverySession::recordsChanged, this, &QuarantineModel::reload);
+    reload();
+}
+
+void QuarantineModel::reload()
+{
+    beginResetModel();
+    m_cells = 0;
+    m_rows = 0;
+    if (m_session->hasProject()) {
+        const auto &q = m_session->project().quarantine();
+        m_rows = int(q.size());
+        for (const QuarantinedRow &r : q)
+            m_cells = qMax(m_cells, int(r.cells.size()));
+        m_cells = qMax(m_cells, 12);
+    }
+    endResetModel();
+}
+
+int QuarantineModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int QuarantineModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : FirstCellColumn + m_cells;
+}
+
+QVariant QuarantineModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_session->hasProject())
+        return {};
+    const Project &p = m_session->project();
+    if (size_t(index.row()) >= p.quarantine().size())
+        return {};
+    const QuarantinedRow &r = p.quarantine()[size_t(index.row())];
+    const int col = index.column();
+    const int cell = col - FirstCellColumn;
+    if (role == Qt::DisplayRole || role == Qt::EditRole || role == Qt::ToolTipRole) {
+        switch (col) {
+        case SourceColumn:
+            return r.sourceIndex >= 0 && size_t(r.sourceIndex) < p.sources().size() ? p.sources()[size_t(r.sourceIndex)].displayName()
+                                                                                     : QString();
+        case RowColumn: return r.row;
+        case ReasonColumn: return r.reason;
+        default: return cell < r.cells.size() ? r.cells.at(cell) : QString();
+        }
+    }
+    if (role == Qt::BackgroundRole && cell >= 0 && r.sourceIndex >= 0 && size_t(r.sourceIndex) < p.sources().size()) {
+        Field f;
+        if (fieldFromKey(r.field, &f) && p.sources()[size_t(r.sourceIndex)].mapping.column(f) == cell)
+            return QBrush(QColor(255, 224, 224));
+    }
+    return {};
+}
+
+bool QuarantineModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid) || index.column() < FirstCellColumn
+        || m_session->isBusy())
+        return false;
+    Project &p = m_session->project();
+    const size_t qi = size_t(index.row());
+    if (qi >= p.quarantine().size())
+        return false;
+    QStringList cells = p.quarantine()[qi].cells;
+    const int cell = index.column() - FirstCellColumn;
+    while (cells.size() <= cell)
+        cells << QString();
+    if (cells.at(cell) == value.toString())
+        return false;
+    cells[cell] = value.toString();
+    bool accepted = false;
+    QString message;
+    try {
+        Importer importer(p);
+        accepted = importer.fixQuarantinedRow(qi, cells);
+        message = accepted ? tr("Row accepted: it passed validation and joined the incidents.")
+                           : tr("Still quarantined: %1").arg(p.quarantine()[qi].reason);
+    } catch (const std::exception &e) {
+        message = describeError(e);
+    }
+    // Reset later: the view is still inside its editor when setData runs.
+    QMetaObject::invokeMethod(this, [this] { m_session->markRecordsChanged(); }, Qt::QueuedConnection);
+    if (!accepted)
+        emit dataChanged(index.siblingAtColumn(0), index.siblingAtColumn(columnCount() - 1));
+    emit rowRevalidated(accepted, message);
+    return true;
+}
+
+Qt::ItemFlags QuarantineModel::flags(const QModelIndex &index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() >= FirstCellColumn)
+        f |= Qt::ItemIsEditable;
+    return f;
+}
+
+QVariant QuarantineModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (role != Qt::DisplayRole || o != Qt::Horizontal)
+        return {};
+    switch (section) {
+    case SourceColumn: return tr("File");
+    case RowColumn: return tr("Row");
+    case ReasonColumn: return tr("Why it was set aside");
+    default: {
+        const int cell = section - FirstCellColumn;
+        QString title = columnLetter(cell);
+        if (m_session->hasProject() && !m_session->project().sources().empty()) {
+            const ColumnMapping &m = m_session->project().sources().front().mapping;
+            for (Field f : allFields())
+                if (m.column(f) == cell)
+                    title = tr("%1 %2").arg(title, fieldTitle(f));
+        }
+        return title;
+    }
+    }
+}
+
+} // namespace tt::ui

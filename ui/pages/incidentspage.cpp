@@ -1,0 +1,264 @@
+#include "incidentspage.h"
+
+#include "chartspanel.h"
+#include "models/incidentmodel.h"
+#include "session/incidentfilter.h"
+#include "session/recoverysession.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace tt::ui {
+
+namespace {
+const QDate AnyDate(2000, 1, 1);
+} // namespace
+
+IncidentsPage::IncidentsPage(RecoverySession *session, IncidentFilter *filter, QWidget *parent)
+    : WizardPage(session, parent), m_filter(filter)
+{
+    setObjectName(QStringLiteral("incidentsPage"));
+    setTitle(tr("Recovered incidents"));
+    setSubTitle(tr("Every incident and commendation that will be restored. Sort by a column; narrow the list with the filters."));
+
+    m_model = new IncidentModel(this);
+    m_proxy = new IncidentProxyModel(m_model, filter, this);
+
+    m_type = new QComboBox(this);
+    m_type->setObjectName(QStringLiteral("typeFilter"));
+    m_type->setAccessibleName(tr("Type"));
+    m_type->addItem(tr("Incidents and commendations"), int(IncidentFilter::AnyType));
+    m_type->addItem(tr("Incidents"), int(IncidentFilter::IncidentsOnly));
+    m_type->addItem(tr("Commendations"), int(IncidentFilter::CommendationsOnly));
+    auto dateEdit = [this](const QString &name, const QString &accessible) {
+        auto *e = new QDateEdit(this);
+        e->setObjectName(name);
+        e->setAccessibleName(accessible);
+        e->setCalendarPopup(true);
+        e->setMinimumDate(AnyDate);
+        e->setSpecialValueText(tr("any"));
+        e->setDate(AnyDate);
+        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        return e;
+    };
+    m_from = dateEdit(QStringLiteral("fromFilter"), tr("From date"));
+    m_to = dateEdit(QStringLiteral("toFilter"), tr("To date"));
+    auto editableCombo = [this](const QString &name, const QString &accessible) {
+        auto *c = new QComboBox(this);
+        c->setObjectName(name);
+        c->setAccessibleName(accessible);
+        c->setEditable(true);
+        c->setInsertPolicy(QComboBox::NoInsert);
+        c->setMinimumContentsLength(14);
+        return c;
+    };
+    m_teacher = editableCombo(QStringLiteral("teacherFilter"), tr("Teacher"));
+    m_class = editableCombo(QStringLiteral("classFilter"), tr("Class"));
+    m_category = new QComboBox(this);
+    m_category->setObjectName(QStringLiteral("categoryFilter"));
+    m_category->setAccessibleName(tr("Category"));
+    m_student = new QLineEdit(this);
+    m_student->setObjectName(QStringLiteral("studentFilter"));
+    m_student->setAccessibleName(tr("Student"));
+    m_student->setPlaceholderText(tr("ID or part of the name"));
+    m_student->setClearButtonEnabled(true);
+    m_text = new QLineEdit(this);
+    m_text->setObjectName(QStringLiteral("textFilter"));
+    m_text->setAccessibleName(tr("Search text"));
+    m_text->setPlaceholderText(tr("Words in the note, names, e-mail…"));
+    m_text->setClearButtonEnabled(true);
+    auto *clear = new QPushButton(tr("C&lear filters"), this);
+    clear->setObjectName(QStringLiteral("clearFiltersButton"));
+    m_matches = new QLabel(this);
+    m_matches->setObjectName(QStringLiteral("matchesLabel"));
+
+    auto *filters = new QGridLayout;
+    auto add = [&](int row, int col, const QString &label, QWidget *w) {
+        auto *l = new QLabel(label, this);
+        l->setBuddy(w);
+        filters->addWidget(l, row, col * 2);
+        filters->addWidget(w, row, col * 2 + 1);
+    };
+    add(0, 0, tr("T&ype:"), m_type);
+    add(0, 1, tr("&From:"), m_from);
+    add(0, 2, tr("T&o:"), m_to);
+    add(0, 3, tr("Tea&cher:"), m_teacher);
+    add(1, 0, tr("Cl&ass:"), m_class);
+    add(1, 1, tr("St&udent:"), m_student);
+    add(1, 2, tr("Cate&gory:"), m_category);
+    add(1, 3, tr("Searc&h:"), m_text);
+    filters->addWidget(clear, 0, 8);
+    filters->addWidget(m_matches, 1, 8);
+    filters->setColumnStretch(7, 1);
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("incidentView"));
+    m_view->setAccessibleName(tr("Incidents and commendations"));
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(IncidentModel::TimeColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(22);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->resizeSection(IncidentModel::TimeColumn, 130);
+    m_view->horizontalHeader()->resizeSection(IncidentModel::TeacherColumn, 220);
+    m_details = new QTextBrowser(this);
+    m_details->setObjectName(QStringLiteral("detailsPane"));
+    m_details->setAccessibleName(tr("Details of the selected log"));
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_view);
+    split->addWidget(m_details);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+
+    m_charts = new ChartsPanel(this);
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("incidentTabs"));
+    tabs->addTab(split, tr("&List"));
+    tabs->addTab(m_charts, tr("Cha&rts"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addWidget(tabs, 1);
+
+    connect(m_type, &QComboBox::currentIndexChanged, this, [this] { m_filter->setType(m_type->currentData().toInt()); });
+    auto dates = [this] {
+        m_filter->setDateRange(m_from->date() == AnyDate ? QDate() : m_from->date(), m_to->date() == AnyDate ? QDate() : m_to->date());
+    };
+    connect(m_from, &QDateEdit::dateChanged, this, dates);
+    connect(m_to, &QDateEdit::dateChanged, this, dates);
+    connect(m_teacher, &QComboBox::currentTextChanged, filter, &IncidentFilter::setTeacher);
+    connect(m_class, &QComboBox::currentTextChanged, filter, &IncidentFilter::setClassCode);
+    connect(m_category, &QComboBox::currentIndexChanged, this, [this] { m_filter->setCategory(m_category->currentData().toString()); });
+    connect(m_student, &QLineEdit::textChanged, filter, &IncidentFilter::setStudent);
+    connect(m_text, &QLineEdit::textChanged, filter, &IncidentFilter::setText);
+    connect(clear, &QPushButton::clicked, this, [this] {
+        m_type->setCurrentIndex(0);
+        m_from->setDate(AnyDate);
+        m_to->setDate(AnyDate);
+        m_teacher->setCurrentText(QString());
+        m_class->setCurrentText(QString());
+        m_category->setCurrentIndex(0);
+        m_student->clear();
+        m_text->clear();
+    });
+    connect(filter, &IncidentFilter::criteriaChanged, this, [this] { m_matches->setText(tr("Filtering…")); });
+    connect(filter, &IncidentFilter::filterChanged, this, &IncidentsPage::refilter);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &IncidentsPage::showDetails);
+    connect(session, &RecoverySession::recordsChanged, this, [this] {
+        if (isVisible())
+            reload();
+    });
+
+    setTabOrder(m_type, m_from);
+    setTabOrder(m_from, m_to);
+    setTabOrder(m_to, m_teacher);
+    setTabOrder(m_teacher, clear);
+    setTabOrder(clear, m_class);
+    setTabOrder(m_class, m_student);
+    setTabOrder(m_student, m_category);
+    setTabOrder(m_category, m_text);
+    setTabOrder(m_text, tabs);
+    setTabOrder(tabs, m_view);
+    setTabOrder(m_view, m_details);
+}
+
+void IncidentsPage::initializePage()
+{
+    reload();
+}
+
+void IncidentsPage::reload()
+{
+    if (!m_session->hasProject() || m_loadedGeneration == m_session->recordsGeneration())
+        return;
+    m_loadedGeneration = m_session->recordsGeneration();
+    auto records = m_session->accepted();
+    const QTimeZone zone = m_session->project().timeZone();
+    const QDateTime mid = records->empty() ? QDateTime::currentDateTimeUtc()
+                                           : QDateTime::fromMSecsSinceEpoch((*records)[records->size() / 2].timestampMs, QTimeZone::utc());
+    m_model->setRecords(records, zone);
+    m_filter->setRecords(records, zone.offsetFromUtc(mid)); // applies at once and emits filterChanged
+    fillCombos();
+}
+
+void IncidentsPage::fillCombos()
+{
+    const QString teacher = m_teacher->currentText(), cls = m_class->currentText(), cat = m_category->currentData().toString();
+    QSignalBlocker b1(m_teacher), b2(m_class), b3(m_category);
+    m_teacher->clear();
+    m_teacher->addItem(QString());
+    m_teacher->addItems(m_filter->teachers());
+    m_teacher->setCurrentText(teacher);
+    m_class->clear();
+    m_class->addItem(QString());
+    m_class->addItems(m_filter->classCodes());
+    m_class->setCurrentText(cls);
+    m_category->clear();
+    m_category->addItem(tr("Any category"), QString());
+    for (const QString &c : m_filter->categories())
+        m_category->addItem(c, c);
+    m_category->setCurrentIndex(qMax(0, m_category->findData(cat)));
+}
+
+void IncidentsPage::refilter()
+{
+    m_proxy->refilter();
+    const int total = m_model->rowCount();
+    m_matches->setText(m_filter->isActive() ? tr("%L1 of %L2 logs").arg(m_filter->matches()).arg(total) : tr("%L1 logs").arg(total));
+    m_charts->setStats(m_filter->stats());
+    showDetails();
+}
+
+void IncidentsPage::showDetails()
+{
+    const QModelIndex cur = m_view->selectionModel()->currentIndex();
+    const IncidentRecord *r = cur.isValid() ? m_model->record(m_proxy->mapToSource(cur).row()) : nullptr;
+    if (!r) {
+        m_details->setHtml(tr("<p>Select a log to see all of it here.</p>"));
+        return;
+    }
+    const auto &sources = m_session->project().sources();
+    const QString src = r->sourceIndex >= 0 && size_t(r->sourceIndex) < sources.size() ? sources[size_t(r->sourceIndex)].displayName() : QString();
+    auto row = [](const QString &k, const QString &v) {
+        return QStringLiteral("<tr><th align=left valign=top>%1</th><td>%2</td></tr>").arg(k.toHtmlEscaped(), v.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")));
+    };
+    QString html = QStringLiteral("<table cellspacing=4>");
+    html += row(tr("When"), m_model->timeText(*r));
+    html += row(tr("Type"), r->type == RecordType::Incident ? tr("Incident") : tr("Commendation"));
+    html += row(tr("Student"), r->studentName);
+    html += row(tr("Student ID"), r->studentId);
+    html += row(tr("Class"), r->classCode);
+    html += row(tr("Teacher"), r->teacherEmail);
+    html += row(tr("Level"), r->level);
+    html += row(tr("Category"), r->category);
+    html += row(tr("Location"), r->location);
+    html += row(tr("Action taken"), r->actionTaken);
+    html += row(tr("Note"), r->note);
+    html += row(tr("Log id"), r->uuid + ((r->flags & IncidentRecord::UuidGenerated) ? tr(" (made by this tool: the row had none)") : QString()));
+    html += row(tr("From"), tr("%1, row %2").arg(src).arg(r->sourceRow));
+    html += row(tr("Device"), r->device);
+    html += QStringLiteral("</table>");
+    m_details->setHtml(html);
+}
+
+} // namespace tt::ui

@@ -1,0 +1,56 @@
+#pragma once
+// Step 4: the recovered incidents and commendations: sortable, filtered, details, and charts.
+#include "wizardpage.h"
+
+class QComboBox;
+class QDateEdit;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTextBrowser;
+class QWidget;
+
+namespace tt {
+class IncidentFilter;
+}
+
+namespace tt::ui {
+
+class IncidentModel;
+class IncidentProxyModel;
+class ChartsPanel;
+
+class IncidentsPage : public WizardPage
+{
+    Q_OBJECT
+public:
+    IncidentsPage(RecoverySession *session, IncidentFilter *filter, QWidget *parent = nullptr);
+    void initializePage() override;
+    IncidentModel *model() const { return m_model; }
+    IncidentProxyModel *proxy() const { return m_proxy; }
+
+private:
+    void reload();
+    void refilter();
+    void showDetails();
+    void fillCombos();
+
+    IncidentFilter *m_filter;
+    IncidentModel *m_model;
+    IncidentProxyModel *m_proxy;
+    quint64 m_loadedGeneration = 0;
+    QComboBox *m_type;
+    QDateEdit *m_from;
+    QDateEdit *m_to;
+    QComboBox *m_teacher;
+    QComboBox *m_class;
+    QLineEdit *m_student;
+    QComboBox *m_category;
+    QLineEdit *m_text;
+    QLabel *m_matches;
+    QTableView *m_view;
+    QTextBrowser *m_details;
+    ChartsPanel *m_charts;
+};
+
+} // namespace tt::ui

@@ -1,0 +1,221 @@
+#include "projectpage.h"
+
+#include "common/errors.h"
+#include "session/recoverysession.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTimeZone>
+#include <QVBoxLayout>
+
+namespace tt::ui {
+
+ProjectPage::ProjectPage(RecoverySession *session, QWidget *parent) : WizardPage(session, parent)
+{
+    setObjectName(QStringLiteral("projectPage"));
+    setTitle(tr("Recovery project"));
+    setSubTitle(tr("A project is one file that keeps every source, choice and edit, so you can stop and carry on later."));
+
+    auto *newBox = new QGroupBox(tr("Start a new recovery"), this);
+    m_name = new QLineEdit(newBox);
+    m_name->setObjectName(QStringLiteral("schoolNameEdit"));
+    m_name->setPlaceholderText(tr("e.g. Wattle Grove Primary"));
+    m_name->setAccessibleName(tr("School name"));
+    m_domain = new QLineEdit(newBox);
+    m_domain->setObjectName(QStringLiteral("domainEdit"));
+    m_domain->setPlaceholderText(tr("e.g. wattlegrove.example.edu.au"));
+    m_domain->setAccessibleName(tr("School domain"));
+    m_zone = new QComboBox(newBox);
+    m_zone->setObjectName(QStringLiteral("timeZoneCombo"));
+    m_zone->setEditable(true);
+    m_zone->setAccessibleName(tr("School time zone"));
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        m_zone->addItem(QString::fromLatin1(id));
+    m_zone->setCurrentText(QString::fromLatin1(QTimeZone::systemTimeZoneId()));
+    m_file = new QLineEdit(newBox);
+    m_file->setObjectName(QStringLiteral("projectFileEdit"));
+    m_file->setAccessibleName(tr("Project file"));
+    m_file->setPlaceholderText(tr("Where to save the project (.ttproj)"));
+    auto *browse = new QPushButton(tr("Choose…"), newBox);
+    browse->setObjectName(QStringLiteral("chooseFileButton"));
+    browse->setAccessibleName(tr("Choose where to save the project"));
+    m_create = new QPushButton(tr("Create project"), newBox);
+    m_create->setObjectName(QStringLiteral("createProjectButton"));
+
+    auto *fileRow = new QHBoxLayout;
+    fileRow->addWidget(m_file, 1);
+    fileRow->addWidget(browse);
+    auto *form = new QFormLayout(newBox);
+    form->addRow(tr("School &name:"), m_name);
+    form->addRow(tr("&Domain (staff e-mail domain):"), m_domain);
+    form->addRow(tr("&Time zone:"), m_zone);
+    auto *fileLabel = new QLabel(tr("Project &file:"), newBox);
+    fileLabel->setBuddy(m_file);
+    form->addRow(fileLabel, fileRow);
+    form->addRow(QString(), m_create);
+
+    auto *openBox = new QGroupBox(tr("Or carry on with a project"), this);
+    m_recent = new QListWidget(openBox);
+    m_recent->setObjectName(QStringLiteral("recentList"));
+    m_recent->setAccessibleName(tr("Recent projects"));
+    m_recent->setUniformItemSizes(true);
+    m_openRecent = new QPushButton(tr("Open selected"), openBox);
+    m_openRecent->setObjectName(QStringLiteral("openRecentButton"));
+    auto *openOther = new QPushButton(tr("Open another file…"), openBox);
+    openOther->setObjectName(QStringLiteral("openProjectButton"));
+    auto *openButtons = new QHBoxLayout;
+    openButtons->addWidget(m_openRecent);
+    openButtons->addWidget(openOther);
+    openButtons->addStretch();
+    auto *openLayout = new QVBoxLayout(openBox);
+    openLayout->addWidget(new QLabel(tr("Recent projects:"), openBox));
+    openLayout->addWidget(m_recent);
+    openLayout->addLayout(openButtons);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("projectErrorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #a00000;"));
+    m_error->hide();
+    m_current = new QLabel(this);
+    m_current->setObjectName(QStringLiteral("currentProjectLabel"));
+    m_current->setWordWrap(true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_current);
+    layout->addWidget(newBox);
+    layout->addWidget(openBox, 1);
+    layout->addWidget(m_error);
+
+    setTabOrder(m_name, m_domain);
+    setTabOrder(m_domain, m_zone);
+    setTabOrder(m_zone, m_file);
+    setTabOrder(m_file, browse);
+    setTabOrder(browse, m_create);
+    setTabOrder(m_create, m_recent);
+    setTabOrder(m_recent, m_openRecent);
+    setTabOrder(m_openRecent, openOther);
+
+    connect(m_name, &QLineEdit::textEdited, this, [this](const QString &name) {
+        if (m_file->isModified())
+            return;
+        QString base = name.trimmed();
+        base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9]+")), QStringLiteral("-"));
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        m_file->setText(base.isEmpty() ? QString() : QDir(dir).filePath(base.toLower() + QStringLiteral("-recovery.ttproj")));
+    });
+    connect(m_create, &QPushButton::clicked, this, &ProjectPage::createProject);
+    connect(browse, &QPushButton::clicked, this, &ProjectPage::browseSave);
+    connect(openOther, &QPushButton::clicked, this, &ProjectPage::browseOpen);
+    connect(m_openRecent, &QPushButton::clicked, this, [this] {
+        if (auto *item = m_recent->currentItem())
+            openProject(item->data(Qt::UserRole).toString());
+    });
+    connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) { openProject(item->data(Qt::UserRole).toString()); });
+    connect(session, &RecoverySession::projectOpened, this, [this] {
+        m_current->setText(tr("Open project: <b>%1</b> (%2)")
+                               .arg(m_session->project().school().name.toHtmlEscaped(), m_session->projectPath().toHtmlEscaped()));
+        emit completeChanged();
+    });
+    m_current->setText(tr("No project is open yet."));
+    refreshRecent();
+}
+
+void ProjectPage::initializePage()
+{
+    refreshRecent();
+}
+
+void ProjectPage::refreshRecent()
+{
+    m_recent->clear();
+    for (const QString &path : RecoverySession::recentProjects()) {
+        if (!QFileInfo::exists(path))
+            continue;
+        auto *item = new QListWidgetItem(tr("%1 — %2").arg(QFileInfo(path).fileName(), QFileInfo(path).absolutePath()), m_recent);
+        item->setData(Qt::UserRole, path);
+    }
+    m_openRecent->setEnabled(m_recent->count() > 0);
+    if (m_recent->count() > 0)
+        m_recent->setCurrentRow(0);
+}
+
+void ProjectPage::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void ProjectPage::createProject()
+{
+    SchoolInfo school;
+    school.name = m_name->text().trimmed();
+    school.domain = m_domain->text().trimmed().toLower();
+    school.timeZone = m_zone->currentText().trimmed();
+    if (school.domain.isEmpty()) {
+        showError(tr("Enter the school's domain (the part after @ in staff e-mail addresses), then press Create project."));
+        m_domain->setFocus();
+        return;
+    }
+    if (!school.timeZone.isEmpty() && !QTimeZone(school.timeZone.toUtf8()).isValid()) {
+        showError(tr("'%1' is not a time zone this computer knows. Pick one from the list, e.g. Australia/Melbourne.").arg(school.timeZone));
+        m_zone->setFocus();
+        return;
+    }
+    QString path = m_file->text().trimmed();
+    if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".ttproj");
+    if (!path.isEmpty() && QFileInfo::exists(path)) {
+        showError(tr("%1 already exists. Choose another file name, or open it below to carry on with it.").arg(path));
+        return;
+    }
+    try {
+        m_session->newProject(path, school);
+        showError({});
+        emit projectCreated();
+    } catch (const std::exception &e) {
+        showError(describeError(e));
+    }
+}
+
+void ProjectPage::openProject(const QString &path)
+{
+    try {
+        m_session->openProject(path);
+        showError({});
+        emit projectOpenedFromFile();
+    } catch (const std::exception &e) {
+        showError(describeError(e));
+    }
+}
+
+void ProjectPage::browseSave()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the recovery project as"), m_file->text(),
+                                                      tr("Recovery projects (*.ttproj)"));
+    if (!path.isEmpty()) {
+        m_file->setText(path);
+        m_file->setModified(true);
+    }
+}
+
+void ProjectPage::browseOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a recovery project"), QString(),
+                                                      tr("Recovery projects (*.ttproj);;All files (*)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+} // namespace tt::ui

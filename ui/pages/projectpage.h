@@ -1,0 +1,44 @@
+#pragma once
+// Step 1: a new recovery project (school name, domain, time zone, where to save it) or an existing one.
+#include "wizardpage.h"
+
+class QComboBox;
+class QLineEdit;
+class QListWidget;
+class QLabel;
+class QPushButton;
+
+namespace tt::ui {
+
+class ProjectPage : public WizardPage
+{
+    Q_OBJECT
+public:
+    explicit ProjectPage(RecoverySession *session, QWidget *parent = nullptr);
+    void initializePage() override;
+
+signals:
+    // A project was opened from a file: the wizard goes to the step it was left at.
+    void projectOpenedFromFile();
+    void projectCreated();
+
+private:
+    void createProject();
+    void openProject(const QString &path);
+    void browseSave();
+    void browseOpen();
+    void refreshRecent();
+    void showError(const QString &message);
+
+    QLineEdit *m_name;
+    QLineEdit *m_domain;
+    QComboBox *m_zone;
+    QLineEdit *m_file;
+    QPushButton *m_create;
+    QListWidget *m_recent;
+    QPushButton *m_openRecent;
+    QLabel *m_error;
+    QLabel *m_current;
+};
+
+} // namespace tt::ui

@@ -1,0 +1,321 @@
+#include "rosterpage.h"
+
+#include "models/rostermodels.h"
+#include "session/recoverysession.h"
+#include "session/rostersession.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tt::ui {
+
+class RosterProxyModel : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setOnlyProblems(bool on)
+    {
+        m_only = on;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        if (m_only && sourceModel()->index(row, 0, parent).data(RosterTableModel::ProblemRole).toStringList().isEmpty())
+            return false;
+        return QSortFilterProxyModel::filterAcceptsRow(row, parent);
+    }
+    bool lessThan(const QModelIndex &l, const QModelIndex &r) const override
+    {
+        const QVariant a = l.data(), b = r.data();
+        if (a.typeId() == QMetaType::Int && b.typeId() == QMetaType::Int)
+            return a.toInt() < b.toInt();
+        if (l.column() == 0)
+            return a.toString().toInt() < b.toString().toInt();
+        if (l.column() == RosterTableModel::KeyColumn && a.toString().size() != b.toString().size()
+            && a.toString().toLongLong() > 0 && b.toString().toLongLong() > 0)
+            return a.toString().toLongLong() < b.toString().toLongLong(); // student ids as numbers
+        return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
+    }
+
+private:
+    bool m_only = false;
+};
+
+RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roster, QWidget *parent)
+    : WizardPage(session, parent), m_kind(kind), m_roster(roster)
+{
+    QPushButton *import = nullptr;
+    auto *accept = new QPushButton(tr("Accept all &suggestions"), this);
+    accept->setObjectName(QStringLiteral("acceptAllButton"));
+    accept->setToolTip(tr("Confirm every suggestion on this and the other roster pages as it stands now."));
+    switch (kind) {
+    case Teachers:
+        setObjectName(QStringLiteral("teachersPage"));
+        setTitle(tr("Teachers"));
+        setSubTitle(tr("One row per e-mail address seen in the logs. Names, roles and specialist flags in italics are "
+                       "suggestions: hover for the evidence, edit by typing, or accept them all."));
+        m_model = new TeacherModel(roster, this);
+        import = new QPushButton(tr("&Import staff list (CSV)…"), this);
+        break;
+    case Classrooms:
+        setObjectName(QStringLiteral("classroomsPage"));
+        setTitle(tr("Classrooms"));
+        setSubTitle(tr("One row per class code seen. The homeroom teacher is suggested from who logged most in the class; "
+                       "hover for the evidence and the runner-up."));
+        m_model = new ClassroomModel(roster, this);
+        break;
+    case Students:
+        setObjectName(QStringLiteral("studentsPage"));
+        setTitle(tr("Students"));
+        setSubTitle(tr("One row per student ID. Names are split from the logged names; the class is where the most recent "
+                       "logs are. A school roster CSV adds guardians and students who were never logged."));
+        m_model = new StudentModel(roster, this);
+        import = new QPushButton(tr("&Import school roster (CSV)…"), this);
+        break;
+    }
+    if (import)
+        import->setObjectName(QStringLiteral("importListButton"));
+
+    m_proxy = new RosterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("rosterSummaryLabel"));
+    m_summary->setWordWrap(true);
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("rosterSearch"));
+    m_search->setAccessibleName(tr("Search"));
+    m_search->setPlaceholderText(tr("Search…"));
+    m_search->setClearButtonEnabled(true);
+    m_onlyProblems = new QCheckBox(tr("Only rows to &check"), this);
+    m_onlyProblems->setObjectName(QStringLiteral("onlyProblemsCheck"));
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_search, 1);
+    top->addWidget(m_onlyProblems);
+    top->addWidget(accept);
+    if (import)
+        top->addWidget(import);
+
+    auto *bulk = new QHBoxLayout;
+    QPushButton *applyBulk = nullptr;
+    if (kind == Teachers) {
+        m_bulkValue = new QComboBox(this);
+        m_bulkValue->setObjectName(QStringLiteral("bulkValueCombo"));
+        m_bulkValue->setAccessibleName(tr("Change for the selected teachers"));
+        m_bulkValue->addItem(tr("Role: teacher"), QStringLiteral("role:teacher"));
+        m_bulkValue->addItem(tr("Role: admin"), QStringLiteral("role:admin"));
+        m_bulkValue->addItem(tr("Specialist: yes"), QStringLiteral("specialist:1"));
+        m_bulkValue->addItem(tr("Specialist: no"), QStringLiteral("specialist:0"));
+    } else if (kind == Students) {
+        m_bulkValue = new QComboBox(this);
+        m_bulkValue->setObjectName(QStringLiteral("bulkValueCombo"));
+        m_bulkValue->setAccessibleName(tr("Class for the selected students"));
+        m_bulkValue->setEditable(true);
+        m_bulkValue->setInsertPolicy(QComboBox::NoInsert);
+        m_bulkValue->setMinimumContentsLength(10);
+    }
+    if (m_bulkValue) {
+        applyBulk = new QPushButton(tr("Apply to selected &rows"), this);
+        applyBulk->setObjectName(QStringLiteral("applyBulkButton"));
+        auto *l = new QLabel(kind == Teachers ? tr("Set for the selected teachers:") : tr("Move the selected students to class:"), this);
+        l->setBuddy(m_bulkValue);
+        bulk->addWidget(l);
+        bulk->addWidget(m_bulkValue);
+        bulk->addWidget(applyBulk);
+    }
+    bulk->addStretch(1);
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("rosterView"));
+    m_view->setAccessibleName(title());
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(RosterTableModel::KeyColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(22);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_view->resizeColumnsToContents();
+        QHeaderView *h = m_view->horizontalHeader();
+        for (int c = 0; c < h->count(); ++c)
+            h->resizeSection(c, qBound(56, h->sectionSize(c) + 8, 300));
+    });
+
+    m_details = new QLabel(this);
+    m_details->setObjectName(QStringLiteral("rowDetailsLabel"));
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setMinimumHeight(48);
+    m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addLayout(top);
+    layout->addLayout(bulk);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_details);
+
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_onlyProblems, &QCheckBox::toggled, this, [this](bool on) { m_proxy->setOnlyProblems(on); });
+    connect(accept, &QPushButton::clicked, roster, &RosterSession::acceptAll);
+    if (import)
+        connect(import, &QPushButton::clicked, this, &RosterPage::importList);
+    if (applyBulk)
+        connect(applyBulk, &QPushButton::clicked, this, [this] {
+            const QStringList keys = selectedKeys();
+            if (keys.isEmpty()) {
+                m_details->setText(tr("Select one or more rows first (Shift or Ctrl with the arrow keys or the mouse)."));
+                return;
+            }
+            if (m_kind == Students) {
+                m_roster->setStudentClass(keys, m_bulkValue->currentText().trimmed());
+                return;
+            }
+            const QString v = m_bulkValue->currentData().toString();
+            if (v.startsWith(u"role:"))
+                m_roster->setTeacherRole(keys, v.mid(5));
+            else
+                m_roster->setTeacherSpecialist(keys, v.endsWith(u'1'));
+        });
+    connect(roster, &RosterSession::rosterChanged, this, &RosterPage::refresh);
+    connect(roster, &RosterSession::rowsEdited, this, &RosterPage::refresh);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RosterPage::showSelection);
+    connect(session, &RecoverySession::busyChanged, this, [this](bool busy) {
+        if (busy && isVisible())
+            m_summary->setText(tr("Working… the tables update when it is done."));
+        else
+            refresh();
+    });
+    refresh();
+}
+
+void RosterPage::initializePage()
+{
+    m_roster->ensureBuilt();
+    refresh();
+}
+
+bool RosterPage::isComplete() const
+{
+    return WizardPage::isComplete() && m_roster->isBuilt();
+}
+
+QString RosterPage::attention() const
+{
+    if (!m_roster->isBuilt())
+        return {};
+    int n = 0;
+    const Roster &r = m_roster->roster();
+    switch (m_kind) {
+    case Teachers: for (const auto &t : r.teachers) n += m_roster->teacherProblems(t).isEmpty() ? 0 : 1; break;
+    case Classrooms: for (const auto &c : r.classrooms) n += m_roster->classroomProblems(c).isEmpty() ? 0 : 1; break;
+    case Students: for (const auto &s : r.students) n += m_roster->studentProblems(s).isEmpty() ? 0 : 1; break;
+    }
+    return n > 0 ? tr("%Ln row(s) to check", nullptr, n) : QString();
+}
+
+QStringList RosterPage::selectedKeys() const
+{
+    QStringList keys;
+    for (const QModelIndex &i : m_view->selectionModel()->selectedRows())
+        keys << i.data(RosterTableModel::KeyRole).toString();
+    return keys;
+}
+
+void RosterPage::refresh()
+{
+    if (!m_roster->isBuilt()) {
+        m_summary->setText(m_session->isBusy() ? tr("Rebuilding from the logs…") : tr("Not built yet."));
+        emit completeChanged();
+        return;
+    }
+    const Roster &r = m_roster->roster();
+    int rows = 0, decided = 0;
+    switch (m_kind) {
+    case Teachers:
+        rows = int(r.teachers.size());
+        for (const auto &t : r.teachers) decided += t.decided ? 1 : 0;
+        break;
+    case Classrooms:
+        rows = int(r.classrooms.size());
+        for (const auto &c : r.classrooms) decided += c.decided ? 1 : 0;
+        break;
+    case Students:
+        rows = int(r.students.size());
+        for (const auto &s : r.students) decided += s.decided ? 1 : 0;
+        break;
+    }
+    const QString toCheck = attention();
+    QString text = tr("%L1 rows: %L2 confirmed, %L3 suggestions.").arg(rows).arg(decided).arg(rows - decided);
+    if (!toCheck.isEmpty())
+        text += u' ' + tr("%1 (marked with a warning sign).").arg(toCheck);
+    if (m_kind == Teachers && m_roster->staffCount() > 0)
+        text += u' ' + tr("Staff list: %L1 people.").arg(m_roster->staffCount());
+    if (m_kind == Students && m_roster->rosterCount() > 0)
+        text += u' ' + tr("School roster: %L1 students.").arg(m_roster->rosterCount());
+    m_summary->setText(text);
+    if (m_kind == Students && m_bulkValue) {
+        const QString cur = m_bulkValue->currentText();
+        m_bulkValue->clear();
+        for (const auto &c : r.classrooms)
+            m_bulkValue->addItem(c.code);
+        m_bulkValue->setCurrentText(cur);
+    }
+    showSelection();
+    emit completeChanged();
+    emit statusChanged();
+}
+
+void RosterPage::showSelection()
+{
+    const QModelIndex cur = m_view->selectionModel()->currentIndex();
+    if (!cur.isValid()) {
+        m_details->setText(tr("Select a row to see why it was suggested and what to check."));
+        return;
+    }
+    const QModelIndex src = m_proxy->mapToSource(cur);
+    const QStringList problems = m_model->index(src.row(), 0).data(RosterTableModel::ProblemRole).toStringList();
+    const QString evidence = m_model->index(src.row(), RosterTableModel::StatusColumnIndex).data(Qt::ToolTipRole).toString();
+    QStringList lines;
+    lines << tr("<b>%1</b>").arg(m_model->index(src.row(), 0).data(RosterTableModel::KeyRole).toString().toHtmlEscaped());
+    if (!evidence.isEmpty())
+        lines << tr("Evidence: %1").arg(evidence.toHtmlEscaped());
+    for (const QString &p : problems)
+        lines << tr("To check: %1").arg(p.toHtmlEscaped());
+    m_details->setText(lines.join(QStringLiteral("<br>")));
+}
+
+void RosterPage::importList()
+{
+    const QString path = QFileDialog::getOpenFileName(this, m_kind == Teachers ? tr("Import the staff list") : tr("Import the school roster"),
+                                                      QString(), tr("CSV files (*.csv);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (m_kind == Teachers)
+        m_roster->importStaffCsv(path);
+    else
+        m_roster->importRosterCsv(path);
+}
+
+} // namespace tt::ui

@@ -1,0 +1,51 @@
+#pragma once
+// Steps 5-7: teachers, classrooms and students rebuilt from the logs: editable tables where suggestions are
+// marked with their evidence, a problem badge per row, accept all, bulk edits and the school's own lists.
+#include "wizardpage.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace tt {
+class RosterSession;
+}
+
+namespace tt::ui {
+
+class RosterTableModel;
+class RosterProxyModel;
+
+class RosterPage : public WizardPage
+{
+    Q_OBJECT
+public:
+    enum Kind { Teachers, Classrooms, Students };
+    RosterPage(Kind kind, RecoverySession *session, RosterSession *roster, QWidget *parent = nullptr);
+    void initializePage() override;
+    bool isComplete() const override;
+    QString attention() const override;
+    RosterTableModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+
+private:
+    QStringList selectedKeys() const;
+    void refresh();
+    void showSelection();
+    void importList();
+
+    Kind m_kind;
+    RosterSession *m_roster;
+    RosterTableModel *m_model;
+    RosterProxyModel *m_proxy;
+    QLabel *m_summary;
+    QLineEdit *m_search;
+    QCheckBox *m_onlyProblems;
+    QComboBox *m_bulkValue = nullptr;
+    QTableView *m_view;
+    QLabel *m_details;
+};
+
+} // namespace tt::ui

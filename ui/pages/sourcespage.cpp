@@ -1,0 +1,237 @@
+#include "sourcespage.h"
+
+#include "models/previewmodel.h"
+#include "records/columnmapping.h"
+#include "session/recoverysession.h"
+#include "session/sourcesconfig.h"
+
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMimeData>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tt::ui {
+
+SourcesPage::SourcesPage(RecoverySession *session, SourcesConfig *config, QWidget *parent)
+    : WizardPage(session, parent), m_config(config)
+{
+    setObjectName(QStringLiteral("sourcesPage"));
+    setTitle(tr("Sheet exports"));
+    setSubTitle(tr("Add the files downloaded from the TrackTally Google Sheet: a CSV per tab, or the whole workbook as "
+                   "XLSX. You can also drag them onto this page."));
+    setAcceptDrops(true);
+
+    auto *add = new QPushButton(tr("&Add files…"), this);
+    add->setObjectName(QStringLiteral("addFilesButton"));
+    m_fallbackType = new QComboBox(this);
+    m_fallbackType->setObjectName(QStringLiteral("fallbackTypeCombo"));
+    m_fallbackType->setAccessibleName(tr("Tab of CSV files whose name does not say"));
+    m_fallbackType->addItem(tr("Incidents"), int(RecordType::Incident));
+    m_fallbackType->addItem(tr("Commendations"), int(RecordType::Commendation));
+    m_sources = new QComboBox(this);
+    m_sources->setObjectName(QStringLiteral("sourceCombo"));
+    m_sources->setAccessibleName(tr("Source shown below"));
+    m_sources->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto *top = new QHBoxLayout;
+    top->addWidget(add);
+    top->addWidget(new QLabel(tr("CSV files not named after a tab are:"), this));
+    top->addWidget(m_fallbackType);
+    top->addSpacing(16);
+    auto *showLabel = new QLabel(tr("&Showing:"), this);
+    showLabel->setBuddy(m_sources);
+    top->addWidget(showLabel);
+    top->addWidget(m_sources, 1);
+
+    m_header = new QLabel(this);
+    m_header->setObjectName(QStringLiteral("headerStatusLabel"));
+    m_header->setWordWrap(true);
+    m_notes = new QLabel(this);
+    m_notes->setObjectName(QStringLiteral("sourceNotesLabel"));
+    m_notes->setWordWrap(true);
+    m_notes->setStyleSheet(QStringLiteral("color: #555;"));
+
+    m_previewModel = new PreviewModel(this);
+    m_preview = new QTableView(this);
+    m_preview->setObjectName(QStringLiteral("previewView"));
+    m_preview->setAccessibleName(tr("Preview of the first rows"));
+    m_preview->setModel(m_previewModel);
+    m_preview->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_preview->verticalHeader()->setDefaultSectionSize(22);
+    m_preview->horizontalHeader()->setDefaultSectionSize(120);
+    m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
+
+    auto *mapBox = new QGroupBox(tr("Which column holds each field"), this);
+    auto *grid = new QGridLayout(mapBox);
+    int i = 0;
+    for (Field f : allFields()) {
+        auto *combo = new QComboBox(mapBox);
+        combo->setObjectName(QStringLiteral("fieldCombo_") + fieldKey(f));
+        combo->setAccessibleName(tr("Column for %1").arg(fieldTitle(f)));
+        auto *label = new QLabel(isRequiredField(f) ? tr("%1 *").arg(fieldTitle(f)) : fieldTitle(f), mapBox);
+        label->setBuddy(combo);
+        combo->setMinimumContentsLength(22);
+        grid->addWidget(label, i / 3, (i % 3) * 2);
+        grid->addWidget(combo, i / 3, (i % 3) * 2 + 1);
+        m_fields[size_t(i)] = combo;
+        connect(combo, &QComboBox::currentIndexChanged, this, [this, f, combo] {
+            if (!m_updating)
+                m_config->setColumn(f, combo->currentData().toInt());
+        });
+        ++i;
+    }
+    m_problems = new QLabel(mapBox);
+    m_problems->setObjectName(QStringLiteral("mappingProblemsLabel"));
+    m_problems->setWordWrap(true);
+    m_problems->setStyleSheet(QStringLiteral("color: #a00000;"));
+    m_apply = new QPushButton(tr("Re-read with these columns"), mapBox);
+    m_apply->setObjectName(QStringLiteral("applyMappingButton"));
+    m_revert = new QPushButton(tr("Undo column changes"), mapBox);
+    m_revert->setObjectName(QStringLiteral("revertMappingButton"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_problems, 1);
+    buttons->addWidget(m_revert);
+    buttons->addWidget(m_apply);
+    grid->addLayout(buttons, 4, 0, 1, 6);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_header);
+    layout->addWidget(m_notes);
+    layout->addWidget(m_preview, 1);
+    layout->addWidget(mapBox);
+
+    connect(add, &QPushButton::clicked, this, &SourcesPage::addFiles);
+    connect(m_sources, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (!m_updating)
+            m_config->select(index);
+    });
+    connect(m_apply, &QPushButton::clicked, m_config, &SourcesConfig::applyMapping);
+    connect(m_revert, &QPushButton::clicked, m_config, &SourcesConfig::revertMapping);
+    connect(m_config, &SourcesConfig::sourcesChanged, this, &SourcesPage::refreshSources);
+    connect(m_config, &SourcesConfig::selectionChanged, this, &SourcesPage::refreshSources);
+    connect(m_config, &SourcesConfig::mappingChanged, this, &SourcesPage::refreshMapping);
+    connect(m_config, &SourcesConfig::previewChanged, this, &SourcesPage::refreshPreview);
+    connect(m_config, &SourcesConfig::readyChanged, this, &QWizardPage::completeChanged);
+    refreshSources();
+}
+
+bool SourcesPage::isComplete() const
+{
+    return WizardPage::isComplete() && m_config->isReady();
+}
+
+bool SourcesPage::validatePage()
+{
+    if (m_config->mappingDirty()) {
+        m_config->applyMapping(); // re-read first; Next goes on once it has finished
+        return false;
+    }
+    return true;
+}
+
+QString SourcesPage::attention() const
+{
+    if (m_config->sourceCount() == 0)
+        return tr("Add at least one file");
+    if (m_config->mappingDirty())
+        return tr("Column changes not applied yet");
+    return {};
+}
+
+void SourcesPage::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void SourcesPage::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile() && SourcesConfig::isSupportedFile(url.toLocalFile()))
+            paths << url.toLocalFile();
+    if (!paths.isEmpty()) {
+        m_config->addFiles(paths, RecordType(m_fallbackType->currentData().toInt()));
+        event->acceptProposedAction();
+    }
+}
+
+void SourcesPage::addFiles()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add sheet exports"), QString(),
+                                                            tr("Sheet exports (*.csv *.xlsx *.tsv *.txt);;All files (*)"));
+    if (!paths.isEmpty())
+        m_config->addFiles(paths, RecordType(m_fallbackType->currentData().toInt()));
+}
+
+void SourcesPage::refreshSources()
+{
+    m_updating = true;
+    m_sources->clear();
+    for (int i = 0; i < m_config->sourceCount(); ++i)
+        m_sources->addItem(m_config->sourceLabel(i));
+    if (m_sources->count() == 0)
+        m_sources->addItem(tr("No files yet"));
+    m_sources->setEnabled(m_config->sourceCount() > 0);
+    m_sources->setCurrentIndex(qMax(0, m_config->selected()));
+    m_updating = false;
+    m_notes->setText(m_config->sourceNotes().join(u'\n'));
+    m_notes->setVisible(!m_notes->text().isEmpty());
+    refreshMapping();
+    emit statusChanged();
+}
+
+void SourcesPage::refreshMapping()
+{
+    m_updating = true;
+    const ColumnMapping &m = m_config->mapping();
+    int columns = qMax(m_config->previewColumns(), int(m.headerTexts().size()));
+    for (Field f : allFields())
+        columns = qMax(columns, m.column(f) + 1);
+    columns = qMax(columns, FieldCount);
+    const bool hasSource = m_config->selected() >= 0;
+    for (Field f : allFields()) {
+        QComboBox *combo = m_fields[size_t(f)];
+        combo->clear();
+        combo->addItem(tr("(not in the sheet)"), -1);
+        for (int c = 0; c < columns; ++c) {
+            const QString header = c < m.headerTexts().size() ? m.headerTexts().at(c) : QString();
+            combo->addItem(header.isEmpty() ? tr("Column %1").arg(columnLetter(c)) : tr("Column %1: %2").arg(columnLetter(c), header), c);
+        }
+        combo->setCurrentIndex(combo->findData(m.column(f)));
+        combo->setEnabled(hasSource);
+    }
+    m_updating = false;
+    m_header->setText(m_config->headerStatus());
+    const QStringList problems = m_config->problems();
+    m_problems->setText(hasSource ? problems.join(u'\n') : QString());
+    const bool dirty = m_config->mappingDirty();
+    m_apply->setEnabled(dirty && problems.isEmpty());
+    m_revert->setEnabled(dirty);
+    refreshPreview();
+    emit completeChanged();
+}
+
+void SourcesPage::refreshPreview()
+{
+    const ColumnMapping &m = m_config->mapping();
+    const int columns = m_config->previewColumns();
+    QStringList mapped(columns);
+    for (Field f : allFields())
+        if (m.column(f) >= 0 && m.column(f) < columns)
+            mapped[m.column(f)] = mapped[m.column(f)].isEmpty() ? fieldTitle(f) : mapped[m.column(f)] + QStringLiteral(" + ") + fieldTitle(f);
+    m_previewModel->setRows(m_config->previewRows(), columns, mapped, m.hasHeader());
+    if (!m_config->previewError().isEmpty())
+        m_notes->setText(m_config->previewError());
+}
+
+} // namespace tt::ui

@@ -1,0 +1,54 @@
+#pragma once
+// Step 2: the sheet exports (CSV per tab, or an XLSX workbook), a preview, and one column combo per field.
+#include "records/field.h"
+#include "wizardpage.h"
+
+#include <array>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace tt {
+class SourcesConfig;
+}
+
+namespace tt::ui {
+
+class PreviewModel;
+
+class SourcesPage : public WizardPage
+{
+    Q_OBJECT
+public:
+    SourcesPage(RecoverySession *session, SourcesConfig *config, QWidget *parent = nullptr);
+    bool isComplete() const override;
+    bool validatePage() override;
+    QString attention() const override;
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void addFiles();
+    void refreshSources();
+    void refreshMapping();
+    void refreshPreview();
+
+    SourcesConfig *m_config;
+    QComboBox *m_sources;
+    QComboBox *m_fallbackType;
+    QLabel *m_header;
+    QLabel *m_notes;
+    QTableView *m_preview;
+    PreviewModel *m_previewModel;
+    std::array<QComboBox *, FieldCount> m_fields{};
+    QLabel *m_problems;
+    QPushButton *m_apply;
+    QPushButton *m_revert;
+    bool m_updating = false;
+};
+
+} // namespace tt::ui

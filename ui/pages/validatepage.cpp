@@ -1,0 +1,227 @@
+#include "validatepage.h"
+
+#include "models/duplicatemodels.h"
+#include "models/quarantinemodel.h"
+#include "report/csvexport.h"
+#include "session/recoverysession.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tt::ui {
+
+namespace {
+void setupTable(QTableView *v)
+{
+    v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    v->verticalHeader()->setDefaultSectionSize(22);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->setAlternatingRowColors(true);
+}
+} // namespace
+
+ValidatePage::ValidatePage(RecoverySession *session, QWidget *parent) : WizardPage(session, parent)
+{
+    setObjectName(QStringLiteral("validatePage"));
+    setTitle(tr("Check every row"));
+    setSubTitle(tr("Every row read is accepted, a duplicate, or set aside (quarantined) with the reason. Nothing is dropped."));
+
+    m_accounting = new QLabel(this);
+    m_accounting->setObjectName(QStringLiteral("accountingLabel"));
+    m_accounting->setTextFormat(Qt::RichText);
+    m_accounting->setWordWrap(true);
+    m_accounting->setStyleSheet(QStringLiteral("QLabel { background: #eef4fb; border: 1px solid #b8cce4; padding: 6px; }"));
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("validateMessageLabel"));
+    m_message->setWordWrap(true);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("validateTabs"));
+
+    // Quarantine
+    auto *qPage = new QWidget(m_tabs);
+    m_quarantine = new QuarantineModel(session, this);
+    m_quarantineView = new QTableView(qPage);
+    m_quarantineView->setObjectName(QStringLiteral("quarantineView"));
+    m_quarantineView->setAccessibleName(tr("Quarantined rows"));
+    m_quarantineView->setModel(m_quarantine);
+    setupTable(m_quarantineView);
+    m_quarantineView->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_quarantineView->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
+                                      | QAbstractItemView::AnyKeyPressed);
+    m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::SourceColumn, 130);
+    m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::RowColumn, 50);
+    m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::ReasonColumn, 560);
+    auto *exportButton = new QPushButton(tr("&Export quarantine to CSV…"), qPage);
+    exportButton->setObjectName(QStringLiteral("exportQuarantineButton"));
+    auto *hint = new QLabel(tr("To fix a row, select the wrong cell, type the right value and press Enter: the row is "
+                               "checked again at once. The cell at fault is shaded."), qPage);
+    hint->setWordWrap(true);
+    auto *qButtons = new QHBoxLayout;
+    qButtons->addWidget(hint, 1);
+    qButtons->addWidget(exportButton);
+    auto *qLayout = new QVBoxLayout(qPage);
+    qLayout->addLayout(qButtons);
+    qLayout->addWidget(m_quarantineView, 1);
+    m_tabs->addTab(qPage, tr("Quarantined rows"));
+
+    // Conflicting duplicates
+    auto *dPage = new QWidget(m_tabs);
+    m_groups = new DuplicateGroupModel(session, this);
+    m_groupView = new QTableView(dPage);
+    m_groupView->setObjectName(QStringLiteral("duplicateGroupView"));
+    m_groupView->setAccessibleName(tr("Logs saved twice with different content"));
+    m_groupView->setModel(m_groups);
+    setupTable(m_groupView);
+    m_groupView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_groupView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_groupView->horizontalHeader()->setStretchLastSection(true);
+    m_compare = new DuplicateCompareModel(session, this);
+    m_compareView = new QTableView(dPage);
+    m_compareView->setObjectName(QStringLiteral("duplicateCompareView"));
+    m_compareView->setAccessibleName(tr("Versions side by side"));
+    m_compareView->setModel(m_compare);
+    setupTable(m_compareView);
+    m_compareView->setSelectionBehavior(QAbstractItemView::SelectColumns);
+    m_compareView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_compareView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_compareView->horizontalHeader()->setDefaultSectionSize(260);
+    m_keep = new QPushButton(tr("&Keep the selected version"), dPage);
+    m_keep->setObjectName(QStringLiteral("keepVersionButton"));
+    auto *right = new QWidget(dPage);
+    auto *rLayout = new QVBoxLayout(right);
+    rLayout->setContentsMargins(0, 0, 0, 0);
+    rLayout->addWidget(new QLabel(tr("Shaded fields differ. Select a version's column, then keep it."), right));
+    rLayout->addWidget(m_compareView, 1);
+    rLayout->addWidget(m_keep, 0, Qt::AlignRight);
+    auto *split = new QSplitter(Qt::Horizontal, dPage);
+    split->addWidget(m_groupView);
+    split->addWidget(right);
+    split->setStretchFactor(1, 2);
+    split->setSizes({430, 560});
+    m_groupView->horizontalHeader()->resizeSection(DuplicateGroupModel::UuidColumn, 110);
+    m_groupView->horizontalHeader()->resizeSection(DuplicateGroupModel::VersionsColumn, 60);
+    m_groupView->horizontalHeader()->resizeSection(DuplicateGroupModel::ChosenColumn, 150);
+    auto *dLayout = new QVBoxLayout(dPage);
+    dLayout->addWidget(split);
+    m_tabs->addTab(dPage, tr("Conflicting duplicates"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_accounting);
+    layout->addWidget(m_message);
+    layout->addWidget(m_tabs, 1);
+
+    connect(session, &RecoverySession::recordsChanged, this, &ValidatePage::refreshCounts);
+    connect(m_quarantine, &QuarantineModel::rowRevalidated, this, [this](bool, const QString &message) {
+        m_message->setText(message);
+    });
+    connect(m_groups, &QAbstractItemModel::modelReset, this, &ValidatePage::showGroup);
+    connect(m_groupView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ValidatePage::showGroup);
+    connect(m_keep, &QPushButton::clicked, this, [this] {
+        const QModelIndex cur = m_compareView->currentIndex();
+        keepVersion(cur.isValid() ? cur.column() : -1);
+    });
+    connect(exportButton, &QPushButton::clicked, this, &ValidatePage::exportQuarantine);
+    refreshCounts();
+}
+
+void ValidatePage::initializePage()
+{
+    refreshCounts();
+}
+
+QString ValidatePage::attention() const
+{
+    if (!m_session->hasProject())
+        return {};
+    const RowCounts c = m_session->project().counts();
+    if (c.quarantined > 0)
+        return tr("%Ln row(s) quarantined", nullptr, int(c.quarantined));
+    return {};
+}
+
+void ValidatePage::refreshCounts()
+{
+    if (!m_session->hasProject()) {
+        m_accounting->clear();
+        return;
+    }
+    const RowCounts c = m_session->project().counts();
+    const qint64 dups = c.duplicatesIdentical + c.duplicatesConflicting;
+    m_accounting->setText(
+        tr("<b>%L1 rows read</b> = %L2 accepted + %L3 duplicates (%L4 identical, %L5 with differences) + "
+           "<b>%L6 quarantined</b>. Not counted: %L7 blank rows, %L8 header rows. %9")
+            .arg(c.read)
+            .arg(c.accepted)
+            .arg(dups)
+            .arg(c.duplicatesIdentical)
+            .arg(c.duplicatesConflicting)
+            .arg(c.quarantined)
+            .arg(c.blank)
+            .arg(c.headerRows)
+            .arg(c.balanced() ? tr("Every row is accounted for.")
+                              : tr("<span style='color:#a00000'>The totals do not add up: re-read the sources.</span>")));
+    m_accounting->setProperty("read", c.read);
+    m_accounting->setProperty("accepted", c.accepted);
+    m_accounting->setProperty("duplicates", dups);
+    m_accounting->setProperty("quarantined", c.quarantined);
+    m_tabs->setTabText(0, tr("Quarantined rows (%L1)").arg(c.quarantined));
+    m_tabs->setTabText(1, tr("Conflicting duplicates (%L1)").arg(m_groups->rowCount()));
+    emit statusChanged();
+}
+
+void ValidatePage::showGroup()
+{
+    const QModelIndex cur = m_groupView->selectionModel()->currentIndex();
+    m_compare->setGroup(cur.isValid() ? m_groups->group(cur.row()) : nullptr);
+    m_keep->setEnabled(cur.isValid());
+}
+
+void ValidatePage::keepVersion(int column)
+{
+    if (column < 0 || m_compare->uuid().isEmpty() || m_session->isBusy()) {
+        m_message->setText(tr("Select the column of the version to keep, then press Keep."));
+        return;
+    }
+    const int groupRow = m_groupView->currentIndex().row();
+    m_session->project().chooseDuplicate(m_compare->uuid(), m_compare->keyOf(column));
+    m_session->markRecordsChanged();
+    m_message->setText(tr("Kept the version from %1.").arg(m_compare->headerData(column, Qt::Horizontal).toString()));
+    if (groupRow >= 0 && groupRow < m_groups->rowCount())
+        m_groupView->selectRow(groupRow);
+}
+
+void ValidatePage::exportQuarantine()
+{
+    if (!m_session->hasProject())
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the quarantined rows"), QStringLiteral("quarantine.csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    const Project &p = m_session->project();
+    QString text = QStringLiteral("\uFEFF") + csvLine({tr("File"), tr("Row"), tr("Field"), tr("Reason"), tr("Cells")});
+    for (const QuarantinedRow &r : p.quarantine()) {
+        const QString src = r.sourceIndex >= 0 && size_t(r.sourceIndex) < p.sources().size() ? p.sources()[size_t(r.sourceIndex)].displayName() : QString();
+        QStringList cells{src, QString::number(r.row), r.field, r.reason};
+        cells += r.cells;
+        text += csvLine(cells);
+    }
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) < 0 || !f.commit()) {
+        m_message->setText(tr("Could not write %1: %2. Choose another folder (for example Documents) and try again.").arg(path, f.errorString()));
+        return;
+    }
+    m_message->setText(tr("Exported %Ln quarantined row(s) to %1.", nullptr, int(p.quarantine().size())).arg(path));
+}
+
+} // namespace tt::ui

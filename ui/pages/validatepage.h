@@ -1,0 +1,45 @@
+#pragma once
+// Step 3: the accounting (read = accepted + duplicates + quarantined), quarantined rows fixed in place,
+// conflicting duplicates compared side by side, and the quarantine exported to CSV.
+#include "wizardpage.h"
+
+class QLabel;
+class QTableView;
+class QTabWidget;
+class QPushButton;
+
+namespace tt::ui {
+
+class QuarantineModel;
+class DuplicateGroupModel;
+class DuplicateCompareModel;
+
+class ValidatePage : public WizardPage
+{
+    Q_OBJECT
+public:
+    explicit ValidatePage(RecoverySession *session, QWidget *parent = nullptr);
+    QString attention() const override;
+    void initializePage() override;
+
+    QuarantineModel *quarantineModel() const { return m_quarantine; }
+
+private:
+    void refreshCounts();
+    void showGroup();
+    void keepVersion(int column);
+    void exportQuarantine();
+
+    QLabel *m_accounting;
+    QLabel *m_message;
+    QTabWidget *m_tabs;
+    QTableView *m_quarantineView;
+    QuarantineModel *m_quarantine;
+    QTableView *m_groupView;
+    DuplicateGroupModel *m_groups;
+    QTableView *m_compareView;
+    DuplicateCompareModel *m_compare;
+    QPushButton *m_keep;
+};
+
+} // namespace tt::ui

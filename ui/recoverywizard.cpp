@@ -1,0 +1,88 @@
+#include "recoverywizard.h"
+
+#include "pages/databasepages.h"
+#include "pages/incidentspage.h"
+#include "pages/linkspage.h"
+#include "pages/projectpage.h"
+#include "pages/rosterpage.h"
+#include "pages/sourcespage.h"
+#include "pages/validatepage.h"
+#include "session/recoverysession.h"
+
+#include <QAbstractButton>
+
+namespace tt::ui {
+
+RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesConfig *sources, IncidentFilter *filter,
+                               RosterSession *roster, DatabaseSession *database, QWidget *parent)
+    : QWizard(parent), m_session(session)
+{
+    setObjectName(QStringLiteral("recoveryWizard"));
+    setWizardStyle(QWizard::ClassicStyle);
+    setOption(QWizard::NoCancelButton, true);
+    setOption(QWizard::NoBackButtonOnStartPage, true);
+    setOption(QWizard::HaveFinishButtonOnEarlyPages, false);
+    setButtonText(QWizard::FinishButton, tr("&Finish"));
+    setButtonText(QWizard::NextButton, tr("&Next >"));
+    setButtonText(QWizard::BackButton, tr("< &Back"));
+    button(QWizard::NextButton)->setObjectName(QStringLiteral("nextButton"));
+    button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
+    button(QWizard::FinishButton)->setObjectName(QStringLiteral("finishButton"));
+
+    auto *project = new ProjectPage(session, this);
+    setPage(ProjectStep, project);
+    setPage(SourcesStep, new SourcesPage(session, sources, this));
+    setPage(ValidateStep, new ValidatePage(session, this));
+    setPage(IncidentsStep, new IncidentsPage(session, filter, this));
+    setPage(TeachersStep, new RosterPage(RosterPage::Teachers, session, roster, this));
+    setPage(ClassroomsStep, new RosterPage(RosterPage::Classrooms, session, roster, this));
+    setPage(StudentsStep, new RosterPage(RosterPage::Students, session, roster, this));
+    setPage(LinksStep, new LinksPage(session, roster, this));
+    setPage(DatabaseStep, new DatabasePage(session, database, this));
+    setPage(PlanStep, new PlanPage(session, database, roster, this));
+    setPage(CommitStep, new CommitPage(session, database, this));
+    setPage(VerifyStep, new VerifyPage(session, database, roster, this));
+    for (int i = 0; i < StepCount; ++i)
+        connect(stepPage(i), &WizardPage::statusChanged, this, &RecoveryWizard::stepsChanged);
+    connect(this, &QWizard::currentIdChanged, this, [this](int id) {
+        if (id >= 0 && m_session->hasProject() && !m_jumping) {
+            m_session->setStep(id, stepPage(id)->objectName());
+            m_session->saveNow();
+        }
+        emit stepsChanged();
+    });
+    connect(project, &ProjectPage::projectCreated, this, [this] { next(); });
+    connect(project, &ProjectPage::projectOpenedFromFile, this, [this] { jumpTo(qMax(1, m_session->savedStep())); });
+}
+
+WizardPage *RecoveryWizard::stepPage(int step) const
+{
+    return qobject_cast<WizardPage *>(page(step));
+}
+
+QString RecoveryWizard::stepTitle(int step) const
+{
+    return page(step) ? page(step)->title() : QString();
+}
+
+void RecoveryWizard::jumpTo(int step)
+{
+    step = qBound(0, step, StepCount - 1);
+    m_jumping = true;
+    if (currentId() > step)
+        restart();
+    while (currentId() >= 0 && currentId() < step) {
+        const int before = currentId();
+        next();
+        if (currentId() == before)
+            break; // the page is not ready (e.g. no sources): stay here
+    }
+    m_jumping = false;
+    if (m_session->hasProject()) {
+        m_session->setStep(currentId(), stepPage(currentId())->objectName());
+        m_session->saveNow();
+    }
+    emit stepsChanged();
+}
+
+} // namespace tt::ui
