@@ -1,5 +1,6 @@
 #include "gui.h"
 
+#include "helpmenu.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -25,7 +26,11 @@ int runGui(int argc, char *argv[])
     parser.addOption(projectOption);
     parser.process(app);
 
+    QApplication::setDesktopFileName(QStringLiteral("tracktally-recovery"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("tracktally-recovery"),
+                                                 QIcon(QStringLiteral(":/icons/tracktally-recovery.svg"))));
     MainWindow window;
+    installHelpMenu(&window);
     window.show();
     if (parser.isSet(projectOption))
         window.openProject(parser.value(projectOption));
