@@ -4,6 +4,7 @@
 #include "common/errors.h"
 #include "project/project.h"
 #include "records/importer.h"
+#include "sheets/sheetsapi.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -46,7 +47,10 @@ int runImport(const QStringList &args)
     const QCommandLineOption incidents(QStringLiteral("incidents"), tr("A CSV download of the Incidents tab (may be repeated)."), tr("CSV"));
     const QCommandLineOption commendations(QStringLiteral("commendations"), tr("A CSV download of the Commendations tab (may be repeated)."), tr("CSV"));
     const QCommandLineOption workbook(QStringLiteral("workbook"), tr("An XLSX download of the whole spreadsheet (may be repeated)."), tr("XLSX"));
-    p.addOptions({project, school, domain, timezone, dateOrder, incidents, commendations, workbook});
+    const QCommandLineOption sheetId(QStringLiteral("sheet-id"), tr("Read both tabs straight from Google Sheets: the spreadsheet's link or id (needs --service-account)."), tr("ID_OR_URL"));
+    const QCommandLineOption serviceAccount(QStringLiteral("service-account"), tr("The service account's JSON key file, for --sheet-id (its path is remembered, never its content)."), tr("KEY.json"));
+    const QCommandLineOption sheetsApiBase(QStringLiteral("sheets-api-base"), tr("The Google Sheets API address (for tests); default https://sheets.googleapis.com."), tr("URL"));
+    p.addOptions({project, school, domain, timezone, dateOrder, incidents, commendations, workbook, sheetId, serviceAccount, sheetsApiBase});
     if (int rc = parse(p, QStringLiteral("import"), tr("Imports TrackTally sheet exports into a recovery project. "
                                                         "Importing the same file twice adds nothing."),
                        args, {QStringLiteral("project")});
@@ -58,6 +62,10 @@ int runImport(const QStringList &args)
     }
     if (p.isSet(dateOrder) && !QStringList{QStringLiteral("auto"), QStringLiteral("dmy"), QStringLiteral("mdy")}.contains(p.value(dateOrder))) {
         err() << "import: " << tr("--date-order must be auto, dmy or mdy.") << Qt::endl;
+        return Usage;
+    }
+    if (p.isSet(sheetId) != p.isSet(serviceAccount)) {
+        err() << "import: " << tr("--sheet-id and --service-account go together.") << Qt::endl;
         return Usage;
     }
     return guarded([&]() -> int {
@@ -98,6 +106,13 @@ int runImport(const QStringList &args)
             outcomes.push_back(importer.importCsv(f, RecordType::Commendation));
         for (const QString &f : p.values(workbook)) {
             auto more = importer.importWorkbook(f);
+            outcomes.insert(outcomes.end(), more.begin(), more.end());
+        }
+        if (p.isSet(sheetId)) {
+            SheetsApiOptions api;
+            if (p.isSet(sheetsApiBase))
+                api.apiBase = p.value(sheetsApiBase);
+            auto more = importFromSheetsApi(proj, p.value(sheetId), p.value(serviceAccount), api);
             outcomes.insert(outcomes.end(), more.begin(), more.end());
         }
         proj.save(path);

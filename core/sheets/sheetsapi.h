@@ -1,0 +1,133 @@
+#pragma once
+// Reads the TrackTally sheet straight from Google Sheets (API v4) with a service account:
+// an RS256-signed JWT is exchanged at the key's token_uri for an access token (kept in memory only),
+// then spreadsheets.values.get fetches "Incidents!A:ZZ" and "Commendations!A:ZZ" as unformatted values
+// (numbers as numbers, dates as serial numbers) and the rows go through the same Importer as CSV/XLSX.
+//
+// Network calls are synchronous: a local QEventLoop per request with a timeout and cancel polling. Call them
+// from a worker thread (any QThread) or a QCoreApplication CLI, never from the GUI thread.
+#include "common/progress.h"
+#include "records/importer.h"
+#include "sheets/cell.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <QUrl>
+#include <optional>
+#include <vector>
+
+class QNetworkRequest;
+
+namespace tt {
+
+// A Google service-account JSON key file. Its content is never written to the project; its path may be.
+struct ServiceAccountKey
+{
+    QString path;             // where it was read from (for messages)
+    QString clientEmail;      // the address the spreadsheet must be shared with
+    QString tokenUri;         // where the signed JWT is exchanged for an access token
+    QString privateKeyId;     // optional ("kid" of the JWT)
+    QByteArray privateKeyPem; // in memory only
+
+    // Throws SourceError naming the file and, when one is missing, the field.
+    static ServiceAccountKey load(const QString &path);
+    static ServiceAccountKey fromJson(const QByteArray &json, const QString &path);
+};
+
+struct SheetsApiOptions
+{
+    QString apiBase = QStringLiteral("https://sheets.googleapis.com"); // tests: a fake server on 127.0.0.1
+    int timeoutMs = 30000;                                             // per request
+    int attempts = 3;                                                  // for 429 and 5xx answers
+    int backoffMs =
+        1000; // first wait before a retry; doubled each time (Retry-After is honoured, up to 30 s)
+};
+
+// What one values.get answered for one tab.
+struct SheetValues
+{
+    QString spreadsheetId;
+    QString sheet;   // "Incidents"
+    QString range;   // as Google answered it, e.g. "Incidents!A1:L812"
+    QByteArray json; // the raw answer
+    QString sha256;  // hex SHA-256 of json: the same values import only once
+    std::vector<SheetRow> rows;
+    QDateTime fetchedAt; // UTC
+};
+
+// "https://docs.google.com/spreadsheets/d/<ID>/edit#gid=0" or the bare id -> the id. Throws UserError.
+QString spreadsheetIdFromText(const QString &idOrUrl);
+
+// Parses a values.get answer (majorDimension ROWS) into rows of cells: numbers -> Number (text as JSON wrote
+// it), strings -> Text ("" -> Empty), booleans -> Boolean; short rows are padded with Empty cells to the
+// widest row; row numbers start at the first row of the answered range (1 for "A:ZZ").
+// sheet names the tab in messages. Throws SourceError when the answer is not such JSON.
+std::vector<SheetRow> rowsFromValuesJson(const QByteArray &json, const QString &sheet,
+                                         QString *answeredRange = nullptr);
+
+class SheetsApiClient
+{
+public:
+    static QString readOnlyScope()
+    {
+        return QStringLiteral("https://www.googleapis.com/auth/spreadsheets.readonly");
+    }
+
+    explicit SheetsApiClient(ServiceAccountKey key, SheetsApiOptions options = {});
+    ~SheetsApiClient();
+    SheetsApiClient(const SheetsApiClient &) = delete;
+    SheetsApiClient &operator=(const SheetsApiClient &) = delete;
+
+    const ServiceAccountKey &key() const { return m_key; }
+    const SheetsApiOptions &options() const { return m_options; }
+
+    // The signed JWT assertion for iat (seconds since the epoch); exp = iat + 3600.
+    QByteArray assertion(qint64 iat) const;
+    // Exchanges a fresh assertion for an access token (kept in memory). Throws UserError/SourceError.
+    void signIn(Progress *progress = nullptr);
+    bool signedIn() const;
+
+    // values.get of "<sheet>!A:ZZ"; signs in first when needed. nullopt when the spreadsheet has no tab of
+    // that name. Throws UserError/SourceError (403 not shared, 404 not found, 429/5xx after retries,
+    // network), tt::Cancelled when progress asks to cancel.
+    std::optional<SheetValues> fetchValues(const QString &spreadsheetId, const QString &sheet,
+                                           Progress *progress = nullptr);
+
+    static QUrl valuesUrl(const QString &apiBase, const QString &spreadsheetId, const QString &range);
+
+private:
+    struct Answer
+    {
+        int status = 0;
+        QByteArray body;
+        QByteArray retryAfter;
+    };
+    Answer send(const QString &what, const QNetworkRequest &request, const QByteArray *postBody,
+                Progress *progress);
+
+    ServiceAccountKey m_key;
+    SheetsApiOptions m_options;
+    QByteArray m_accessToken; // memory only
+    QDateTime m_tokenExpires;
+};
+
+// What the project remembers to fetch again (never the key's content, never a token): section "sheetsApi".
+struct SheetsApiSettings
+{
+    QString spreadsheetId;
+    QString keyFile;
+    QString apiBase; // empty: the default
+
+    static SheetsApiSettings fromProject(const Project &project);
+    void saveTo(Project &project) const;
+};
+
+// Fetches both tabs (Incidents, Commendations), then imports what it got with identity "sheets:<id>",
+// kind "sheets-api"; the fetch time is in each outcome's notes. A tab the spreadsheet lacks is skipped with a
+// note; neither tab is an error. Re-importing unchanged values adds nothing. Remembers the settings.
+std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
+                                               const QString &keyFile, const SheetsApiOptions &options = {},
+                                               Progress *progress = nullptr);
+
+} // namespace tt
