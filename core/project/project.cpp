@@ -23,30 +23,6 @@ QString q(const nlohmann::json &j, const char *key)
     return QString::fromStdString(it->get<std::string>());
 }
 
-nlohmann::json countsJson(const RowCounts &c)
-{
-    return {{"read", c.read},
-            {"accepted", c.accepted},
-            {"duplicatesIdentical", c.duplicatesIdentical},
-            {"duplicatesConflicting", c.duplicatesConflicting},
-            {"quarantined", c.quarantined},
-            {"blank", c.blank},
-            {"headerRows", c.headerRows}};
-}
-
-RowCounts countsFromJson(const nlohmann::json &j)
-{
-    RowCounts c;
-    c.read = j.value("read", qint64(0));
-    c.accepted = j.value("accepted", qint64(0));
-    c.duplicatesIdentical = j.value("duplicatesIdentical", qint64(0));
-    c.duplicatesConflicting = j.value("duplicatesConflicting", qint64(0));
-    c.quarantined = j.value("quarantined", qint64(0));
-    c.blank = j.value("blank", qint64(0));
-    c.headerRows = j.value("headerRows", qint64(0));
-    return c;
-}
-
 nlohmann::json stringList(const QStringList &l)
 {
     nlohmann::json a = nlohmann::json::array();
@@ -306,7 +282,7 @@ void Project::save(const QString &path) const
                            {"mappingFromUser", src.mappingFromUser},
                            {"encoding", s(src.encoding)},
                            {"delimiter", s(src.delimiter)},
-                           {"counts", countsJson(src.counts)},
+                           {"counts", rowCountsToJson(src.counts)},
                            {"notes", stringList(src.notes)},
                            {"importedAt", s(src.importedAt.toUTC().toString(Qt::ISODateWithMs))},
                            {"dateOrderUsed", s(dateOrderKey(src.dateOrderUsed))}});
@@ -412,7 +388,7 @@ Project Project::load(const QString &path)
             si.mappingFromUser = src.value("mappingFromUser", false);
             si.encoding = q(src, "encoding");
             si.delimiter = q(src, "delimiter");
-            si.counts = countsFromJson(src.value("counts", nlohmann::json::object()));
+            si.counts = rowCountsFromJson(src.value("counts", nlohmann::json::object()));
             si.notes = stringListFrom(src.value("notes", nlohmann::json::array()));
             si.importedAt = QDateTime::fromString(q(src, "importedAt"), Qt::ISODateWithMs);
             si.dateOrderUsed = dateOrderFromKey(q(src, "dateOrderUsed"));

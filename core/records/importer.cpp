@@ -45,11 +45,18 @@ std::optional<RecordType> typeFromFileName(const QString &path)
 class Importer::Session
 {
 public:
-    Session(const Project &project, int index, const QString &sourceName, RecordType type,
-            std::optional<ColumnMapping> mapping, QHash<qint64, QStringList> edits, Progress *progress)
-        : m_project(project), m_index(index), m_sourceName(sourceName), m_type(type), m_mapping(std::move(mapping)),
-          m_edits(std::move(edits)), m_progress(progress)
+    // Everything about the source (its name, tab, the user's mapping and row fixes) comes from the project;
+    // mapping overrides the user's mapping and detection.
+    Session(const Project &project, int index, Progress *progress, std::optional<ColumnMapping> mapping = std::nullopt)
+        : m_project(project), m_index(index), m_progress(progress)
     {
+        const SourceInfo &src = project.sources()[size_t(index)];
+        m_sourceName = src.displayName();
+        m_type = src.type;
+        m_mapping = mapping ? mapping : src.mappingFromUser ? std::optional(src.mapping) : std::nullopt;
+        for (const RowEdit &e : project.rowEdits())
+            if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
+                m_edits.insert(e.row, e.cells);
     }
 
     bool feed(SheetRow &row)
@@ -201,14 +208,8 @@ ImportOutcome Importer::finishSource(int index, Session &session)
 ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping)
 {
     const SourceInfo &src = m_project.sources()[size_t(index)];
-    QHash<qint64, QStringList> edits;
-    for (const RowEdit &e : m_project.rowEdits())
-        if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
-            edits.insert(e.row, e.cells);
-    if (!mapping && src.mappingFromUser)
-        mapping = src.mapping;
     CsvReader reader(src.path);
-    Session session(m_project, index, src.displayName(), src.type, mapping, edits, progress);
+    Session session(m_project, index, progress, mapping);
     if (progress)
         progress->begin(tr("Reading %1").arg(src.displayName()), QFileInfo(src.path).size());
     reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
@@ -322,14 +323,7 @@ std::vector<ImportOutcome> Importer::readWorkbookInto(const QString &path, const
             continue;
         }
         const SourceInfo &src = m_project.sources()[size_t(index)];
-        QHash<qint64, QStringList> edits;
-        for (const RowEdit &e : m_project.rowEdits())
-            if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
-                edits.insert(e.row, e.cells);
-        std::optional<ColumnMapping> mapping;
-        if (src.mappingFromUser)
-            mapping = src.mapping;
-        Session session(m_project, index, src.displayName(), type, mapping, edits, progress);
+        Session session(m_project, index, progress);
         if (progress)
             progress->begin(tr("Reading %1").arg(src.displayName()), 0);
         const std::vector<SourceInfo> before = m_project.sources();
@@ -368,14 +362,7 @@ ImportOutcome Importer::importRows(const QString &identity, const QString &kind,
     if (index < 0)
         return pre;
     const SourceInfo &src = m_project.sources()[size_t(index)];
-    QHash<qint64, QStringList> edits;
-    for (const RowEdit &e : m_project.rowEdits())
-        if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
-            edits.insert(e.row, e.cells);
-    std::optional<ColumnMapping> mapping;
-    if (src.mappingFromUser)
-        mapping = src.mapping;
-    Session session(m_project, index, src.displayName(), type, mapping, edits, progress);
+    Session session(m_project, index, progress);
     if (progress)
         progress->begin(tr("Reading %1").arg(src.displayName()), qint64(rows.size()));
     qint64 n = 0;
@@ -412,12 +399,7 @@ ImportOutcome Importer::reimport(int sourceIndex, Progress *progress)
         return readCsvInto(sourceIndex, progress, std::nullopt);
     // XLSX: re-read just this sheet into the same slot.
     XlsxReader reader(src.path);
-    QHash<qint64, QStringList> edits;
-    for (const RowEdit &e : m_project.rowEdits())
-        if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
-            edits.insert(e.row, e.cells);
-    Session session(m_project, sourceIndex, src.displayName(), src.type,
-                    src.mappingFromUser ? std::optional(src.mapping) : std::nullopt, edits, progress);
+    Session session(m_project, sourceIndex, progress);
     QString actual = src.sheet;
     for (const QString &n : reader.sheetNames())
         if (n.trimmed().compare(src.sheet, Qt::CaseInsensitive) == 0)

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 namespace tt {
@@ -35,6 +36,11 @@ struct RowCounts
     }
     bool operator==(const RowCounts &) const = default;
 };
+
+// {read, accepted, duplicatesIdentical, duplicatesConflicting, quarantined, blank, headerRows}: the shape used in
+// the project file and in the JSON report.
+nlohmann::json rowCountsToJson(const RowCounts &c);
+RowCounts rowCountsFromJson(const nlohmann::json &j);
 
 // A row that could not become a record. Its raw cells are kept so it can be fixed in place and re-validated.
 struct QuarantinedRow

@@ -10,17 +10,6 @@ namespace {
 
 std::string s(const QString &q) { return q.toStdString(); }
 
-nlohmann::json rowsJson(const RowCounts &c)
-{
-    return {{"read", c.read},
-            {"accepted", c.accepted},
-            {"duplicatesIdentical", c.duplicatesIdentical},
-            {"duplicatesConflicting", c.duplicatesConflicting},
-            {"quarantined", c.quarantined},
-            {"blank", c.blank},
-            {"headerRows", c.headerRows}};
-}
-
 } // namespace
 
 nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
@@ -30,7 +19,7 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
     j["version"] = 1;
     const SchoolInfo &school = project.school();
     j["school"] = {{"name", s(school.name)}, {"domain", s(school.domain)}, {"timeZone", s(school.timeZone)}};
-    j["rows"] = rowsJson(project.counts());
+    j["rows"] = rowCountsToJson(project.counts());
 
     nlohmann::json sources = nlohmann::json::array();
     for (size_t i = 0; i < project.sources().size(); ++i) {
@@ -45,7 +34,7 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
                            {"sha256", s(src.sha256)},
                            {"hasHeader", src.mapping.hasHeader()},
                            {"dateOrder", s(dateOrderKey(src.dateOrderUsed))},
-                           {"rows", rowsJson(project.counts(int(i)))},
+                           {"rows", rowCountsToJson(project.counts(int(i)))},
                            {"notes", notes}});
     }
     j["sources"] = sources;
