@@ -2,6 +2,7 @@
 
 #include "common/errors.h"
 #include "records/importer.h"
+#include "sheets/sheetsapi.h"
 #include "recoverysession.h"
 #include "sheets/csvreader.h"
 #include "sheets/xlsxreader.h"
@@ -62,6 +63,41 @@ bool SourcesConfig::addFiles(const QStringList &paths, RecordType fallback)
         }
         return lines.join(u'\n');
     });
+}
+
+bool SourcesConfig::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase)
+{
+    if (!m_session->hasProject())
+        return false;
+    return m_session->runTask(tr("Reading the Google Sheet"), [spreadsheetIdOrUrl, keyFile, apiBase](Project &project, Progress *progress) {
+        SheetsApiOptions options;
+        if (!apiBase.isEmpty())
+            options.apiBase = apiBase;
+        const std::vector<ImportOutcome> outcomes = importFromSheetsApi(project, spreadsheetIdOrUrl, keyFile, options, progress);
+        QStringList lines;
+        for (const ImportOutcome &o : outcomes) {
+            if (o.alreadyImported)
+                lines << QCoreApplication::translate("tt::SourcesConfig", "%1 was already in the project; nothing was added.")
+                             .arg(o.displayName);
+            else
+                lines << QCoreApplication::translate("tt::SourcesConfig", "%1: %L2 rows read, %L3 accepted, %L4 quarantined.")
+                             .arg(o.displayName)
+                             .arg(o.counts.read)
+                             .arg(o.counts.accepted)
+                             .arg(o.counts.quarantined);
+        }
+        return lines.join(u'\n');
+    });
+}
+
+QString SourcesConfig::lastSpreadsheet() const
+{
+    return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).spreadsheetId : QString();
+}
+
+QString SourcesConfig::lastKeyFile() const
+{
+    return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).keyFile : QString();
 }
 
 int SourcesConfig::sourceCount() const

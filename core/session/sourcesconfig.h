@@ -29,6 +29,12 @@ public:
     // Starts importing files on the worker: .xlsx as a workbook, anything else as the CSV of one tab
     // (the tab guessed from the file name, else `fallback`). Returns false when busy.
     bool addFiles(const QStringList &paths, RecordType fallback = RecordType::Incident);
+    // Reads both tabs straight from Google Sheets with a service-account key (on the worker thread).
+    // apiBase: empty = Google's; tests point it at a local fake server.
+    bool addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase = {});
+    // The spreadsheet and key file last used in this project, to prefill the form.
+    QString lastSpreadsheet() const;
+    QString lastKeyFile() const;
     static bool isSupportedFile(const QString &path);
 
     int sourceCount() const;

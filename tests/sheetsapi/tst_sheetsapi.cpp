@@ -8,6 +8,8 @@
 #include "common/errors.h"
 #include "project/project.h"
 #include "records/importer.h"
+#include "session/recoverysession.h"
+#include "session/sourcesconfig.h"
 #include "sheets/jwt.h"
 #include "sheets/sheetsapi.h"
 #include "sheets/xlsxreader.h"
@@ -16,6 +18,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QTcpServer>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -167,6 +170,7 @@ private slots:
     void missingTabIsSkipped();
     void cancelWhileWaiting();
     void workerThread();
+    void sourcesChoice();
     void commandLine();
 
 private:
@@ -738,11 +742,36 @@ void tst_SheetsApi::workerThread()
     QCOMPARE(project.counts().read, m_inc.counts.read + m_com.counts.read);
 }
 
+void tst_SheetsApi::sourcesChoice()
+{
+    // The Sources page's third choice: the session object runs the fetch on its worker thread.
+    RecoverySession session;
+    session.newProject(m_dir.filePath(u"session.ttproj"_qs),
+                       SchoolInfo{m_school.spec.name, m_school.spec.domain, m_school.spec.timeZone});
+    SourcesConfig sources(&session);
+    QSignalSpy failed(&session, &RecoverySession::taskFailed);
+    QVERIFY(sources.addGoogleSheet(u"https://docs.google.com/spreadsheets/d/"_qs + kSheetId + u"/edit"_qs, m_keyPath,
+                                   m_options.apiBase));
+    session.waitForIdle();
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(session.project().counts().read, m_inc.counts.read + m_com.counts.read);
+    QCOMPARE(session.project().counts().accepted, m_inc.counts.accepted + m_com.counts.accepted);
+    QCOMPARE(sources.sourceCount(), 2);
+    QCOMPARE(sources.lastSpreadsheet(), kSheetId);
+    QCOMPARE(sources.lastKeyFile(), m_keyPath);
+    // A wrong key path fails in the administrator's words and changes nothing.
+    const RowCounts before = session.project().counts();
+    QVERIFY(sources.addGoogleSheet(kSheetId, m_dir.filePath(u"no-such-key.json"_qs), m_options.apiBase));
+    session.waitForIdle();
+    QCOMPARE(failed.count(), 1);
+    QVERIFY2(failed.at(0).at(1).toString().contains(u"no-such-key.json"_qs), qPrintable(failed.at(0).at(1).toString()));
+    QCOMPARE(session.project().counts(), before);
+}
+
 void tst_SheetsApi::commandLine()
 {
     const QString app = qEnvironmentVariable("TT_APP");
-    if (!QFileInfo(app).isExecutable())
-        QSKIP("TT_APP is not built");
+    QVERIFY2(QFileInfo(app).isExecutable(), "TT_APP is not built");
     const QString projectFile = m_dir.filePath(u"cli.ttproj"_qs);
     auto run = [&](const QStringList &extra, QString *out, QString *err) {
         QProcess p;

@@ -16,6 +16,10 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPushButton>
+#include <QLineEdit>
+#include <QFormLayout>
+#include <QDialogButtonBox>
+#include <QDialog>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -27,11 +31,14 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesConfig *config, QWidge
     setObjectName(QStringLiteral("sourcesPage"));
     setTitle(tr("Sheet exports"));
     setSubTitle(tr("Add the files downloaded from the TrackTally Google Sheet: a CSV per tab, or the whole workbook as "
-                   "XLSX. You can also drag them onto this page."));
+                   "XLSX (you can also drag them onto this page); or read the sheet itself with From Google Sheets."));
     setAcceptDrops(true);
 
     auto *add = new QPushButton(tr("&Add files…"), this);
     add->setObjectName(QStringLiteral("addFilesButton"));
+    auto *google = new QPushButton(tr("From &Google Sheets…"), this);
+    google->setObjectName(QStringLiteral("addGoogleSheetButton"));
+    google->setToolTip(tr("Read both tabs straight from the spreadsheet with a service-account key"));
     m_fallbackType = new QComboBox(this);
     m_fallbackType->setObjectName(QStringLiteral("fallbackTypeCombo"));
     m_fallbackType->setAccessibleName(tr("Tab of CSV files whose name does not say"));
@@ -43,6 +50,7 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesConfig *config, QWidge
     m_sources->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     auto *top = new QHBoxLayout;
     top->addWidget(add);
+    top->addWidget(google);
     top->addWidget(new QLabel(tr("CSV files not named after a tab are:"), this));
     top->addWidget(m_fallbackType);
     top->addSpacing(16);
@@ -110,6 +118,7 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesConfig *config, QWidge
     layout->addWidget(mapBox);
 
     connect(add, &QPushButton::clicked, this, &SourcesPage::addFiles);
+    connect(google, &QPushButton::clicked, this, &SourcesPage::addGoogleSheet);
     connect(m_sources, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (!m_updating)
             m_config->select(index);
@@ -171,6 +180,43 @@ void SourcesPage::addFiles()
                                                             tr("Sheet exports (*.csv *.xlsx *.tsv *.txt);;All files (*)"));
     if (!paths.isEmpty())
         m_config->addFiles(paths, RecordType(m_fallbackType->currentData().toInt()));
+}
+
+void SourcesPage::addGoogleSheet()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Read from Google Sheets"));
+    auto *sheet = new QLineEdit(m_config->lastSpreadsheet(), &dialog);
+    sheet->setObjectName(QStringLiteral("spreadsheetEdit"));
+    sheet->setPlaceholderText(tr("https://docs.google.com/spreadsheets/d/…/edit, or the spreadsheet id"));
+    auto *key = new QLineEdit(m_config->lastKeyFile(), &dialog);
+    key->setObjectName(QStringLiteral("keyFileEdit"));
+    auto *browse = new QPushButton(tr("&Browse…"), &dialog);
+    connect(browse, &QPushButton::clicked, &dialog, [&dialog, key] {
+        const QString path = QFileDialog::getOpenFileName(&dialog, tr("Service-account key"), QString(),
+                                                          tr("Key files (*.json);;All files (*)"));
+        if (!path.isEmpty())
+            key->setText(path);
+    });
+    auto *keyRow = new QHBoxLayout;
+    keyRow->addWidget(key, 1);
+    keyRow->addWidget(browse);
+    auto *help = new QLabel(tr("The sheet must be shared with the key's service-account e-mail address. The key "
+                               "stays where you keep it: the project remembers only its location."),
+                            &dialog);
+    help->setWordWrap(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Read the sheet"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("&Spreadsheet:"), sheet);
+    form->addRow(tr("Service-account &key:"), keyRow);
+    form->addRow(help);
+    form->addRow(buttons);
+    dialog.resize(640, dialog.sizeHint().height());
+    if (dialog.exec() == QDialog::Accepted && !sheet->text().trimmed().isEmpty() && !key->text().trimmed().isEmpty())
+        m_config->addGoogleSheet(sheet->text().trimmed(), key->text().trimmed());
 }
 
 void SourcesPage::refreshSources()

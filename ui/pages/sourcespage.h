@@ -33,6 +33,7 @@ protected:
 
 private:
     void addFiles();
+    void addGoogleSheet();
     void refreshSources();
     void refreshMapping();
     void refreshPreview();
