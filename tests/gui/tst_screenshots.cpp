@@ -70,8 +70,8 @@ void tst_Screenshots::grab(const QString &name)
 void tst_Screenshots::pages()
 {
     const QString demo = qEnvironmentVariable("TT_SOURCE_DIR") + QStringLiteral("/resources/demo");
-    if (!QFile::exists(demo + QStringLiteral("/incidents.csv")))
-        QSKIP("resources/demo is missing: run tt-fixtures --demo first");
+    QVERIFY2(QFile::exists(demo + QStringLiteral("/incidents.csv")),
+             "resources/demo is missing: run tt-fixtures demo --out resources/demo");
     RecoveryWizard *wizard = m_window->wizard();
     auto *w = m_window.get();
     w->findChild<QLineEdit *>(QStringLiteral("schoolNameEdit"))->setText(QStringLiteral("Wattle Grove Primary"));

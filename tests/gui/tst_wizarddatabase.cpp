@@ -50,8 +50,8 @@ void tst_WizardDatabase::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("TrackTallyTests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_wizarddatabase"));
-    if (Sandbox::findPostgresBinDir().isEmpty())
-        QSKIP("PostgreSQL server binaries are not installed");
+    QVERIFY2(!Sandbox::findPostgresBinDir().isEmpty(),
+             "PostgreSQL server binaries are not installed (script/deps installs them)");
     m_sandbox = Sandbox::start(m_dir.filePath(QStringLiteral("sandbox")));
 
     test::SchoolSpec spec;
