@@ -87,6 +87,7 @@ public:
             ctx.order = m_project.dateOrder();
             ctx.fallbackOrder = m_project.fallbackDateOrder();
             m_validator = std::make_unique<RecordValidator>(ctx);
+            m_validator->reserve(m_expectedRows);
             SheetRow blank;
             for (qint64 i = 0; i < m_leadingBlank; ++i)
                 m_validator->add(blank);
@@ -104,6 +105,7 @@ public:
     QHash<qint64, QStringList> m_edits;
     Progress *m_progress;
     std::unique_ptr<RecordValidator> m_validator;
+    qint64 m_expectedRows = 0; // a hint from the file size
     qint64 m_leadingBlank = 0;
     qint64 m_rows = 0;
     SheetRow m_firstRow;
@@ -210,6 +212,7 @@ ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional
     const SourceInfo &src = m_project.sources()[size_t(index)];
     CsvReader reader(src.path);
     Session session(m_project, index, progress, mapping);
+    session.m_expectedRows = QFileInfo(src.path).size() / 400; // TrackTally rows are 250-500 bytes
     if (progress)
         progress->begin(tr("Reading %1").arg(src.displayName()), QFileInfo(src.path).size());
     reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);

@@ -8,6 +8,7 @@
 #include "timestampparser.h"
 
 #include <QSet>
+#include <algorithm>
 #include <QStringList>
 #include <vector>
 
@@ -29,6 +30,8 @@ class RecordValidator
 public:
     explicit RecordValidator(ValidationContext ctx);
 
+    // A hint: about how many rows will come (saves regrowing the record list of a large file).
+    void reserve(qint64 rows) { m_records.reserve(size_t(std::max<qint64>(0, rows))); }
     // Feed every row of the source in order (blank and header rows included: they are counted apart).
     void add(const SheetRow &row);
     // Decides the day/month order of locale dates in the column and settles the rows that waited for it.
