@@ -172,16 +172,16 @@ void Project::clearSourceData(int sourceIndex)
 {
     touch();
     auto byRecord = [sourceIndex](const IncidentRecord &r) { return r.sourceIndex == sourceIndex; };
-    m_records.erase(std::remove_if(m_records.begin(), m_records.end(), byRecord), m_records.end());
+    std::erase_if(m_records.mut(), byRecord);
     auto byRow = [sourceIndex](const auto &x) { return x.sourceIndex == sourceIndex; };
-    m_quarantine.erase(std::remove_if(m_quarantine.begin(), m_quarantine.end(), byRow), m_quarantine.end());
-    m_warnings.erase(std::remove_if(m_warnings.begin(), m_warnings.end(), byRow), m_warnings.end());
+    std::erase_if(m_quarantine.mut(), byRow);
+    std::erase_if(m_warnings.mut(), byRow);
 }
 
 const DedupeResult &Project::dedupe() const
 {
     if (!m_dedupeValid) {
-        m_dedupe = deduplicate(m_records, m_duplicateChoices);
+        m_dedupe = deduplicate(*m_records, m_duplicateChoices);
         m_dedupeValid = true;
     }
     return m_dedupe;
@@ -204,9 +204,9 @@ std::vector<IncidentRecord> Project::acceptedRecords() const
     const DedupeResult &d = dedupe();
     std::vector<IncidentRecord> out;
     out.reserve(size_t(d.accepted));
-    for (size_t i = 0; i < m_records.size(); ++i)
+    for (size_t i = 0; i < m_records->size(); ++i)
         if (d.status[i] == RecordStatus::Accepted)
-            out.push_back(m_records[i]);
+            out.push_back((*m_records)[i]);
     return out;
 }
 
@@ -221,8 +221,8 @@ RowCounts Project::counts(int sourceIndex) const
         c.blank += m_sources[i].counts.blank;
         c.headerRows += m_sources[i].counts.headerRows;
     }
-    for (size_t i = 0; i < m_records.size(); ++i) {
-        if (sourceIndex >= 0 && m_records[i].sourceIndex != sourceIndex)
+    for (size_t i = 0; i < m_records->size(); ++i) {
+        if (sourceIndex >= 0 && (*m_records)[i].sourceIndex != sourceIndex)
             continue;
         switch (d.status[i]) {
         case RecordStatus::Accepted: ++c.accepted; break;
@@ -230,7 +230,7 @@ RowCounts Project::counts(int sourceIndex) const
         case RecordStatus::DuplicateConflicting: ++c.duplicatesConflicting; break;
         }
     }
-    for (const QuarantinedRow &qr : m_quarantine)
+    for (const QuarantinedRow &qr : *m_quarantine)
         if (sourceIndex < 0 || qr.sourceIndex == sourceIndex)
             ++c.quarantined;
     return c;
@@ -240,8 +240,8 @@ qint64 Project::acceptedOfType(RecordType t) const
 {
     const DedupeResult &d = dedupe();
     qint64 n = 0;
-    for (size_t i = 0; i < m_records.size(); ++i)
-        if (d.status[i] == RecordStatus::Accepted && m_records[i].type == t)
+    for (size_t i = 0; i < m_records->size(); ++i)
+        if (d.status[i] == RecordStatus::Accepted && (*m_records)[i].type == t)
             ++n;
     return n;
 }
@@ -289,7 +289,7 @@ void Project::save(const QString &path) const
     }
     j["sources"] = sources;
     nlohmann::json quarantine = nlohmann::json::array();
-    for (const QuarantinedRow &qr : m_quarantine)
+    for (const QuarantinedRow &qr : *m_quarantine)
         quarantine.push_back({{"source", qr.sourceIndex},
                               {"row", qr.row},
                               {"field", s(qr.field)},
@@ -297,7 +297,7 @@ void Project::save(const QString &path) const
                               {"cells", stringList(qr.cells)}});
     j["quarantine"] = quarantine;
     nlohmann::json warnings = nlohmann::json::array();
-    for (const RowWarning &w : m_warnings)
+    for (const RowWarning &w : *m_warnings)
         warnings.push_back({{"source", w.sourceIndex}, {"row", w.row}, {"field", s(w.field)}, {"message", s(w.message)}});
     j["warnings"] = warnings;
     nlohmann::json dup = nlohmann::json::object();
@@ -321,9 +321,9 @@ void Project::save(const QString &path) const
     file.write(head);
     QByteArray chunk;
     chunk.reserve(1 << 20);
-    for (size_t i = 0; i < m_records.size(); ++i) {
-        appendRecord(chunk, m_records[i]);
-        chunk.append(i + 1 < m_records.size() ? ",\n" : "\n");
+    for (size_t i = 0; i < m_records->size(); ++i) {
+        appendRecord(chunk, (*m_records)[i]);
+        chunk.append(i + 1 < m_records->size() ? ",\n" : "\n");
         if (chunk.size() > (1 << 20) - 4096) {
             file.write(chunk);
             chunk.clear();
@@ -359,7 +359,7 @@ Project Project::load(const QString &path)
             if (event == nlohmann::json::parse_event_t::key && depth == 1)
                 depth1Key = parsed.get<std::string>();
             if (event == nlohmann::json::parse_event_t::array_end && depth == 2 && depth1Key == "records") {
-                p.m_records.push_back(recordFromJson(parsed, interned));
+                p.m_records.mut().push_back(recordFromJson(parsed, interned));
                 return false;
             }
             return true;
@@ -395,10 +395,10 @@ Project Project::load(const QString &path)
             p.m_sources.push_back(std::move(si));
         }
         for (const auto &x : j.value("quarantine", nlohmann::json::array()))
-            p.m_quarantine.push_back(QuarantinedRow{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"),
+            p.m_quarantine.mut().push_back(QuarantinedRow{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"),
                                                     q(x, "reason"), stringListFrom(x.value("cells", nlohmann::json::array()))});
         for (const auto &x : j.value("warnings", nlohmann::json::array()))
-            p.m_warnings.push_back(RowWarning{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"), q(x, "message")});
+            p.m_warnings.mut().push_back(RowWarning{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"), q(x, "message")});
         const auto decisions = j.value("decisions", nlohmann::json::object());
         const nlohmann::json duplicates = decisions.value("duplicates", nlohmann::json::object());
         for (const auto &[uuid, key] : duplicates.items())
@@ -413,7 +413,7 @@ Project Project::load(const QString &path)
                               "open that one.")
                                .arg(path, QString::fromUtf8(e.what())));
     }
-    for (const IncidentRecord &r : p.m_records)
+    for (const IncidentRecord &r : *p.m_records)
         if (r.sourceIndex < 0 || size_t(r.sourceIndex) >= p.m_sources.size())
             throw ProjectError(tr("The project file %1 is damaged: a record refers to a source it does not list.").arg(path));
     return p;

@@ -2,6 +2,7 @@
 // A recovery project: one file that holds every source, mapping, decision and edit, so work can stop and
 // resume and survive a crash. JSON (nlohmann_json) with a format version; saved atomically with mode 0600,
 // because it holds children's names.
+#include "common/cow.h"
 #include "project/schoolinfo.h"
 #include "records/columnmapping.h"
 #include "records/deduplicator.h"
@@ -76,12 +77,13 @@ public:
     void clearSourceData(int sourceIndex);
 
     // Every valid record read, duplicates included; see dedupe() for which ones are accepted.
-    std::vector<IncidentRecord> &mutableRecords() { touch(); return m_records; }
-    const std::vector<IncidentRecord> &records() const { return m_records; }
-    std::vector<QuarantinedRow> &mutableQuarantine() { touch(); return m_quarantine; }
-    const std::vector<QuarantinedRow> &quarantine() const { return m_quarantine; }
-    std::vector<RowWarning> &mutableWarnings() { touch(); return m_warnings; }
-    const std::vector<RowWarning> &warnings() const { return m_warnings; }
+    // (Copy-on-write: a copy of the project shares them until one side asks for the mutable vector.)
+    std::vector<IncidentRecord> &mutableRecords() { touch(); return m_records.mut(); }
+    const std::vector<IncidentRecord> &records() const { return *m_records; }
+    std::vector<QuarantinedRow> &mutableQuarantine() { touch(); return m_quarantine.mut(); }
+    const std::vector<QuarantinedRow> &quarantine() const { return *m_quarantine; }
+    std::vector<RowWarning> &mutableWarnings() { touch(); return m_warnings.mut(); }
+    const std::vector<RowWarning> &warnings() const { return *m_warnings; }
 
     // Duplicates: computed from the records and the recorded choices (cached until something changes).
     const DedupeResult &dedupe() const;
@@ -109,9 +111,9 @@ private:
     SchoolInfo m_school;
     DateOrder m_dateOrder = DateOrder::Auto;
     std::vector<SourceInfo> m_sources;
-    std::vector<IncidentRecord> m_records;
-    std::vector<QuarantinedRow> m_quarantine;
-    std::vector<RowWarning> m_warnings;
+    Cow<std::vector<IncidentRecord>> m_records;
+    Cow<std::vector<QuarantinedRow>> m_quarantine;
+    Cow<std::vector<RowWarning>> m_warnings;
     QHash<QString, RecordKey> m_duplicateChoices;
     std::vector<RowEdit> m_rowEdits;
     nlohmann::json m_sections = nlohmann::json::object();

@@ -39,6 +39,7 @@ public:
 
     // The finished job's outcome, handed to the GUI thread.
     std::optional<Project> result;
+    std::shared_ptr<const std::vector<IncidentRecord>> accepted; // of result, computed on the worker
     std::function<void()> deliver;
     QString summary;
     QString error;
@@ -75,7 +76,7 @@ RecoverySession::RecoverySession(QObject *parent) : QObject(parent)
 {
     m_autosave.setSingleShot(true);
     m_autosave.setInterval(1000);
-    connect(&m_autosave, &QTimer::timeout, this, [this] { saveNow(); });
+    connect(&m_autosave, &QTimer::timeout, this, [this] { saveInBackground(); });
 }
 
 RecoverySession::~RecoverySession()
@@ -86,6 +87,8 @@ RecoverySession::~RecoverySession()
     }
     if (m_project && !m_busy)
         saveNow();
+    m_saveAgain = false;
+    finishSave();
 }
 
 void RecoverySession::newProject(const QString &path, const SchoolInfo &school)
@@ -110,12 +113,41 @@ void RecoverySession::newProject(const QString &path, const SchoolInfo &school)
 void RecoverySession::openProject(const QString &path)
 {
     Project p = Project::load(path);
+    installProject(std::move(p), path, nullptr);
+}
+
+bool RecoverySession::openProjectInBackground(const QString &path)
+{
+    if (m_busy)
+        return false;
+    saveNow(); // the project open now, before it is replaced
+    struct Loaded
+    {
+        std::optional<Project> project;
+        std::shared_ptr<const std::vector<IncidentRecord>> accepted;
+    };
+    auto loaded = std::make_shared<Loaded>();
+    startWorker(tr("Opening %1").arg(QFileInfo(path).fileName()), [this, loaded, path](WorkerProgress &prog) {
+        prog.begin(QCoreApplication::translate("tt::RecoverySession", "Reading %1").arg(QFileInfo(path).fileName()), 0);
+        loaded->project.emplace(Project::load(path));
+        // The duplicate check and the accepted list, here rather than on the GUI thread.
+        loaded->accepted = std::make_shared<const std::vector<IncidentRecord>>(loaded->project->acceptedRecords());
+        prog.deliver = [this, loaded, path] { installProject(std::move(*loaded->project), path, loaded->accepted); };
+    });
+    return true;
+}
+
+void RecoverySession::installProject(Project &&project, const QString &path,
+                                     std::shared_ptr<const std::vector<IncidentRecord>> accepted)
+{
     m_autosave.stop();
-    m_project = std::move(p);
+    m_saveAgain = false;
+    finishSave(); // a save of the previous project still writing: let it end first
+    m_project = std::move(project);
     m_path = QFileInfo(path).absoluteFilePath();
     m_savedGeneration = m_project->generation();
     addRecentProject(m_path);
-    m_accepted.reset();
+    m_accepted = std::move(accepted);
     ++m_recordsGeneration;
     emit projectOpened();
     emit projectChanged();
@@ -133,6 +165,8 @@ void RecoverySession::markChanged()
 bool RecoverySession::saveNow()
 {
     m_autosave.stop();
+    m_saveAgain = false; // this save writes the newest state itself
+    finishSave();        // never two writers: an older background save must not land after this one
     if (!m_project || m_busy || m_path.isEmpty())
         return false;
     if (m_project->generation() == m_savedGeneration)
@@ -145,6 +179,57 @@ bool RecoverySession::saveNow()
     } catch (const std::exception &e) {
         emit saveFailed(describeError(e));
         return false;
+    }
+}
+
+void RecoverySession::saveInBackground()
+{
+    m_autosave.stop();
+    if (!m_project || m_path.isEmpty() || m_project->generation() == m_savedGeneration)
+        return;
+    if (m_saver) {
+        m_saveAgain = true; // one writer at a time; save the newer state when this one is done
+        return;
+    }
+    // A copy shares the records (copy-on-write), so taking it costs nothing here; the worker writes it.
+    auto job = std::make_shared<SaveJob>();
+    job->snapshot = std::make_shared<const Project>(*m_project);
+    job->path = m_path;
+    job->generation = m_project->generation();
+    m_saveJob = job;
+    m_saver.reset(QThread::create([job] {
+        try {
+            job->snapshot->save(job->path);
+        } catch (const std::exception &e) {
+            job->error = describeError(e);
+        }
+    }));
+    connect(m_saver.get(), &QThread::finished, this, &RecoverySession::finishSave, Qt::QueuedConnection);
+    m_saver->start();
+}
+
+bool RecoverySession::isSaving() const
+{
+    return m_saver != nullptr;
+}
+
+void RecoverySession::finishSave()
+{
+    if (!m_saver)
+        return;
+    m_saver->wait();
+    m_saver.reset();
+    auto job = std::move(m_saveJob);
+    if (!job->error.isEmpty()) {
+        emit saveFailed(job->error);
+    } else {
+        if (m_project && job->path == m_path)
+            m_savedGeneration = job->generation;
+        emit saved(job->path);
+    }
+    if (m_saveAgain) {
+        m_saveAgain = false;
+        saveInBackground();
     }
 }
 
@@ -208,24 +293,14 @@ bool RecoverySession::runTask(const QString &title, Job job)
 {
     if (!m_project || m_busy)
         return false;
-    saveNow();
-    auto prog = std::make_shared<WorkerProgress>(this);
-    prog->title = title;
-    m_progress = prog;
-    Project copy = *m_project;
-    m_thread.reset(QThread::create([prog, job = std::move(job), copy = std::move(copy)]() mutable {
-        try {
-            prog->summary = job(copy, prog.get());
-            prog->result = std::move(copy);
-        } catch (const Cancelled &) {
-            prog->cancelled = true;
-        } catch (const std::exception &e) {
-            prog->error = describeError(e);
-        }
-    }));
-    connect(m_thread.get(), &QThread::finished, this, &RecoverySession::finishTask, Qt::QueuedConnection);
-    setBusy(true);
-    m_thread->start();
+    saveInBackground(); // what the task starts from is on disk even if it is interrupted
+    // Copy-on-write: the copy shares the records until the job changes them (on the worker).
+    auto copy = std::make_shared<Project>(*m_project);
+    startWorker(title, [job = std::move(job), copy](WorkerProgress &prog) {
+        prog.summary = job(*copy, &prog);
+        prog.accepted = std::make_shared<const std::vector<IncidentRecord>>(copy->acceptedRecords());
+        prog.result = std::move(*copy);
+    });
     return true;
 }
 
@@ -233,13 +308,19 @@ bool RecoverySession::runReadTask(const QString &title, ReadJob job)
 {
     if (!m_project || m_busy)
         return false;
+    const Project *project = &*m_project; // not modified while busy
+    startWorker(title, [job = std::move(job), project](WorkerProgress &prog) { prog.deliver = job(*project, &prog); });
+    return true;
+}
+
+void RecoverySession::startWorker(const QString &title, std::function<void(WorkerProgress &)> body)
+{
     auto prog = std::make_shared<WorkerProgress>(this);
     prog->title = title;
     m_progress = prog;
-    const Project *project = &*m_project; // not modified while busy
-    m_thread.reset(QThread::create([prog, job = std::move(job), project]() {
+    m_thread.reset(QThread::create([prog, body = std::move(body)]() {
         try {
-            prog->deliver = job(*project, prog.get());
+            body(*prog);
         } catch (const Cancelled &) {
             prog->cancelled = true;
         } catch (const std::exception &e) {
@@ -249,7 +330,6 @@ bool RecoverySession::runReadTask(const QString &title, ReadJob job)
     connect(m_thread.get(), &QThread::finished, this, &RecoverySession::finishTask, Qt::QueuedConnection);
     setBusy(true);
     m_thread->start();
-    return true;
 }
 
 void RecoverySession::finishTask()
@@ -269,9 +349,13 @@ void RecoverySession::finishTask()
         return;
     }
     if (prog->result) {
+        // The job's own changes moved the copy's generation on, so autosave sees them; the duplicate check
+        // and the accepted list were computed on the worker and stay valid.
         *m_project = std::move(*prog->result);
-        m_project->touch();
-        markRecordsChanged();
+        m_accepted = std::move(prog->accepted);
+        ++m_recordsGeneration;
+        markChanged();
+        emit recordsChanged();
     }
     if (prog->deliver)
         prog->deliver();

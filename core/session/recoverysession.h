@@ -32,6 +32,9 @@ public:
     void newProject(const QString &path, const SchoolInfo &school);
     // Opens a project file. Throws ProjectError.
     void openProject(const QString &path);
+    // Opens it on the worker (a million records take seconds): projectOpened when done, else taskFailed.
+    // False when busy.
+    bool openProjectInBackground(const QString &path);
     bool hasProject() const { return m_project.has_value(); }
     QString projectPath() const { return m_path; }
 
@@ -43,6 +46,9 @@ public:
     void markChanged();
     // Saves now when something changed since the last save. Returns false (and reports saveFailed) on error.
     bool saveNow();
+    // Saves a snapshot on a worker thread (autosave does this); saved/saveFailed when done.
+    void saveInBackground();
+    bool isSaving() const;
     int autosaveDelayMs() const { return m_autosave.interval(); }
     void setAutosaveDelayMs(int ms) { m_autosave.setInterval(ms); }
     quint64 savedGeneration() const { return m_savedGeneration; }
@@ -86,6 +92,17 @@ signals:
 
 private:
     class WorkerProgress;
+    struct SaveJob
+    {
+        std::shared_ptr<const Project> snapshot;
+        QString path;
+        quint64 generation = 0;
+        QString error;
+    };
+    void startWorker(const QString &title, std::function<void(WorkerProgress &)> body);
+    void installProject(Project &&project, const QString &path,
+                        std::shared_ptr<const std::vector<IncidentRecord>> accepted);
+    void finishSave();
     void finishTask();
     void setBusy(bool busy);
 
@@ -98,6 +115,9 @@ private:
     quint64 m_recordsGeneration = 1;
     std::shared_ptr<WorkerProgress> m_progress;
     std::unique_ptr<class QThread> m_thread;
+    std::unique_ptr<class QThread> m_saver; // the background save in progress
+    std::shared_ptr<SaveJob> m_saveJob;
+    bool m_saveAgain = false;
 };
 
 // The message to show for an exception a task or action threw (what happened and what to do).

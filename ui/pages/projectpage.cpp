@@ -127,6 +127,20 @@ ProjectPage::ProjectPage(RecoverySession *session, QWidget *parent) : WizardPage
         m_current->setText(tr("Open project: <b>%1</b> (%2)")
                                .arg(m_session->project().school().name.toHtmlEscaped(), m_session->projectPath().toHtmlEscaped()));
         emit completeChanged();
+        if (m_opening) {
+            m_opening = false;
+            emit projectOpenedFromFile();
+        }
+    });
+    connect(session, &RecoverySession::taskFailed, this, [this](const QString &, const QString &message) {
+        if (!m_opening)
+            return;
+        m_opening = false;
+        showError(message);
+        m_current->setText(m_session->hasProject() ? tr("Open project: <b>%1</b> (%2)")
+                                                         .arg(m_session->project().school().name.toHtmlEscaped(),
+                                                              m_session->projectPath().toHtmlEscaped())
+                                                   : tr("No project is open yet."));
     });
     m_current->setText(tr("No project is open yet."));
     refreshRecent();
@@ -191,13 +205,14 @@ void ProjectPage::createProject()
 
 void ProjectPage::openProject(const QString &path)
 {
-    try {
-        m_session->openProject(path);
-        showError({});
-        emit projectOpenedFromFile();
-    } catch (const std::exception &e) {
-        showError(describeError(e));
+    // Read on the worker: a project with a million logs takes seconds, and the window must not freeze.
+    if (!m_session->openProjectInBackground(path)) {
+        showError(tr("Wait until the current work has finished, then open the project again."));
+        return;
     }
+    m_opening = true;
+    showError({});
+    m_current->setText(tr("Opening %1…").arg(path.toHtmlEscaped()));
 }
 
 void ProjectPage::browseSave()

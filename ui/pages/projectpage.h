@@ -39,6 +39,7 @@ private:
     QPushButton *m_openRecent;
     QLabel *m_error;
     QLabel *m_current;
+    bool m_opening = false; // a project is being read on the worker
 };
 
 } // namespace tt::ui
