@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
 #include "pages/wizardpage.h"
+#include "pages/rosterpage.h"
 #include "recoverywizard.h"
+#include "rosterundo.h"
 #include "session/databasesession.h"
 #include "session/incidentfilter.h"
 #include "session/recoverysession.h"
@@ -13,11 +15,13 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenuBar>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QStyle>
+#include <QUndoStack>
 
 namespace tt::ui {
 
@@ -32,6 +36,38 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_database = new DatabaseSession(m_session, m_roster, this);
     m_wizard = new RecoveryWizard(m_session, m_sources, m_filter, m_roster, m_database, this);
     m_wizard->setWindowFlags(Qt::Widget);
+
+    // Edit menu: undo/redo of the roster edits (Teachers, Classrooms, Students).
+    m_undo = createRosterUndoStack(m_session, m_roster, this);
+    // Own actions rather than createUndoAction(): they must also stay disabled while a task runs, because a
+    // task works on a copy of the project that replaces it when done.
+    auto *undo = new QAction(tr("&Undo"), this);
+    undo->setObjectName(QStringLiteral("undoAction"));
+    undo->setShortcut(QKeySequence::Undo);
+    auto *redo = new QAction(tr("&Redo"), this);
+    redo->setObjectName(QStringLiteral("redoAction"));
+    redo->setShortcut(QKeySequence::Redo);
+    auto updateUndo = [this, undo, redo] {
+        const bool idle = !m_session->isBusy();
+        undo->setEnabled(idle && m_undo->canUndo());
+        redo->setEnabled(idle && m_undo->canRedo());
+        undo->setText(m_undo->canUndo() ? tr("&Undo %1").arg(m_undo->undoText()) : tr("&Undo"));
+        redo->setText(m_undo->canRedo() ? tr("&Redo %1").arg(m_undo->redoText()) : tr("&Redo"));
+        undo->setToolTip(undo->text().remove(u'&'));
+        redo->setToolTip(redo->text().remove(u'&'));
+    };
+    connect(undo, &QAction::triggered, m_undo, &QUndoStack::undo);
+    connect(redo, &QAction::triggered, m_undo, &QUndoStack::redo);
+    connect(m_undo, &QUndoStack::indexChanged, this, updateUndo);
+    connect(m_undo, &QUndoStack::cleanChanged, this, updateUndo);
+    connect(m_session, &RecoverySession::busyChanged, this, updateUndo);
+    updateUndo();
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(undo);
+    edit->addAction(redo);
+    for (int i = 0; i < RecoveryWizard::StepCount; ++i)
+        if (auto *page = qobject_cast<RosterPage *>(m_wizard->stepPage(i)))
+            page->setUndoActions(undo, redo);
 
     m_steps = new QListWidget(this);
     m_steps->setObjectName(QStringLiteral("stepList"));
@@ -100,7 +136,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         setWindowModified(false);
     });
     connect(m_session, &RecoverySession::saveFailed, this, [this](const QString &message) { showMessage(message, true); });
+    connect(m_session, &RecoverySession::taskFailed, this, [this] { m_jumpAfterOpen = false; });
     connect(m_session, &RecoverySession::projectOpened, this, [this] {
+        if (m_jumpAfterOpen) {
+            m_jumpAfterOpen = false;
+            m_wizard->jumpTo(qMax(1, m_session->savedStep()));
+        }
         setWindowTitle(tr("%1 — TrackTally Recovery").arg(m_session->project().school().name));
     });
     connect(m_wizard, &RecoveryWizard::stepsChanged, this, &MainWindow::updateSteps);
@@ -117,13 +158,9 @@ MainWindow::~MainWindow()
 
 bool MainWindow::openProject(const QString &path)
 {
-    try {
-        m_session->openProject(path);
-    } catch (const std::exception &e) {
-        showMessage(describeError(e), true);
+    if (!m_session->openProjectInBackground(path))
         return false;
-    }
-    m_wizard->jumpTo(qMax(1, m_session->savedStep()));
+    m_jumpAfterOpen = true;
     return true;
 }
 

@@ -6,6 +6,7 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QUndoStack;
 
 namespace tt {
 class DatabaseSession;
@@ -26,7 +27,8 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens a project file and goes to the step it was left at. Returns false (and shows why) on failure.
+    // Opens a project file on the worker and then goes to the step it was left at; a failure is shown in the
+    // status bar. Returns false when busy.
     bool openProject(const QString &path);
 
     RecoverySession *session() const { return m_session; }
@@ -35,6 +37,7 @@ public:
     IncidentFilter *filter() const { return m_filter; }
     DatabaseSession *database() const { return m_database; }
     RecoveryWizard *wizard() const { return m_wizard; }
+    QUndoStack *rosterUndoStack() const { return m_undo; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -53,6 +56,8 @@ private:
     QLabel *m_message;
     QProgressBar *m_progress;
     QPushButton *m_cancel;
+    QUndoStack *m_undo;
+    bool m_jumpAfterOpen = false;
 };
 
 } // namespace tt::ui

@@ -149,10 +149,15 @@ void RosterDecisions::setStudentNotes(const QString &studentId, const QString &n
 
 void RosterDecisions::mergeStudentId(const QString &fromId, const QString &intoId)
 {
-    const QString from = studentKey(fromId), into = studentKey(intoId);
-    if (from.isEmpty() || from == into)
-        return;
+    const QString from = studentKey(fromId), into = mergedStudentId(studentKey(intoId));
+    if (from.isEmpty() || into.isEmpty() || from == into)
+        return; // merging an id into itself (directly or through earlier merges) would loop
     m_idMerges[from] = into;
+}
+
+void RosterDecisions::unmergeStudentId(const QString &fromId)
+{
+    m_idMerges.remove(studentKey(fromId));
 }
 
 void RosterDecisions::acceptAll(const Roster &roster)

@@ -58,6 +58,8 @@ public:
     void setStudentNotes(const QString &studentId, const QString &notes);
     // Records logged under fromId belong to the student intoId (e.g. "421" whose zero the sheet ate is "0421").
     void mergeStudentId(const QString &fromId, const QString &intoId);
+    // Undoes a merge: records logged under fromId are their own student again.
+    void unmergeStudentId(const QString &fromId);
     // Marks every current suggestion as decided, freezing it against later re-runs.
     void acceptAll(const Roster &roster);
 

@@ -131,12 +131,70 @@ RosterDecisions RosterSession::loadDecisions(const Project &project)
     }
 }
 
-void RosterSession::decide()
+void RosterSession::decide(const RosterDecisions &before, const QString &what, bool rebuildNow)
 {
+    if (before == m_decisions)
+        return;
     setProjectDecisions(m_session->project(), m_decisions);
     m_session->markChanged();
     emit rowsEdited();
-    m_rebuildTimer.start();
+    emit decisionsEdited(before, m_decisions, what);
+    if (rebuildNow)
+        rebuild();
+    else
+        m_rebuildTimer.start();
+}
+
+void RosterSession::restoreDecisions(const RosterDecisions &decisions)
+{
+    if (!m_session->hasProject() || decisions == m_decisions)
+        return;
+    m_decisions = decisions;
+    setProjectDecisions(m_session->project(), m_decisions);
+    m_session->markChanged();
+    rebuild(); // the rows edited in place go back to what the decisions say
+}
+
+void RosterSession::setClassSpecialists(const QString &code, const QStringList &emails)
+{
+    const RosterDecisions before = m_decisions;
+    QStringList list;
+    for (const QString &e : emails)
+        if (!e.trimmed().isEmpty() && !list.contains(e.trimmed().toLower()))
+            list << e.trimmed().toLower();
+    m_decisions.setClassSpecialists(code, list);
+    if (ClassroomDraft *c = classroom(code)) {
+        c->specialistEmails = list;
+        c->decided = true;
+    }
+    decide(before, tr("Specialists of %1").arg(code));
+}
+
+void RosterSession::mergeStudents(const QStringList &ids, const QString &keepId)
+{
+    const RosterDecisions before = m_decisions;
+    for (const QString &id : ids)
+        if (id.trimmed() != keepId.trimmed())
+            m_decisions.mergeStudentId(id, keepId);
+    decide(before, tr("Merge into student %1").arg(keepId), true);
+}
+
+void RosterSession::separateStudentId(const QString &loggedId)
+{
+    const RosterDecisions before = m_decisions;
+    m_decisions.unmergeStudentId(loggedId);
+    decide(before, tr("Separate student %1").arg(loggedId), true);
+}
+
+QStringList RosterSession::mergedInto(const QString &studentId) const
+{
+    QStringList out;
+    const QString key = RosterDecisions::studentKey(studentId);
+    const auto &merges = m_decisions.studentIdMerges();
+    for (auto it = merges.cbegin(); it != merges.cend(); ++it)
+        if (it.key() != key && m_decisions.mergedStudentId(it.key()) == key)
+            out << it.key();
+    return out;
 }
 
 TeacherDraft *RosterSession::teacher(const QString &email)
@@ -165,17 +223,19 @@ ClassroomDraft *RosterSession::classroom(const QString &code)
 
 void RosterSession::setTeacherDisplayName(const QString &email, const QString &name)
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.setTeacherDisplayName(email, name.trimmed());
     if (TeacherDraft *t = teacher(email)) {
         t->displayName = name.trimmed();
         t->displayNameSource = QStringLiteral("administrator");
         t->decided = true;
     }
-    decide();
+    decide(before, tr("Name of %1").arg(email));
 }
 
 void RosterSession::setTeacherRole(const QStringList &emails, const QString &role)
 {
+    const RosterDecisions before = m_decisions;
     for (const QString &email : emails) {
         m_decisions.setTeacherRole(email, role);
         if (TeacherDraft *t = teacher(email)) {
@@ -184,11 +244,12 @@ void RosterSession::setTeacherRole(const QStringList &emails, const QString &rol
             t->decided = true;
         }
     }
-    decide();
+    decide(before, tr("Role of %Ln teacher(s)", nullptr, int(emails.size())));
 }
 
 void RosterSession::setTeacherSpecialist(const QStringList &emails, bool specialist)
 {
+    const RosterDecisions before = m_decisions;
     for (const QString &email : emails) {
         m_decisions.setTeacherSpecialist(email, specialist);
         if (TeacherDraft *t = teacher(email)) {
@@ -196,31 +257,34 @@ void RosterSession::setTeacherSpecialist(const QStringList &emails, bool special
             t->decided = true;
         }
     }
-    decide();
+    decide(before, tr("Specialist flag of %Ln teacher(s)", nullptr, int(emails.size())));
 }
 
 void RosterSession::setClassroomName(const QString &code, const QString &name)
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.setClassroomName(code, name.trimmed());
     if (ClassroomDraft *c = classroom(code)) {
         c->name = name.trimmed();
         c->decided = true;
     }
-    decide();
+    decide(before, tr("Name of class %1").arg(code));
 }
 
 void RosterSession::setHomeroom(const QString &code, const QString &email)
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.setHomeroom(code, email.trimmed().toLower());
     if (ClassroomDraft *c = classroom(code)) {
         c->homeroomTeacherEmail = email.trimmed().toLower();
         c->decided = true;
     }
-    decide();
+    decide(before, tr("Homeroom teacher of %1").arg(code));
 }
 
 void RosterSession::setStudentName(const QString &studentId, const QString &first, const QString &last)
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.setStudentName(studentId, first.trimmed(), last.trimmed());
     if (StudentDraft *st = student(studentId)) {
         st->firstName = first.trimmed();
@@ -228,11 +292,12 @@ void RosterSession::setStudentName(const QString &studentId, const QString &firs
         st->nameSource = QStringLiteral("administrator");
         st->decided = true;
     }
-    decide();
+    decide(before, tr("Name of student %1").arg(studentId));
 }
 
 void RosterSession::setStudentClass(const QStringList &studentIds, const QString &classCode)
 {
+    const RosterDecisions before = m_decisions;
     for (const QString &id : studentIds) {
         m_decisions.setStudentClass(id, classCode.trimmed());
         if (StudentDraft *st = student(id)) {
@@ -240,27 +305,30 @@ void RosterSession::setStudentClass(const QStringList &studentIds, const QString
             st->decided = true;
         }
     }
-    decide();
+    decide(before, tr("Class of %Ln student(s)", nullptr, int(studentIds.size())));
 }
 
 void RosterSession::setStudentGuardians(const QString &studentId, const QString &guardians)
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.setStudentGuardians(studentId, guardians);
     if (StudentDraft *st = student(studentId))
         st->guardians = guardians;
-    decide();
+    decide(before, tr("Guardians of student %1").arg(studentId));
 }
 
 void RosterSession::setStudentNotes(const QString &studentId, const QString &notes)
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.setStudentNotes(studentId, notes);
     if (StudentDraft *st = student(studentId))
         st->notes = notes;
-    decide();
+    decide(before, tr("Notes on student %1").arg(studentId));
 }
 
 void RosterSession::acceptAll()
 {
+    const RosterDecisions before = m_decisions;
     m_decisions.acceptAll(m_roster);
     for (TeacherDraft &t : m_roster.teachers)
         t.decided = true;
@@ -268,7 +336,7 @@ void RosterSession::acceptAll()
         c.decided = true;
     for (StudentDraft &st : m_roster.students)
         st.decided = true;
-    decide();
+    decide(before, tr("Accept all suggestions"));
 }
 
 QStringList RosterSession::teacherProblems(const TeacherDraft &t) const

@@ -48,7 +48,16 @@ public:
     void setStudentClass(const QStringList &studentIds, const QString &classCode);
     void setStudentGuardians(const QString &studentId, const QString &guardians);
     void setStudentNotes(const QString &studentId, const QString &notes);
+    void setClassSpecialists(const QString &code, const QStringList &emails);
+    // The logs of every id in ids belong to the student keepId (one child logged under two ids).
+    void mergeStudents(const QStringList &ids, const QString &keepId);
+    // Undoes a merge: the logs under loggedId become their own student again.
+    void separateStudentId(const QString &loggedId);
+    // Ids merged into studentId (directly or through a chain).
+    QStringList mergedInto(const QString &studentId) const;
     void acceptAll();
+    // Puts back a whole set of decisions (undo/redo) and rebuilds.
+    void restoreDecisions(const RosterDecisions &decisions);
 
     // Problems an administrator should look at, per row (empty = none).
     QStringList teacherProblems(const TeacherDraft &t) const;
@@ -62,9 +71,12 @@ public:
 signals:
     void rosterChanged(); // rebuilt: views reset
     void rowsEdited();    // a row changed in place: views repaint
+    // Every edit, with the decisions before and after it, so that the GUI can offer undo/redo.
+    void decisionsEdited(const tt::RosterDecisions &before, const tt::RosterDecisions &after, const QString &what);
 
 private:
-    void decide(); // store decisions, autosave, schedule a rebuild
+    // Stores the decisions, autosaves, reports the edit and schedules a rebuild (nothing when unchanged).
+    void decide(const RosterDecisions &before, const QString &what, bool rebuildNow = false);
     TeacherDraft *teacher(const QString &email);
     StudentDraft *student(const QString &id);
     ClassroomDraft *classroom(const QString &code);

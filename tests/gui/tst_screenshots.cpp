@@ -2,6 +2,7 @@
 // $TT_SCREENSHOT_DIR (docs/screenshots when making the documentation) or a temporary directory.
 #include "database/sandbox.h"
 #include "mainwindow.h"
+#include "models/rostermodels.h"
 #include "recoverywizard.h"
 #include "session/databasesession.h"
 #include "session/recoverysession.h"
@@ -11,6 +12,9 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
+#include <QItemSelectionModel>
+#include <QTimer>
 #include <QDir>
 #include <QLineEdit>
 #include <QScopeGuard>
@@ -35,6 +39,9 @@ private slots:
 
 private:
     void grab(const QString &name);
+    // Presses button, grabs the modal dialog it opens (objectName dialogName) into name.png, then closes it.
+    void grabDialog(const QString &name, const QString &dialogName, const QString &button);
+    void selectFirstRows(int n);
     QString m_out;
     QTemporaryDir m_tmp;
     QStringList m_written;
@@ -65,6 +72,36 @@ void tst_Screenshots::grab(const QString &name)
     const QString path = QDir(m_out).filePath(name + QStringLiteral(".png"));
     QVERIFY(shot.save(path));
     m_written << path;
+}
+
+void tst_Screenshots::grabDialog(const QString &name, const QString &dialogName, const QString &button)
+{
+    bool grabbed = false;
+    auto *timer = new QTimer(this);
+    timer->setInterval(20);
+    connect(timer, &QTimer::timeout, this, [&, timer] {
+        auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+        if (!dialog || dialog->objectName() != dialogName)
+            return;
+        timer->stop();
+        timer->deleteLater();
+        const QString path = QDir(m_out).filePath(name + QStringLiteral(".png"));
+        if (dialog->grab().save(path))
+            m_written << path;
+        grabbed = true;
+        dialog->reject();
+    });
+    timer->start();
+    QTest::mouseClick(m_window->wizard()->currentPage()->findChild<QAbstractButton *>(button), Qt::LeftButton);
+    QTRY_VERIFY(grabbed);
+}
+
+void tst_Screenshots::selectFirstRows(int n)
+{
+    auto *view = m_window->wizard()->currentPage()->findChild<QTableView *>(QStringLiteral("rosterView"));
+    for (int r = 0; r < n; ++r)
+        view->selectionModel()->select(view->model()->index(r, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    view->selectionModel()->setCurrentIndex(view->model()->index(0, 0), QItemSelectionModel::NoUpdate);
 }
 
 void tst_Screenshots::pages()
@@ -118,8 +155,12 @@ void tst_Screenshots::pages()
     grab(QStringLiteral("05-teachers"));
     wizard->next();
     grab(QStringLiteral("06-classrooms"));
+    selectFirstRows(1);
+    grabDialog(QStringLiteral("06b-classroom-specialists"), QStringLiteral("specialistsDialog"), QStringLiteral("editSpecialistsButton"));
     wizard->next();
     grab(QStringLiteral("07-students"));
+    selectFirstRows(2);
+    grabDialog(QStringLiteral("07b-students-merge"), QStringLiteral("mergeStudentsDialog"), QStringLiteral("mergeStudentsButton"));
     wizard->next();
     QCOMPARE(wizard->currentId(), int(RecoveryWizard::LinksStep));
     grab(QStringLiteral("08-links"));

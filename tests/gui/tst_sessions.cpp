@@ -4,15 +4,19 @@
 #include "models/incidentmodel.h"
 #include "records/importer.h"
 #include "session/incidentfilter.h"
+#include "rosterundo.h"
 #include "session/recoverysession.h"
+#include "session/rostersession.h"
 #include "session/sourcesconfig.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 
 using namespace tt;
 using namespace tt::ui;
@@ -26,6 +30,10 @@ private slots:
     void autosaveIsDebounced();
     void stepIsRestored();
     void taskReplacesProjectOrLeavesItAlone();
+    void projectCopiesShareRecordsUntilChanged();
+    void openInBackground();
+    void backgroundSaveNeverOverwritesNewer();
+    void rosterUndoRedo();
     void filter_data();
     void filter();
     void filterAMillion();
@@ -104,6 +112,171 @@ void tst_Sessions::taskReplacesProjectOrLeavesItAlone()
     QCOMPARE(failed.count(), 1);
     QVERIFY(failed.at(0).at(1).toString().contains(QStringLiteral("missing.csv")));
     QCOMPARE(s.project().counts(), before);
+}
+
+void tst_Sessions::projectCopiesShareRecordsUntilChanged()
+{
+    Project a = Project::create(SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QString()});
+    a.mutableRecords() = m_school.logs;
+    const Project b = a; // what a task or a background save starts from
+    QCOMPARE(&b.records().front(), &a.records().front()); // shared, not copied
+    const QString before = a.records().front().note;
+    a.mutableRecords().front().note = QStringLiteral("changed after the copy");
+    QVERIFY(&b.records().front() != &a.records().front()); // a detached on its first change
+    QCOMPARE(b.records().front().note, before);
+    QCOMPARE(b.records().size(), m_school.logs.size());
+    QCOMPARE(a.records().front().note, QStringLiteral("changed after the copy"));
+}
+
+void tst_Sessions::openInBackground()
+{
+    const QString path = m_dir.filePath(QStringLiteral("d.ttproj"));
+    const QString csv = m_dir.filePath(QStringLiteral("Incidents-d.csv"));
+    const test::ExportResult truth = test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
+    {
+        RecoverySession s;
+        s.newProject(path, SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QString()});
+        SourcesConfig sources(&s);
+        QVERIFY(sources.addFiles({csv}));
+        s.waitForIdle();
+        QVERIFY(s.saveNow());
+    }
+    RecoverySession s;
+    QSignalSpy opened(&s, &RecoverySession::projectOpened);
+    QVERIFY(s.openProjectInBackground(path));
+    QVERIFY(s.isBusy()); // the file is read on the worker
+    QVERIFY(!s.hasProject());
+    s.waitForIdle();
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(s.project().counts().read, truth.counts.read);
+    QCOMPARE(s.project().counts().quarantined, truth.counts.quarantined);
+    QCOMPARE(qint64(s.accepted()->size()), truth.counts.accepted); // computed on the worker too
+    QCOMPARE(s.projectPath(), QFileInfo(path).absoluteFilePath());
+
+    // a damaged file: the open project stays, the message names the file
+    const QString bad = m_dir.filePath(QStringLiteral("damaged.ttproj"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"format\": \"tracktally-recovery-project\", \"records\": [[1, 2");
+    f.close();
+    QSignalSpy failed(&s, &RecoverySession::taskFailed);
+    QVERIFY(s.openProjectInBackground(bad));
+    s.waitForIdle();
+    QCOMPARE(failed.count(), 1);
+    QVERIFY2(failed.at(0).at(1).toString().contains(QStringLiteral("damaged.ttproj")), qPrintable(failed.at(0).at(1).toString()));
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(s.projectPath(), QFileInfo(path).absoluteFilePath());
+    QCOMPARE(s.project().counts().read, truth.counts.read);
+}
+
+void tst_Sessions::backgroundSaveNeverOverwritesNewer()
+{
+    RecoverySession s;
+    const QString path = m_dir.filePath(QStringLiteral("e.ttproj"));
+    s.newProject(path, SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    const QString csv = m_dir.filePath(QStringLiteral("Incidents-e.csv"));
+    const test::ExportResult truth = test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
+    SourcesConfig sources(&s);
+    QVERIFY(sources.addFiles({csv}));
+    s.waitForIdle();
+    s.saveNow();
+    s.project().setSchool(SchoolInfo{QStringLiteral("Second Name"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    s.markChanged();
+    QSignalSpy saved(&s, &RecoverySession::saved);
+    s.saveInBackground();
+    QVERIFY(s.isSaving());
+    // a newer change saved at once while the background save may still be writing
+    s.project().setSchool(SchoolInfo{QStringLiteral("Renamed School"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    s.markChanged();
+    QVERIFY(s.saveNow());
+    QVERIFY(!s.isSaving());
+    QTest::qWait(100);
+    const Project loaded = Project::load(path);
+    QCOMPARE(loaded.school().name, QStringLiteral("Renamed School"));
+    QCOMPARE(loaded.records().size(), s.project().records().size());
+    QCOMPARE(loaded.counts().read, truth.counts.read);
+    QCOMPARE(saved.count(), 2);
+    QCOMPARE(s.savedGeneration(), s.project().generation());
+
+    // autosave goes to the background and reports when done
+    s.setAutosaveDelayMs(10);
+    s.project().setSchool(SchoolInfo{QStringLiteral("Third Name"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    s.markChanged();
+    QVERIFY(saved.wait(5000));
+    QCOMPARE(Project::load(path).school().name, QStringLiteral("Third Name"));
+}
+
+void tst_Sessions::rosterUndoRedo()
+{
+    RecoverySession s;
+    s.newProject(m_dir.filePath(QStringLiteral("f.ttproj")), SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QString()});
+    const QString csv = m_dir.filePath(QStringLiteral("Incidents-f.csv"));
+    test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
+    SourcesConfig sources(&s);
+    QVERIFY(sources.addFiles({csv}));
+    s.waitForIdle();
+    RosterSession roster(&s);
+    QUndoStack *stack = createRosterUndoStack(&s, &roster, this);
+    QVERIFY(roster.rebuild());
+    s.waitForIdle();
+    QVERIFY(roster.isBuilt());
+    const Roster original = roster.roster();
+    const TeacherDraft t = original.teachers.front();
+    const QString otherRole = t.role == u"admin" ? QStringLiteral("teacher") : QStringLiteral("admin");
+    auto current = [&roster, &t]() -> TeacherDraft {
+        for (const TeacherDraft &x : roster.roster().teachers)
+            if (x.email == t.email)
+                return x;
+        return {};
+    };
+
+    roster.setTeacherRole({t.email}, otherRole);
+    roster.setTeacherDisplayName(t.email, QStringLiteral("Ms Undo Test"));
+    QCOMPARE(stack->count(), 2);
+    QCOMPARE(*roster.decisions().teacher(t.email)->displayName, QStringLiteral("Ms Undo Test"));
+    roster.setTeacherRole({t.email}, otherRole); // no change: no step to undo
+    QCOMPARE(stack->count(), 2);
+
+    stack->undo(); // the name
+    QVERIFY(!roster.decisions().teacher(t.email)->displayName);
+    QCOMPARE(*roster.decisions().teacher(t.email)->role, otherRole);
+    s.waitForIdle();
+    QCOMPARE(current().displayName, t.displayName);
+    stack->undo(); // the role
+    QVERIFY(roster.decisions().isEmpty());
+    s.waitForIdle();
+    QCOMPARE(current().role, t.role);
+    stack->redo();
+    stack->redo();
+    s.waitForIdle();
+    QCOMPARE(current().displayName, QStringLiteral("Ms Undo Test"));
+    QCOMPARE(current().role, otherRole);
+    // the project holds what the undo stack says
+    QCOMPARE(RosterSession::loadDecisions(s.project()), roster.decisions());
+
+    // merging two ids keeps every log; undo gives both back
+    const StudentDraft a = original.students[0], b = original.students[1];
+    roster.mergeStudents({a.studentId, b.studentId}, a.studentId);
+    s.waitForIdle();
+    QCOMPARE(roster.roster().students.size(), original.students.size() - 1);
+    int logs = 0;
+    for (const StudentDraft &st : roster.roster().students)
+        logs += st.logs;
+    int originalLogs = 0;
+    for (const StudentDraft &st : original.students)
+        originalLogs += st.logs;
+    QCOMPARE(logs, originalLogs);
+    // merging back the other way would loop: refused, nothing recorded
+    const int steps = stack->count();
+    roster.mergeStudents({a.studentId}, b.studentId);
+    QCOMPARE(stack->count(), steps);
+    stack->undo();
+    s.waitForIdle();
+    QCOMPARE(roster.roster().students.size(), original.students.size());
+
+    // a new project clears the history
+    s.newProject(m_dir.filePath(QStringLiteral("g.ttproj")), SchoolInfo{QStringLiteral("Other School"), QStringLiteral("test.example"), QString()});
+    QCOMPARE(stack->count(), 0);
 }
 
 void tst_Sessions::filter_data()

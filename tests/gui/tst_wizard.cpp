@@ -1,15 +1,24 @@
 // Drives the real wizard offscreen by objectName: create a project, drop the sheet exports on the Sources page,
-// check the accounting, fix a quarantined row, filter incidents, and reopen the project on the same step.
+// check the accounting, fix a quarantined row, filter incidents, edit the roster (specialists, merging two
+// student ids, undo and redo) and reopen the project on the same step.
 #include "fixturegenerator.h"
 #include "mainwindow.h"
 #include "models/incidentmodel.h"
 #include "models/quarantinemodel.h"
+#include "models/rostermodels.h"
 #include "pages/incidentspage.h"
 #include "pages/validatepage.h"
 #include "recoverywizard.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
 #include "session/sourcesconfig.h"
+
+#include <QAction>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QItemSelectionModel>
+#include <QTimer>
+#include <QUndoStack>
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -43,6 +52,8 @@ private slots:
     void filterIncidents_data();
     void filterIncidents();
     void backAlwaysWorks();
+    void classSpecialistsAndUndo();
+    void mergeStudentsUndoRedoSeparate();
     void reopenLandsOnSameStep();
     void cleanupTestCase();
 
@@ -55,6 +66,40 @@ private:
         return w;
     }
     void clickNext() { QTest::mouseClick(find<QAbstractButton>(QStringLiteral("nextButton")), Qt::LeftButton); }
+    // Runs act on the next modal dialog named name once it is open, then presses its OK button.
+    void whenDialogOpens(const QString &name, std::function<void(QDialog *)> act, bool *done)
+    {
+        auto *timer = new QTimer(this);
+        timer->setInterval(20);
+        connect(timer, &QTimer::timeout, this, [name, act, done, timer] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            if (!dialog || dialog->objectName() != name)
+                return;
+            timer->stop();
+            timer->deleteLater();
+            act(dialog);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            *done = true;
+        });
+        timer->start();
+    }
+    QTableView *rosterView() const
+    {
+        return m_window->wizard()->currentPage()->findChild<QTableView *>(QStringLiteral("rosterView"));
+    }
+    // Selects the rows whose key (the code / id column) is in keys.
+    void selectKeys(const QStringList &keys)
+    {
+        QTableView *view = rosterView();
+        view->clearSelection();
+        for (int r = 0; r < view->model()->rowCount(); ++r) {
+            const QModelIndex i = view->model()->index(r, 0);
+            if (keys.contains(i.data(RosterTableModel::KeyRole).toString())) {
+                view->selectionModel()->select(i, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+                view->selectionModel()->setCurrentIndex(i, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            }
+        }
+    }
 
     QTemporaryDir m_dir;
     test::School m_school;
@@ -248,6 +293,96 @@ void tst_Wizard::backAlwaysWorks()
     auto *teachers = m_window->wizard()->currentPage()->findChild<QTableView *>(QStringLiteral("rosterView"));
     QTRY_COMPARE(teachers->model()->rowCount(), int(m_window->roster()->roster().teachers.size()));
     QVERIFY(teachers->model()->rowCount() > 0);
+}
+
+void tst_Wizard::classSpecialistsAndUndo()
+{
+    clickNext();
+    QTRY_COMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::ClassroomsStep));
+    RosterSession *roster = m_window->roster();
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    const ClassroomDraft cls = roster->roster().classrooms.front();
+    selectKeys({cls.code});
+    // tick every teacher who is not yet a specialist of this class
+    QStringList ticked;
+    bool done = false;
+    whenDialogOpens(QStringLiteral("specialistsDialog"), [&ticked](QDialog *d) {
+        auto *list = d->findChild<QListWidget *>(QStringLiteral("specialistList"));
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->checkState() == Qt::Unchecked) {
+                list->item(i)->setCheckState(Qt::Checked);
+                ticked << list->item(i)->data(Qt::UserRole).toString();
+                break;
+            }
+    }, &done);
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("editSpecialistsButton")), Qt::LeftButton);
+    QTRY_VERIFY(done);
+    QCOMPARE(ticked.size(), 1);
+    const ClassroomDecision *d = roster->decisions().classroom(cls.code);
+    QVERIFY(d && d->specialistEmails);
+    QStringList expected = QStringList(cls.specialistEmails) << ticked, got = *d->specialistEmails;
+    expected.sort();
+    got.sort();
+    QCOMPARE(got, expected); // the suggested ones kept, the ticked one added
+    QCOMPARE(m_window->rosterUndoStack()->count(), 1);
+
+    auto *undo = m_window->findChild<QAction *>(QStringLiteral("undoAction"));
+    QVERIFY(undo->isEnabled());
+    QVERIFY(undo->text().contains(cls.code));
+    undo->trigger();
+    QVERIFY(!roster->decisions().classroom(cls.code) || !roster->decisions().classroom(cls.code)->specialistEmails);
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    QTRY_COMPARE(roster->roster().classrooms.front().specialistEmails, cls.specialistEmails);
+    // and the project file has it undone too once saved
+    QVERIFY(m_window->session()->saveNow());
+    QVERIFY(!RosterSession::loadDecisions(Project::load(m_projectPath)).classroom(cls.code)
+            || !RosterSession::loadDecisions(Project::load(m_projectPath)).classroom(cls.code)->specialistEmails);
+}
+
+void tst_Wizard::mergeStudentsUndoRedoSeparate()
+{
+    clickNext();
+    QTRY_COMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::StudentsStep));
+    RosterSession *roster = m_window->roster();
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    const int students = int(roster->roster().students.size());
+    const StudentDraft a = roster->roster().students[0], b = roster->roster().students[1];
+    QVERIFY(students > 2);
+    selectKeys({a.studentId, b.studentId});
+    bool done = false;
+    whenDialogOpens(QStringLiteral("mergeStudentsDialog"), [&a](QDialog *d) {
+        auto *keep = d->findChild<QAbstractButton *>(QStringLiteral("keepId_") + a.studentId);
+        QVERIFY(keep);
+        keep->click();
+    }, &done);
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("mergeStudentsButton")), Qt::LeftButton);
+    QTRY_VERIFY(done);
+    QCOMPARE(roster->decisions().mergedStudentId(b.studentId), a.studentId);
+    QTRY_COMPARE(int(roster->roster().students.size()), students - 1);
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    auto merged = std::find_if(roster->roster().students.begin(), roster->roster().students.end(),
+                               [&a](const StudentDraft &s) { return s.studentId == a.studentId; });
+    QVERIFY(merged != roster->roster().students.end());
+    QCOMPARE(merged->logs, a.logs + b.logs); // every log of both ids, none lost
+    QCOMPARE(roster->mergedInto(a.studentId), QStringList{b.studentId});
+
+    // Ctrl+Z undoes the merge, Ctrl+Shift+Z does it again
+    auto *undo = m_window->findChild<QAction *>(QStringLiteral("undoAction"));
+    auto *redo = m_window->findChild<QAction *>(QStringLiteral("redoAction"));
+    undo->trigger();
+    QTRY_COMPARE(int(roster->roster().students.size()), students);
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    QVERIFY(redo->isEnabled());
+    redo->trigger();
+    QTRY_COMPARE(int(roster->roster().students.size()), students - 1);
+    QTRY_VERIFY(!m_window->session()->isBusy());
+
+    // Separate… on the kept student splits them again (one merged id: no question asked)
+    selectKeys({a.studentId});
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("separateStudentButton")), Qt::LeftButton);
+    QTRY_COMPARE(int(roster->roster().students.size()), students);
+    QCOMPARE(roster->decisions().mergedStudentId(b.studentId), b.studentId);
+    QTRY_VERIFY(!m_window->session()->isBusy());
 }
 
 void tst_Wizard::reopenLandsOnSameStep()

@@ -4,18 +4,28 @@
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
 
+#include <QAction>
+#include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include <limits>
 
 namespace tt::ui {
 
@@ -111,8 +121,20 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
     if (import)
         top->addWidget(import);
 
+    m_undoButton = new QToolButton(this);
+    m_undoButton->setObjectName(QStringLiteral("undoButton"));
+    m_undoButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_undoButton->setVisible(false);
+    m_redoButton = new QToolButton(this);
+    m_redoButton->setObjectName(QStringLiteral("redoButton"));
+    m_redoButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_redoButton->setVisible(false);
+
     auto *bulk = new QHBoxLayout;
     QPushButton *applyBulk = nullptr;
+    QPushButton *merge = nullptr;
+    QPushButton *separate = nullptr;
+    QPushButton *specialists = nullptr;
     if (kind == Teachers) {
         m_bulkValue = new QComboBox(this);
         m_bulkValue->setObjectName(QStringLiteral("bulkValueCombo"));
@@ -138,7 +160,25 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
         bulk->addWidget(m_bulkValue);
         bulk->addWidget(applyBulk);
     }
+    if (kind == Students) {
+        merge = new QPushButton(tr("&Merge selected…"), this);
+        merge->setObjectName(QStringLiteral("mergeStudentsButton"));
+        merge->setToolTip(tr("The selected rows are one child logged under different student IDs: keep one ID for all their logs."));
+        separate = new QPushButton(tr("Se&parate…"), this);
+        separate->setObjectName(QStringLiteral("separateStudentButton"));
+        separate->setToolTip(tr("Undo a merge: the logs under an ID merged into this student become a student of their own again."));
+        bulk->addSpacing(16);
+        bulk->addWidget(merge);
+        bulk->addWidget(separate);
+    } else if (kind == Classrooms) {
+        specialists = new QPushButton(tr("S&pecialists of this class…"), this);
+        specialists->setObjectName(QStringLiteral("editSpecialistsButton"));
+        specialists->setToolTip(tr("Choose the specialist teachers (art, music, PE…) who also teach the selected class."));
+        bulk->addWidget(specialists);
+    }
     bulk->addStretch(1);
+    bulk->addWidget(m_undoButton);
+    bulk->addWidget(m_redoButton);
 
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("rosterView"));
@@ -181,6 +221,12 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
     connect(accept, &QPushButton::clicked, roster, &RosterSession::acceptAll);
     if (import)
         connect(import, &QPushButton::clicked, this, &RosterPage::importList);
+    if (merge)
+        connect(merge, &QPushButton::clicked, this, &RosterPage::mergeSelected);
+    if (separate)
+        connect(separate, &QPushButton::clicked, this, &RosterPage::separateCurrent);
+    if (specialists)
+        connect(specialists, &QPushButton::clicked, this, &RosterPage::editSpecialists);
     if (applyBulk)
         connect(applyBulk, &QPushButton::clicked, this, [this] {
             const QStringList keys = selectedKeys();
@@ -233,6 +279,135 @@ QString RosterPage::attention() const
     case Students: for (const auto &s : r.students) n += m_roster->studentProblems(s).isEmpty() ? 0 : 1; break;
     }
     return n > 0 ? tr("%Ln row(s) to check", nullptr, n) : QString();
+}
+
+void RosterPage::setUndoActions(QAction *undo, QAction *redo)
+{
+    m_undoButton->setDefaultAction(undo);
+    m_redoButton->setDefaultAction(redo);
+    m_undoButton->setVisible(true);
+    m_redoButton->setVisible(true);
+}
+
+QString RosterPage::currentKey() const
+{
+    const QModelIndex cur = m_view->selectionModel()->currentIndex();
+    return cur.isValid() ? cur.data(RosterTableModel::KeyRole).toString() : QString();
+}
+
+void RosterPage::mergeSelected()
+{
+    const QStringList keys = selectedKeys();
+    if (keys.size() < 2) {
+        m_details->setText(tr("Select the rows that are the same child (at least two, with Ctrl or Shift), then Merge."));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("mergeStudentsDialog"));
+    dialog.setWindowTitle(tr("Merge students"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *intro = new QLabel(tr("These %Ln rows will become one student: every log under their IDs goes to the ID you "
+                                "keep. You can separate them again later, or undo with Ctrl+Z.", nullptr, int(keys.size())),
+                             &dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *group = new QButtonGroup(&dialog);
+    const Roster &r = m_roster->roster();
+    int best = -1, bestLogs = -1;
+    for (int i = 0; i < keys.size(); ++i) {
+        QString label = tr("Keep ID %1").arg(keys[i]);
+        for (const StudentDraft &st : r.students)
+            if (st.studentId == keys[i]) {
+                label = tr("Keep ID %1 — %2 %3, class %4, %Ln log(s)%5", nullptr, st.logs)
+                            .arg(st.studentId, st.firstName, st.lastName, st.classCode.isEmpty() ? tr("none") : st.classCode,
+                                 st.fromRosterOnly ? tr(" (in the school roster)") : QString());
+                if (st.fromRosterOnly || st.logs > bestLogs) // the school's own id wins, else the most used one
+                    best = i, bestLogs = st.fromRosterOnly ? std::numeric_limits<int>::max() : st.logs;
+            }
+        auto *radio = new QRadioButton(label, &dialog);
+        radio->setObjectName(QStringLiteral("keepId_") + keys[i]);
+        group->addButton(radio, i);
+        layout->addWidget(radio);
+    }
+    group->button(qMax(0, best))->setChecked(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Merge"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_roster->mergeStudents(keys, keys[group->checkedId()]);
+}
+
+void RosterPage::separateCurrent()
+{
+    const QString id = currentKey();
+    const QStringList merged = id.isEmpty() ? QStringList() : m_roster->mergedInto(id);
+    if (merged.isEmpty()) {
+        m_details->setText(id.isEmpty() ? tr("Select a student first.")
+                                        : tr("No other ID was merged into student %1: there is nothing to separate.").arg(id));
+        return;
+    }
+    QString chosen = merged.first();
+    if (merged.size() > 1) {
+        bool ok = false;
+        chosen = QInputDialog::getItem(this, tr("Separate students"),
+                                       tr("Which ID should become a student of its own again?"), merged, 0, false, &ok);
+        if (!ok)
+            return;
+    }
+    m_roster->separateStudentId(chosen);
+}
+
+void RosterPage::editSpecialists()
+{
+    const QString code = currentKey();
+    const Roster &r = m_roster->roster();
+    const ClassroomDraft *cls = nullptr;
+    for (const ClassroomDraft &c : r.classrooms)
+        if (c.code == code)
+            cls = &c;
+    if (!cls) {
+        m_details->setText(tr("Select a class first."));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("specialistsDialog"));
+    dialog.setWindowTitle(tr("Specialists of %1").arg(code));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *intro = new QLabel(tr("Tick the teachers who teach class %1 besides its homeroom teacher. Suggested ones are "
+                                "ticked from the logs: %2")
+                                 .arg(code, cls->specialistEvidence.isEmpty() ? tr("none seen.") : cls->specialistEvidence),
+                             &dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *list = new QListWidget(&dialog);
+    list->setObjectName(QStringLiteral("specialistList"));
+    list->setAccessibleName(tr("Teachers"));
+    for (const TeacherDraft &t : r.teachers) {
+        if (t.email == cls->homeroomTeacherEmail)
+            continue;
+        const QString label = tr("%1 <%2>%3").arg(t.displayName.isEmpty() ? tr("(no name)") : t.displayName, t.email,
+                                                 t.isSpecialist ? tr(" — specialist") : QString());
+        auto *item = new QListWidgetItem(label, list);
+        item->setData(Qt::UserRole, t.email);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+        item->setCheckState(cls->specialistEmails.contains(t.email, Qt::CaseInsensitive) ? Qt::Checked : Qt::Unchecked);
+    }
+    layout->addWidget(list, 1);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    dialog.resize(560, 420);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QStringList emails;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked)
+            emails << list->item(i)->data(Qt::UserRole).toString();
+    m_roster->setClassSpecialists(code, emails);
 }
 
 QStringList RosterPage::selectedKeys() const
@@ -303,6 +478,11 @@ void RosterPage::showSelection()
         lines << tr("Evidence: %1").arg(evidence.toHtmlEscaped());
     for (const QString &p : problems)
         lines << tr("To check: %1").arg(p.toHtmlEscaped());
+    if (m_kind == Students) {
+        const QStringList merged = m_roster->mergedInto(m_model->index(src.row(), 0).data(RosterTableModel::KeyRole).toString());
+        if (!merged.isEmpty())
+            lines << tr("Also logged under ID(s) %1, merged into this student (Separate… undoes it).").arg(merged.join(u", ").toHtmlEscaped());
+    }
     m_details->setText(lines.join(QStringLiteral("<br>")));
 }
 

@@ -3,11 +3,13 @@
 // marked with their evidence, a problem badge per row, accept all, bulk edits and the school's own lists.
 #include "wizardpage.h"
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTableView;
+class QToolButton;
 
 namespace tt {
 class RosterSession;
@@ -29,9 +31,19 @@ public:
     QString attention() const override;
     RosterTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    // The window's Edit > Undo/Redo, shown as buttons on the page too.
+    void setUndoActions(QAction *undo, QAction *redo);
+
+    // Students: the selected rows are one child logged under several ids; asks which id to keep.
+    void mergeSelected();
+    // Students: the current row's merged ids become students of their own again (asks which).
+    void separateCurrent();
+    // Classrooms: chooses the specialist teachers of the current class.
+    void editSpecialists();
 
 private:
     QStringList selectedKeys() const;
+    QString currentKey() const;
     void refresh();
     void showSelection();
     void importList();
@@ -46,6 +58,8 @@ private:
     QComboBox *m_bulkValue = nullptr;
     QTableView *m_view;
     QLabel *m_details;
+    QToolButton *m_undoButton;
+    QToolButton *m_redoButton;
 };
 
 } // namespace tt::ui
