@@ -4,8 +4,11 @@
 #include "common/progress.h"
 
 #include <QCoreApplication>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <exception>
+#include <unistd.h>
 
 namespace tt::cli {
 
@@ -70,7 +73,7 @@ int guarded(const std::function<int()> &body)
         return body();
     } catch (const tt::Cancelled &) {
         err() << QCoreApplication::translate("tt::cli", "Cancelled; nothing was changed.") << Qt::endl;
-        return UserFailure;
+        return interrupted() ? Interrupted : UserFailure;
     } catch (const tt::UserError &e) {
         err() << e.message().simplified() << Qt::endl;
         return UserFailure;
@@ -81,6 +84,41 @@ int guarded(const std::function<int()> &body)
         err() << QCoreApplication::translate("tt::cli", "Unexpected error: %1").arg(QString::fromUtf8(e.what())) << Qt::endl;
         return UserFailure;
     }
+}
+
+namespace {
+std::atomic_bool g_interrupted{false};
+static_assert(std::atomic_bool::is_always_lock_free, "set from a signal handler");
+
+extern "C" void onInterrupt(int)
+{
+    // Only async-signal-safe calls here. SA_RESETHAND made the next Ctrl+C the default (end at once).
+    g_interrupted.store(true);
+    static const char message[] = "\nStopping at the next safe point; nothing half-done is kept. "
+                                  "Press Ctrl+C again to quit at once.\n";
+    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
+}
+} // namespace
+
+void installInterruptHandler()
+{
+    struct sigaction sa = {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool interrupted()
+{
+    return g_interrupted.load();
+}
+
+void CliProgress::begin(const QString &phase, qint64 total)
+{
+    err() << phase
+          << (total > 0 ? QCoreApplication::translate("tt::cli", " (%L1)").arg(total) : QString()) << "…" << Qt::endl;
 }
 
 } // namespace tt::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers shared by the subcommands: argument parsing, messages, project loading.
 #include "commands.h"
+#include "common/progress.h"
 
 #include <QCommandLineParser>
 #include <QString>
@@ -19,6 +20,20 @@ int parse(QCommandLineParser &parser, const QString &command, const QString &des
 
 // Runs body, turning tt::UserError and friends into one line on stderr and exit 1.
 int guarded(const std::function<int()> &body);
+
+// Ctrl+C (SIGINT) or SIGTERM asks the running command to stop at its next safe point (long work then
+// throws tt::Cancelled: an import leaves the project as it was, an apply rolls its transaction back);
+// a second Ctrl+C ends the process at once.
+void installInterruptHandler();
+bool interrupted();
+
+// Phases on stderr (stdout stays for results); cancelled by Ctrl+C.
+class CliProgress : public Progress
+{
+public:
+    void begin(const QString &phase, qint64 total) override;
+    bool cancelRequested() const override { return interrupted(); }
+};
 
 
 } // namespace tt::cli

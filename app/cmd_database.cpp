@@ -21,16 +21,6 @@ namespace {
 
 QString tr(const char *t) { return QCoreApplication::translate("tt::cli::database", t); }
 
-// Phases on stderr, so stdout stays for results.
-class CliProgress : public Progress
-{
-public:
-    void begin(const QString &phase, qint64 total) override
-    {
-        err() << phase << (total > 0 ? tr(" (%1 rows)").arg(total) : QString()) << "…" << Qt::endl;
-    }
-};
-
 int refusable(const std::function<int()> &body)
 {
     return guarded([&]() -> int {

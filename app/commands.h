@@ -5,7 +5,7 @@
 
 namespace tt::cli {
 
-enum ExitCode { Ok = 0, UserFailure = 1, Usage = 2, Refused = 3 };
+enum ExitCode { Ok = 0, UserFailure = 1, Usage = 2, Refused = 3, Interrupted = 130 }; // 130: stopped by Ctrl+C (128 + SIGINT)
 
 int runImport(const QStringList &args);      // cmd_import.cpp
 int runReport(const QStringList &args);      // cmd_report.cpp

@@ -73,5 +73,6 @@ int main(int argc, char *argv[])
         printUsage();
         return tt::cli::Usage;
     }
+    tt::cli::installInterruptHandler();
     return it->second.run(args.mid(2));
 }

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 using namespace Qt::StringLiterals;
 
 namespace tt::test {
@@ -19,6 +21,7 @@ private slots:
     void cleanupTestCase();
     void commands_data();
     void commands();
+    void ctrlCStopsApplyAndRollsBack();
 
 private:
     int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr);
@@ -114,6 +117,37 @@ void tst_DatabaseCli::commands()
     QVERIFY2(all.contains(expected), qPrintable(all));
     QVERIFY(!all.contains(u"hunter2"_s));
     QTEST(queryValue(m_url, u"SELECT count(*) FROM \"Incident\""_s), "incidents");
+}
+
+void tst_DatabaseCli::ctrlCStopsApplyAndRollsBack()
+{
+    const QString url = createScratchDatabase(m_sandbox, u"tst_cli_int"_s);
+    const QStringList args{u"apply"_s, u"--project"_s, m_project, u"--database"_s, url, u"--backup-dir"_s,
+                           m_dir.filePath(u"backups-int"_s), u"--confirm"_s, u"tst_cli_int"_s};
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"TT_TEST_PAUSE_AFTER"_s, u"copy"_s); // the apply stops mid-COPY for 3 s: Ctrl+C lands there
+    env.insert(u"TT_TEST_PAUSE_SECONDS"_s, u"3"_s);
+    p.setProcessEnvironment(env);
+    p.start(qEnvironmentVariable("TT_APP"), args);
+    QVERIFY(p.waitForStarted());
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("TT_TEST_PAUSED copy"), 60000);
+    QCOMPARE(::kill(pid_t(p.processId()), SIGINT), 0);
+    QVERIFY(p.waitForFinished(60000));
+    err += p.readAllStandardError();
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit); // it stopped by itself, at a safe point
+    QCOMPARE(p.exitCode(), 130);
+    QVERIFY2(err.contains("Cancelled; nothing was changed."), err.constData());
+    QCOMPARE(queryValue(url, uR"(SELECT (SELECT count(*) FROM "Organization") + (SELECT count(*) FROM "Teacher")
+                                 + (SELECT count(*) FROM "Student") + (SELECT count(*) FROM "Incident")
+                                 + (SELECT count(*) FROM "AuditLog"))"_s),
+             u"0"_s);
+    // and a run without Ctrl+C completes
+    QString out, err2;
+    QCOMPARE(run(args, &out, &err2), 0);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), u"3"_s);
+    dropDatabase(m_sandbox, u"tst_cli_int"_s);
 }
 
 } // namespace tt::test
