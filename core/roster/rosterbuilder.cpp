@@ -77,7 +77,8 @@ struct IdAgg
 {
     QString id;
     std::vector<NameCount> names;
-    std::vector<Stint> stints;
+    std::vector<Stint> stints;                    // per class: first, last, logs
+    std::vector<std::pair<qint64, int>> classLogs; // (time, class) of every log with a class, for the history
     int logs = 0;
     qint64 first = kMaxMs;
     qint64 last = kMinMs;
@@ -89,6 +90,7 @@ struct StudentWork
     QString id;
     std::vector<NameCount> names;
     std::vector<Stint> stints;
+    std::vector<std::pair<qint64, int>> classLogs;
     int logs = 0;
     qint64 first = kMaxMs;
     qint64 last = kMinMs;
@@ -319,8 +321,10 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
         ia.first = std::min(ia.first, r.timestampMs);
         ia.last = std::max(ia.last, r.timestampMs);
         addName(ia.names, r.studentName, r.timestampMs, 1);
-        if (c >= 0)
+        if (c >= 0) {
             addStint(ia.stints, c, r.timestampMs, 1);
+            ia.classLogs.emplace_back(r.timestampMs, c);
+        }
         recId[size_t(i)] = sid;
     }
 
@@ -502,6 +506,8 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
             addName(sw.names, nc.name, nc.last, nc.count);
         for (const Stint &st : ia.stints)
             mergeStint(sw.stints, st);
+        sw.classLogs.insert(sw.classLogs.end(), ia.classLogs.begin(), ia.classLogs.end());
+        std::vector<std::pair<qint64, int>>().swap(ia.classLogs);
     }
     const int studentsWithLogs = int(students.size());
     if (rosterEntries.empty()) {
@@ -727,10 +733,15 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
     for (size_t s = 0; s < students.size(); ++s) {
         StudentWork &sw = students[s];
         StudentDraft &d = sdrafts[s];
-        std::sort(sw.stints.begin(), sw.stints.end(),
-                  [](const Stint &a, const Stint &b) { return a.first < b.first; });
-        for (const Stint &st : sw.stints)
-            d.classHistory.push_back(ClassStint{classes[size_t(st.cls)].code, st.first, st.last, st.logs});
+        // The history: runs of consecutive logs in one class, in time order, so A -> B -> A shows three stints.
+        std::sort(sw.classLogs.begin(), sw.classLogs.end());
+        for (const auto &[ts, cls] : sw.classLogs) {
+            if (d.classHistory.empty() || d.classHistory.back().classCode != classes[size_t(cls)].code)
+                d.classHistory.push_back(ClassStint{classes[size_t(cls)].code, ts, ts, 0});
+            d.classHistory.back().lastMs = ts;
+            ++d.classHistory.back().logs;
+        }
+        std::vector<std::pair<qint64, int>>().swap(sw.classLogs);
         auto lastOf = [&](int c) {
             for (const Stint &st : sw.stints)
                 if (st.cls == c)

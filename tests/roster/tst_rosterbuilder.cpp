@@ -83,6 +83,7 @@ private slots:
     void specialist_data();
     void specialist();
     void classMove();
+    void classMoveAndBack();
     void twoClassesRecently();
     void noClassCode_data();
     void noClassCode();
@@ -221,6 +222,30 @@ void tst_RosterBuilder::classMove()
     QVERIFY(!hasConflict(r, u"twoClasses"_s, u"55"_s));
     QCOMPARE(r.classroom(u"4B"_s)->students, 2);
     QCOMPARE(r.classroom(u"3A"_s)->students, 1);
+}
+
+void tst_RosterBuilder::classMoveAndBack()
+{
+    Logs logs;
+    const QString t3 = u"cara.moss@school.example"_s, t4 = u"dan.wolf@school.example"_s;
+    logs.add(u"55"_s, u"Noah Kim"_s, t3, u"3A"_s, u"Classroom"_s, 0, 5)
+        .add(u"55"_s, u"Noah Kim"_s, t4, u"4B"_s, u"Classroom"_s, 100, 3)
+        .add(u"55"_s, u"Noah Kim"_s, t3, u"3A"_s, u"Classroom"_s, 200, 4)
+        .add(u"56"_s, u"Eve Park"_s, t3, u"3A"_s, u"Classroom"_s, 200, 20)
+        .add(u"57"_s, u"Raj Iyer"_s, t4, u"4B"_s, u"Classroom"_s, 200, 20);
+    const Roster r = build(logs);
+    const StudentDraft *s = r.student(u"55"_s);
+    QVERIFY(s);
+    QCOMPARE(s->classCode, u"3A"_s);
+    QCOMPARE(s->classHistory.size(), size_t(3)); // 3A, then 4B, then back to 3A: three stints, not one 3A span
+    QCOMPARE(s->classHistory[0].classCode, u"3A"_s);
+    QCOMPARE(s->classHistory[0].logs, 5);
+    QCOMPARE(s->classHistory[1].classCode, u"4B"_s);
+    QCOMPARE(s->classHistory[1].logs, 3);
+    QCOMPARE(s->classHistory[2].classCode, u"3A"_s);
+    QCOMPARE(s->classHistory[2].logs, 4);
+    QVERIFY(s->classHistory[0].lastMs < s->classHistory[1].firstMs);
+    QVERIFY(s->classHistory[1].lastMs < s->classHistory[2].firstMs);
 }
 
 void tst_RosterBuilder::twoClassesRecently()
