@@ -29,9 +29,10 @@ std::optional<SchoolList> listInfo(const Project &p, const char *key)
 
 } // namespace
 
-SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringList *warnings)
+SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringList *warnings,
+                               const SchoolListColumns *columns)
 {
-    const std::vector<RosterEntry> entries = readRosterCsv(path, warnings);
+    const std::vector<RosterEntry> entries = readRosterCsv(path, warnings, columns);
     nlohmann::json list = nlohmann::json::array();
     for (const RosterEntry &e : entries)
         list.push_back({{"studentId", s(e.studentId)},
@@ -46,9 +47,10 @@ SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringLis
     return SchoolList{QFileInfo(path).absoluteFilePath(), sha, int(entries.size())};
 }
 
-SchoolList setProjectStaffCsv(Project &project, const QString &path, QStringList *warnings)
+SchoolList setProjectStaffCsv(Project &project, const QString &path, QStringList *warnings,
+                              const SchoolListColumns *columns)
 {
-    const std::vector<StaffEntry> entries = readStaffCsv(path, warnings);
+    const std::vector<StaffEntry> entries = readStaffCsv(path, warnings, columns);
     nlohmann::json list = nlohmann::json::array();
     for (const StaffEntry &e : entries)
         list.push_back({{"email", s(e.email)}, {"displayName", s(e.displayName)}, {"role", s(e.role)},

@@ -20,8 +20,11 @@ struct SchoolList
 };
 
 // Reads a roster / staff CSV (throws SourceError) and stores its rows in the project, replacing any earlier one.
-SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringList *warnings = nullptr);
-SchoolList setProjectStaffCsv(Project &project, const QString &path, QStringList *warnings = nullptr);
+// columns: the administrator's choice of columns (nullptr: detected from the header).
+SchoolList setProjectRosterCsv(Project &project, const QString &path, QStringList *warnings = nullptr,
+                               const SchoolListColumns *columns = nullptr);
+SchoolList setProjectStaffCsv(Project &project, const QString &path, QStringList *warnings = nullptr,
+                              const SchoolListColumns *columns = nullptr);
 std::optional<SchoolList> projectRosterList(const Project &project);
 std::optional<SchoolList> projectStaffList(const Project &project);
 std::vector<RosterEntry> projectRosterEntries(const Project &project);

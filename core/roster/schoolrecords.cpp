@@ -44,7 +44,7 @@ QString cellText(const SheetRow &row, int column)
     return row.cells[size_t(column)].text.trimmed();
 }
 
-// Reads the file, calls header() with the first non-blank row, then rows() with every later non-blank row.
+// Reads the file, calls header() with the first non-blank row (trimmed cells), then rows() with every later non-blank row.
 template<typename HeaderFn, typename RowFn>
 void readTable(const QString &path, HeaderFn header, RowFn rows)
 {
@@ -56,11 +56,11 @@ void readTable(const QString &path, HeaderFn header, RowFn rows)
         if (row.isBlank())
             return true;
         if (!haveHeader) {
-            QStringList keys;
-            keys.reserve(qsizetype(row.cells.size()));
+            QStringList headers;
+            headers.reserve(qsizetype(row.cells.size()));
             for (const Cell &c : row.cells)
-                keys.append(headerKey(c.text));
-            header(keys, row.number);
+                headers.append(c.text.trimmed());
+            header(headers, row.number);
             haveHeader = true;
             return true;
         }
@@ -84,6 +84,125 @@ QString headerKey(const QString &header)
     return out;
 }
 
+QStringList SchoolListColumns::fieldKeys(Kind kind)
+{
+    if (kind == Roster)
+        return {u"studentId"_s, u"firstName"_s, u"lastName"_s, u"fullName"_s, u"class"_s, u"notes"_s};
+    return {u"email"_s, u"name"_s, u"firstName"_s, u"lastName"_s, u"role"_s};
+}
+
+QString SchoolListColumns::fieldTitle(const QString &key)
+{
+    static const QHash<QString, const char *> titles = {
+        {u"studentId"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Student ID")},
+        {u"firstName"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "First name")},
+        {u"lastName"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Surname")},
+        {u"fullName"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Full name (when no first name and surname)")},
+        {u"class"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Class")},
+        {u"notes"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Notes")},
+        {u"email"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "E-mail address")},
+        {u"name"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Display name")},
+        {u"role"_s, QT_TRANSLATE_NOOP("tt::SchoolRecords", "Role or position")},
+    };
+    const char *t = titles.value(key);
+    return t ? tr(t) : key;
+}
+
+void SchoolListColumns::setColumn(const QString &field, int column)
+{
+    if (column < 0)
+        fields.remove(field);
+    else
+        fields.insert(field, column);
+}
+
+QString SchoolListColumns::problem() const
+{
+    if (kind == Roster) {
+        if (column(u"studentId"_s) < 0)
+            return tr("Choose the column that holds the student ID.");
+        if (column(u"lastName"_s) < 0 && column(u"fullName"_s) < 0)
+            return tr("Choose the surname column (with the first name column), or the full name column.");
+    } else if (column(u"email"_s) < 0) {
+        return tr("Choose the column that holds the e-mail address.");
+    }
+    QHash<int, QString> used;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        if (used.contains(it.value()))
+            return tr("Column %1 is chosen for both %2 and %3.")
+                .arg(headers.value(it.value()), fieldTitle(used.value(it.value())), fieldTitle(it.key()));
+        used.insert(it.value(), it.key());
+    }
+    return {};
+}
+
+SchoolListColumns SchoolListColumns::detect(Kind kind, const QStringList &headers)
+{
+    SchoolListColumns c;
+    c.kind = kind;
+    c.headers = headers;
+    QStringList keys;
+    for (const QString &h : headers)
+        keys.append(headerKey(h));
+    if (kind == Roster) {
+        c.setColumn(u"studentId"_s, findColumn(keys, {u"studentid", u"studentnumber", u"studentno", u"studentnum",
+                                                      u"studentcode", u"idnumber", u"id", u"sid", u"localid",
+                                                      u"student"}));
+        c.setColumn(u"firstName"_s, findColumn(keys, {u"firstname", u"givenname", u"givennames", u"first", u"given",
+                                                      u"forename", u"firstnames", u"preferredname",
+                                                      u"preferredfirstname"}));
+        c.setColumn(u"lastName"_s, findColumn(keys, {u"surname", u"lastname", u"familyname", u"last", u"family",
+                                                     u"studentsurname"}));
+        c.setColumn(u"fullName"_s, findColumn(keys, {u"name", u"studentname", u"fullname", u"displayname"}));
+        c.setColumn(u"class"_s, findColumn(keys, {u"homegroup", u"class", u"homeroom", u"classcode", u"form",
+                                                  u"rollclass", u"rollgroup", u"classroom", u"homeform", u"group",
+                                                  u"homeroomclass"}));
+        c.setColumn(u"notes"_s, findColumn(keys, {u"notes", u"note", u"comments", u"comment"}));
+        for (int i = 0; i < int(keys.size()); ++i) {
+            const QString &k = keys.at(i);
+            if (k.startsWith(u"guardian"_s) || k.startsWith(u"parent"_s) || k.startsWith(u"caregiver"_s)
+                || k == u"contactemail"_s || k == u"familyemail"_s)
+                c.guardians.append(i);
+        }
+    } else {
+        c.setColumn(u"email"_s, findColumn(keys, {u"email", u"emailaddress", u"staffemail", u"workemail", u"mail",
+                                                  u"schoolemail", u"login", u"username"}));
+        c.setColumn(u"name"_s, findColumn(keys, {u"name", u"displayname", u"fullname", u"staffname", u"teachername",
+                                                 u"teacher"}));
+        c.setColumn(u"firstName"_s, findColumn(keys, {u"firstname", u"givenname", u"first", u"preferredname"}));
+        c.setColumn(u"lastName"_s, findColumn(keys, {u"surname", u"lastname", u"familyname", u"last"}));
+        c.setColumn(u"role"_s, findColumn(keys, {u"role", u"position", u"title", u"jobtitle", u"type", u"stafftype"}));
+    }
+    return c;
+}
+
+SchoolListColumns detectSchoolListColumns(const QString &path, SchoolListColumns::Kind kind)
+{
+    if (!QFileInfo::exists(path))
+        throw SourceError(path, tr("%1 does not exist.").arg(QFileInfo(path).fileName()));
+    CsvReader reader(path);
+    SchoolListColumns c;
+    bool haveHeader = false;
+    reader.read([&](SheetRow &row) {
+        if (row.isBlank())
+            return true;
+        if (!haveHeader) {
+            QStringList headers;
+            for (const Cell &cell : row.cells)
+                headers.append(cell.text.trimmed());
+            c = SchoolListColumns::detect(kind, headers);
+            c.headerRow = row.number;
+            haveHeader = true;
+            return true;
+        }
+        c.preview.push_back(row);
+        return c.preview.size() < 8;
+    });
+    if (!haveHeader)
+        throw SourceError(path, tr("%1 is empty: it has no header row and no rows.").arg(QFileInfo(path).fileName()));
+    return c;
+}
+
 QString staffRoleFromText(const QString &text)
 {
     const QString key = headerKey(text);
@@ -96,7 +215,7 @@ QString staffRoleFromText(const QString &text)
     return u"teacher"_s;
 }
 
-std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warnings)
+std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warnings, const SchoolListColumns *columns)
 {
     const QString file = QFileInfo(path).fileName();
     int colId = -1, colFirst = -1, colLast = -1, colFull = -1, colClass = -1, colNotes = -1;
@@ -109,23 +228,20 @@ std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warning
     };
     readTable(
         path,
-        [&](const QStringList &keys, qint64 rowNumber) {
-            colId = findColumn(keys, {u"studentid", u"studentnumber", u"studentno", u"studentnum", u"studentcode",
-                                      u"idnumber", u"id", u"sid", u"localid", u"student"});
-            colFirst = findColumn(keys, {u"firstname", u"givenname", u"givennames", u"first", u"given",
-                                         u"forename", u"firstnames", u"preferredname", u"preferredfirstname"});
-            colLast = findColumn(keys, {u"surname", u"lastname", u"familyname", u"last", u"family",
-                                        u"studentsurname"});
-            colFull = findColumn(keys, {u"name", u"studentname", u"fullname", u"displayname"});
-            colClass = findColumn(keys, {u"homegroup", u"class", u"homeroom", u"classcode", u"form", u"rollclass",
-                                         u"rollgroup", u"classroom", u"homeform", u"group", u"homeroomclass"});
-            colNotes = findColumn(keys, {u"notes", u"note", u"comments", u"comment"});
-            for (int i = 0; i < int(keys.size()); ++i) {
-                const QString &k = keys.at(i);
-                if (k.startsWith(u"guardian"_s) || k.startsWith(u"parent"_s) || k.startsWith(u"caregiver"_s)
-                    || k == u"contactemail"_s || k == u"familyemail"_s)
-                    colGuardians.append(i);
-            }
+        [&](const QStringList &headers, qint64 rowNumber) {
+            const SchoolListColumns c = columns ? *columns : SchoolListColumns::detect(SchoolListColumns::Roster, headers);
+            if (columns && columns->headers != headers)
+                throw SourceError(path, tr("%1 row %2: the header is not the one the columns were chosen for; the "
+                                           "file changed. Import it again.")
+                                            .arg(file)
+                                            .arg(rowNumber));
+            colId = c.column(u"studentId"_s);
+            colFirst = c.column(u"firstName"_s);
+            colLast = c.column(u"lastName"_s);
+            colFull = c.column(u"fullName"_s);
+            colClass = c.column(u"class"_s);
+            colNotes = c.column(u"notes"_s);
+            colGuardians = c.guardians;
             if (colId < 0)
                 throw SourceError(path, tr("%1 row %2: no student id column was found (expected a header such as "
                                            "\"Student ID\").")
@@ -176,7 +292,7 @@ std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warning
     return out;
 }
 
-std::vector<StaffEntry> readStaffCsv(const QString &path, QStringList *warnings)
+std::vector<StaffEntry> readStaffCsv(const QString &path, QStringList *warnings, const SchoolListColumns *columns)
 {
     const QString file = QFileInfo(path).fileName();
     int colEmail = -1, colName = -1, colFirst = -1, colLast = -1, colRole = -1;
@@ -188,14 +304,18 @@ std::vector<StaffEntry> readStaffCsv(const QString &path, QStringList *warnings)
     };
     readTable(
         path,
-        [&](const QStringList &keys, qint64 rowNumber) {
-            colEmail = findColumn(keys, {u"email", u"emailaddress", u"staffemail", u"workemail", u"mail",
-                                         u"schoolemail", u"login", u"username"});
-            colName = findColumn(keys, {u"name", u"displayname", u"fullname", u"staffname", u"teachername",
-                                        u"teacher"});
-            colFirst = findColumn(keys, {u"firstname", u"givenname", u"first", u"preferredname"});
-            colLast = findColumn(keys, {u"surname", u"lastname", u"familyname", u"last"});
-            colRole = findColumn(keys, {u"role", u"position", u"title", u"jobtitle", u"type", u"stafftype"});
+        [&](const QStringList &headers, qint64 rowNumber) {
+            const SchoolListColumns c = columns ? *columns : SchoolListColumns::detect(SchoolListColumns::Staff, headers);
+            if (columns && columns->headers != headers)
+                throw SourceError(path, tr("%1 row %2: the header is not the one the columns were chosen for; the "
+                                           "file changed. Import it again.")
+                                            .arg(file)
+                                            .arg(rowNumber));
+            colEmail = c.column(u"email"_s);
+            colName = c.column(u"name"_s);
+            colFirst = c.column(u"firstName"_s);
+            colLast = c.column(u"lastName"_s);
+            colRole = c.column(u"role"_s);
             if (colEmail < 0)
                 throw SourceError(path, tr("%1 row %2: no email column was found (expected a header such as "
                                            "\"Email\").")

@@ -78,11 +78,11 @@ void RosterSession::indexConflicts()
         m_conflictsBySubject.insert(c.subject.toCaseFolded(), c.detail);
 }
 
-bool RosterSession::importStaffCsv(const QString &path)
+bool RosterSession::importStaffCsv(const QString &path, const std::optional<SchoolListColumns> &columns)
 {
-    return m_session->runTask(tr("Reading the staff list"), [path](Project &project, Progress *) {
+    return m_session->runTask(tr("Reading the staff list"), [path, columns](Project &project, Progress *) {
         QStringList warnings;
-        const SchoolList list = setProjectStaffCsv(project, path, &warnings);
+        const SchoolList list = setProjectStaffCsv(project, path, &warnings, columns ? &*columns : nullptr);
         QString summary = QCoreApplication::translate("tt::RosterSession", "Staff list %1: %L2 people read.")
                               .arg(QFileInfo(path).fileName())
                               .arg(list.rows);
@@ -92,11 +92,11 @@ bool RosterSession::importStaffCsv(const QString &path)
     });
 }
 
-bool RosterSession::importRosterCsv(const QString &path)
+bool RosterSession::importRosterCsv(const QString &path, const std::optional<SchoolListColumns> &columns)
 {
-    return m_session->runTask(tr("Reading the school roster"), [path](Project &project, Progress *) {
+    return m_session->runTask(tr("Reading the school roster"), [path, columns](Project &project, Progress *) {
         QStringList warnings;
-        const SchoolList list = setProjectRosterCsv(project, path, &warnings);
+        const SchoolList list = setProjectRosterCsv(project, path, &warnings, columns ? &*columns : nullptr);
         QString summary = QCoreApplication::translate("tt::RosterSession", "School roster %1: %L2 students read.")
                               .arg(QFileInfo(path).fileName())
                               .arg(list.rows);

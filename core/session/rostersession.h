@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <optional>
 
 namespace tt {
 
@@ -33,8 +34,9 @@ public:
     void ensureBuilt();
 
     // The school's own lists, read on the worker and kept in the project.
-    bool importStaffCsv(const QString &path);
-    bool importRosterCsv(const QString &path);
+    // columns: the mapping step's choice (nullopt: detected from the header).
+    bool importStaffCsv(const QString &path, const std::optional<SchoolListColumns> &columns = std::nullopt);
+    bool importRosterCsv(const QString &path, const std::optional<SchoolListColumns> &columns = std::nullopt);
     int staffCount() const;
     int rosterCount() const;
 

@@ -3,6 +3,7 @@
 #include "database/sandbox.h"
 #include "mainwindow.h"
 #include "models/rostermodels.h"
+#include "pages/rosterpage.h"
 #include "recoverywizard.h"
 #include "session/databasesession.h"
 #include "session/recoverysession.h"
@@ -41,6 +42,7 @@ private:
     void grab(const QString &name);
     // Presses button, grabs the modal dialog it opens (objectName dialogName) into name.png, then closes it.
     void grabDialog(const QString &name, const QString &dialogName, const QString &button);
+    void grabDialog(const QString &name, const QString &dialogName, const std::function<void()> &open);
     void selectFirstRows(int n);
     QString m_out;
     QTemporaryDir m_tmp;
@@ -76,6 +78,13 @@ void tst_Screenshots::grab(const QString &name)
 
 void tst_Screenshots::grabDialog(const QString &name, const QString &dialogName, const QString &button)
 {
+    grabDialog(name, dialogName, [this, button] {
+        QTest::mouseClick(m_window->wizard()->currentPage()->findChild<QAbstractButton *>(button), Qt::LeftButton);
+    });
+}
+
+void tst_Screenshots::grabDialog(const QString &name, const QString &dialogName, const std::function<void()> &open)
+{
     bool grabbed = false;
     auto *timer = new QTimer(this);
     timer->setInterval(20);
@@ -92,7 +101,7 @@ void tst_Screenshots::grabDialog(const QString &name, const QString &dialogName,
         dialog->reject();
     });
     timer->start();
-    QTest::mouseClick(m_window->wizard()->currentPage()->findChild<QAbstractButton *>(button), Qt::LeftButton);
+    open();
     QTRY_VERIFY(grabbed);
 }
 
@@ -161,6 +170,9 @@ void tst_Screenshots::pages()
     grab(QStringLiteral("07-students"));
     selectFirstRows(2);
     grabDialog(QStringLiteral("07b-students-merge"), QStringLiteral("mergeStudentsDialog"), QStringLiteral("mergeStudentsButton"));
+    grabDialog(QStringLiteral("07c-roster-columns"), QStringLiteral("schoolListDialog"), [&] {
+        qobject_cast<RosterPage *>(wizard->currentPage())->importListFrom(demo + QStringLiteral("/roster.csv"));
+    });
     wizard->next();
     QCOMPARE(wizard->currentId(), int(RecoveryWizard::LinksStep));
     grab(QStringLiteral("08-links"));

@@ -7,6 +7,7 @@
 #include "models/quarantinemodel.h"
 #include "models/rostermodels.h"
 #include "pages/incidentspage.h"
+#include "pages/rosterpage.h"
 #include "pages/validatepage.h"
 #include "recoverywizard.h"
 #include "session/recoverysession.h"
@@ -23,6 +24,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
+#include <QFile>
 #include <QDropEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -54,6 +56,7 @@ private slots:
     void backAlwaysWorks();
     void classSpecialistsAndUndo();
     void mergeStudentsUndoRedoSeparate();
+    void importRosterThroughMappingStep();
     void reopenLandsOnSameStep();
     void cleanupTestCase();
 
@@ -383,6 +386,45 @@ void tst_Wizard::mergeStudentsUndoRedoSeparate()
     QTRY_COMPARE(int(roster->roster().students.size()), students);
     QCOMPARE(roster->decisions().mergedStudentId(b.studentId), b.studentId);
     QTRY_VERIFY(!m_window->session()->isBusy());
+}
+
+void tst_Wizard::importRosterThroughMappingStep()
+{
+    QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::StudentsStep));
+    // a roster whose id and class headers no alias knows: the administrator names them in the mapping step
+    const QString path = m_dir.filePath(QStringLiteral("pupils.csv"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("Pupil Ref,Given,Family,Form Group\n");
+    for (const test::TruthStudent &st : m_school.students)
+        f.write(QStringLiteral("%1,%2,%3,%4\n").arg(st.studentId, st.firstName, st.lastName, st.finalClassCode).toUtf8());
+    f.close();
+    bool done = false, okWasOff = false;
+    whenDialogOpens(QStringLiteral("schoolListDialog"), [&okWasOff](QDialog *d) {
+        auto *ok = d->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        okWasOff = !ok->isEnabled() && !d->findChild<QLabel *>(QStringLiteral("schoolListProblem"))->text().isEmpty();
+        auto *id = d->findChild<QComboBox *>(QStringLiteral("schoolListField_studentId"));
+        id->setCurrentIndex(id->findData(0));
+        auto *cls = d->findChild<QComboBox *>(QStringLiteral("schoolListField_class"));
+        cls->setCurrentIndex(cls->findData(3));
+        QVERIFY(ok->isEnabled());
+    }, &done);
+    auto *page = qobject_cast<RosterPage *>(m_window->wizard()->currentPage());
+    QVERIFY(page);
+    page->importListFrom(path);
+    QVERIFY(done);
+    QVERIFY(okWasOff); // no id column chosen yet: Import was off and the dialog said why
+    QTRY_COMPARE(m_window->roster()->rosterCount(), int(m_school.students.size()));
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    QTRY_VERIFY(!m_window->roster()->isStale());
+    m_window->session()->waitForIdle();
+    // every student of the school is there now, with the class the roster gives
+    QTRY_COMPARE(int(m_window->roster()->roster().students.size()), int(m_school.students.size()));
+    for (const test::TruthStudent &st : m_school.students) {
+        const StudentDraft *d = m_window->roster()->roster().student(st.studentId);
+        QVERIFY2(d, qPrintable(st.studentId));
+        QCOMPARE(d->classCode, st.finalClassCode);
+    }
 }
 
 void tst_Wizard::reopenLandsOnSameStep()

@@ -5,6 +5,8 @@
 #include "roster/rosterjson.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 #include <nlohmann/json.hpp>
 
@@ -84,6 +86,7 @@ private slots:
     void specialist();
     void classMove();
     void classMoveAndBack();
+    void schoolListColumnsByHand();
     void twoClassesRecently();
     void noClassCode_data();
     void noClassCode();
@@ -674,6 +677,81 @@ void tst_RosterBuilder::readRoster()
     QCOMPARE(e.guardians, guardians);
     QCOMPARE(e.classCode, classCode);
     QCOMPARE(e.row, 2);
+}
+
+void tst_RosterBuilder::schoolListColumnsByHand()
+{
+    // Headers no alias knows: the mapping step must be able to name the columns.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"pupils.csv"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("Pupil Ref,Given,Family,Form Group,Carer 1\n"
+            "0421,Mia,Van der Berg,5JT,Ana Van der Berg\n"
+            "0422,Liam,Te Whata,5JT,\n"
+            "0423,Aroha,Smith-Jones,6KB,Ben Smith\n");
+    f.close();
+
+    SchoolListColumns c = detectSchoolListColumns(path, SchoolListColumns::Roster);
+    QCOMPARE(c.headers, (QStringList{u"Pupil Ref"_s, u"Given"_s, u"Family"_s, u"Form Group"_s, u"Carer 1"_s}));
+    QCOMPARE(c.headerRow, 1);
+    QCOMPARE(int(c.preview.size()), 3);
+    QCOMPARE(c.column(u"firstName"_s), 1);
+    QCOMPARE(c.column(u"lastName"_s), 2);
+    QCOMPARE(c.column(u"studentId"_s), -1);
+    QVERIFY(c.problem().contains(u"student ID"_s));
+    bool threw = false;
+    try {
+        readRosterCsv(path);
+    } catch (const SourceError &e) {
+        threw = e.message().contains(u"pupils.csv row 1"_s);
+    }
+    QVERIFY(threw);
+
+    c.setColumn(u"studentId"_s, 0);
+    c.setColumn(u"class"_s, 1);
+    QVERIFY(c.problem().contains(u"Given"_s)); // the same column for two fields is caught
+    c.setColumn(u"class"_s, 3);
+    c.guardians = {4};
+    QCOMPARE(c.problem(), QString());
+    QStringList warnings;
+    const std::vector<RosterEntry> entries = readRosterCsv(path, &warnings, &c);
+    QCOMPARE(int(entries.size()), 3);
+    QCOMPARE(warnings, QStringList());
+    QCOMPARE(entries[0].studentId, u"0421"_s);
+    QCOMPARE(entries[0].lastName, u"Van der Berg"_s);
+    QCOMPARE(entries[0].classCode, u"5JT"_s);
+    QCOMPARE(entries[0].guardians, u"Ana Van der Berg"_s);
+    QCOMPARE(entries[2].classCode, u"6KB"_s);
+
+    // the file changed under the chosen columns: refused, not misread
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("Family,Given,Pupil Ref\nChen,Ivy,0500\n");
+    f.close();
+    threw = false;
+    try {
+        readRosterCsv(path, nullptr, &c);
+    } catch (const SourceError &e) {
+        threw = e.message().contains(u"file changed"_s);
+    }
+    QVERIFY(threw);
+
+    // staff: only the e-mail column is required
+    const QString staff = dir.filePath(u"staff.csv"_s);
+    QFile g(staff);
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write("Who,Address,Job\nJo Park,jo.park@school.example,Assistant Principal\n");
+    g.close();
+    SchoolListColumns sc = detectSchoolListColumns(staff, SchoolListColumns::Staff);
+    QVERIFY(!sc.problem().isEmpty());
+    sc.setColumn(u"email"_s, 1);
+    sc.setColumn(u"name"_s, 0);
+    sc.setColumn(u"role"_s, 2);
+    const std::vector<StaffEntry> people = readStaffCsv(staff, nullptr, &sc);
+    QCOMPARE(int(people.size()), 1);
+    QCOMPARE(people[0].email, u"jo.park@school.example"_s);
+    QCOMPARE(people[0].displayName, u"Jo Park"_s);
+    QCOMPARE(people[0].role, u"admin"_s);
 }
 
 void tst_RosterBuilder::readRosterErrors_data()

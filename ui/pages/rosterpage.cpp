@@ -1,6 +1,7 @@
 #include "rosterpage.h"
 
 #include "models/rostermodels.h"
+#include "schoollistdialog.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
 
@@ -490,12 +491,28 @@ void RosterPage::importList()
 {
     const QString path = QFileDialog::getOpenFileName(this, m_kind == Teachers ? tr("Import the staff list") : tr("Import the school roster"),
                                                       QString(), tr("CSV files (*.csv);;All files (*)"));
-    if (path.isEmpty())
+    if (!path.isEmpty())
+        importListFrom(path);
+}
+
+void RosterPage::importListFrom(const QString &path)
+{
+    // The mapping step: the columns guessed from the header, shown over the first rows, for the administrator
+    // to confirm or correct before anything is read into the project.
+    SchoolListColumns columns;
+    try {
+        columns = detectSchoolListColumns(path, m_kind == Teachers ? SchoolListColumns::Staff : SchoolListColumns::Roster);
+    } catch (const std::exception &e) {
+        m_details->setText(describeError(e).toHtmlEscaped());
+        return;
+    }
+    SchoolListDialog dialog(path, std::move(columns), this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
     if (m_kind == Teachers)
-        m_roster->importStaffCsv(path);
+        m_roster->importStaffCsv(path, dialog.columns());
     else
-        m_roster->importRosterCsv(path);
+        m_roster->importRosterCsv(path, dialog.columns());
 }
 
 } // namespace tt::ui

@@ -40,6 +40,8 @@ public:
     void separateCurrent();
     // Classrooms: chooses the specialist teachers of the current class.
     void editSpecialists();
+    // Teachers / Students: the staff list / school roster at path, through the mapping step.
+    void importListFrom(const QString &path);
 
 private:
     QStringList selectedKeys() const;
