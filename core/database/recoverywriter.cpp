@@ -368,7 +368,12 @@ QString RecoveryPlan::describe() const
 QString ApplyResult::describe() const
 {
     QStringList lines;
-    lines << tr("Written to \"%1\" (run %2):").arg(plan.database, runId);
+    if (nothingToWrite)
+        lines << tr("Nothing new to write to \"%1\": it already holds everything in the project. The database was "
+                    "not changed (run %2).")
+                     .arg(plan.database, runId);
+    else
+        lines << tr("Written to \"%1\" (run %2):").arg(plan.database, runId);
     lines << tr("  backup: %1 (%2 bytes, verified)").arg(backup.file).arg(backup.bytes);
     lines << tr("  inserted: %1 organization, %2 teachers, %3 classrooms, %4 teacher-class links, %5 students, "
                 "%6 incidents")
@@ -649,6 +654,18 @@ SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHER
         statements += 5;
         testPause("insert");
         checkCancel(progress);
+
+        if (result.insertedOrganizations + result.insertedTeachers + result.insertedClassrooms
+                + result.insertedTeacherClasses + result.insertedStudents + result.insertedIncidents
+            == 0) {
+            // A re-run with nothing new: roll back (the temporary tables go with it) and leave no trace.
+            tx.abort();
+            ++statements; // ROLLBACK
+            result.statements = statements;
+            result.nothingToWrite = true;
+            d->statements += statements;
+            return result;
+        }
 
         auto counts = [](qint64 inserted, const TablePlan &t) {
             return QJsonObject{{u"inserted"_s, inserted}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};

@@ -89,6 +89,8 @@ struct ApplyResult
            insertedStudents = 0, insertedIncidents = 0;
     qint64 statements = 0;      // statements sent in the write transaction (constant)
     bool outcomeWasUnknown = false; // the connection broke during COMMIT; settled by re-reading
+    // Nothing was new: the transaction was rolled back, so not even an AuditLog row was written.
+    bool nothingToWrite = false;
     QString describe() const;
 };
 

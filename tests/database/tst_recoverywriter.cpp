@@ -322,15 +322,17 @@ void tst_RecoveryWriter::applyIntoEmpty()
     QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
     QCOMPARE(v.incidentsPresent, qint64(incidents));
 
-    // A second apply changes nothing (only its own AuditLog row is added).
+    // A second apply changes nothing, not even the AuditLog: its transaction is rolled back.
     const QString before = snapshot(url, false);
     const ApplyResult again = writer.apply(o);
     QCOMPARE(again.insertedIncidents + again.insertedStudents + again.insertedTeachers + again.insertedClassrooms
                  + again.insertedOrganizations + again.insertedTeacherClasses,
              0);
     QCOMPARE(again.plan.incidents.existing, qint64(incidents));
+    QVERIFY(again.nothingToWrite);
+    QVERIFY(again.describe().contains(u"not changed"_s));
     QCOMPARE(snapshot(url, false), before);
-    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"AuditLog\""_s), u"2"_s);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"AuditLog\""_s), u"1"_s);
     v = writer.verify();
     QVERIFY(v.ok());
 
