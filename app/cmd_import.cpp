@@ -5,15 +5,21 @@
 #include "project/project.h"
 #include "records/importer.h"
 #include "sheets/sheetsapi.h"
+#include "sheets/usersignin.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
+#include <QProcess>
 #include <QFileInfo>
 #include <QTimeZone>
 
 namespace tt::cli {
 namespace {
 
-QString tr(const char *t) { return QCoreApplication::translate("tt::cli::import", t); }
+QString tr(const char *t, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("tt::cli::import", t, disambiguation, n);
+}
 
 QString describe(const ImportOutcome &o)
 {
@@ -34,6 +40,36 @@ QString describe(const ImportOutcome &o)
     return line;
 }
 
+// The installed-app sign-in on the command line: prints the address to open, tries the desktop's browser
+// (not when TT_NO_BROWSER is set), and waits in an event loop for the redirect, a failure or the timeout.
+UserAccessToken signInWithGoogle(const QString &clientFile)
+{
+    UserSignIn signIn(OAuthClient::load(clientFile));
+    QEventLoop loop;
+    QString failure;
+    QObject::connect(&signIn, &UserSignIn::authorizeWithBrowser, &loop, [](const QUrl &url) {
+        out() << tr("Open this address in your web browser to sign in: %1").arg(url.toString(QUrl::FullyEncoded))
+              << Qt::endl;
+        if (qEnvironmentVariableIsEmpty("TT_NO_BROWSER"))
+            QProcess::startDetached(QStringLiteral("xdg-open"), {url.toString(QUrl::FullyEncoded)});
+        out() << tr("Waiting for the sign-in to finish in the browser (up to %n minute(s))…", nullptr,
+                    UserSignIn::DefaultTimeoutMs / 60000)
+              << Qt::endl;
+    });
+    QObject::connect(&signIn, &UserSignIn::granted, &loop, &QEventLoop::quit);
+    QObject::connect(&signIn, &UserSignIn::failed, &loop, [&](const QString &message) {
+        failure = message;
+        loop.quit();
+    });
+    if (!signIn.start())
+        throw UserError(failure.isEmpty() ? tr("The Google sign-in could not start.") : failure);
+    loop.exec();
+    if (!failure.isEmpty())
+        throw UserError(failure);
+    out() << tr("Signed in to Google.") << Qt::endl;
+    return signIn.token();
+}
+
 } // namespace
 
 int runImport(const QStringList &args)
@@ -47,10 +83,11 @@ int runImport(const QStringList &args)
     const QCommandLineOption incidents(QStringLiteral("incidents"), tr("A CSV download of the Incidents tab (may be repeated)."), tr("CSV"));
     const QCommandLineOption commendations(QStringLiteral("commendations"), tr("A CSV download of the Commendations tab (may be repeated)."), tr("CSV"));
     const QCommandLineOption workbook(QStringLiteral("workbook"), tr("An XLSX download of the whole spreadsheet (may be repeated)."), tr("XLSX"));
-    const QCommandLineOption sheetId(QStringLiteral("sheet-id"), tr("Read both tabs straight from Google Sheets: the spreadsheet's link or id (needs --service-account)."), tr("ID_OR_URL"));
+    const QCommandLineOption sheetId(QStringLiteral("sheet-id"), tr("Read both tabs straight from Google Sheets: the spreadsheet's link or id (needs --service-account or --oauth-client)."), tr("ID_OR_URL"));
     const QCommandLineOption serviceAccount(QStringLiteral("service-account"), tr("The service account's JSON key file, for --sheet-id (its path is remembered, never its content)."), tr("KEY.json"));
+    const QCommandLineOption oauthClient(QStringLiteral("oauth-client"), tr("For --sheet-id: sign in with your own Google account instead of a service account, with this OAuth client file (a \"Desktop app\" client's JSON from the Google Cloud console; default: $TT_GOOGLE_CLIENT_FILE). Prints an address to open in a web browser and waits for the sign-in (5 minutes at most); read-only access; the access token is never stored."), tr("CLIENT.json"));
     const QCommandLineOption sheetsApiBase(QStringLiteral("sheets-api-base"), tr("The Google Sheets API address (for tests); default https://sheets.googleapis.com."), tr("URL"));
-    p.addOptions({project, school, domain, timezone, dateOrder, incidents, commendations, workbook, sheetId, serviceAccount, sheetsApiBase});
+    p.addOptions({project, school, domain, timezone, dateOrder, incidents, commendations, workbook, sheetId, serviceAccount, oauthClient, sheetsApiBase});
     if (int rc = parse(p, QStringLiteral("import"), tr("Imports TrackTally sheet exports into a recovery project. "
                                                         "Importing the same file twice adds nothing."),
                        args, {QStringLiteral("project")});
@@ -64,8 +101,17 @@ int runImport(const QStringList &args)
         err() << "import: " << tr("--date-order must be auto, dmy or mdy.") << Qt::endl;
         return Usage;
     }
-    if (p.isSet(sheetId) != p.isSet(serviceAccount)) {
-        err() << "import: " << tr("--sheet-id and --service-account go together.") << Qt::endl;
+    // The OAuth client: --oauth-client, else the one this computer is set up with ($TT_GOOGLE_CLIENT_FILE).
+    const QString clientFile = p.isSet(oauthClient) ? p.value(oauthClient)
+                               : p.isSet(sheetId) && !p.isSet(serviceAccount) ? OAuthClient::configuredFile()
+                                                                              : QString();
+    if (p.isSet(serviceAccount) && p.isSet(oauthClient)) {
+        err() << "import: " << tr("use either --service-account or --oauth-client, not both.") << Qt::endl;
+        return Usage;
+    }
+    if ((p.isSet(sheetId) && !p.isSet(serviceAccount) && clientFile.isEmpty()) ||
+        (!p.isSet(sheetId) && (p.isSet(serviceAccount) || p.isSet(oauthClient)))) {
+        err() << "import: " << tr("--sheet-id goes with --service-account or --oauth-client.") << Qt::endl;
         return Usage;
     }
     return guarded([&]() -> int {
@@ -112,7 +158,9 @@ int runImport(const QStringList &args)
             SheetsApiOptions api;
             if (p.isSet(sheetsApiBase))
                 api.apiBase = p.value(sheetsApiBase);
-            auto more = importFromSheetsApi(proj, p.value(sheetId), p.value(serviceAccount), api);
+            auto more = clientFile.isEmpty()
+                            ? importFromSheetsApi(proj, p.value(sheetId), p.value(serviceAccount), api)
+                            : importFromSheetsApi(proj, p.value(sheetId), signInWithGoogle(clientFile), api);
             outcomes.insert(outcomes.end(), more.begin(), more.end());
         }
         proj.save(path);

@@ -65,6 +65,27 @@ bool SourcesConfig::addFiles(const QStringList &paths, RecordType fallback)
     });
 }
 
+namespace {
+
+QString describeOutcomes(const std::vector<ImportOutcome> &outcomes)
+{
+    QStringList lines;
+    for (const ImportOutcome &o : outcomes) {
+        if (o.alreadyImported)
+            lines << QCoreApplication::translate("tt::SourcesConfig", "%1 was already in the project; nothing was added.")
+                         .arg(o.displayName);
+        else
+            lines << QCoreApplication::translate("tt::SourcesConfig", "%1: %L2 rows read, %L3 accepted, %L4 quarantined.")
+                         .arg(o.displayName)
+                         .arg(o.counts.read)
+                         .arg(o.counts.accepted)
+                         .arg(o.counts.quarantined);
+    }
+    return lines.join(u'\n');
+}
+
+} // namespace
+
 bool SourcesConfig::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase)
 {
     if (!m_session->hasProject())
@@ -73,20 +94,20 @@ bool SourcesConfig::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QStr
         SheetsApiOptions options;
         if (!apiBase.isEmpty())
             options.apiBase = apiBase;
-        const std::vector<ImportOutcome> outcomes = importFromSheetsApi(project, spreadsheetIdOrUrl, keyFile, options, progress);
-        QStringList lines;
-        for (const ImportOutcome &o : outcomes) {
-            if (o.alreadyImported)
-                lines << QCoreApplication::translate("tt::SourcesConfig", "%1 was already in the project; nothing was added.")
-                             .arg(o.displayName);
-            else
-                lines << QCoreApplication::translate("tt::SourcesConfig", "%1: %L2 rows read, %L3 accepted, %L4 quarantined.")
-                             .arg(o.displayName)
-                             .arg(o.counts.read)
-                             .arg(o.counts.accepted)
-                             .arg(o.counts.quarantined);
-        }
-        return lines.join(u'\n');
+        return describeOutcomes(importFromSheetsApi(project, spreadsheetIdOrUrl, keyFile, options, progress));
+    });
+}
+
+bool SourcesConfig::addGoogleSheetWithToken(const QString &spreadsheetIdOrUrl, const UserAccessToken &token,
+                                            const QString &apiBase)
+{
+    if (!m_session->hasProject())
+        return false;
+    return m_session->runTask(tr("Reading the Google Sheet"), [spreadsheetIdOrUrl, token, apiBase](Project &project, Progress *progress) {
+        SheetsApiOptions options;
+        if (!apiBase.isEmpty())
+            options.apiBase = apiBase;
+        return describeOutcomes(importFromSheetsApi(project, spreadsheetIdOrUrl, token, options, progress));
     });
 }
 
@@ -98,6 +119,16 @@ QString SourcesConfig::lastSpreadsheet() const
 QString SourcesConfig::lastKeyFile() const
 {
     return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).keyFile : QString();
+}
+
+QString SourcesConfig::lastOAuthClientFile() const
+{
+    return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).oauthClientFile : QString();
+}
+
+QString SourcesConfig::lastApiBase() const
+{
+    return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).apiBase : QString();
 }
 
 int SourcesConfig::sourceCount() const

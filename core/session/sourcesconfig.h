@@ -4,6 +4,7 @@
 #include "records/columnmapping.h"
 #include "records/field.h"
 #include "sheets/cell.h"
+#include "sheets/sheetsapi.h"
 
 #include <QObject>
 #include <QStringList>
@@ -32,9 +33,15 @@ public:
     // Reads both tabs straight from Google Sheets with a service-account key (on the worker thread).
     // apiBase: empty = Google's; tests point it at a local fake server.
     bool addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase = {});
-    // The spreadsheet and key file last used in this project, to prefill the form.
+    // The same as the user who signed in with Google (UserSignIn on the GUI thread, then this): the fetch and
+    // import run on the worker exactly like the service-account path. The token stays in memory.
+    bool addGoogleSheetWithToken(const QString &spreadsheetIdOrUrl, const UserAccessToken &token,
+                                 const QString &apiBase = {});
+    // The spreadsheet, key file, OAuth client file and API address last used in this project, to prefill the form.
     QString lastSpreadsheet() const;
     QString lastKeyFile() const;
+    QString lastOAuthClientFile() const;
+    QString lastApiBase() const; // empty: Google's
     static bool isSupportedFile(const QString &path);
 
     int sourceCount() const;

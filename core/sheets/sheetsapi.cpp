@@ -17,8 +17,10 @@
 #include <QRegularExpression>
 #include <QTimer>
 #include <QUrlQuery>
+#include <QNetworkProxyFactory>
 #include <algorithm>
 #include <memory>
+#include <mutex>
 
 namespace tt {
 namespace {
@@ -340,9 +342,28 @@ std::vector<SheetRow> rowsFromValuesJson(const QByteArray &json, const QString &
 }
 
 // ---------------------------------------------------------------------------------------------------------
+void useSystemProxy()
+{
+    // Qt ignores the system proxy unless told; schools behind a proxy set http_proxy/https_proxy.
+    static std::once_flag once;
+    std::call_once(once, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+}
+
 SheetsApiClient::SheetsApiClient(ServiceAccountKey key, SheetsApiOptions options)
     : m_key(std::move(key)), m_options(std::move(options))
 {
+    useSystemProxy();
+    while (m_options.apiBase.endsWith(u'/'))
+        m_options.apiBase.chop(1);
+    m_options.attempts = std::max(1, m_options.attempts);
+}
+
+SheetsApiClient::SheetsApiClient(UserAccessToken token, SheetsApiOptions options)
+    : m_user(true), m_clientFile(token.clientFile), m_options(std::move(options)),
+      m_accessToken(std::move(token.accessToken)), m_tokenExpires(token.expires)
+{
+    useSystemProxy();
+    token.accessToken.fill('\0');
     while (m_options.apiBase.endsWith(u'/'))
         m_options.apiBase.chop(1);
     m_options.attempts = std::max(1, m_options.attempts);
@@ -357,6 +378,8 @@ SheetsApiClient::~SheetsApiClient()
 
 bool SheetsApiClient::signedIn() const
 {
+    if (m_user && !m_tokenExpires.isValid())
+        return !m_accessToken.isEmpty();
     return !m_accessToken.isEmpty() && QDateTime::currentDateTimeUtc() < m_tokenExpires;
 }
 
@@ -493,6 +516,9 @@ SheetsApiClient::Answer SheetsApiClient::send(const QString &what, const QNetwor
 
 void SheetsApiClient::signIn(Progress *progress)
 {
+    if (m_user)
+        throw UserError(tr("Your Google sign-in has expired or was withdrawn. Sign in with Google again, then "
+                           "read the sheet."));
     const QUrl tokenUrl(m_key.tokenUri);
     requireSafeUrl(tokenUrl, tr("The key file's token_uri"));
     if (progress)
@@ -565,7 +591,7 @@ std::optional<SheetValues> SheetsApiClient::fetchValues(const QString &spreadshe
         req.setRawHeader("Accept", "application/json");
         const Answer a = send(what, req, nullptr, progress);
         checkCancel(progress);
-        if (a.status == 401 && authTry == 0) {
+        if (a.status == 401 && authTry == 0 && !m_user) {
             m_accessToken.fill('\0');
             m_accessToken.clear(); // expired or revoked: sign in once more
             continue;
@@ -588,11 +614,28 @@ std::optional<SheetValues> SheetsApiClient::fetchValues(const QString &spreadshe
                 return std::nullopt; // no tab of that name
             throw UserError(tr("Google Sheets refused the request for the %1 tab: %2").arg(sheet, g.message));
         case 401:
+            if (m_user)
+                throw UserError(tr("Google Sheets did not accept your sign-in (HTTP 401): it may have expired or "
+                                   "been withdrawn. Sign in with Google again."));
             throw UserError(
                 tr("Google Sheets did not accept the sign-in of %1 (HTTP 401). Try again; if it keeps "
                    "happening, download a new key for the service account.")
                     .arg(m_key.clientEmail));
         case 403:
+            if (m_user && (g.code == u"SERVICE_DISABLED" || g.details.contains(u"SERVICE_DISABLED") ||
+                           g.message.contains(u"has not been used", Qt::CaseInsensitive) ||
+                           g.message.contains(u"is disabled", Qt::CaseInsensitive)))
+                throw UserError(
+                    tr("The Google Sheets API is not enabled for the Google Cloud project of the sign-in client "
+                       "%1. Enable \"Google Sheets API\" for that project in the Google Cloud console, wait a "
+                       "few minutes and try again. Google said: %2")
+                        .arg(QFileInfo(m_clientFile).fileName(), g.message));
+            if (m_user)
+                throw UserError(
+                    tr("Your Google account has no access to this spreadsheet (%1). Ask its owner to share it "
+                       "with you (Viewer is enough), or sign in with the Google account that can open it, then "
+                       "try again.")
+                        .arg(spreadsheetId));
             if (g.code == u"SERVICE_DISABLED" || g.details.contains(u"SERVICE_DISABLED") ||
                 g.message.contains(u"has not been used", Qt::CaseInsensitive) ||
                 g.message.contains(u"is disabled", Qt::CaseInsensitive))
@@ -630,6 +673,7 @@ SheetsApiSettings SheetsApiSettings::fromProject(const Project &project)
     };
     s.spreadsheetId = get("spreadsheetId");
     s.keyFile = get("serviceAccountKeyFile");
+    s.oauthClientFile = get("oauthClientFile");
     s.apiBase = get("apiBase");
     return s;
 }
@@ -638,18 +682,19 @@ void SheetsApiSettings::saveTo(Project &project) const
 {
     nlohmann::json j = {{"spreadsheetId", spreadsheetId.toStdString()},
                         {"serviceAccountKeyFile", keyFile.toStdString()}};
+    if (!oauthClientFile.isEmpty())
+        j["oauthClientFile"] = oauthClientFile.toStdString(); // the path only; the secret stays in the file
     if (!apiBase.isEmpty() && apiBase != SheetsApiOptions{}.apiBase)
         j["apiBase"] = apiBase.toStdString();
     project.section("sheetsApi") = j;
 }
 
-std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
-                                               const QString &keyFile, const SheetsApiOptions &options,
-                                               Progress *progress)
+namespace {
+
+// Fetches both tabs before importing anything (a failure leaves the project as it was), then imports them.
+std::vector<ImportOutcome> fetchAndImport(Project &project, const QString &id, SheetsApiClient &client,
+                                          const SheetsApiSettings &settings, Progress *progress)
 {
-    const QString id = spreadsheetIdFromText(spreadsheetIdOrUrl);
-    SheetsApiClient client(ServiceAccountKey::load(keyFile), options);
-    // Fetch both tabs before importing anything: a failure leaves the project as it was.
     std::vector<std::pair<SheetValues, RecordType>> fetched;
     QStringList missing;
     for (const auto &[tab, type] :
@@ -665,8 +710,6 @@ std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &
             tr("The spreadsheet %1 has no tab named Incidents or Commendations. Check that you pasted "
                "the link of the TrackTally sheet.")
                 .arg(id));
-    SheetsApiSettings settings{id, QFileInfo(keyFile).absoluteFilePath(),
-                               options.apiBase == SheetsApiOptions{}.apiBase ? QString() : options.apiBase};
     settings.saveTo(project);
     Importer importer(project);
     std::vector<ImportOutcome> outcomes;
@@ -686,6 +729,35 @@ std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &
         outcomes.front().notes
             << tr("The spreadsheet has no tab named %1; it was skipped.").arg(missing.join(u", "_qs));
     return outcomes;
+}
+
+} // namespace
+
+std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
+                                               const QString &keyFile, const SheetsApiOptions &options,
+                                               Progress *progress)
+{
+    const QString id = spreadsheetIdFromText(spreadsheetIdOrUrl);
+    SheetsApiClient client(ServiceAccountKey::load(keyFile), options);
+    SheetsApiSettings settings = SheetsApiSettings::fromProject(project);
+    settings.spreadsheetId = id;
+    settings.keyFile = QFileInfo(keyFile).absoluteFilePath();
+    settings.apiBase = options.apiBase == SheetsApiOptions{}.apiBase ? QString() : options.apiBase;
+    return fetchAndImport(project, id, client, settings, progress);
+}
+
+std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
+                                               const UserAccessToken &token, const SheetsApiOptions &options,
+                                               Progress *progress)
+{
+    const QString id = spreadsheetIdFromText(spreadsheetIdOrUrl);
+    SheetsApiClient client(token, options);
+    SheetsApiSettings settings = SheetsApiSettings::fromProject(project);
+    settings.spreadsheetId = id;
+    if (!token.clientFile.isEmpty())
+        settings.oauthClientFile = QFileInfo(token.clientFile).absoluteFilePath();
+    settings.apiBase = options.apiBase == SheetsApiOptions{}.apiBase ? QString() : options.apiBase;
+    return fetchAndImport(project, id, client, settings, progress);
 }
 
 } // namespace tt

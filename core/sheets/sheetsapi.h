@@ -1,6 +1,7 @@
 #pragma once
 // Reads the TrackTally sheet straight from Google Sheets (API v4) with a service account:
 // an RS256-signed JWT is exchanged at the key's token_uri for an access token (kept in memory only),
+// or with the access token of a user who signed in with Google (UserSignIn, core/sheets/usersignin.h),
 // then spreadsheets.values.get fetches "Incidents!A:ZZ" and "Commendations!A:ZZ" as unformatted values
 // (numbers as numbers, dates as serial numbers) and the rows go through the same Importer as CSV/XLSX.
 //
@@ -34,6 +35,18 @@ struct ServiceAccountKey
     static ServiceAccountKey load(const QString &path);
     static ServiceAccountKey fromJson(const QByteArray &json, const QString &path);
 };
+
+// An access token from a user's Google sign-in (UserSignIn). Memory only: never written anywhere.
+struct UserAccessToken
+{
+    QByteArray accessToken;
+    QDateTime expires;  // UTC; invalid: unknown
+    QString clientFile; // the OAuth client file used to sign in (its path may be remembered, never its content)
+};
+
+// Makes every QNetworkAccessManager honour the system proxy settings (on Linux the http_proxy, https_proxy and
+// no_proxy environment variables). Idempotent and thread-safe; the Sheets clients call it.
+void useSystemProxy();
 
 struct SheetsApiOptions
 {
@@ -75,6 +88,8 @@ public:
     }
 
     explicit SheetsApiClient(ServiceAccountKey key, SheetsApiOptions options = {});
+    // Reads as the user who signed in (the token is not renewed: when it has expired, sign in again).
+    explicit SheetsApiClient(UserAccessToken token, SheetsApiOptions options = {});
     ~SheetsApiClient();
     SheetsApiClient(const SheetsApiClient &) = delete;
     SheetsApiClient &operator=(const SheetsApiClient &) = delete;
@@ -85,8 +100,10 @@ public:
     // The signed JWT assertion for iat (seconds since the epoch); exp = iat + 3600.
     QByteArray assertion(qint64 iat) const;
     // Exchanges a fresh assertion for an access token (kept in memory). Throws UserError/SourceError.
+    // With a user's token: throws UserError when it has expired (nothing to exchange).
     void signIn(Progress *progress = nullptr);
     bool signedIn() const;
+    bool usesUserSignIn() const { return m_user; }
 
     // values.get of "<sheet>!A:ZZ"; signs in first when needed. nullopt when the spreadsheet has no tab of
     // that name. Throws UserError/SourceError (403 not shared, 404 not found, 429/5xx after retries,
@@ -106,7 +123,9 @@ private:
     Answer send(const QString &what, const QNetworkRequest &request, const QByteArray *postBody,
                 Progress *progress);
 
-    ServiceAccountKey m_key;
+    ServiceAccountKey m_key; // empty with a user's token
+    bool m_user = false;
+    QString m_clientFile; // with a user's token
     SheetsApiOptions m_options;
     QByteArray m_accessToken; // memory only
     QDateTime m_tokenExpires;
@@ -117,7 +136,8 @@ struct SheetsApiSettings
 {
     QString spreadsheetId;
     QString keyFile;
-    QString apiBase; // empty: the default
+    QString oauthClientFile; // the OAuth client file of the last user sign-in (path only)
+    QString apiBase;         // empty: the default
 
     static SheetsApiSettings fromProject(const Project &project);
     void saveTo(Project &project) const;
@@ -128,6 +148,12 @@ struct SheetsApiSettings
 // note; neither tab is an error. Re-importing unchanged values adds nothing. Remembers the settings.
 std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
                                                const QString &keyFile, const SheetsApiOptions &options = {},
+                                               Progress *progress = nullptr);
+
+// The same with the access token of a user who signed in with Google (UserSignIn): 403 means the user's
+// account has no access to the spreadsheet. Remembers the client file's path (never the token).
+std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
+                                               const UserAccessToken &token, const SheetsApiOptions &options = {},
                                                Progress *progress = nullptr);
 
 } // namespace tt

@@ -1,5 +1,6 @@
 #include "fakesheetsserver.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QHostAddress>
 #include <QTcpServer>
@@ -17,6 +18,7 @@ namespace {
 QByteArray httpAnswer(int status, const QByteArray &json)
 {
     QByteArray reason = status == 200   ? "OK"
+                        : status == 302 ? "Found"
                         : status == 400 ? "Bad Request"
                         : status == 401 ? "Unauthorized"
                         : status == 403 ? "Forbidden"
@@ -26,6 +28,26 @@ QByteArray httpAnswer(int status, const QByteArray &json)
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
            "\r\nContent-Type: application/json; charset=UTF-8\r\n" +
            "Content-Length: " + QByteArray::number(json.size()) + "\r\nConnection: close\r\n\r\n" + json;
+}
+
+QByteArray redirectTo(const QUrl &location)
+{
+    const QByteArray html = "<html><body>Redirecting</body></html>";
+    return "HTTP/1.1 302 Found\r\nLocation: " + location.toEncoded() +
+           "\r\nContent-Type: text/html\r\nContent-Length: " + QByteArray::number(html.size()) +
+           "\r\nConnection: close\r\n\r\n" + html;
+}
+
+QByteArray oauthError(const char *error, const char *description)
+{
+    return QByteArray::fromStdString(
+        nlohmann::json{{"error", error}, {"error_description", description}}.dump());
+}
+
+bool isLoopbackRedirect(const QUrl &u)
+{
+    return u.isValid() && u.scheme() == u"http" && (u.host() == u"127.0.0.1" || u.host() == u"localhost") &&
+           u.port() > 0 && u.query().isEmpty() && u.fragment().isEmpty();
 }
 
 QByteArray apiError(int code, const char *message, const char *status)
@@ -202,6 +224,8 @@ QByteArray FakeSheetsServer::handle(const QByteArray &method, const QByteArray &
     QMutexLocker l(&m_mutex);
     if (method == "POST" && target == "/token")
         return token(body);
+    if (method == "GET" && (target == "/auth" || target.startsWith("/auth?")))
+        return authorize(target);
     if (method == "GET" && target.startsWith("/v4/spreadsheets/"))
         return values(target, headers, noAnswer);
     return reject(
@@ -213,6 +237,10 @@ QByteArray FakeSheetsServer::token(const QByteArray &body)
 {
     ++m_stats.tokenRequests;
     const QUrlQuery form(QString::fromLatin1(body).replace(u'+', u' '));
+    if (form.queryItemValue(QStringLiteral("grant_type")) == u"authorization_code") {
+        m_stats.userTokenForms << QString::fromLatin1(body);
+        return userToken(form);
+    }
     if (form.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) !=
         u"urn:ietf:params:oauth:grant-type:jwt-bearer")
         return reject(QStringLiteral("grant_type"), 400,
@@ -312,6 +340,91 @@ QByteArray FakeSheetsServer::values(const QByteArray &target, const QHash<QByteA
                                QStringLiteral("Unable to parse range: %1").arg(range).toUtf8().constData(),
                                "INVALID_ARGUMENT"));
     return httpAnswer(200, m_config.tabs.value(tab));
+}
+
+} // namespace tt::test
+
+namespace tt::test {
+
+QByteArray FakeSheetsServer::authorize(const QByteArray &target)
+{
+    ++m_stats.authorizationRequests;
+    const QUrl url = QUrl::fromEncoded(target);
+    m_stats.authorizationQueries << url.query(QUrl::FullyEncoded);
+    const QUrlQuery query(url);
+    auto value = [&](const char *k) { return query.queryItemValue(QLatin1String(k), QUrl::FullyDecoded); };
+    const QUrl redirect(value("redirect_uri"));
+    if (!isLoopbackRedirect(redirect))
+        return reject(QStringLiteral("redirect_uri %1").arg(value("redirect_uri")), 400,
+                      oauthError("invalid_request", "redirect_uri must be a loopback address"));
+    if (value("response_type") != u"code" || value("client_id") != m_config.oauthClientId)
+        return reject(QStringLiteral("response_type/client_id"), 400,
+                      oauthError("invalid_client", "The OAuth client was not found."));
+    if (value("scope") != u"https://www.googleapis.com/auth/spreadsheets.readonly")
+        return reject(QStringLiteral("scope %1").arg(value("scope")), 400,
+                      oauthError("invalid_scope", "Invalid scope"));
+    const QString challenge = value("code_challenge");
+    if (value("code_challenge_method") != u"S256" || challenge.size() < 43)
+        return reject(QStringLiteral("pkce challenge"), 400,
+                      oauthError("invalid_request", "code_challenge_method must be S256"));
+    const QString state = value("state");
+    QUrlQuery back;
+    switch (m_config.authMode) {
+    case AuthMode::Deny:
+        back.addQueryItem(QStringLiteral("error"), QStringLiteral("access_denied"));
+        back.addQueryItem(QStringLiteral("state"), QString::fromLatin1(QUrl::toPercentEncoding(state)));
+        break;
+    case AuthMode::Approve:
+    case AuthMode::WrongState:
+    case AuthMode::TamperChallenge: {
+        // Google's codes hold '/': they must survive the round trip encoded.
+        const QString code = QStringLiteral("4/0Fake%1-code/x").arg(m_codes.size() + 1);
+        Grant g{challenge, redirect.toString(QUrl::FullyEncoded), value("client_id")};
+        if (m_config.authMode == AuthMode::TamperChallenge)
+            g.challenge = QStringLiteral("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        m_codes.insert(code, g);
+        back.addQueryItem(QStringLiteral("state"),
+                          m_config.authMode == AuthMode::WrongState
+                              ? QStringLiteral("not-the-state-that-was-sent")
+                              : QString::fromLatin1(QUrl::toPercentEncoding(state)));
+        back.addQueryItem(QStringLiteral("code"), QString::fromLatin1(QUrl::toPercentEncoding(code)));
+        back.addQueryItem(QStringLiteral("scope"),
+                          QString::fromLatin1(QUrl::toPercentEncoding(value("scope"))));
+        break;
+    }
+    }
+    QUrl location = redirect;
+    location.setQuery(back.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    return redirectTo(location);
+}
+
+QByteArray FakeSheetsServer::userToken(const QUrlQuery &form)
+{
+    auto value = [&](const char *k) { return form.queryItemValue(QLatin1String(k), QUrl::FullyDecoded); };
+    const QString code = value("code");
+    if (!m_codes.contains(code))
+        return reject(QStringLiteral("unknown code %1").arg(code), 400,
+                      oauthError("invalid_grant", "Malformed auth code."));
+    const Grant g = m_codes.take(code); // one use
+    if (value("client_id") != m_config.oauthClientId || value("client_id") != g.clientId ||
+        value("client_secret") != m_config.oauthClientSecret)
+        return reject(QStringLiteral("client"), 401, oauthError("invalid_client", "Unauthorized"));
+    if (QUrl(value("redirect_uri")).toString(QUrl::FullyEncoded) != g.redirectUri)
+        return reject(QStringLiteral("redirect_uri %1 != %2").arg(value("redirect_uri"), g.redirectUri), 400,
+                      oauthError("redirect_uri_mismatch", "Bad Request"));
+    const QByteArray verifier = value("code_verifier").toLatin1();
+    const QByteArray s256 = QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)
+                                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    if (verifier.size() < 43 || QString::fromLatin1(s256) != g.challenge)
+        return reject(QStringLiteral("pkce verifier"), 400, oauthError("invalid_grant", "Invalid code verifier."));
+    const QString tok = QStringLiteral("ya29.user-%1").arg(++m_stats.userTokensIssued);
+    m_tokens << tok;
+    return httpAnswer(200, QByteArray::fromStdString(
+                               nlohmann::json{{"access_token", tok.toStdString()},
+                                              {"expires_in", 3599},
+                                              {"scope", "https://www.googleapis.com/auth/spreadsheets.readonly"},
+                                              {"token_type", "Bearer"}}
+                                   .dump()));
 }
 
 } // namespace tt::test

@@ -2,6 +2,10 @@
 // A fake Google token endpoint and Sheets API v4 values endpoint, on 127.0.0.1 (port chosen by the system),
 // running in its own thread. The token endpoint verifies the JWT's RS256 signature with the PUBLIC half of
 // the test key (OpenSSL, independently of the code under test) and checks iss, aud, scope, iat and exp.
+// For user sign-in it also has an authorization endpoint (GET /auth) that answers 302 to the loopback
+// redirect_uri with a code and the state (or error=access_denied), and its token endpoint accepts
+// grant_type=authorization_code, checking the code, redirect_uri, client id and secret, and the PKCE
+// code_verifier against the code_challenge (S256) the authorization request carried.
 #include <QByteArray>
 #include <QHash>
 #include <QMutex>
@@ -9,6 +13,7 @@
 #include <QString>
 #include <QStringList>
 #include <QThread>
+#include <QUrlQuery>
 #include <memory>
 
 namespace tt::test {
@@ -27,9 +32,20 @@ public:
         Hang,            // values requests are never answered
     };
 
+    enum class AuthMode
+    {
+        Approve,         // 302 to redirect_uri?code=...&state=...
+        Deny,            // 302 to redirect_uri?error=access_denied&state=...
+        WrongState,      // 302 with a code but a state that is not the one sent
+        TamperChallenge, // approve, but remember another code_challenge (the verifier will not match)
+    };
+
     struct Config
     {
         Mode mode = Mode::Ok;
+        AuthMode authMode = AuthMode::Approve;
+        QString oauthClientId;
+        QString oauthClientSecret;
         int failures = 2;
         QString spreadsheetId;
         QString clientEmail;
@@ -45,6 +61,10 @@ public:
         int valuesRequests = 0;
         QStringList rejections;  // why token/values requests were refused (for diagnostics)
         QStringList valuesPaths; // the raw (encoded) request targets
+        int authorizationRequests = 0;
+        int userTokensIssued = 0;
+        QStringList authorizationQueries; // the raw query of each GET /auth
+        QStringList userTokenForms;       // the raw body of each authorization_code token request
     };
 
     FakeSheetsServer();
@@ -53,6 +73,7 @@ public:
     quint16 port() const { return m_port; }
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     QString tokenUrl() const { return baseUrl() + QStringLiteral("/token"); }
+    QString authUrl() const { return baseUrl() + QStringLiteral("/auth"); }
 
     void setConfig(const Config &c);
     Config config() const;
@@ -66,6 +87,8 @@ public:
 
 private:
     QByteArray token(const QByteArray &body);
+    QByteArray authorize(const QByteArray &target);
+    QByteArray userToken(const QUrlQuery &form);
     QByteArray values(const QByteArray &target, const QHash<QByteArray, QByteArray> &headers, bool *noAnswer);
     QByteArray reject(const QString &why, int status, const QByteArray &json);
 
@@ -73,6 +96,11 @@ private:
     Config m_config;
     Stats m_stats;
     QStringList m_tokens;
+    struct Grant
+    {
+        QString challenge, redirectUri, clientId;
+    };
+    QHash<QString, Grant> m_codes; // issued authorization codes (one use each)
     quint16 m_port = 0;
     QThread m_thread;
     QObject *m_backend = nullptr;
