@@ -27,6 +27,13 @@ int guarded(const std::function<int()> &body);
 void installInterruptHandler();
 bool interrupted();
 
+// Prints nothing; cancelled by Ctrl+C.
+class CliCancel : public Progress
+{
+public:
+    bool cancelRequested() const override { return interrupted(); }
+};
+
 // Phases on stderr (stdout stays for results); cancelled by Ctrl+C.
 class CliProgress : public Progress
 {

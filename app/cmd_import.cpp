@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QFileInfo>
 #include <QTimeZone>
+#include <QTimer>
 
 namespace tt::cli {
 namespace {
@@ -61,9 +62,22 @@ UserAccessToken signInWithGoogle(const QString &clientFile)
         failure = message;
         loop.quit();
     });
+    bool stopped = false;
+    QObject::connect(&signIn, &UserSignIn::cancelled, &loop, [&] {
+        stopped = true;
+        loop.quit();
+    });
+    QTimer ctrlC; // Ctrl+C stops the wait
+    QObject::connect(&ctrlC, &QTimer::timeout, &signIn, [&signIn] {
+        if (interrupted() && signIn.isRunning())
+            signIn.cancel();
+    });
+    ctrlC.start(100);
     if (!signIn.start())
         throw UserError(failure.isEmpty() ? tr("The Google sign-in could not start.") : failure);
     loop.exec();
+    if (stopped)
+        throw Cancelled();
     if (!failure.isEmpty())
         throw UserError(failure);
     out() << tr("Signed in to Google.") << Qt::endl;
@@ -145,13 +159,14 @@ int runImport(const QStringList &args)
             proj.setDateOrder(dateOrderFromKey(p.value(dateOrder)));
 
         Importer importer(proj);
+        CliCancel cancel; // Ctrl+C: stop before anything is saved
         std::vector<ImportOutcome> outcomes;
         for (const QString &f : p.values(incidents))
-            outcomes.push_back(importer.importCsv(f, RecordType::Incident));
+            outcomes.push_back(importer.importCsv(f, RecordType::Incident, &cancel));
         for (const QString &f : p.values(commendations))
-            outcomes.push_back(importer.importCsv(f, RecordType::Commendation));
+            outcomes.push_back(importer.importCsv(f, RecordType::Commendation, &cancel));
         for (const QString &f : p.values(workbook)) {
-            auto more = importer.importWorkbook(f);
+            auto more = importer.importWorkbook(f, &cancel);
             outcomes.insert(outcomes.end(), more.begin(), more.end());
         }
         if (p.isSet(sheetId)) {
@@ -159,10 +174,11 @@ int runImport(const QStringList &args)
             if (p.isSet(sheetsApiBase))
                 api.apiBase = p.value(sheetsApiBase);
             auto more = clientFile.isEmpty()
-                            ? importFromSheetsApi(proj, p.value(sheetId), p.value(serviceAccount), api)
-                            : importFromSheetsApi(proj, p.value(sheetId), signInWithGoogle(clientFile), api);
+                            ? importFromSheetsApi(proj, p.value(sheetId), p.value(serviceAccount), api, &cancel)
+                            : importFromSheetsApi(proj, p.value(sheetId), signInWithGoogle(clientFile), api, &cancel);
             outcomes.insert(outcomes.end(), more.begin(), more.end());
         }
+        checkCancel(&cancel); // a Ctrl+C that came after the last check: still nothing is saved
         proj.save(path);
         for (const ImportOutcome &o : outcomes) {
             // Counts after every source is in (duplicates across sources are settled only then).

@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+
+#include <csignal>
 #include <QTemporaryDir>
 #include <QTest>
 #include <nlohmann/json.hpp>
@@ -58,6 +60,7 @@ private slots:
     void importReconstructReport();
     void userErrors_data();
     void userErrors();
+    void ctrlCStopsImportBeforeSaving();
 
 private:
     QTemporaryDir m_dir;
@@ -207,6 +210,54 @@ void tst_Cli::userErrors()
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains(errContains), qPrintable(r.err));
     QCOMPARE(r.err.trimmed().count(u'\n'), 0); // one line
+}
+
+void tst_Cli::ctrlCStopsImportBeforeSaving()
+{
+    // A big enough export that the import is still running when Ctrl+C arrives.
+    const QString csv = m_dir.filePath(u"big-incidents.csv"_qs);
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("timestamp,studentId,studentName,level,category,location,actionTaken,note,teacherEmail,classCode,device,uuid\n");
+    QByteArray chunk;
+    for (int i = 0; i < 400000; ++i) {
+        chunk += QStringLiteral("2025-11-03T01:23:45.678Z,%1,Ava Quill,Minor,Disruption,Classroom,,Talked loudly,"
+                                "jane.smith@wattle.example,5JT,ua,0b9f6c1e-1111-4a2b-9c3d-%2\n")
+                     .arg(3000 + i % 500)
+                     .arg(i, 12, 10, QChar(u'0'))
+                     .toLatin1();
+        if (chunk.size() > (1 << 20)) {
+            f.write(chunk);
+            chunk.clear();
+        }
+    }
+    f.write(chunk);
+    f.close();
+    const QString project = m_dir.filePath(u"interrupted.ttproj"_qs);
+    QProcess p;
+    p.start(qEnvironmentVariable("TT_APP"), {u"import"_qs, u"--project"_qs, project, u"--school"_qs, u"Wattle"_qs,
+                                             u"--domain"_qs, u"wattle.example"_qs, u"--timezone"_qs, u"UTC"_qs,
+                                             u"--incidents"_qs, csv});
+    QVERIFY(p.waitForStarted());
+    // Strike once the app has installed its handler (SIGINT in SigCgt), not before.
+    const QString status = u"/proc/%1/status"_qs.arg(p.processId());
+    auto catchesSigint = [&] {
+        QFile s(status);
+        if (!s.open(QIODevice::ReadOnly))
+            return false;
+        for (const QByteArray &line : s.readAll().split('\n'))
+            if (line.startsWith("SigCgt:"))
+                return (line.mid(7).trimmed().toULongLong(nullptr, 16) & (1ull << (SIGINT - 1))) != 0;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(catchesSigint(), 20000);
+    QCOMPARE(::kill(pid_t(p.processId()), SIGINT), 0);
+    QVERIFY(p.waitForFinished(120000));
+    const QByteArray err = p.readAllStandardError();
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 130, err.constData());
+    QVERIFY2(err.contains("Cancelled; nothing was changed."), err.constData());
+    QVERIFY(!QFile::exists(project)); // nothing half-imported was saved
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
