@@ -9,6 +9,17 @@
 
 namespace tt {
 
+namespace {
+// The connection for libpq: the password kept in memory (if any) over one in the text. Runs on the worker.
+ConnectionSpec withPassword(const QString &text, const QString &password)
+{
+    ConnectionSpec spec = ConnectionSpec::parse(text);
+    if (!password.isEmpty())
+        spec.set(QStringLiteral("password"), password);
+    return spec;
+}
+} // namespace
+
 DatabaseSession::DatabaseSession(RecoverySession *session, RosterSession *roster, QObject *parent)
     : QObject(parent), m_session(session), m_roster(roster)
 {
@@ -73,16 +84,18 @@ RecoveryInput DatabaseSession::input() const
 bool DatabaseSession::connectToDatabase()
 {
     const QString text = m_connection;
+    const QString password = m_password;
     const QString domain = m_session->project().school().domain;
     reset();
-    return m_session->runReadTask(tr("Connecting to the database"), [this, text, domain](const Project &, Progress *) {
-        Database db(ConnectionSpec::parse(text));
+    return m_session->runReadTask(tr("Connecting to the database"), [this, text, password, domain](const Project &, Progress *) {
+        Database db(withPassword(text, password));
         auto identity = std::make_shared<ServerIdentity>(db.identify(domain));
         auto schema = std::make_shared<SchemaReport>(db.checkSchema());
         return std::function<void()>([this, identity, schema] {
             m_identity = *identity;
             m_schema = *schema;
             emit changed();
+            emit connected();
         });
     });
 }
@@ -105,11 +118,12 @@ bool DatabaseSession::makePlan()
     if (!m_roster->isBuilt())
         return false;
     const QString text = m_connection;
+    const QString password = m_password;
     auto in = std::make_shared<RecoveryInput>(input());
     m_plan.reset();
     emit changed();
-    return m_session->runReadTask(tr("Making the plan (a dry run: nothing is written)"), [this, text, in](const Project &, Progress *progress) {
-        Database db(ConnectionSpec::parse(text));
+    return m_session->runReadTask(tr("Making the plan (a dry run: nothing is written)"), [this, text, password, in](const Project &, Progress *progress) {
+        Database db(withPassword(text, password));
         RecoveryWriter writer(db, *in);
         auto plan = std::make_shared<RecoveryPlan>(writer.plan(progress));
         return std::function<void()>([this, plan] {
@@ -122,13 +136,14 @@ bool DatabaseSession::makePlan()
 bool DatabaseSession::commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting)
 {
     const QString text = m_connection;
+    const QString password = m_password;
     auto in = std::make_shared<RecoveryInput>(input());
     ApplyOptions options;
     options.confirmDatabase = confirmDatabase;
     options.backupDir = backupDir;
     options.skipConflicting = skipConflicting;
-    return m_session->runReadTask(tr("Writing the recovered school to the database"), [this, text, in, options](const Project &, Progress *progress) {
-        Database db(ConnectionSpec::parse(text));
+    return m_session->runReadTask(tr("Writing the recovered school to the database"), [this, text, password, in, options](const Project &, Progress *progress) {
+        Database db(withPassword(text, password));
         RecoveryWriter writer(db, *in);
         auto result = std::make_shared<ApplyResult>(writer.apply(options, progress));
         return std::function<void()>([this, result] {
@@ -142,9 +157,10 @@ bool DatabaseSession::commit(const QString &confirmDatabase, const QString &back
 bool DatabaseSession::verify()
 {
     const QString text = m_connection;
+    const QString password = m_password;
     auto in = std::make_shared<RecoveryInput>(input());
-    return m_session->runReadTask(tr("Checking the database against the project"), [this, text, in](const Project &, Progress *progress) {
-        Database db(ConnectionSpec::parse(text));
+    return m_session->runReadTask(tr("Checking the database against the project"), [this, text, password, in](const Project &, Progress *progress) {
+        Database db(withPassword(text, password));
         RecoveryWriter writer(db, *in);
         auto result = std::make_shared<VerifyResult>(writer.verify(progress));
         return std::function<void()>([this, result] {

@@ -21,6 +21,11 @@ public:
 
     QString connection() const { return m_connection; }
     void setConnection(const QString &text); // URL, conninfo or service name; a password here is never saved
+    // A password kept in memory only (typed, or read from the OS password store by the page) and handed to
+    // libpq as the conninfo's password parameter, over one given in the connection text. Never saved, never
+    // logged (errors show the connection redacted). Empty = libpq's PGPASSWORD / .pgpass / service file.
+    void setPassword(const QString &password) { m_password = password; }
+    bool hasPassword() const { return !m_password.isEmpty(); }
 
     bool connectToDatabase();
     bool startSandbox(const QString &dir);
@@ -37,6 +42,8 @@ public:
 
 signals:
     void changed();
+    // connectToDatabase() reached the server (whatever the schema check says): the credentials work.
+    void connected();
 
 private:
     RecoveryInput input() const;
@@ -45,6 +52,7 @@ private:
     RecoverySession *m_session;
     RosterSession *m_roster;
     QString m_connection;
+    QString m_password;
     std::optional<ServerIdentity> m_identity;
     std::optional<SchemaReport> m_schema;
     std::optional<RecoveryPlan> m_plan;

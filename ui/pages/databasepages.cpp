@@ -1,16 +1,29 @@
 #include "databasepages.h"
 
+#include "passwordstore.h"
+#include "database/connectionspec.h"
+#include "report/csvexport.h"
 #include "report/htmlreport.h"
+#include "report/jsonreport.h"
 #include "roster/rosterproject.h"
 #include "session/databasesession.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QCoreApplication>
+#include <QMenu>
+#include <QMetaEnum>
+#include <QPdfWriter>
+#include <QAbstractTextDocumentLayout>
+#include <QPainter>
+#include <QTextDocument>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
@@ -23,6 +36,58 @@
 namespace tt::ui {
 
 namespace {
+// The HTML report printed on A4 with 15 mm margins; QTextDocument::print() paginates (rows are not split)
+// and numbers the pages at the bottom. Returns false when the PDF could not be written.
+bool printHtmlToPdf(const QString &html, QIODevice *device)
+{
+    QPdfWriter writer(device);
+    writer.setPageSize(QPageSize(QPageSize::A4));
+    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
+    writer.setResolution(72); // device units = points: the layout does not depend on the screen's DPI
+    writer.setCreator(QStringLiteral("TrackTally Recovery"));
+    writer.setTitle(QCoreApplication::translate("tt::ui::VerifyPage", "Recovery report"));
+
+    QTextDocument doc;
+    doc.documentLayout()->setPaintDevice(&writer);
+    QFont font = doc.defaultFont();
+    font.setPointSizeF(8);
+    doc.setDefaultFont(font);
+    // QTextDocument ignores CSS table widths: wide tables get the page width as an attribute instead, so long
+    // e-mail addresses wrap less (the small totals tables keep their natural width).
+    QString printable = html;
+    printable.replace(QStringLiteral("<table>"), QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"3\">"));
+    printable.replace(QStringLiteral("<table class=\"totals\">"), QStringLiteral("<table class=\"totals\" cellspacing=\"0\" cellpadding=\"3\">"));
+    doc.setHtml(printable);
+    doc.setDocumentMargin(0);
+
+    const QRectF area = writer.pageLayout().paintRectPixels(72);
+    const qreal footer = 18; // points for the page number
+    const QSizeF page(area.width(), area.height() - footer);
+    doc.setPageSize(page);
+    const int pages = doc.pageCount();
+    QPainter painter;
+    if (!painter.begin(&writer))
+        return false;
+    painter.setFont(font);
+    for (int n = 0; n < pages; ++n) {
+        if (n > 0)
+            writer.newPage();
+        painter.save();
+        painter.translate(0, -n * page.height());
+        const QRectF clip(0, n * page.height(), page.width(), page.height());
+        painter.setClipRect(clip);
+        QAbstractTextDocumentLayout::PaintContext context;
+        context.clip = clip;
+        doc.documentLayout()->draw(&painter, context);
+        painter.restore();
+        painter.drawText(QRectF(0, page.height(), page.width(), footer), Qt::AlignRight | Qt::AlignBottom,
+                         QCoreApplication::translate("tt::ui::VerifyPage", "Page %1 of %2").arg(n + 1).arg(pages));
+    }
+    painter.end();
+    const auto *file = qobject_cast<QFileDevice *>(device);
+    return !file || file->error() == QFileDevice::NoError;
+}
+
 QString pre(const QString &text)
 {
     return QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>").arg(text.toHtmlEscaped());
@@ -38,7 +103,8 @@ QTextBrowser *browser(QWidget *parent, const QString &name, const QString &acces
 
 // Target database
 
-DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, QWidget *parent) : WizardPage(session, parent), m_db(db)
+DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, QWidget *parent)
+    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this))
 {
     setObjectName(QStringLiteral("databasePage"));
     setTitle(tr("Target database"));
@@ -50,46 +116,176 @@ DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, QWidge
     m_connection->setPlaceholderText(tr("postgresql://user@host/dbname, host=… dbname=…, or a service name"));
     auto *connectButton = new QPushButton(tr("&Connect and check"), this);
     connectButton->setObjectName(QStringLiteral("connectButton"));
+    m_password = new QLineEdit(this);
+    m_password->setObjectName(QStringLiteral("passwordEdit"));
+    m_password->setAccessibleName(tr("Database password"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("Only if the database asks for one"));
+    m_remember = new QCheckBox(tr("&Remember this password in this computer's password store"), this);
+    m_remember->setObjectName(QStringLiteral("rememberPasswordCheck"));
+    m_remember->setToolTip(tr("Kept by the operating system's password store (the keyring), never in the project file."));
+    m_forget = new QPushButton(tr("&Forget the saved password"), this);
+    m_forget->setObjectName(QStringLiteral("forgetPasswordButton"));
+    m_passwordStatus = new QLabel(this);
+    m_passwordStatus->setObjectName(QStringLiteral("passwordStatus"));
+    m_passwordStatus->setWordWrap(true);
     auto *sandbox = new QPushButton(tr("Use a private &practice database"), this);
     sandbox->setObjectName(QStringLiteral("sandboxButton"));
     sandbox->setToolTip(tr("Starts a PostgreSQL server on this computer only, with TrackTally's tables, to rehearse on."));
-    auto *hint = new QLabel(tr("Passwords are never saved in the project: libpq reads them from PGPASSWORD, ~/.pgpass or "
-                               "the service file."), this);
+    auto *hint = new QLabel(tr("The password is never saved in the project. Leave it empty when libpq finds it in "
+                               "PGPASSWORD, ~/.pgpass or the service file."), this);
     hint->setWordWrap(true);
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("databaseBanner"));
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    auto *row = new QHBoxLayout;
     auto *label = new QLabel(tr("Co&nnection:"), this);
     label->setBuddy(m_connection);
-    row->addWidget(label);
-    row->addWidget(m_connection, 1);
-    row->addWidget(connectButton);
+    auto *passwordLabel = new QLabel(tr("Pass&word:"), this);
+    passwordLabel->setBuddy(m_password);
+    auto *grid = new QGridLayout;
+    grid->addWidget(label, 0, 0);
+    grid->addWidget(m_connection, 0, 1);
+    grid->addWidget(connectButton, 0, 2);
+    grid->addWidget(passwordLabel, 1, 0);
+    grid->addWidget(m_password, 1, 1);
+    auto *rememberRow = new QHBoxLayout;
+    rememberRow->addWidget(m_remember);
+    rememberRow->addWidget(m_forget);
+    rememberRow->addStretch();
+    grid->addLayout(rememberRow, 2, 1, 1, 2);
+    grid->addWidget(m_passwordStatus, 3, 1, 1, 2);
+    grid->setColumnStretch(1, 1);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(row);
+    layout->addLayout(grid);
     layout->addWidget(hint);
     layout->addWidget(sandbox, 0, Qt::AlignLeft);
     layout->addWidget(m_banner, 1);
 
-    connect(m_connection, &QLineEdit::editingFinished, this, [this] { m_db->setConnection(m_connection->text()); });
+    connect(m_connection, &QLineEdit::editingFinished, this, [this] {
+        m_db->setConnection(m_connection->text());
+        lookUpStoredPassword();
+    });
+    connect(m_password, &QLineEdit::textEdited, this, [this](const QString &text) {
+        m_passwordFromStore = false;
+        m_db->setPassword(text);
+        showPasswordStatus(QString());
+    });
     connect(connectButton, &QPushButton::clicked, this, [this] {
         m_db->setConnection(m_connection->text());
+        m_db->setPassword(m_password->text());
         m_db->connectToDatabase();
     });
     connect(sandbox, &QPushButton::clicked, this, [this] {
         const QString dir = QFileInfo(m_session->projectPath()).absolutePath() + QStringLiteral("/practice-database");
         m_db->startSandbox(dir);
     });
+    connect(m_remember, &QCheckBox::toggled, this, [this](bool on) {
+        if (on && m_db->isConnected())
+            rememberPassword();
+    });
+    connect(m_forget, &QPushButton::clicked, this, [this] {
+        const QString key = PasswordStore::keyFor(m_db->connection());
+        if (!key.isEmpty())
+            m_store->forget(key);
+    });
+    connect(db, &DatabaseSession::connected, this, [this] {
+        if (m_remember->isChecked())
+            rememberPassword();
+    });
+    connect(m_store, &PasswordStore::readFinished, this,
+            [this](const QString &key, const QString &password, PasswordStore::Result result, const QString &) {
+                if (key != m_storeKey)
+                    return; // the connection changed meanwhile
+                m_stored = result == PasswordStore::Result::Ok && !password.isEmpty();
+                if (m_stored && (m_password->text().isEmpty() || m_passwordFromStore)) {
+                    m_password->setText(password);
+                    m_passwordFromStore = true;
+                    m_db->setPassword(password);
+                    m_remember->setChecked(true);
+                    showPasswordStatus(tr("Password from this computer's password store."));
+                }
+                // no store, or nothing stored: say nothing until the administrator asks to remember one
+                updatePasswordButtons();
+            });
+    connect(m_store, &PasswordStore::writeFinished, this, [this](const QString &key, PasswordStore::Result result, const QString &message) {
+        if (result == PasswordStore::Result::Ok) {
+            m_storeKey = key;
+            m_stored = true;
+            showPasswordStatus(tr("Password saved in this computer's password store for %1.").arg(key));
+        } else {
+            m_remember->setChecked(false); // nothing was remembered: the box must not say otherwise
+            showPasswordStatus(message, true);
+        }
+        updatePasswordButtons();
+    });
+    connect(m_store, &PasswordStore::forgetFinished, this, [this](const QString &, PasswordStore::Result result, const QString &message) {
+        if (result == PasswordStore::Result::Ok || result == PasswordStore::Result::NotFound) {
+            m_stored = false;
+            m_passwordFromStore = false;
+            m_remember->setChecked(false);
+            showPasswordStatus(tr("The saved password was removed from this computer's password store. "
+                                  "It is still used until you close TrackTally Recovery."));
+        } else {
+            showPasswordStatus(message, true);
+        }
+        updatePasswordButtons();
+    });
     connect(db, &DatabaseSession::changed, this, &DatabasePage::refresh);
     refresh();
+    updatePasswordButtons();
+}
+
+void DatabasePage::lookUpStoredPassword()
+{
+    const QString key = PasswordStore::keyFor(m_db->connection());
+    if (key == m_storeKey)
+        return;
+    if (m_passwordFromStore) { // it belonged to the previous connection
+        m_password->clear();
+        m_db->setPassword(QString());
+        m_passwordFromStore = false;
+        showPasswordStatus(QString());
+    }
+    m_storeKey = key;
+    m_stored = false;
+    updatePasswordButtons();
+    if (!key.isEmpty())
+        m_store->read(key);
+}
+
+void DatabasePage::rememberPassword()
+{
+    QString password = m_password->text();
+    if (password.isEmpty()) { // typed into the URL: used, and stored only because the administrator asked
+        try {
+            password = ConnectionSpec::parse(m_db->connection()).password();
+        } catch (const std::exception &) {
+        }
+    }
+    const QString key = PasswordStore::keyFor(m_db->connection());
+    if (password.isEmpty() || key.isEmpty() || (m_passwordFromStore && m_stored && key == m_storeKey))
+        return; // nothing to remember, or it is the stored one already
+    m_store->write(key, password);
+}
+
+void DatabasePage::showPasswordStatus(const QString &text, bool problem)
+{
+    m_passwordStatus->setText(text);
+    m_passwordStatus->setStyleSheet(problem ? QStringLiteral("QLabel { color: #8a1f11; }") : QString());
+}
+
+void DatabasePage::updatePasswordButtons()
+{
+    m_forget->setEnabled(m_stored);
 }
 
 void DatabasePage::initializePage()
 {
     m_connection->setText(m_db->connection());
     refresh();
+    lookUpStoredPassword();
 }
 
 bool DatabasePage::isComplete() const
@@ -106,8 +302,11 @@ QString DatabasePage::attention() const
 
 void DatabasePage::refresh()
 {
-    if (m_connection->text() != m_db->connection() && !m_connection->hasFocus())
+    if (m_connection->text() != m_db->connection() && !m_connection->hasFocus()) {
         m_connection->setText(m_db->connection());
+        if (isVisible())
+            lookUpStoredPassword(); // e.g. the practice database was started
+    }
     if (!m_db->identity()) {
         m_banner->setText(tr("Not connected yet."));
         m_banner->setStyleSheet(QString());
@@ -234,11 +433,28 @@ VerifyPage::VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSess
                    "recovery report for your records."));
     auto *verify = new QPushButton(tr("&Check the database again"), this);
     verify->setObjectName(QStringLiteral("verifyButton"));
-    auto *report = new QPushButton(tr("&Save the recovery report (HTML)…"), this);
+    auto *report = new QPushButton(tr("&Save the recovery report"), this);
     report->setObjectName(QStringLiteral("saveReportButton"));
+    report->setToolTip(tr("As a web page or PDF to read and print, as JSON for programs, or as CSV files for spreadsheets."));
+    auto *menu = new QMenu(report);
+    menu->setObjectName(QStringLiteral("saveReportMenu"));
+    const std::pair<ReportFormat, QString> formats[] = {
+        {ReportFormat::Html, tr("As a &web page (HTML)…")},
+        {ReportFormat::Pdf, tr("As a &PDF document to print…")},
+        {ReportFormat::Json, tr("As &JSON for other programs…")},
+        {ReportFormat::Csv, tr("As &CSV files for a spreadsheet (a folder)…")},
+    };
+    for (const auto &[format, text] : formats) {
+        QAction *action = menu->addAction(text);
+        action->setObjectName(QStringLiteral("saveReport%1Action").arg(QString::fromLatin1(QMetaEnum::fromType<ReportFormat>().valueToKey(int(format)))));
+        connect(action, &QAction::triggered, this, [this, format] { saveReport(format); });
+    }
+    report->setMenu(menu);
     m_result = browser(this, QStringLiteral("verifyResult"), tr("Verification"));
     m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("reportMessage"));
     m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(verify);
     buttons->addWidget(report);
@@ -248,7 +464,6 @@ VerifyPage::VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSess
     layout->addWidget(m_result, 1);
     layout->addWidget(m_message);
     connect(verify, &QPushButton::clicked, m_db, &DatabaseSession::verify);
-    connect(report, &QPushButton::clicked, this, &VerifyPage::saveReport);
     connect(db, &DatabaseSession::changed, this, &VerifyPage::refresh);
 }
 
@@ -279,20 +494,74 @@ void VerifyPage::refresh()
     m_result->setHtml(pre(text));
 }
 
-void VerifyPage::saveReport()
+void VerifyPage::saveReport(ReportFormat format)
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the recovery report"),
-                                                      QFileInfo(m_session->projectPath()).absolutePath() + QStringLiteral("/recovery-report.html"),
-                                                      tr("Web pages (*.html)"));
-    if (path.isEmpty())
-        return;
-    const ReportData data = reportData(m_session->project(), m_roster->roster());
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(renderHtmlReport(data).toUtf8()) < 0 || !f.commit()) {
-        m_message->setText(tr("Could not write %1: %2. Choose another folder and try again.").arg(path, f.errorString()));
-        return;
+    const QString folder = QFileInfo(m_session->projectPath()).absolutePath();
+    QString path;
+    switch (format) {
+    case ReportFormat::Html:
+        path = QFileDialog::getSaveFileName(this, tr("Save the recovery report as a web page"),
+                                            folder + QStringLiteral("/recovery-report.html"), tr("Web pages (*.html)"));
+        break;
+    case ReportFormat::Pdf:
+        path = QFileDialog::getSaveFileName(this, tr("Save the recovery report as PDF"),
+                                            folder + QStringLiteral("/recovery-report.pdf"), tr("PDF documents (*.pdf)"));
+        break;
+    case ReportFormat::Json:
+        path = QFileDialog::getSaveFileName(this, tr("Save the recovery report as JSON"),
+                                            folder + QStringLiteral("/recovery-report.json"), tr("JSON files (*.json)"));
+        break;
+    case ReportFormat::Csv:
+        path = QFileDialog::getExistingDirectory(this, tr("Choose the folder for the CSV files (teachers, classrooms, "
+                                                          "students, quarantine)"),
+                                                 folder);
+        break;
     }
-    m_message->setText(tr("Report saved to %1.").arg(path));
+    if (!path.isEmpty())
+        saveReportTo(path, format);
+}
+
+bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
+{
+    const QString shown = QDir::toNativeSeparators(path);
+    auto fail = [&](const QString &why) {
+        m_message->setText(tr("Could not save the report to %1: %2. Choose another folder (one you can write to, "
+                              "with free space) and try again.")
+                               .arg(shown, why));
+        m_message->setStyleSheet(QStringLiteral("QLabel { color: #8a1f11; }"));
+        return false;
+    };
+    if (!m_session->hasProject())
+        return fail(tr("no project is open"));
+    try {
+        const ReportData data = reportData(m_session->project(), m_roster->roster());
+        if (format == ReportFormat::Csv) {
+            writeCsvExports(data, path); // throws UserError naming the file
+        } else {
+            QSaveFile f(path);
+            if (!f.open(QIODevice::WriteOnly))
+                return fail(f.errorString());
+            bool written = true;
+            if (format == ReportFormat::Html) {
+                const QByteArray bytes = renderHtmlReport(data).toUtf8();
+                written = f.write(bytes) == bytes.size();
+            } else if (format == ReportFormat::Json) {
+                const QByteArray bytes = QByteArray::fromStdString(buildJsonReport(m_session->project(), &m_roster->roster()).dump(2)) + '\n';
+                written = f.write(bytes) == bytes.size();
+            } else {
+                written = printHtmlToPdf(renderHtmlReport(data), &f);
+            }
+            if (!written || !f.commit())
+                return fail(f.errorString().isEmpty() ? tr("the file could not be written") : f.errorString());
+        }
+    } catch (const std::exception &e) {
+        return fail(QString::fromUtf8(e.what()));
+    }
+    m_message->setStyleSheet(QString());
+    m_message->setText(format == ReportFormat::Csv
+                           ? tr("Report saved as teachers.csv, classrooms.csv, students.csv and quarantine.csv in %1.").arg(shown)
+                           : tr("Report saved to %1.").arg(shown));
+    return true;
 }
 
 } // namespace tt::ui

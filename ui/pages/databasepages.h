@@ -16,6 +16,8 @@ class RosterSession;
 
 namespace tt::ui {
 
+class PasswordStore;
+
 class DatabasePage : public WizardPage
 {
     Q_OBJECT
@@ -27,9 +29,23 @@ public:
 
 private:
     void refresh();
+    // Reads the stored password of the connection now shown, once per connection identity.
+    void lookUpStoredPassword();
+    void rememberPassword();
+    void showPasswordStatus(const QString &text, bool problem = false);
+    void updatePasswordButtons();
+
     DatabaseSession *m_db;
+    PasswordStore *m_store;
     QLineEdit *m_connection;
+    QLineEdit *m_password;
+    QCheckBox *m_remember;
+    QPushButton *m_forget;
+    QLabel *m_passwordStatus;
     QLabel *m_banner;
+    QString m_storeKey;              // the identity whose stored password was looked up
+    bool m_passwordFromStore = false; // the field holds the stored password (not typed)
+    bool m_stored = false;            // a password is in the store for m_storeKey
 };
 
 class PlanPage : public WizardPage
@@ -70,12 +86,25 @@ class VerifyPage : public WizardPage
 {
     Q_OBJECT
 public:
+    enum class ReportFormat {
+        Html, // the page for people (as `report --html`)
+        Pdf,  // the same page printed on A4, page numbers at the bottom
+        Json, // as `report --json`, for programs
+        Csv,  // as `report --csv-dir`: teachers, classrooms, students and quarantine .csv in a folder
+    };
+    Q_ENUM(ReportFormat)
+
     VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSession *roster, QWidget *parent = nullptr);
     void initializePage() override;
 
+public slots:
+    // Writes the report (atomically; for Csv, path is a folder) and says what happened below the result.
+    // Returns false, with a message saying what to do, when it could not be written.
+    bool saveReportTo(const QString &path, tt::ui::VerifyPage::ReportFormat format);
+
 private:
     void refresh();
-    void saveReport();
+    void saveReport(ReportFormat format); // asks where (file or folder), then saveReportTo
     DatabaseSession *m_db;
     RosterSession *m_roster;
     QTextBrowser *m_result;
