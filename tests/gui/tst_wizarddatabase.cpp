@@ -3,6 +3,7 @@
 #include "database/sandbox.h"
 #include "fixturegenerator.h"
 #include "mainwindow.h"
+#include "pages/databasepages.h"
 #include "recoverywizard.h"
 #include "session/databasesession.h"
 #include "session/recoverysession.h"
@@ -11,8 +12,12 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
@@ -32,6 +37,8 @@ private slots:
     void plan();
     void commitNeedsTheTypedName();
     void verify();
+    void saveReportInEveryFormat_data();
+    void saveReportInEveryFormat();
     void commitAgainInsertsNothing();
     void cleanupTestCase();
 
@@ -138,6 +145,108 @@ void tst_WizardDatabase::verify()
     const VerifyResult &v = *m_window->database()->verified();
     QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
     QCOMPARE(v.incidentsPresent, m_accepted);
+}
+
+// The Verify page's "Save the recovery report" menu calls saveReportTo(path, format) after its file dialog:
+// the same files as `tracktally-recovery report` writes for the same project.
+void tst_WizardDatabase::saveReportInEveryFormat_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("html") << int(VerifyPage::ReportFormat::Html) << QStringLiteral("report.html");
+    QTest::newRow("pdf") << int(VerifyPage::ReportFormat::Pdf) << QStringLiteral("report.pdf");
+    QTest::newRow("json") << int(VerifyPage::ReportFormat::Json) << QStringLiteral("report.json");
+    QTest::newRow("csv") << int(VerifyPage::ReportFormat::Csv) << QStringLiteral("csv");
+    QTest::newRow("unwritable") << int(VerifyPage::ReportFormat::Pdf) << QStringLiteral("no-such-folder/report.pdf");
+}
+
+void tst_WizardDatabase::saveReportInEveryFormat()
+{
+    QFETCH(int, format);
+    QFETCH(QString, name);
+    auto *page = find<VerifyPage>(QStringLiteral("verifyPage"));
+    QVERIFY(page);
+    QVERIFY(find<QPushButton>(QStringLiteral("saveReportButton"))->menu());
+    const QString path = m_dir.filePath(QStringLiteral("reports/") + name);
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("reports"))));
+    QVERIFY(m_window->session()->saveNow());
+    const bool ok = QMetaObject::invokeMethod(page, "saveReportTo", Q_ARG(QString, path),
+                                              Q_ARG(tt::ui::VerifyPage::ReportFormat, VerifyPage::ReportFormat(format)));
+    QVERIFY(ok);
+    const QString message = find<QLabel>(QStringLiteral("reportMessage"))->text();
+    if (name.startsWith(QStringLiteral("no-such-folder"))) {
+        QVERIFY2(message.contains(QStringLiteral("Could not save the report")) && message.contains(QStringLiteral("try again")),
+                 qPrintable(message));
+        QVERIFY(!QFile::exists(path));
+        return;
+    }
+    QVERIFY2(message.contains(QStringLiteral("saved")), qPrintable(message));
+
+    // ground truth: the project itself, and the CLI's report of the same (saved) project
+    const Project &project = m_window->session()->project();
+    const RowCounts counts = project.counts();
+    const QString projectFile = m_window->session()->projectPath();
+    auto cli = [&](const QStringList &args) {
+        QProcess p;
+        p.start(qEnvironmentVariable("TT_APP"), QStringList{QStringLiteral("report"), QStringLiteral("--project"), projectFile} + args);
+        return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    };
+    auto readAll = [](const QString &file) {
+        QFile f(file);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+
+    switch (VerifyPage::ReportFormat(format)) {
+    case VerifyPage::ReportFormat::Html: {
+        const QByteArray html = readAll(path);
+        QVERIFY(html.startsWith("<!DOCTYPE html>") || html.startsWith("<html"));
+        QVERIFY(html.contains(project.school().name.toHtmlEscaped().toUtf8()));
+        break;
+    }
+    case VerifyPage::ReportFormat::Pdf: {
+        const QByteArray pdf = readAll(path);
+        QVERIFY(pdf.startsWith("%PDF-"));
+        const qsizetype pages = pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") + pdf.count("/Type /Page ")
+                                + pdf.count("/Type /Page/") + pdf.count("/Type /Page>");
+        QVERIFY2(pages >= 1, qPrintable(QString::number(pages)));
+        break;
+    }
+    case VerifyPage::ReportFormat::Json: {
+        QJsonParseError error;
+        const QJsonObject json = QJsonDocument::fromJson(readAll(path), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonObject rows = json.value(QStringLiteral("rows")).toObject();
+        QCOMPARE(rows.value(QStringLiteral("read")).toInteger(), counts.read);
+        QCOMPARE(rows.value(QStringLiteral("accepted")).toInteger(), counts.accepted);
+        QCOMPARE(rows.value(QStringLiteral("read")).toInteger(),
+                 rows.value(QStringLiteral("accepted")).toInteger() + rows.value(QStringLiteral("duplicatesIdentical")).toInteger()
+                     + rows.value(QStringLiteral("duplicatesConflicting")).toInteger()
+                     + rows.value(QStringLiteral("quarantined")).toInteger());
+        QCOMPARE(json.value(QStringLiteral("incidents")).toObject().value(QStringLiteral("incident")).toInteger(),
+                 project.acceptedOfType(RecordType::Incident));
+        QVERIFY(cli({QStringLiteral("--json"), m_dir.filePath(QStringLiteral("reports/cli.json"))}));
+        const QJsonObject fromCli = QJsonDocument::fromJson(readAll(m_dir.filePath(QStringLiteral("reports/cli.json")))).object();
+        QCOMPARE(json.value(QStringLiteral("rows")), fromCli.value(QStringLiteral("rows")));
+        QCOMPARE(json.value(QStringLiteral("incidents")), fromCli.value(QStringLiteral("incidents")));
+        QCOMPARE(json.value(QStringLiteral("students")).toArray().size(), fromCli.value(QStringLiteral("students")).toArray().size());
+        break;
+    }
+    case VerifyPage::ReportFormat::Csv: {
+        const QString cliDir = m_dir.filePath(QStringLiteral("reports/cli-csv"));
+        QVERIFY(cli({QStringLiteral("--csv-dir"), cliDir}));
+        for (const QString &file : {QStringLiteral("teachers.csv"), QStringLiteral("classrooms.csv"),
+                                    QStringLiteral("students.csv"), QStringLiteral("quarantine.csv")}) {
+            QVERIFY2(QFile::exists(QDir(path).filePath(file)), qPrintable(file));
+            const QByteArray ours = readAll(QDir(path).filePath(file));
+            const QByteArray theirs = readAll(QDir(cliDir).filePath(file));
+            QCOMPARE(ours.count("\r\n"), theirs.count("\r\n")); // same row count
+            QVERIFY2(ours.count("\r\n") >= 1, qPrintable(file)); // at least the header
+        }
+        QCOMPARE(readAll(QDir(path).filePath(QStringLiteral("students.csv"))).count("\r\n") - 1,
+                 qsizetype(m_window->roster()->roster().students.size()));
+        break;
+    }
+    }
 }
 
 void tst_WizardDatabase::commitAgainInsertsNothing()
