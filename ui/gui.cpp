@@ -2,12 +2,47 @@
 
 #include "helpmenu.h"
 #include "mainwindow.h"
+#include "session/recoverysession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTimer>
 
 namespace tt::ui {
+
+namespace {
+// For the start-up benchmark (tests/bench/bench_startup): with TT_QUIT_AFTER_SHOWN=1 the application quits as
+// soon as the main window has been painted, the --project (if any) is open and the event loop is idle.
+class QuitWhenShown : public QObject
+{
+public:
+    QuitWhenShown(MainWindow *window, bool waitForProject) : QObject(window), m_window(window), m_waitForProject(waitForProject)
+    {
+        window->installEventFilter(this);
+        m_idle.setInterval(0); // a zero timer fires when the event queue is empty
+        connect(&m_idle, &QTimer::timeout, this, [this] {
+            if (m_painted && !m_window->session()->isBusy() && (!m_waitForProject || m_window->session()->hasProject()))
+                QCoreApplication::quit();
+        });
+        m_idle.start();
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == m_window && event->type() == QEvent::Paint)
+            m_painted = true;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    MainWindow *m_window;
+    bool m_waitForProject;
+    bool m_painted = false;
+    QTimer m_idle;
+};
+} // namespace
 
 int runGui(int argc, char *argv[])
 {
@@ -34,6 +69,8 @@ int runGui(int argc, char *argv[])
     window.show();
     if (parser.isSet(projectOption))
         window.openProject(parser.value(projectOption));
+    if (qEnvironmentVariableIntValue("TT_QUIT_AFTER_SHOWN") == 1)
+        new QuitWhenShown(&window, parser.isSet(projectOption));
     return app.exec();
 }
 

@@ -1,0 +1,138 @@
+// bench_session [--rows N]: how long the GUI thread is held by the project work around a task, at N logs
+// (default 1,000,000): opening a project, saving it (now and in the background) and starting a task.
+// A 5 ms timer runs on the GUI thread throughout; the longest gap between its ticks is the longest freeze a
+// user would feel. Not a test: run it by hand from a Release build.
+#include "fixturegenerator.h"
+#include "session/recoverysession.h"
+#include "session/sourcesconfig.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace tt;
+using namespace tt::test;
+
+namespace {
+
+// Measures the longest time between two ticks of a 5 ms timer on this (the GUI) thread.
+class StallMeter
+{
+public:
+    StallMeter()
+    {
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            m_max = qMax(m_max, now - m_last);
+            m_last = now;
+        });
+    }
+    void start()
+    {
+        m_max = 0;
+        m_clock.start();
+        m_last = 0;
+        m_timer.start();
+    }
+    double stopMs()
+    {
+        m_timer.stop();
+        return double(qMax(m_max, m_clock.nsecsElapsed() - m_last)) / 1e6;
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0, m_max = 0;
+};
+
+void waitIdle(RecoverySession &s)
+{
+    while (s.isBusy() || s.isSaving())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    qint64 rows = 1000000;
+    const QStringList args = app.arguments();
+    if (const qsizetype at = args.indexOf(u"--rows"_s); at >= 0 && at + 1 < args.size())
+        rows = args.at(at + 1).toLongLong();
+    QTemporaryDir dir;
+    SchoolSpec spec;
+    spec.seed = 20251127;
+    spec.logs = rows;
+    spec.classes = 28;
+    spec.studentsPerClass = 25;
+    const School school = generateSchool(spec);
+    const QString csv = dir.filePath(u"Incidents.csv"_s);
+    writeCsvTab(school, RecordType::Incident, csv, QuirkOptions{});
+    const QString path = dir.filePath(u"bench.ttproj"_s);
+
+    StallMeter meter;
+    QElapsedTimer t;
+    {
+        RecoverySession s;
+        s.newProject(path, SchoolInfo{u"Bench School"_s, u"bench.example"_s, u"UTC"_s});
+        SourcesConfig sources(&s);
+        meter.start();
+        t.start();
+        sources.addFiles({csv});
+        waitIdle(s);
+        std::printf("import task, %lld rows: %.2f s; longest GUI-thread stall %.0f ms\n",
+                    static_cast<long long>(s.project().records().size()), double(t.elapsed()) / 1000, meter.stopMs());
+
+        s.project().setSchool(SchoolInfo{u"Bench School 2"_s, u"bench.example"_s, u"UTC"_s});
+        s.markChanged();
+        t.start();
+        s.saveNow();
+        std::printf("save on the GUI thread (saveNow): %.2f s\n", double(t.elapsed()) / 1000);
+
+        s.project().setSchool(SchoolInfo{u"Bench School 3"_s, u"bench.example"_s, u"UTC"_s});
+        s.markChanged();
+        meter.start();
+        t.start();
+        s.saveInBackground();
+        const double call = double(t.nsecsElapsed()) / 1e6;
+        waitIdle(s);
+        std::printf("background save: %.2f s in all, %.1f ms on the GUI thread to start it; longest stall %.0f ms\n",
+                    double(t.elapsed()) / 1000, call, meter.stopMs());
+
+        meter.start();
+        t.start();
+        s.runTask(u"no-op"_s, [](Project &, Progress *) { return QString(); });
+        const double start = double(t.nsecsElapsed()) / 1e6;
+        waitIdle(s);
+        std::printf("task start (project copy): %.1f ms on the GUI thread; task round trip %.2f s, longest stall %.0f ms\n",
+                    start, double(t.elapsed()) / 1000, meter.stopMs());
+        t.start();
+        const Project deep = [&] {
+            Project p = s.project();
+            p.mutableRecords(); // forces the copy a task would otherwise make on the worker
+            return p;
+        }();
+        std::printf("for scale, a deep copy of the records: %.1f ms\n", double(t.nsecsElapsed()) / 1e6);
+    }
+    {
+        RecoverySession s;
+        meter.start();
+        t.start();
+        s.openProjectInBackground(path);
+        const double call = double(t.nsecsElapsed()) / 1e6;
+        waitIdle(s);
+        std::printf("open in the background: %.2f s in all (%lld records), %.1f ms to start; longest stall %.0f ms\n",
+                    double(t.elapsed()) / 1000, static_cast<long long>(s.project().records().size()), call, meter.stopMs());
+        t.start();
+        const auto accepted = s.accepted();
+        std::printf("accepted list after open: %.1f ms on the GUI thread (%zu records, computed on the worker)\n",
+                    double(t.nsecsElapsed()) / 1e6, accepted->size());
+    }
+    return 0;
+}
