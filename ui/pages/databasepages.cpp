@@ -42,6 +42,7 @@ bool printHtmlToPdf(const QString &html, QIODevice *device)
 {
     QPdfWriter writer(device);
     writer.setPageSize(QPageSize(QPageSize::A4));
+    writer.setPageOrientation(QPageLayout::Landscape); // the roster tables have up to ten columns
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
     writer.setResolution(72); // device units = points: the layout does not depend on the screen's DPI
     writer.setCreator(QStringLiteral("TrackTally Recovery"));
