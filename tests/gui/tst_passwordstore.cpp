@@ -261,7 +261,7 @@ void tst_PasswordStore::forget()
 void tst_PasswordStore::noPasswordStore()
 {
     if (withKeyring())
-        QSKIP("needs no D-Bus session (runs as tst_passwordstore_nostore)");
+        QSKIP("needs no D-Bus session (runs as tst_passwordstore)");
     Fixture f(projectPath(), false);
     auto *status = f.find<QLabel>(QStringLiteral("passwordStatus"));
     f.find<QLineEdit>(QStringLiteral("connectionEdit"))->setText(url());
