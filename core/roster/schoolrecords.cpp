@@ -215,6 +215,25 @@ QString staffRoleFromText(const QString &text)
     return u"teacher"_s;
 }
 
+namespace {
+
+// The columns to read: the administrator's choice, which must have been made on this very header, or the
+// ones detected from it.
+SchoolListColumns columnsFor(SchoolListColumns::Kind kind, const QStringList &headers, const SchoolListColumns *chosen,
+                             const QString &path, qint64 rowNumber)
+{
+    if (!chosen)
+        return SchoolListColumns::detect(kind, headers);
+    if (chosen->headers != headers)
+        throw SourceError(path, tr("%1 row %2: the header is not the one the columns were chosen for; the file "
+                                   "changed. Import it again.")
+                                    .arg(QFileInfo(path).fileName())
+                                    .arg(rowNumber));
+    return *chosen;
+}
+
+} // namespace
+
 std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warnings, const SchoolListColumns *columns)
 {
     const QString file = QFileInfo(path).fileName();
@@ -229,12 +248,7 @@ std::vector<RosterEntry> readRosterCsv(const QString &path, QStringList *warning
     readTable(
         path,
         [&](const QStringList &headers, qint64 rowNumber) {
-            const SchoolListColumns c = columns ? *columns : SchoolListColumns::detect(SchoolListColumns::Roster, headers);
-            if (columns && columns->headers != headers)
-                throw SourceError(path, tr("%1 row %2: the header is not the one the columns were chosen for; the "
-                                           "file changed. Import it again.")
-                                            .arg(file)
-                                            .arg(rowNumber));
+            const SchoolListColumns c = columnsFor(SchoolListColumns::Roster, headers, columns, path, rowNumber);
             colId = c.column(u"studentId"_s);
             colFirst = c.column(u"firstName"_s);
             colLast = c.column(u"lastName"_s);
@@ -305,12 +319,7 @@ std::vector<StaffEntry> readStaffCsv(const QString &path, QStringList *warnings,
     readTable(
         path,
         [&](const QStringList &headers, qint64 rowNumber) {
-            const SchoolListColumns c = columns ? *columns : SchoolListColumns::detect(SchoolListColumns::Staff, headers);
-            if (columns && columns->headers != headers)
-                throw SourceError(path, tr("%1 row %2: the header is not the one the columns were chosen for; the "
-                                           "file changed. Import it again.")
-                                            .arg(file)
-                                            .arg(rowNumber));
+            const SchoolListColumns c = columnsFor(SchoolListColumns::Staff, headers, columns, path, rowNumber);
             colEmail = c.column(u"email"_s);
             colName = c.column(u"name"_s);
             colFirst = c.column(u"firstName"_s);

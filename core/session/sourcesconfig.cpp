@@ -35,36 +35,6 @@ bool SourcesConfig::isSupportedFile(const QString &path)
     return suffix == u"csv" || suffix == u"tsv" || suffix == u"txt" || suffix == u"xlsx";
 }
 
-bool SourcesConfig::addFiles(const QStringList &paths, RecordType fallback)
-{
-    if (paths.isEmpty() || !m_session->hasProject())
-        return false;
-    return m_session->runTask(tr("Reading the sheet exports"), [paths, fallback](Project &project, Progress *progress) {
-        Importer importer(project);
-        QStringList lines;
-        for (const QString &path : paths) {
-            checkCancel(progress);
-            std::vector<ImportOutcome> outcomes;
-            if (QFileInfo(path).suffix().compare(u"xlsx", Qt::CaseInsensitive) == 0)
-                outcomes = importer.importWorkbook(path, progress);
-            else
-                outcomes.push_back(importer.importCsv(path, typeFromFileName(path).value_or(fallback), progress));
-            for (const ImportOutcome &o : outcomes) {
-                if (o.alreadyImported)
-                    lines << QCoreApplication::translate("tt::SourcesConfig", "%1 was already in the project; nothing was added.")
-                                 .arg(o.displayName);
-                else
-                    lines << QCoreApplication::translate("tt::SourcesConfig", "%1: %L2 rows read, %L3 accepted, %L4 quarantined.")
-                                 .arg(o.displayName)
-                                 .arg(o.counts.read)
-                                 .arg(o.counts.accepted)
-                                 .arg(o.counts.quarantined);
-            }
-        }
-        return lines.join(u'\n');
-    });
-}
-
 namespace {
 
 QString describeOutcomes(const std::vector<ImportOutcome> &outcomes)
@@ -85,6 +55,28 @@ QString describeOutcomes(const std::vector<ImportOutcome> &outcomes)
 }
 
 } // namespace
+
+bool SourcesConfig::addFiles(const QStringList &paths, RecordType fallback)
+{
+    if (paths.isEmpty() || !m_session->hasProject())
+        return false;
+    return m_session->runTask(tr("Reading the sheet exports"), [paths, fallback](Project &project, Progress *progress) {
+        Importer importer(project);
+        QStringList lines;
+        for (const QString &path : paths) {
+            checkCancel(progress);
+            std::vector<ImportOutcome> outcomes;
+            if (QFileInfo(path).suffix().compare(u"xlsx", Qt::CaseInsensitive) == 0)
+                outcomes = importer.importWorkbook(path, progress);
+            else
+                outcomes.push_back(importer.importCsv(path, typeFromFileName(path).value_or(fallback), progress));
+            if (const QString text = describeOutcomes(outcomes); !text.isEmpty())
+                lines << text;
+        }
+        return lines.join(u'\n');
+    });
+}
+
 
 bool SourcesConfig::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase)
 {

@@ -33,30 +33,6 @@ using namespace tt::test;
 
 namespace {
 
-const QString kSheetId = QStringLiteral("1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyzW");
-
-QString dataDir()
-{
-    return qEnvironmentVariable("TT_SOURCE_DIR") + u"/tests/data/sheetsapi/"_qs;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeAll(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
-}
-
-nlohmann::json keyJson()
-{
-    return nlohmann::json::parse(readAll(dataDir() + u"test-service-account.json"_qs).toStdString());
-}
-
 // A fresh RSA key that the fake server does not know (a "deleted or replaced" key).
 QByteArray otherPrivateKeyPem()
 {

@@ -34,19 +34,6 @@ using namespace tt::test;
 
 namespace {
 
-const QString kSheetId = QStringLiteral("1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyzW");
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QString dataDir()
-{
-    return qEnvironmentVariable("TT_SOURCE_DIR") + u"/tests/data/sheetsapi/"_qs;
-}
-
 QString shotDir()
 {
     const QString d = qEnvironmentVariable("TT_SCREENSHOT_DIR");

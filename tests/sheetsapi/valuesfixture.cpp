@@ -2,6 +2,8 @@
 
 #include "sheets/xlsxreader.h"
 
+#include <QFile>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -56,6 +58,33 @@ QByteArray valuesJsonFromWorkbook(const QString &xlsx, const QString &sheet)
                                    {"majorDimension", "ROWS"},
                                    {"values", values}};
     return QByteArray::fromStdString(answer.dump());
+}
+
+QString dataDir()
+{
+    return qEnvironmentVariable("TT_SOURCE_DIR") + QStringLiteral("/tests/data/sheetsapi/");
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeAll(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
+}
+
+nlohmann::json keyJson()
+{
+    return nlohmann::json::parse(readAll(dataDir() + QStringLiteral("test-service-account.json")).toStdString());
+}
+
+nlohmann::json clientJson()
+{
+    return nlohmann::json::parse(readAll(dataDir() + QStringLiteral("test-oauth-client.json")).toStdString());
 }
 
 } // namespace tt::test
