@@ -3,7 +3,8 @@
 
 #include "common/errors.h"
 #include "project/project.h"
-#include "records/importer.h"
+#include "import/importer.h"
+#include "import/sheetsimport.h"
 #include "sheets/sheetsapi.h"
 #include "sheets/usersignin.h"
 

@@ -5,10 +5,10 @@
 #include "recoverywizard.h"
 #include "rosterundo.h"
 #include "session/databasesession.h"
-#include "session/incidentfilter.h"
+#include "session/incidentssession.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -30,8 +30,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TrackTally Recovery"));
     m_session = new RecoverySession(this);
-    m_sources = new SourcesConfig(m_session, this);
-    m_filter = new IncidentFilter(this);
+    m_sources = new SourcesSession(m_session, this);
+    m_filter = new IncidentsSession(this);
     m_roster = new RosterSession(m_session, this);
     m_database = new DatabaseSession(m_session, m_roster, this);
     m_wizard = new RecoveryWizard(m_session, m_sources, m_filter, m_roster, m_database, this);

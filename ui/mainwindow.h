@@ -10,10 +10,10 @@ class QUndoStack;
 
 namespace tt {
 class DatabaseSession;
-class IncidentFilter;
+class IncidentsSession;
 class RecoverySession;
 class RosterSession;
-class SourcesConfig;
+class SourcesSession;
 }
 
 namespace tt::ui {
@@ -33,8 +33,8 @@ public:
 
     RecoverySession *session() const { return m_session; }
     RosterSession *roster() const { return m_roster; }
-    SourcesConfig *sources() const { return m_sources; }
-    IncidentFilter *filter() const { return m_filter; }
+    SourcesSession *sources() const { return m_sources; }
+    IncidentsSession *filter() const { return m_filter; }
     DatabaseSession *database() const { return m_database; }
     RecoveryWizard *wizard() const { return m_wizard; }
     QUndoStack *rosterUndoStack() const { return m_undo; }
@@ -47,8 +47,8 @@ private:
     void showMessage(const QString &text, bool error = false);
 
     RecoverySession *m_session;
-    SourcesConfig *m_sources;
-    IncidentFilter *m_filter;
+    SourcesSession *m_sources;
+    IncidentsSession *m_filter;
     RosterSession *m_roster;
     DatabaseSession *m_database;
     RecoveryWizard *m_wizard;

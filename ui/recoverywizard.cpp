@@ -13,7 +13,7 @@
 
 namespace tt::ui {
 
-RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesConfig *sources, IncidentFilter *filter,
+RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources, IncidentsSession *filter,
                                RosterSession *roster, DatabaseSession *database, QWidget *parent)
     : QWizard(parent), m_session(session)
 {

@@ -4,10 +4,10 @@
 
 namespace tt {
 class DatabaseSession;
-class IncidentFilter;
+class IncidentsSession;
 class RecoverySession;
 class RosterSession;
-class SourcesConfig;
+class SourcesSession;
 }
 
 namespace tt::ui {
@@ -20,7 +20,7 @@ class RecoveryWizard : public QWizard
 public:
     enum Step { ProjectStep, SourcesStep, ValidateStep, IncidentsStep, TeachersStep, ClassroomsStep, StudentsStep,
                 LinksStep, DatabaseStep, PlanStep, CommitStep, VerifyStep, StepCount };
-    RecoveryWizard(RecoverySession *session, SourcesConfig *sources, IncidentFilter *filter, RosterSession *roster,
+    RecoveryWizard(RecoverySession *session, SourcesSession *sources, IncidentsSession *filter, RosterSession *roster,
                    DatabaseSession *database, QWidget *parent = nullptr);
 
     WizardPage *stepPage(int step) const;

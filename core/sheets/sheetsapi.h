@@ -3,12 +3,11 @@
 // an RS256-signed JWT is exchanged at the key's token_uri for an access token (kept in memory only),
 // or with the access token of a user who signed in with Google (UserSignIn, core/sheets/usersignin.h),
 // then spreadsheets.values.get fetches "Incidents!A:ZZ" and "Commendations!A:ZZ" as unformatted values
-// (numbers as numbers, dates as serial numbers) and the rows go through the same Importer as CSV/XLSX.
+// (numbers as numbers, dates as serial numbers) and import/sheetsimport.h puts the rows through the same Importer as CSV/XLSX.
 //
 // Network calls are synchronous: a local QEventLoop per request with a timeout and cancel polling. Call them
 // from a worker thread (any QThread) or a QCoreApplication CLI, never from the GUI thread.
 #include "common/progress.h"
-#include "records/importer.h"
 #include "sheets/cell.h"
 
 #include <QByteArray>
@@ -130,30 +129,5 @@ private:
     QByteArray m_accessToken; // memory only
     QDateTime m_tokenExpires;
 };
-
-// What the project remembers to fetch again (never the key's content, never a token): section "sheetsApi".
-struct SheetsApiSettings
-{
-    QString spreadsheetId;
-    QString keyFile;
-    QString oauthClientFile; // the OAuth client file of the last user sign-in (path only)
-    QString apiBase;         // empty: the default
-
-    static SheetsApiSettings fromProject(const Project &project);
-    void saveTo(Project &project) const;
-};
-
-// Fetches both tabs (Incidents, Commendations), then imports what it got with identity "sheets:<id>",
-// kind "sheets-api"; the fetch time is in each outcome's notes. A tab the spreadsheet lacks is skipped with a
-// note; neither tab is an error. Re-importing unchanged values adds nothing. Remembers the settings.
-std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
-                                               const QString &keyFile, const SheetsApiOptions &options = {},
-                                               Progress *progress = nullptr);
-
-// The same with the access token of a user who signed in with Google (UserSignIn): 403 means the user's
-// account has no access to the spreadsheet. Remembers the client file's path (never the token).
-std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
-                                               const UserAccessToken &token, const SheetsApiOptions &options = {},
-                                               Progress *progress = nullptr);
 
 } // namespace tt

@@ -6,7 +6,7 @@
 #include "fixturegenerator.h"
 
 #include "project/project.h"
-#include "records/importer.h"
+#include "import/importer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

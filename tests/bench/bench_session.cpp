@@ -4,7 +4,7 @@
 // user would feel. Not a test: run it by hand from a Release build.
 #include "fixturegenerator.h"
 #include "session/recoverysession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
     {
         RecoverySession s;
         s.newProject(path, SchoolInfo{u"Bench School"_s, u"bench.example"_s, u"UTC"_s});
-        SourcesConfig sources(&s);
+        SourcesSession sources(&s);
         meter.start();
         t.start();
         sources.addFiles({csv});

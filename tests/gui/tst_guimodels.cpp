@@ -7,11 +7,11 @@
 #include "models/quarantinemodel.h"
 #include "models/rostermodels.h"
 #include "models/unlinkedmodel.h"
-#include "records/importer.h"
-#include "session/incidentfilter.h"
+#include "import/importer.h"
+#include "session/incidentssession.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -81,7 +81,7 @@ void tst_GuiModels::models()
 {
     QFETCH(QString, model);
     std::unique_ptr<QAbstractItemModel> m;
-    IncidentFilter filter;
+    IncidentsSession filter;
     DuplicateGroupModel groups(m_session.get());
     if (model == u"quarantine")
         m = std::make_unique<QuarantineModel>(m_session.get());
@@ -143,14 +143,14 @@ void tst_GuiModels::models()
 
 void tst_GuiModels::previewModel()
 {
-    SourcesConfig config(m_session.get());
+    SourcesSession config(m_session.get());
     config.select(0);
     QTRY_VERIFY(!config.previewRows().empty());
-    QCOMPARE(int(config.previewRows().size()), SourcesConfig::PreviewRows);
+    QCOMPARE(int(config.previewRows().size()), SourcesSession::PreviewRows);
     PreviewModel m;
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.setRows(config.previewRows(), config.previewColumns(), {});
-    QCOMPARE(m.rowCount(), SourcesConfig::PreviewRows);
+    QCOMPARE(m.rowCount(), SourcesSession::PreviewRows);
     QVERIFY(m.columnCount() >= FieldCount);
     QCOMPARE(m.headerData(0, Qt::Horizontal).toString(), QStringLiteral("A"));
     // the mapping editor catches the same column chosen twice
@@ -178,16 +178,16 @@ void tst_GuiModels::incidentProxyFiltersAndSorts()
     QFETCH(int, column);
     QFETCH(int, type);
     IncidentModel model;
-    IncidentFilter filter;
+    IncidentsSession filter;
     IncidentProxyModel proxy(&model, &filter);
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const auto records = m_session->accepted();
     model.setRecords(records, m_session->project().timeZone());
     filter.setRecords(records);
-    connect(&filter, &IncidentFilter::filterChanged, &proxy, &IncidentProxyModel::refilter);
+    connect(&filter, &IncidentsSession::filterChanged, &proxy, &IncidentProxyModel::refilter);
     proxy.refilter();
     if (type != filter.type()) {
-        QSignalSpy changed(&filter, &IncidentFilter::filterChanged);
+        QSignalSpy changed(&filter, &IncidentsSession::filterChanged);
         filter.setType(type);
         QCOMPARE(changed.count(), 0); // debounced: applied after a pause
         QVERIFY(changed.wait(2000));

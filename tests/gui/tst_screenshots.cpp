@@ -8,7 +8,7 @@
 #include "session/databasesession.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 
 #include <QAbstractButton>
 #include <QApplication>

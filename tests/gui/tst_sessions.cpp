@@ -2,12 +2,12 @@
 // filter checked against counts computed here from generated records (and timed at a million rows).
 #include "fixturegenerator.h"
 #include "models/incidentmodel.h"
-#include "records/importer.h"
-#include "session/incidentfilter.h"
+#include "import/importer.h"
+#include "session/incidentssession.h"
 #include "rosterundo.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -93,7 +93,7 @@ void tst_Sessions::taskReplacesProjectOrLeavesItAlone()
     s.newProject(m_dir.filePath(QStringLiteral("c.ttproj")), SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QString()});
     const QString csv = m_dir.filePath(QStringLiteral("Incidents.csv"));
     const test::ExportResult truth = test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
-    SourcesConfig sources(&s);
+    SourcesSession sources(&s);
     QSignalSpy busy(&s, &RecoverySession::busyChanged);
     QVERIFY(sources.addFiles({csv}));
     QVERIFY(s.isBusy());
@@ -136,7 +136,7 @@ void tst_Sessions::openInBackground()
     {
         RecoverySession s;
         s.newProject(path, SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QString()});
-        SourcesConfig sources(&s);
+        SourcesSession sources(&s);
         QVERIFY(sources.addFiles({csv}));
         s.waitForIdle();
         QVERIFY(s.saveNow());
@@ -176,7 +176,7 @@ void tst_Sessions::backgroundSaveNeverOverwritesNewer()
     s.newProject(path, SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QStringLiteral("UTC")});
     const QString csv = m_dir.filePath(QStringLiteral("Incidents-e.csv"));
     const test::ExportResult truth = test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
-    SourcesConfig sources(&s);
+    SourcesSession sources(&s);
     QVERIFY(sources.addFiles({csv}));
     s.waitForIdle();
     s.saveNow();
@@ -212,7 +212,7 @@ void tst_Sessions::rosterUndoRedo()
     s.newProject(m_dir.filePath(QStringLiteral("f.ttproj")), SchoolInfo{QStringLiteral("Test School"), QStringLiteral("test.example"), QString()});
     const QString csv = m_dir.filePath(QStringLiteral("Incidents-f.csv"));
     test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
-    SourcesConfig sources(&s);
+    SourcesSession sources(&s);
     QVERIFY(sources.addFiles({csv}));
     s.waitForIdle();
     RosterSession roster(&s);
@@ -301,7 +301,7 @@ void tst_Sessions::filter()
     if (classCode == u"*")
         classCode = m_school.classes.front().code;
     const QTimeZone zone(m_school.spec.timeZone.toUtf8());
-    IncidentFilter f;
+    IncidentsSession f;
     f.setDebounceMs(0);
     // the school's UTC offset in January; March is still on daylight time in Melbourne, so the same offset holds
     const int offset = zone.offsetFromUtc(QDateTime(QDate(m_school.spec.year, 1, 1), QTime(12, 0), zone));
@@ -358,7 +358,7 @@ void tst_Sessions::filterAMillion()
         }
     std::shared_ptr<const std::vector<IncidentRecord>> records = big;
     IncidentModel model;
-    IncidentFilter f;
+    IncidentsSession f;
     IncidentProxyModel proxy(&model, &f);
     QElapsedTimer t;
     t.start();

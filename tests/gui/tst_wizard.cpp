@@ -12,7 +12,7 @@
 #include "recoverywizard.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 
 #include <QAction>
 #include <QDialog>

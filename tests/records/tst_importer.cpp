@@ -2,7 +2,7 @@
 #include "common/errors.h"
 #include "fixturegenerator.h"
 #include "project/project.h"
-#include "records/importer.h"
+#include "import/importer.h"
 #include "records/recordvalidator.h"
 #include "xlsxwriter.h"
 

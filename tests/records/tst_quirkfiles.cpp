@@ -1,7 +1,7 @@
 // One small hand-written file per quirk (tests/data/records, see its README), imported for real.
 #include "common/errors.h"
 #include "project/project.h"
-#include "records/importer.h"
+#include "import/importer.h"
 
 #include <QTest>
 

@@ -8,10 +8,11 @@
 
 #include "common/errors.h"
 #include "project/project.h"
-#include "records/importer.h"
+#include "import/importer.h"
 #include "session/recoverysession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 #include "sheets/jwt.h"
+#include "import/sheetsimport.h"
 #include "sheets/sheetsapi.h"
 #include "sheets/xlsxreader.h"
 
@@ -672,7 +673,7 @@ void tst_SheetsApi::sourcesChoice()
     RecoverySession session;
     session.newProject(m_dir.filePath(u"session.ttproj"_qs),
                        SchoolInfo{m_school.spec.name, m_school.spec.domain, m_school.spec.timeZone});
-    SourcesConfig sources(&session);
+    SourcesSession sources(&session);
     QSignalSpy failed(&session, &RecoverySession::taskFailed);
     QVERIFY(sources.addGoogleSheet(u"https://docs.google.com/spreadsheets/d/"_qs + kSheetId + u"/edit"_qs, m_keyPath,
                                    m_options.apiBase));

@@ -7,7 +7,8 @@
 
 #include "pages/sourcespage.h"
 #include "session/recoverysession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
+#include "import/sheetsimport.h"
 #include "sheets/sheetsapi.h"
 #include "sheets/usersignin.h"
 
@@ -80,7 +81,7 @@ private:
     bool m_browse = true;
     int m_browseDelayMs = 0;
     std::unique_ptr<RecoverySession> m_session;
-    std::unique_ptr<SourcesConfig> m_sources;
+    std::unique_ptr<SourcesSession> m_sources;
     std::unique_ptr<ui::SourcesPage> m_page;
 };
 
@@ -128,7 +129,7 @@ void tst_SheetsApiDialog::init()
     SheetsApiSettings s;
     s.apiBase = m_server.baseUrl();
     s.saveTo(m_session->project());
-    m_sources = std::make_unique<SourcesConfig>(m_session.get());
+    m_sources = std::make_unique<SourcesSession>(m_session.get());
     m_page = std::make_unique<ui::SourcesPage>(m_session.get(), m_sources.get());
     m_page->resize(1000, 700);
     m_page->show();

@@ -8,7 +8,8 @@
 #include "common/errors.h"
 #include "project/project.h"
 #include "session/recoverysession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
+#include "import/sheetsimport.h"
 #include "sheets/sheetsapi.h"
 #include "sheets/usersignin.h"
 
@@ -552,7 +553,7 @@ void tst_UserSignIn::sourcesConfigWithToken()
     RecoverySession session;
     session.newProject(m_dir.filePath(u"session.ttproj"_qs),
                        SchoolInfo{m_school.spec.name, m_school.spec.domain, m_school.spec.timeZone});
-    SourcesConfig sources(&session);
+    SourcesSession sources(&session);
     QSignalSpy failed(&session, &RecoverySession::taskFailed);
     QVERIFY(sources.addGoogleSheetWithToken(kSheetId, signIn.token(), m_options.apiBase));
     session.waitForIdle();

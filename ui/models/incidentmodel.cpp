@@ -1,6 +1,6 @@
 #include "incidentmodel.h"
 
-#include "session/incidentfilter.h"
+#include "session/incidentssession.h"
 
 #include <QDateTime>
 
@@ -82,7 +82,7 @@ QVariant IncidentModel::headerData(int section, Qt::Orientation o, int role) con
     return {};
 }
 
-IncidentProxyModel::IncidentProxyModel(IncidentModel *source, IncidentFilter *filter, QObject *parent)
+IncidentProxyModel::IncidentProxyModel(IncidentModel *source, IncidentsSession *filter, QObject *parent)
     : QSortFilterProxyModel(parent), m_source(source), m_filter(filter)
 {
     setSourceModel(source);

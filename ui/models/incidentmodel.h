@@ -1,6 +1,6 @@
 #pragma once
 // The recovered incidents and commendations (accepted records), and a proxy that filters with an
-// IncidentFilter's mask and sorts by comparing records directly (fast at a million rows).
+// IncidentsSession's mask and sorts by comparing records directly (fast at a million rows).
 #include "records/incidentrecord.h"
 
 #include <QAbstractTableModel>
@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace tt {
-class IncidentFilter;
+class IncidentsSession;
 }
 
 namespace tt::ui {
@@ -41,7 +41,7 @@ class IncidentProxyModel : public QSortFilterProxyModel
 {
     Q_OBJECT
 public:
-    IncidentProxyModel(IncidentModel *source, IncidentFilter *filter, QObject *parent = nullptr);
+    IncidentProxyModel(IncidentModel *source, IncidentsSession *filter, QObject *parent = nullptr);
     void refilter();
     // Compares the records themselves (no QVariant): fast enough to sort a million rows.
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
@@ -51,7 +51,7 @@ protected:
 
 private:
     IncidentModel *m_source;
-    IncidentFilter *m_filter;
+    IncidentsSession *m_filter;
 };
 
 } // namespace tt::ui

@@ -1,7 +1,7 @@
 #include "quarantinemodel.h"
 
 #include "records/columnmapping.h"
-#include "records/importer.h"
+#include "import/importer.h"
 #include "session/recoverysession.h"
 
 #include <QBrush>

@@ -1,6 +1,6 @@
 #include "chartspanel.h"
 
-#include "session/incidentfilter.h"
+#include "session/incidentssession.h"
 
 #include <QGridLayout>
 #include <QLabel>

@@ -2,7 +2,7 @@
 
 #include "chartspanel.h"
 #include "models/incidentmodel.h"
-#include "session/incidentfilter.h"
+#include "session/incidentssession.h"
 #include "session/recoverysession.h"
 
 #include <QComboBox>
@@ -26,7 +26,7 @@ namespace {
 const QDate AnyDate(2000, 1, 1);
 } // namespace
 
-IncidentsPage::IncidentsPage(RecoverySession *session, IncidentFilter *filter, QWidget *parent)
+IncidentsPage::IncidentsPage(RecoverySession *session, IncidentsSession *filter, QWidget *parent)
     : WizardPage(session, parent), m_filter(filter)
 {
     setObjectName(QStringLiteral("incidentsPage"));
@@ -39,9 +39,9 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentFilter *filter, Q
     m_type = new QComboBox(this);
     m_type->setObjectName(QStringLiteral("typeFilter"));
     m_type->setAccessibleName(tr("Type"));
-    m_type->addItem(tr("Incidents and commendations"), int(IncidentFilter::AnyType));
-    m_type->addItem(tr("Incidents"), int(IncidentFilter::IncidentsOnly));
-    m_type->addItem(tr("Commendations"), int(IncidentFilter::CommendationsOnly));
+    m_type->addItem(tr("Incidents and commendations"), int(IncidentsSession::AnyType));
+    m_type->addItem(tr("Incidents"), int(IncidentsSession::IncidentsOnly));
+    m_type->addItem(tr("Commendations"), int(IncidentsSession::CommendationsOnly));
     auto dateEdit = [this](const QString &name, const QString &accessible) {
         auto *e = new QDateEdit(this);
         e->setObjectName(name);
@@ -146,11 +146,11 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentFilter *filter, Q
     };
     connect(m_from, &QDateEdit::dateChanged, this, dates);
     connect(m_to, &QDateEdit::dateChanged, this, dates);
-    connect(m_teacher, &QComboBox::currentTextChanged, filter, &IncidentFilter::setTeacher);
-    connect(m_class, &QComboBox::currentTextChanged, filter, &IncidentFilter::setClassCode);
+    connect(m_teacher, &QComboBox::currentTextChanged, filter, &IncidentsSession::setTeacher);
+    connect(m_class, &QComboBox::currentTextChanged, filter, &IncidentsSession::setClassCode);
     connect(m_category, &QComboBox::currentIndexChanged, this, [this] { m_filter->setCategory(m_category->currentData().toString()); });
-    connect(m_student, &QLineEdit::textChanged, filter, &IncidentFilter::setStudent);
-    connect(m_text, &QLineEdit::textChanged, filter, &IncidentFilter::setText);
+    connect(m_student, &QLineEdit::textChanged, filter, &IncidentsSession::setStudent);
+    connect(m_text, &QLineEdit::textChanged, filter, &IncidentsSession::setText);
     connect(clear, &QPushButton::clicked, this, [this] {
         m_type->setCurrentIndex(0);
         m_from->setDate(AnyDate);
@@ -161,8 +161,8 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentFilter *filter, Q
         m_student->clear();
         m_text->clear();
     });
-    connect(filter, &IncidentFilter::criteriaChanged, this, [this] { m_matches->setText(tr("Filtering…")); });
-    connect(filter, &IncidentFilter::filterChanged, this, &IncidentsPage::refilter);
+    connect(filter, &IncidentsSession::criteriaChanged, this, [this] { m_matches->setText(tr("Filtering…")); });
+    connect(filter, &IncidentsSession::filterChanged, this, &IncidentsPage::refilter);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &IncidentsPage::showDetails);
     connect(session, &RecoverySession::recordsChanged, this, [this] {
         if (isVisible())

@@ -11,7 +11,7 @@ class QTextBrowser;
 class QWidget;
 
 namespace tt {
-class IncidentFilter;
+class IncidentsSession;
 }
 
 namespace tt::ui {
@@ -24,7 +24,7 @@ class IncidentsPage : public WizardPage
 {
     Q_OBJECT
 public:
-    IncidentsPage(RecoverySession *session, IncidentFilter *filter, QWidget *parent = nullptr);
+    IncidentsPage(RecoverySession *session, IncidentsSession *filter, QWidget *parent = nullptr);
     void initializePage() override;
     IncidentModel *model() const { return m_model; }
     IncidentProxyModel *proxy() const { return m_proxy; }
@@ -35,7 +35,7 @@ private:
     void showDetails();
     void fillCombos();
 
-    IncidentFilter *m_filter;
+    IncidentsSession *m_filter;
     IncidentModel *m_model;
     IncidentProxyModel *m_proxy;
     quint64 m_loadedGeneration = 0;

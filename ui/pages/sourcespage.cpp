@@ -3,7 +3,7 @@
 #include "models/previewmodel.h"
 #include "records/columnmapping.h"
 #include "session/recoverysession.h"
-#include "session/sourcesconfig.h"
+#include "session/sourcessession.h"
 #include "common/errors.h"
 #include "sheets/usersignin.h"
 
@@ -34,7 +34,7 @@
 
 namespace tt::ui {
 
-SourcesPage::SourcesPage(RecoverySession *session, SourcesConfig *config, QWidget *parent)
+SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, QWidget *parent)
     : WizardPage(session, parent), m_config(config)
 {
     setObjectName(QStringLiteral("sourcesPage"));
@@ -132,13 +132,13 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesConfig *config, QWidge
         if (!m_updating)
             m_config->select(index);
     });
-    connect(m_apply, &QPushButton::clicked, m_config, &SourcesConfig::applyMapping);
-    connect(m_revert, &QPushButton::clicked, m_config, &SourcesConfig::revertMapping);
-    connect(m_config, &SourcesConfig::sourcesChanged, this, &SourcesPage::refreshSources);
-    connect(m_config, &SourcesConfig::selectionChanged, this, &SourcesPage::refreshSources);
-    connect(m_config, &SourcesConfig::mappingChanged, this, &SourcesPage::refreshMapping);
-    connect(m_config, &SourcesConfig::previewChanged, this, &SourcesPage::refreshPreview);
-    connect(m_config, &SourcesConfig::readyChanged, this, &QWizardPage::completeChanged);
+    connect(m_apply, &QPushButton::clicked, m_config, &SourcesSession::applyMapping);
+    connect(m_revert, &QPushButton::clicked, m_config, &SourcesSession::revertMapping);
+    connect(m_config, &SourcesSession::sourcesChanged, this, &SourcesPage::refreshSources);
+    connect(m_config, &SourcesSession::selectionChanged, this, &SourcesPage::refreshSources);
+    connect(m_config, &SourcesSession::mappingChanged, this, &SourcesPage::refreshMapping);
+    connect(m_config, &SourcesSession::previewChanged, this, &SourcesPage::refreshPreview);
+    connect(m_config, &SourcesSession::readyChanged, this, &QWizardPage::completeChanged);
     refreshSources();
 }
 
@@ -175,7 +175,7 @@ void SourcesPage::dropEvent(QDropEvent *event)
 {
     QStringList paths;
     for (const QUrl &url : event->mimeData()->urls())
-        if (url.isLocalFile() && SourcesConfig::isSupportedFile(url.toLocalFile()))
+        if (url.isLocalFile() && SourcesSession::isSupportedFile(url.toLocalFile()))
             paths << url.toLocalFile();
     if (!paths.isEmpty()) {
         m_config->addFiles(paths, RecordType(m_fallbackType->currentData().toInt()));

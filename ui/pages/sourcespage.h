@@ -11,7 +11,7 @@ class QPushButton;
 class QTableView;
 
 namespace tt {
-class SourcesConfig;
+class SourcesSession;
 }
 
 namespace tt::ui {
@@ -22,7 +22,7 @@ class SourcesPage : public WizardPage
 {
     Q_OBJECT
 public:
-    SourcesPage(RecoverySession *session, SourcesConfig *config, QWidget *parent = nullptr);
+    SourcesPage(RecoverySession *session, SourcesSession *config, QWidget *parent = nullptr);
     bool isComplete() const override;
     bool validatePage() override;
     QString attention() const override;
@@ -38,7 +38,7 @@ private:
     void refreshMapping();
     void refreshPreview();
 
-    SourcesConfig *m_config;
+    SourcesSession *m_config;
     QComboBox *m_sources;
     QComboBox *m_fallbackType;
     QLabel *m_header;

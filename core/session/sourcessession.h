@@ -15,7 +15,7 @@ namespace tt {
 
 class RecoverySession;
 
-class SourcesConfig : public QObject
+class SourcesSession : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(int selected READ selected WRITE select NOTIFY selectionChanged)
@@ -24,8 +24,8 @@ class SourcesConfig : public QObject
 public:
     static constexpr int PreviewRows = 20;
 
-    explicit SourcesConfig(RecoverySession *session, QObject *parent = nullptr);
-    ~SourcesConfig() override;
+    explicit SourcesSession(RecoverySession *session, QObject *parent = nullptr);
+    ~SourcesSession() override;
 
     // Starts importing files on the worker: .xlsx as a workbook, anything else as the CSV of one tab
     // (the tab guessed from the file name, else `fallback`). Returns false when busy.

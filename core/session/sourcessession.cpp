@@ -1,7 +1,8 @@
-#include "sourcesconfig.h"
+#include "sourcessession.h"
 
 #include "common/errors.h"
-#include "records/importer.h"
+#include "import/importer.h"
+#include "import/sheetsimport.h"
 #include "sheets/sheetsapi.h"
 #include "recoverysession.h"
 #include "sheets/csvreader.h"
@@ -14,7 +15,7 @@
 
 namespace tt {
 
-SourcesConfig::SourcesConfig(RecoverySession *session, QObject *parent) : QObject(parent), m_session(session)
+SourcesSession::SourcesSession(RecoverySession *session, QObject *parent) : QObject(parent), m_session(session)
 {
     connect(session, &RecoverySession::projectOpened, this, [this] {
         m_selected = -1;
@@ -23,13 +24,13 @@ SourcesConfig::SourcesConfig(RecoverySession *session, QObject *parent) : QObjec
     connect(session, &RecoverySession::taskFinished, this, [this] { refresh(); });
 }
 
-SourcesConfig::~SourcesConfig()
+SourcesSession::~SourcesSession()
 {
     if (m_previewThread)
         m_previewThread->wait();
 }
 
-bool SourcesConfig::isSupportedFile(const QString &path)
+bool SourcesSession::isSupportedFile(const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     return suffix == u"csv" || suffix == u"tsv" || suffix == u"txt" || suffix == u"xlsx";
@@ -42,10 +43,10 @@ QString describeOutcomes(const std::vector<ImportOutcome> &outcomes)
     QStringList lines;
     for (const ImportOutcome &o : outcomes) {
         if (o.alreadyImported)
-            lines << QCoreApplication::translate("tt::SourcesConfig", "%1 was already in the project; nothing was added.")
+            lines << QCoreApplication::translate("tt::SourcesSession", "%1 was already in the project; nothing was added.")
                          .arg(o.displayName);
         else
-            lines << QCoreApplication::translate("tt::SourcesConfig", "%1: %L2 rows read, %L3 accepted, %L4 quarantined.")
+            lines << QCoreApplication::translate("tt::SourcesSession", "%1: %L2 rows read, %L3 accepted, %L4 quarantined.")
                          .arg(o.displayName)
                          .arg(o.counts.read)
                          .arg(o.counts.accepted)
@@ -56,7 +57,7 @@ QString describeOutcomes(const std::vector<ImportOutcome> &outcomes)
 
 } // namespace
 
-bool SourcesConfig::addFiles(const QStringList &paths, RecordType fallback)
+bool SourcesSession::addFiles(const QStringList &paths, RecordType fallback)
 {
     if (paths.isEmpty() || !m_session->hasProject())
         return false;
@@ -78,7 +79,7 @@ bool SourcesConfig::addFiles(const QStringList &paths, RecordType fallback)
 }
 
 
-bool SourcesConfig::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase)
+bool SourcesSession::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QString &keyFile, const QString &apiBase)
 {
     if (!m_session->hasProject())
         return false;
@@ -90,7 +91,7 @@ bool SourcesConfig::addGoogleSheet(const QString &spreadsheetIdOrUrl, const QStr
     });
 }
 
-bool SourcesConfig::addGoogleSheetWithToken(const QString &spreadsheetIdOrUrl, const UserAccessToken &token,
+bool SourcesSession::addGoogleSheetWithToken(const QString &spreadsheetIdOrUrl, const UserAccessToken &token,
                                             const QString &apiBase)
 {
     if (!m_session->hasProject())
@@ -103,32 +104,32 @@ bool SourcesConfig::addGoogleSheetWithToken(const QString &spreadsheetIdOrUrl, c
     });
 }
 
-QString SourcesConfig::lastSpreadsheet() const
+QString SourcesSession::lastSpreadsheet() const
 {
     return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).spreadsheetId : QString();
 }
 
-QString SourcesConfig::lastKeyFile() const
+QString SourcesSession::lastKeyFile() const
 {
     return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).keyFile : QString();
 }
 
-QString SourcesConfig::lastOAuthClientFile() const
+QString SourcesSession::lastOAuthClientFile() const
 {
     return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).oauthClientFile : QString();
 }
 
-QString SourcesConfig::lastApiBase() const
+QString SourcesSession::lastApiBase() const
 {
     return m_session->hasProject() ? SheetsApiSettings::fromProject(m_session->project()).apiBase : QString();
 }
 
-int SourcesConfig::sourceCount() const
+int SourcesSession::sourceCount() const
 {
     return m_session->hasProject() ? int(m_session->project().sources().size()) : 0;
 }
 
-QString SourcesConfig::sourceLabel(int index) const
+QString SourcesSession::sourceLabel(int index) const
 {
     if (index < 0 || index >= sourceCount())
         return {};
@@ -138,7 +139,7 @@ QString SourcesConfig::sourceLabel(int index) const
     return tr("%1 (%2): %L3 rows read").arg(src.displayName(), tab).arg(c.read);
 }
 
-void SourcesConfig::select(int index)
+void SourcesSession::select(int index)
 {
     if (index >= sourceCount())
         index = sourceCount() - 1;
@@ -152,7 +153,7 @@ void SourcesConfig::select(int index)
     emit readyChanged();
 }
 
-void SourcesConfig::refresh()
+void SourcesSession::refresh()
 {
     const int count = sourceCount();
     emit sourcesChanged();
@@ -166,7 +167,7 @@ void SourcesConfig::refresh()
     }
 }
 
-void SourcesConfig::loadPreview()
+void SourcesSession::loadPreview()
 {
     if (m_previewThread) {
         m_previewThread->wait();
@@ -201,7 +202,7 @@ void SourcesConfig::loadPreview()
                 CsvReader reader(src.path);
                 reader.read(sink);
             } else {
-                result->error = QCoreApplication::translate("tt::SourcesConfig", "No preview for this kind of source.");
+                result->error = QCoreApplication::translate("tt::SourcesSession", "No preview for this kind of source.");
             }
         } catch (const std::exception &e) {
             result->error = describeError(e);
@@ -223,7 +224,7 @@ void SourcesConfig::loadPreview()
     thread->start();
 }
 
-void SourcesConfig::setColumn(Field field, int column)
+void SourcesSession::setColumn(Field field, int column)
 {
     if (m_mapping.column(field) == column)
         return;
@@ -236,12 +237,12 @@ void SourcesConfig::setColumn(Field field, int column)
     }
 }
 
-bool SourcesConfig::mappingDirty() const
+bool SourcesSession::mappingDirty() const
 {
     return m_selected >= 0 && !(m_mapping == m_session->project().sources()[size_t(m_selected)].mapping);
 }
 
-bool SourcesConfig::applyMapping()
+bool SourcesSession::applyMapping()
 {
     if (m_selected < 0 || !problems().isEmpty())
         return false;
@@ -250,7 +251,7 @@ bool SourcesConfig::applyMapping()
     return m_session->runTask(tr("Re-reading with the new columns"), [index, mapping](Project &project, Progress *progress) {
         Importer importer(project);
         const ImportOutcome o = importer.remap(index, mapping, progress);
-        return QCoreApplication::translate("tt::SourcesConfig", "%1 re-read: %L2 rows, %L3 accepted, %L4 quarantined.")
+        return QCoreApplication::translate("tt::SourcesSession", "%1 re-read: %L2 rows, %L3 accepted, %L4 quarantined.")
             .arg(o.displayName)
             .arg(o.counts.read)
             .arg(o.counts.accepted)
@@ -258,7 +259,7 @@ bool SourcesConfig::applyMapping()
     });
 }
 
-void SourcesConfig::revertMapping()
+void SourcesSession::revertMapping()
 {
     if (m_selected < 0)
         return;
@@ -267,7 +268,7 @@ void SourcesConfig::revertMapping()
     emit readyChanged();
 }
 
-QString SourcesConfig::headerStatus() const
+QString SourcesSession::headerStatus() const
 {
     if (m_selected < 0)
         return tr("Add the CSV or XLSX files downloaded from the TrackTally Google Sheet.");
@@ -276,14 +277,14 @@ QString SourcesConfig::headerStatus() const
     return tr("No header row found: columns are read in TrackTally's order, A to L. Check each field below.");
 }
 
-QStringList SourcesConfig::sourceNotes() const
+QStringList SourcesSession::sourceNotes() const
 {
     if (m_selected < 0)
         return {};
     return m_session->project().sources()[size_t(m_selected)].notes;
 }
 
-bool SourcesConfig::isReady() const
+bool SourcesSession::isReady() const
 {
     if (sourceCount() == 0)
         return false;

@@ -1,4 +1,4 @@
-#include "incidentfilter.h"
+#include "incidentssession.h"
 
 #include <QSet>
 #include <QStringMatcher>
@@ -12,15 +12,15 @@ constexpr qint64 DayMs = 24LL * 3600 * 1000;
 const QDate Epoch(1970, 1, 1);
 } // namespace
 
-IncidentFilter::IncidentFilter(QObject *parent)
+IncidentsSession::IncidentsSession(QObject *parent)
     : QObject(parent), m_records(std::make_shared<const std::vector<IncidentRecord>>())
 {
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(250);
-    connect(&m_debounce, &QTimer::timeout, this, &IncidentFilter::apply);
+    connect(&m_debounce, &QTimer::timeout, this, &IncidentsSession::apply);
 }
 
-void IncidentFilter::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds)
+void IncidentsSession::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds)
 {
     m_records = records ? std::move(records) : std::make_shared<const std::vector<IncidentRecord>>();
     m_offsetSeconds = offsetSeconds;
@@ -48,13 +48,13 @@ void IncidentFilter::setRecords(std::shared_ptr<const std::vector<IncidentRecord
     apply();
 }
 
-void IncidentFilter::schedule()
+void IncidentsSession::schedule()
 {
     emit criteriaChanged();
     m_debounce.start();
 }
 
-void IncidentFilter::setType(int t)
+void IncidentsSession::setType(int t)
 {
     if (t == m_type)
         return;
@@ -62,7 +62,7 @@ void IncidentFilter::setType(int t)
     schedule();
 }
 
-void IncidentFilter::setDateRange(const QDate &from, const QDate &to)
+void IncidentsSession::setDateRange(const QDate &from, const QDate &to)
 {
     if (from == m_from && to == m_to)
         return;
@@ -71,7 +71,7 @@ void IncidentFilter::setDateRange(const QDate &from, const QDate &to)
     schedule();
 }
 
-void IncidentFilter::setTeacher(const QString &v)
+void IncidentsSession::setTeacher(const QString &v)
 {
     if (v.trimmed() == m_teacher)
         return;
@@ -79,7 +79,7 @@ void IncidentFilter::setTeacher(const QString &v)
     schedule();
 }
 
-void IncidentFilter::setClassCode(const QString &v)
+void IncidentsSession::setClassCode(const QString &v)
 {
     if (v.trimmed() == m_classCode)
         return;
@@ -87,7 +87,7 @@ void IncidentFilter::setClassCode(const QString &v)
     schedule();
 }
 
-void IncidentFilter::setStudent(const QString &v)
+void IncidentsSession::setStudent(const QString &v)
 {
     if (v.trimmed() == m_student)
         return;
@@ -95,7 +95,7 @@ void IncidentFilter::setStudent(const QString &v)
     schedule();
 }
 
-void IncidentFilter::setCategory(const QString &v)
+void IncidentsSession::setCategory(const QString &v)
 {
     if (v == m_category)
         return;
@@ -103,7 +103,7 @@ void IncidentFilter::setCategory(const QString &v)
     schedule();
 }
 
-void IncidentFilter::setText(const QString &v)
+void IncidentsSession::setText(const QString &v)
 {
     if (v.trimmed() == m_text)
         return;
@@ -111,7 +111,7 @@ void IncidentFilter::setText(const QString &v)
     schedule();
 }
 
-void IncidentFilter::clear()
+void IncidentsSession::clear()
 {
     m_type = AnyType;
     m_from = m_to = QDate();
@@ -123,13 +123,13 @@ void IncidentFilter::clear()
     schedule();
 }
 
-bool IncidentFilter::isActive() const
+bool IncidentsSession::isActive() const
 {
     return m_type != AnyType || m_from.isValid() || m_to.isValid() || !m_teacher.isEmpty() || !m_classCode.isEmpty()
         || !m_student.isEmpty() || !m_category.isEmpty() || !m_text.isEmpty();
 }
 
-QDate IncidentFilter::dateOf(const IncidentRecord &r) const
+QDate IncidentsSession::dateOf(const IncidentRecord &r) const
 {
     const qint64 local = r.timestampMs + qint64(m_offsetSeconds) * 1000;
     qint64 days = local / DayMs;
@@ -138,13 +138,13 @@ QDate IncidentFilter::dateOf(const IncidentRecord &r) const
     return Epoch.addDays(days);
 }
 
-QDate IncidentFilter::weekOf(const IncidentRecord &r) const
+QDate IncidentsSession::weekOf(const IncidentRecord &r) const
 {
     const QDate d = dateOf(r);
     return d.addDays(1 - d.dayOfWeek());
 }
 
-bool IncidentFilter::matchesAt(size_t i, const QStringMatcher *text, const QStringMatcher *student, qint64 fromDay,
+bool IncidentsSession::matchesAt(size_t i, const QStringMatcher *text, const QStringMatcher *student, qint64 fromDay,
                               qint64 toDay) const
 {
     const IncidentRecord &r = (*m_records)[i];
@@ -170,7 +170,7 @@ bool IncidentFilter::matchesAt(size_t i, const QStringMatcher *text, const QStri
     return true;
 }
 
-void IncidentFilter::apply()
+void IncidentsSession::apply()
 {
     m_debounce.stop();
     const auto &recs = *m_records;

@@ -23,7 +23,7 @@ struct IncidentStats
     qint64 total = 0;
 };
 
-class IncidentFilter : public QObject
+class IncidentsSession : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(int type READ type WRITE setType NOTIFY criteriaChanged)
@@ -33,7 +33,7 @@ class IncidentFilter : public QObject
 public:
     enum TypeFilter { AnyType = -1, IncidentsOnly = 0, CommendationsOnly = 1 };
 
-    explicit IncidentFilter(QObject *parent = nullptr);
+    explicit IncidentsSession(QObject *parent = nullptr);
 
     // The records to filter (shared, never modified); offsetSeconds: the school's UTC offset for weeks.
     void setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds = 0);

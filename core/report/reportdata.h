@@ -1,0 +1,30 @@
+#pragma once
+// What the people-facing reports (HTML here, PDF in the GUI) need from a project and its rebuilt roster.
+#include "records/importtypes.h"
+
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace tt {
+
+class Project;
+struct Roster;
+
+struct ReportData
+{
+    QString schoolName;
+    QString domain;
+    RowCounts counts;
+    std::vector<QuarantinedRow> quarantine;
+    QStringList sourceNames; // source index -> display name
+    const Roster *roster = nullptr;
+    qint64 incidents = 0;
+    qint64 commendations = 0;
+    qint64 generatedAtMs = 0; // 0 = now
+};
+
+// Collects it; the roster must outlive the result.
+ReportData reportData(const Project &project, const Roster &roster);
+
+} // namespace tt
