@@ -80,6 +80,11 @@ struct Conflict
     QString kind;    // "nameVariants", "idClash", "closeHomeroom", "twoClasses", "leadingZeros", ...
     QString subject; // what it is about: a student id, class code, email
     QString detail;  // a sentence an administrator understands
+    // True only for a question the evidence cannot settle: it blocks the commit until answered.
+    bool needsDecision = true;
+    // For what the evidence settled automatically: the rule that settled it ("leadingZeroTwins",
+    // "majoritySpelling", ...). Empty for questions. Settled items stay listed so they can be reviewed and undone.
+    QString settledBy;
 };
 
 // How one accepted record links to the rebuilt roster. Parallel to the accepted records.

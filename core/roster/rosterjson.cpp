@@ -74,7 +74,11 @@ json rosterJson(const Roster &roster)
     }
     json conflicts = json::array();
     for (const Conflict &c : roster.conflicts)
-        conflicts.push_back({{"kind", s(c.kind)}, {"subject", s(c.subject)}, {"detail", s(c.detail)}});
+        conflicts.push_back({{"kind", s(c.kind)},
+                             {"subject", s(c.subject)},
+                             {"detail", s(c.detail)},
+                             {"needsDecision", c.needsDecision},
+                             {"settledBy", opt(c.settledBy)}});
     return json{{"teachers", teachers},
                 {"classrooms", classrooms},
                 {"students", students},

@@ -1,6 +1,5 @@
 #include "rosterproject.h"
 
-#include "report/htmlreport.h"
 #include "roster/rosterbuilder.h"
 
 #include <QFileInfo>
@@ -86,6 +85,45 @@ std::vector<StaffEntry> projectStaffEntries(const Project &project)
     return out;
 }
 
+AccountLists projectAccountLists(const Project &project)
+{
+    AccountLists out;
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("accounts") || !(*sec)["accounts"].is_object())
+        return out;
+    const nlohmann::json &a = (*sec)["accounts"];
+    auto list = [&a](const char *key) {
+        QStringList l;
+        if (a.contains(key) && a[key].is_array())
+            for (const auto &e : a[key])
+                if (e.is_string())
+                    l << QString::fromStdString(e.get<std::string>());
+        return l;
+    };
+    out.adminEmails = list("adminEmails");
+    out.superAdminEmails = list("superAdminEmails");
+    out.source = q(a, "source");
+    return out;
+}
+
+void setProjectAccountLists(Project &project, const AccountLists &lists)
+{
+    if (lists.isEmpty() && lists.source.isEmpty()) {
+        if (nlohmann::json &sec = project.section("roster"); sec.is_object())
+            sec.erase("accounts");
+        return;
+    }
+    auto arr = [](const QStringList &l) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const QString &e : l)
+            j.push_back(e.trimmed().toCaseFolded().toStdString());
+        return j;
+    };
+    project.section("roster")["accounts"] = {{"adminEmails", arr(lists.adminEmails)},
+                                             {"superAdminEmails", arr(lists.superAdminEmails)},
+                                             {"source", s(lists.source)}};
+}
+
 RosterDecisions projectDecisions(const Project &project)
 {
     const nlohmann::json *sec = rosterSection(project);
@@ -103,21 +141,6 @@ Roster buildProjectRoster(const Project &project, Progress *progress)
 {
     return RosterBuilder().build(project.acceptedRecords(), projectRosterEntries(project), projectStaffEntries(project),
                                  projectDecisions(project), progress);
-}
-
-ReportData reportData(const Project &project, const Roster &roster)
-{
-    ReportData d;
-    d.schoolName = project.school().name;
-    d.domain = project.school().domain;
-    d.counts = project.counts();
-    d.quarantine = project.quarantine();
-    for (const SourceInfo &src : project.sources())
-        d.sourceNames << src.displayName();
-    d.roster = &roster;
-    d.incidents = project.acceptedOfType(RecordType::Incident);
-    d.commendations = project.acceptedOfType(RecordType::Commendation);
-    return d;
 }
 
 } // namespace tt

@@ -10,8 +10,6 @@
 
 namespace tt {
 
-struct ReportData;
-
 struct SchoolList
 {
     QString path;   // where it was read from
@@ -30,13 +28,15 @@ std::optional<SchoolList> projectStaffList(const Project &project);
 std::vector<RosterEntry> projectRosterEntries(const Project &project);
 std::vector<StaffEntry> projectStaffEntries(const Project &project);
 
+// The administrators and operators named by the deployment's configuration (its .env), kept in the project
+// (addresses and the file's path only; never a secret). Empty when none were given.
+AccountLists projectAccountLists(const Project &project);
+void setProjectAccountLists(Project &project, const AccountLists &lists);
+
 RosterDecisions projectDecisions(const Project &project);
 void setProjectDecisions(Project &project, const RosterDecisions &decisions);
 
 // Builds the roster from the project's accepted records, its stored lists and decisions.
 Roster buildProjectRoster(const Project &project, Progress *progress = nullptr);
-
-// What the people-facing reports need from a project and its roster.
-ReportData reportData(const Project &project, const Roster &roster);
 
 } // namespace tt

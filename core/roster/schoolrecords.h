@@ -32,6 +32,17 @@ struct RosterEntry
     qint64 row = 0;
 };
 
+// Accounts a deployment's own configuration names: TrackTally's .env lists the school's administrators
+// (ADMIN_EMAILS, who get role "admin") and TrackTally's operators (SUPER_ADMIN_EMAILS, who are not school staff).
+struct AccountLists
+{
+    QStringList adminEmails;      // trimmed, case-folded
+    QStringList superAdminEmails; // trimmed, case-folded
+    QString source;               // the file they came from, for the evidence: "/srv/tracktally/.env"
+    bool isEmpty() const { return adminEmails.isEmpty() && superAdminEmails.isEmpty(); }
+    bool operator==(const AccountLists &) const = default;
+};
+
 // The header as a key: lower case, letters and digits only ("Student ID" -> "studentid").
 QString headerKey(const QString &header);
 
