@@ -1,0 +1,104 @@
+// Files holding children's data: 0600 from the start, in folders created 0700, atomic, existing folders kept.
+#include "common/errors.h"
+#include "common/privatefile.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+
+class tst_PrivateFile : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { ::umask(022); } // the usual umask: what would make files 0644
+    void newFileInNewFolders();
+    void existingFolderKeepsItsMode();
+    void overwritesA0644File();
+    void nothingLeftWithoutCommit();
+    void errorsNameTheFile();
+};
+
+static uint modeOf(const QString &path)
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return 0xFFFF;
+    return st.st_mode & 0777;
+}
+
+void tst_PrivateFile::newFileInNewFolders()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString file = tmp.filePath(QStringLiteral("a/b/report.json"));
+    tt::writePrivateFile(file, "{}");
+    QCOMPARE(modeOf(file), 0600u);
+    QCOMPARE(modeOf(tmp.filePath(QStringLiteral("a"))), 0700u);
+    QCOMPARE(modeOf(tmp.filePath(QStringLiteral("a/b"))), 0700u);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("{}"));
+}
+
+void tst_PrivateFile::existingFolderKeepsItsMode()
+{
+    QTemporaryDir tmp;
+    QVERIFY(QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                  | QFileDevice::ReadGroup | QFileDevice::ExeGroup));
+    tt::writePrivateFile(tmp.filePath(QStringLiteral("x.csv")), "a,b\n");
+    QCOMPARE(modeOf(tmp.path()), 0750u);
+    QCOMPARE(modeOf(tmp.filePath(QStringLiteral("x.csv"))), 0600u);
+}
+
+void tst_PrivateFile::overwritesA0644File()
+{
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath(QStringLiteral("old.html"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("old");
+    f.close();
+    QCOMPARE(modeOf(file), 0644u);
+    tt::writePrivateFile(file, "new");
+    QCOMPARE(modeOf(file), 0600u);
+}
+
+void tst_PrivateFile::nothingLeftWithoutCommit()
+{
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath(QStringLiteral("partial.sql"));
+    {
+        tt::PrivateFile pf(file);
+        pf.write("half of a dump");
+        // While the data is written nobody else can read it: Linux gives QSaveFile an unnamed file (O_TMPFILE),
+        // and where it cannot, the named temporary file is already owner-only.
+        const QStringList temps = QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden);
+        QVERIFY2(temps.size() <= 1, qPrintable(temps.join(u", ")));
+        if (!temps.isEmpty())
+            QCOMPARE(modeOf(tmp.filePath(temps.first())), 0600u);
+        QVERIFY(!QFileInfo::exists(file));
+    } // destroyed without commit: cancelled
+    QVERIFY(!QFileInfo::exists(file));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+}
+
+void tst_PrivateFile::errorsNameTheFile()
+{
+    QTemporaryDir tmp;
+    const QString blocker = tmp.filePath(QStringLiteral("blocker"));
+    tt::writePrivateFile(blocker, "x");
+    const QString file = blocker + QStringLiteral("/inside/report.json");
+    try {
+        tt::writePrivateFile(file, "{}");
+        QFAIL("no error when a file is in the way of the folder");
+    } catch (const tt::UserError &e) {
+        QVERIFY2(e.message().contains(blocker), qPrintable(e.message()));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_PrivateFile)
+#include "tst_privatefile.moc"
