@@ -8,6 +8,7 @@
 #include "pages/sourcespage.h"
 #include "pages/validatepage.h"
 #include "session/recoverysession.h"
+#include "session/validationsession.h"
 
 #include <QAbstractButton>
 
@@ -32,7 +33,7 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
     auto *project = new ProjectPage(session, this);
     setPage(ProjectStep, project);
     setPage(SourcesStep, new SourcesPage(session, sources, this));
-    setPage(ValidateStep, new ValidatePage(session, this));
+    setPage(ValidateStep, new ValidatePage(session, new ValidationSession(session, this), this));
     setPage(IncidentsStep, new IncidentsPage(session, filter, this));
     setPage(TeachersStep, new RosterPage(RosterPage::Teachers, session, roster, this));
     setPage(ClassroomsStep, new RosterPage(RosterPage::Classrooms, session, roster, this));

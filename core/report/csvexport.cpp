@@ -1,11 +1,13 @@
 #include "csvexport.h"
 
 #include "common/errors.h"
+#include "common/privatefile.h"
 #include "roster/roster.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QTimeZone>
 
@@ -118,19 +120,29 @@ void writeCsvExports(const ReportData &data, const QString &dir)
                u"nameVariants"_s, u"classHistory"_s, u"logs"_s, u"fromRosterOnly"_s, u"nameSource"_s, u"decided"_s},
               rows);
 
-    rows.clear();
+    writeQuarantineCsv(data.quarantine, data.sourceNames, d.filePath(u"quarantine.csv"_s));
+}
+
+void writeQuarantineCsv(const std::vector<QuarantinedRow> &quarantine, const QStringList &sourceNames,
+                        const QString &path)
+{
+    std::vector<QStringList> rows;
     int maxCells = 0;
-    for (const QuarantinedRow &q : data.quarantine)
+    for (const QuarantinedRow &q : quarantine)
         maxCells = std::max(maxCells, int(q.cells.size()));
-    for (const QuarantinedRow &q : data.quarantine) {
-        QStringList r{reportSourceName(data, q.sourceIndex), QString::number(q.row), q.field, q.reason};
+    for (const QuarantinedRow &q : quarantine) {
+        const QString source = q.sourceIndex >= 0 && q.sourceIndex < sourceNames.size()
+            ? sourceNames.at(q.sourceIndex)
+            : tr("source %1").arg(q.sourceIndex + 1);
+        QStringList r{source, QString::number(q.row), q.field, q.reason};
         r += q.cells;
         rows.push_back(r);
     }
     QStringList header{u"source"_s, u"row"_s, u"field"_s, u"reason"_s};
     for (int i = 0; i < maxCells; ++i)
         header.append(u"cell%1"_s.arg(i + 1));
-    writeFile(d.filePath(u"quarantine.csv"_s), header, rows);
+    makePrivateDir(QFileInfo(path).absolutePath());
+    writeFile(path, header, rows);
 }
 
 } // namespace tt

@@ -13,6 +13,10 @@ namespace tt {
 // each atomically. Throws UserError naming the file when it cannot be written.
 void writeCsvExports(const ReportData &data, const QString &dir);
 
+// The quarantined rows alone (the quarantine.csv of writeCsvExports): source, row, field, reason, cell1…cellN.
+// sourceNames: source index -> display name. Throws UserError naming the file when it cannot be written.
+void writeQuarantineCsv(const std::vector<QuarantinedRow> &rows, const QStringList &sourceNames, const QString &path);
+
 // One CSV cell: neutralised against formula injection, then quoted when needed.
 QString csvCell(const QString &value);
 // One CSV line of cells, ending in CRLF.

@@ -10,6 +10,7 @@
 #include "import/importer.h"
 #include "session/incidentssession.h"
 #include "session/recoverysession.h"
+#include "session/validationsession.h"
 #include "session/rostersession.h"
 #include "session/sourcessession.h"
 
@@ -82,9 +83,10 @@ void tst_GuiModels::models()
     QFETCH(QString, model);
     std::unique_ptr<QAbstractItemModel> m;
     IncidentsSession filter;
+    ValidationSession validation(m_session.get());
     DuplicateGroupModel groups(m_session.get());
     if (model == u"quarantine")
-        m = std::make_unique<QuarantineModel>(m_session.get());
+        m = std::make_unique<QuarantineModel>(m_session.get(), &validation);
     else if (model == u"duplicateGroups")
         m = std::make_unique<DuplicateGroupModel>(m_session.get());
     else if (model == u"duplicateCompare") {

@@ -1,15 +1,16 @@
 #include "quarantinemodel.h"
 
 #include "records/columnmapping.h"
-#include "import/importer.h"
 #include "session/recoverysession.h"
+#include "session/validationsession.h"
 
 #include <QBrush>
 #include <QColor>
 
 namespace tt::ui {
 
-QuarantineModel::QuarantineModel(RecoverySession *session, QObject *parent) : QAbstractTableModel(parent), m_session(session)
+QuarantineModel::QuarantineModel(RecoverySession *session, ValidationSession *validation, QObject *parent)
+    : QAbstractTableModel(parent), m_session(session), m_validation(validation)
 {
     connect(session, &RecoverySession::recordsChanged, this, &QuarantineModel::reload);
     reload();
@@ -70,35 +71,15 @@ QVariant QuarantineModel::data(const QModelIndex &index, int role) const
 
 bool QuarantineModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid) || index.column() < FirstCellColumn
-        || m_session->isBusy())
+    if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid) || index.column() < FirstCellColumn)
         return false;
-    Project &p = m_session->project();
-    const size_t qi = size_t(index.row());
-    if (qi >= p.quarantine().size())
+    const ValidationSession::FixResult fix =
+        m_validation->fixQuarantinedCell(index.row(), index.column() - FirstCellColumn, value.toString());
+    if (!fix.changed)
         return false;
-    QStringList cells = p.quarantine()[qi].cells;
-    const int cell = index.column() - FirstCellColumn;
-    while (cells.size() <= cell)
-        cells << QString();
-    if (cells.at(cell) == value.toString())
-        return false;
-    cells[cell] = value.toString();
-    bool accepted = false;
-    QString message;
-    try {
-        Importer importer(p);
-        accepted = importer.fixQuarantinedRow(qi, cells);
-        message = accepted ? tr("Row accepted: it passed validation and joined the incidents.")
-                           : tr("Still quarantined: %1").arg(p.quarantine()[qi].reason);
-    } catch (const std::exception &e) {
-        message = describeError(e);
-    }
-    // Reset later: the view is still inside its editor when setData runs.
-    QMetaObject::invokeMethod(this, [this] { m_session->markRecordsChanged(); }, Qt::QueuedConnection);
-    if (!accepted)
+    if (!fix.accepted) // the row stays (with a new reason); an accepted row leaves at the reset that follows
         emit dataChanged(index.siblingAtColumn(0), index.siblingAtColumn(columnCount() - 1));
-    emit rowRevalidated(accepted, message);
+    emit rowRevalidated(fix.accepted, fix.message);
     return true;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // Quarantined rows: where they came from, why, and their cells, editable in place. Committing an edit asks
-// the session to validate the row again (Importer::fixQuarantinedRow).
+// the Validate step's session to validate the row again (ValidationSession::fixQuarantinedCell).
 #include <QAbstractTableModel>
 
 namespace tt {
 class RecoverySession;
+class ValidationSession;
 }
 
 namespace tt::ui {
@@ -14,7 +15,7 @@ class QuarantineModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { SourceColumn, RowColumn, ReasonColumn, FirstCellColumn };
-    explicit QuarantineModel(RecoverySession *session, QObject *parent = nullptr);
+    QuarantineModel(RecoverySession *session, ValidationSession *validation, QObject *parent = nullptr);
 
     void reload();
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -30,6 +31,7 @@ signals:
 
 private:
     RecoverySession *m_session;
+    ValidationSession *m_validation;
     int m_cells = 0;
     int m_rows = 0;
 };

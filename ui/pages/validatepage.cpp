@@ -2,8 +2,8 @@
 
 #include "models/duplicatemodels.h"
 #include "models/quarantinemodel.h"
-#include "report/csvexport.h"
 #include "session/recoverysession.h"
+#include "session/validationsession.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -11,7 +11,6 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -29,7 +28,8 @@ void setupTable(QTableView *v)
 }
 } // namespace
 
-ValidatePage::ValidatePage(RecoverySession *session, QWidget *parent) : WizardPage(session, parent)
+ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validation, QWidget *parent)
+    : WizardPage(session, parent), m_validation(validation)
 {
     setObjectName(QStringLiteral("validatePage"));
     setTitle(tr("Check every row"));
@@ -49,7 +49,7 @@ ValidatePage::ValidatePage(RecoverySession *session, QWidget *parent) : WizardPa
 
     // Quarantine
     auto *qPage = new QWidget(m_tabs);
-    m_quarantine = new QuarantineModel(session, this);
+    m_quarantine = new QuarantineModel(session, validation, this);
     m_quarantineView = new QTableView(qPage);
     m_quarantineView->setObjectName(QStringLiteral("quarantineView"));
     m_quarantineView->setAccessibleName(tr("Quarantined rows"));
@@ -120,7 +120,7 @@ ValidatePage::ValidatePage(RecoverySession *session, QWidget *parent) : WizardPa
     layout->addWidget(m_message);
     layout->addWidget(m_tabs, 1);
 
-    connect(session, &RecoverySession::recordsChanged, this, &ValidatePage::refreshCounts);
+    connect(validation, &ValidationSession::countsChanged, this, &ValidatePage::refreshCounts);
     connect(m_quarantine, &QuarantineModel::rowRevalidated, this, [this](bool, const QString &message) {
         m_message->setText(message);
     });
@@ -141,12 +141,7 @@ void ValidatePage::initializePage()
 
 QString ValidatePage::attention() const
 {
-    if (!m_session->hasProject())
-        return {};
-    const RowCounts c = m_session->project().counts();
-    if (c.quarantined > 0)
-        return tr("%Ln row(s) quarantined", nullptr, int(c.quarantined));
-    return {};
+    return m_validation->attention();
 }
 
 void ValidatePage::refreshCounts()
@@ -155,7 +150,7 @@ void ValidatePage::refreshCounts()
         m_accounting->clear();
         return;
     }
-    const RowCounts c = m_session->project().counts();
+    const RowCounts c = m_validation->counts();
     const qint64 dups = c.duplicatesIdentical + c.duplicatesConflicting;
     m_accounting->setText(
         tr("<b>%L1 rows read</b> = %L2 accepted + %L3 duplicates (%L4 identical, %L5 with differences) + "
@@ -193,8 +188,10 @@ void ValidatePage::keepVersion(int column)
         return;
     }
     const int groupRow = m_groupView->currentIndex().row();
-    m_session->project().chooseDuplicate(m_compare->uuid(), m_compare->keyOf(column));
-    m_session->markRecordsChanged();
+    if (!m_validation->chooseDuplicate(m_compare->uuid(), m_compare->keyOf(column))) {
+        m_message->setText(tr("Wait until the current task has finished, then press Keep again."));
+        return;
+    }
     m_message->setText(tr("Kept the version from %1.").arg(m_compare->headerData(column, Qt::Horizontal).toString()));
     if (groupRow >= 0 && groupRow < m_groups->rowCount())
         m_groupView->selectRow(groupRow);
@@ -208,20 +205,12 @@ void ValidatePage::exportQuarantine()
                                                       tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
-    const Project &p = m_session->project();
-    QString text = QStringLiteral("\uFEFF") + csvLine({tr("File"), tr("Row"), tr("Field"), tr("Reason"), tr("Cells")});
-    for (const QuarantinedRow &r : p.quarantine()) {
-        const QString src = r.sourceIndex >= 0 && size_t(r.sourceIndex) < p.sources().size() ? p.sources()[size_t(r.sourceIndex)].displayName() : QString();
-        QStringList cells{src, QString::number(r.row), r.field, r.reason};
-        cells += r.cells;
-        text += csvLine(cells);
+    try {
+        const qint64 rows = m_validation->exportQuarantine(path);
+        m_message->setText(tr("Exported %Ln quarantined row(s) to %1.", nullptr, int(rows)).arg(path));
+    } catch (const std::exception &e) {
+        m_message->setText(describeError(e));
     }
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) < 0 || !f.commit()) {
-        m_message->setText(tr("Could not write %1: %2. Choose another folder (for example Documents) and try again.").arg(path, f.errorString()));
-        return;
-    }
-    m_message->setText(tr("Exported %Ln quarantined row(s) to %1.", nullptr, int(p.quarantine().size())).arg(path));
 }
 
 } // namespace tt::ui

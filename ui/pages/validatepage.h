@@ -8,6 +8,10 @@ class QTableView;
 class QTabWidget;
 class QPushButton;
 
+namespace tt {
+class ValidationSession;
+}
+
 namespace tt::ui {
 
 class QuarantineModel;
@@ -18,7 +22,7 @@ class ValidatePage : public WizardPage
 {
     Q_OBJECT
 public:
-    explicit ValidatePage(RecoverySession *session, QWidget *parent = nullptr);
+    ValidatePage(RecoverySession *session, ValidationSession *validation, QWidget *parent = nullptr);
     QString attention() const override;
     void initializePage() override;
 
@@ -30,6 +34,7 @@ private:
     void keepVersion(int column);
     void exportQuarantine();
 
+    ValidationSession *m_validation;
     QLabel *m_accounting;
     QLabel *m_message;
     QTabWidget *m_tabs;
