@@ -151,66 +151,65 @@ void RecordValidator::warn(qint64 row, Field field, const QString &message)
     m_warnings.push_back(RowWarning{m_ctx.sourceIndex, row, fieldKey(field), where(row) + QStringLiteral(": ") + message});
 }
 
-void RecordValidator::add(const SheetRow &row)
+const Cell &RecordValidator::cellOf(const SheetRow &row, Field f) const
+{
+    static const Cell emptyCell;
+    const int col = m_ctx.mapping.column(f);
+    if (col < 0 || size_t(col) >= row.cells.size())
+        return emptyCell;
+    return row.cells[size_t(col)];
+}
+
+bool RecordValidator::countAsData(const SheetRow &row)
 {
     if (row.isBlank()) {
         ++m_blank;
-        return;
+        return false;
     }
     if (!m_sawFirstRow) {
         m_sawFirstRow = true;
         if (m_ctx.mapping.hasHeader()) {
             ++m_header;
-            return;
+            return false;
         }
     }
     // A header pasted again further down (two exports glued together) is a header, not data.
     if (ColumnMapping::looksLikeHeader(row)) {
         ++m_header;
-        return;
+        return false;
     }
     ++m_read;
+    return true;
+}
 
-    static const Cell emptyCell;
-    auto cellOf = [&](Field f) -> const Cell & {
-        const int col = m_ctx.mapping.column(f);
-        if (col < 0 || size_t(col) >= row.cells.size())
-            return emptyCell;
-        return row.cells[size_t(col)];
-    };
-
-    IncidentRecord r;
-    r.type = m_ctx.type;
-    r.sourceIndex = m_ctx.sourceIndex;
-    r.sourceRow = row.number;
-
+bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool &needsUuid)
+{
     // Required text fields: student name and teacher email.
-    const Cell &nameCell = cellOf(Field::StudentName);
+    const Cell &nameCell = cellOf(row, Field::StudentName);
     const QString nameText = cellText(nameCell);
     if (nameCell.kind == Cell::Kind::Error || isSpreadsheetError(nameText))
-        return void(quarantineRow(row, Field::StudentName,
-                                  tr("student name holds the spreadsheet error %1").arg(nameText.trimmed())));
+        return quarantineRow(row, Field::StudentName,
+                             tr("student name holds the spreadsheet error %1").arg(nameText.trimmed()));
     r.studentName = nameText.simplified();
     if (r.studentName.isEmpty())
-        return void(quarantineRow(row, Field::StudentName, tr("student name is missing")));
+        return quarantineRow(row, Field::StudentName, tr("student name is missing"));
 
-    const Cell &emailCell = cellOf(Field::TeacherEmail);
+    const Cell &emailCell = cellOf(row, Field::TeacherEmail);
     const QString emailText = cellText(emailCell);
     if (emailCell.kind == Cell::Kind::Error || isSpreadsheetError(emailText))
-        return void(quarantineRow(row, Field::TeacherEmail,
-                                  tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed())));
+        return quarantineRow(row, Field::TeacherEmail,
+                             tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed()));
     const QString email = emailText.trimmed().toLower();
     if (email.isEmpty())
-        return void(quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing")));
+        return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
     if (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
-        return void(quarantineRow(row, Field::TeacherEmail,
-                                  tr("teacher email %1 is not an e-mail address").arg(shown(emailText))));
+        return quarantineRow(row, Field::TeacherEmail, tr("teacher email %1 is not an e-mail address").arg(shown(emailText)));
     r.teacherEmail = intern(email);
 
     // The uuid: malformed is quarantined; missing is made from the content once the timestamp is known.
-    const Cell &uuidCell = cellOf(Field::Uuid);
+    const Cell &uuidCell = cellOf(row, Field::Uuid);
     const QString uuidText = cellText(uuidCell);
-    bool needsUuid = false;
+    needsUuid = false;
     if (uuidCell.kind == Cell::Kind::Error || isSpreadsheetError(uuidText)) {
         needsUuid = true;
         warn(row.number, Field::Uuid,
@@ -221,12 +220,35 @@ void RecordValidator::add(const SheetRow &row)
     } else if (auto u = normaliseUuid(uuidText)) {
         r.uuid = *u;
     } else {
-        return void(quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText))));
+        return quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText)));
     }
+    return true;
+}
 
+void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
+{
+    const Cell &c = cellOf(row, Field::StudentId);
+    const QString t = cellText(c);
+    if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
+        warn(row.number, Field::StudentId, tr("student ID holds the spreadsheet error %1 and was left empty").arg(t.trimmed()));
+        r.flags |= IncidentRecord::HasWarnings;
+        return;
+    }
+    bool fromNumber = false, ok = true;
+    r.studentId = normaliseStudentId(c, &fromNumber, &ok);
+    if (fromNumber)
+        r.flags |= IncidentRecord::StudentIdFromNumber;
+    if (!ok) {
+        warn(row.number, Field::StudentId, tr("student ID %1 is not a whole number").arg(shown(t)));
+        r.flags |= IncidentRecord::HasWarnings;
+    }
+}
+
+void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
+{
     // Optional fields: a spreadsheet error empties the field and leaves a warning.
     auto optional = [&](Field f, bool doIntern) -> QString {
-        const Cell &c = cellOf(f);
+        const Cell &c = cellOf(row, f);
         const QString t = cellText(c);
         if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
             warn(row.number, f, tr("%1 holds the spreadsheet error %2 and was left empty").arg(fieldTitle(f), t.trimmed()));
@@ -236,24 +258,7 @@ void RecordValidator::add(const SheetRow &row)
         const QString v = t.trimmed();
         return doIntern ? intern(v) : v;
     };
-    {
-        const Cell &c = cellOf(Field::StudentId);
-        const QString t = cellText(c);
-        if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
-            warn(row.number, Field::StudentId,
-                 tr("student ID holds the spreadsheet error %1 and was left empty").arg(t.trimmed()));
-            r.flags |= IncidentRecord::HasWarnings;
-        } else {
-            bool fromNumber = false, ok = true;
-            r.studentId = normaliseStudentId(c, &fromNumber, &ok);
-            if (fromNumber)
-                r.flags |= IncidentRecord::StudentIdFromNumber;
-            if (!ok) {
-                warn(row.number, Field::StudentId, tr("student ID %1 is not a whole number").arg(shown(t)));
-                r.flags |= IncidentRecord::HasWarnings;
-            }
-        }
-    }
+    readStudentId(row, r);
     r.level = optional(Field::Level, true);
     r.category = optional(Field::Category, true);
     r.location = optional(Field::Location, true);
@@ -267,20 +272,24 @@ void RecordValidator::add(const SheetRow &row)
             r.flags |= IncidentRecord::HasWarnings;
         }
     }
+}
 
-    // The timestamp.
-    const Cell &tsCell = cellOf(Field::Timestamp);
+RecordValidator::Stamp RecordValidator::readTimestamp(const SheetRow &row, IncidentRecord &r, LocalDateParts &pending)
+{
+    const Cell &tsCell = cellOf(row, Field::Timestamp);
     const QString tsText = cellText(tsCell);
+    auto refuse = [&](const QString &reason) {
+        quarantineRow(row, Field::Timestamp, reason);
+        return Stamp::Quarantined;
+    };
     if (tsCell.kind == Cell::Kind::Error || isSpreadsheetError(tsText))
-        return void(quarantineRow(row, Field::Timestamp,
-                                  tr("timestamp holds the spreadsheet error %1").arg(tsText.trimmed())));
+        return refuse(tr("timestamp holds the spreadsheet error %1").arg(tsText.trimmed()));
     if (tsText.trimmed().isEmpty())
-        return void(quarantineRow(row, Field::Timestamp, tr("timestamp is missing")));
+        return refuse(tr("timestamp is missing"));
     if (tsCell.kind == Cell::Kind::DateTime || tsCell.kind == Cell::Kind::Number) {
         auto ms = m_parser.fromSerial(tsCell.number);
         if (!ms)
-            return void(quarantineRow(row, Field::Timestamp,
-                                      tr("timestamp %1 is a number, not a date").arg(shown(tsText))));
+            return refuse(tr("timestamp %1 is a number, not a date").arg(shown(tsText)));
         r.timestampMs = *ms;
         r.flags |= IncidentRecord::TimestampSerial;
     } else if (auto iso = TimestampParser::parseIsoUtc(tsText)) {
@@ -290,20 +299,20 @@ void RecordValidator::add(const SheetRow &row)
         if (parts->yearFirst) {
             auto ms = m_parser.resolveLocal(*parts, DateOrder::DayFirst);
             if (!ms)
-                return void(quarantineRow(row, Field::Timestamp, tr("timestamp %1 is not a real date").arg(shown(tsText))));
+                return refuse(tr("timestamp %1 is not a real date").arg(shown(tsText)));
             r.timestampMs = *ms;
         } else {
+            // Day and month stay open until the whole column is read: the column, not the row, decides.
             const bool dayFirstOk = validDate(parts->year, parts->second, parts->first);
             const bool monthFirstOk = validDate(parts->year, parts->first, parts->second);
             if (!dayFirstOk && !monthFirstOk)
-                return void(quarantineRow(row, Field::Timestamp, tr("timestamp %1 is not a real date").arg(shown(tsText))));
+                return refuse(tr("timestamp %1 is not a real date").arg(shown(tsText)));
             if (dayFirstOk && !monthFirstOk)
                 ++m_dmyEvidence;
             if (monthFirstOk && !dayFirstOk)
                 ++m_mdyEvidence;
-            m_pending.push_back(Pending{m_records.size(), *parts, tsText.trimmed(), needsUuid});
-            m_records.push_back(std::move(r));
-            return;
+            pending = *parts;
+            return Stamp::Pending;
         }
     } else {
         bool isNumber = false;
@@ -312,9 +321,37 @@ void RecordValidator::add(const SheetRow &row)
         if (isNumber)
             ms = m_parser.fromSerial(serial);
         if (!ms)
-            return void(quarantineRow(row, Field::Timestamp, tr("timestamp %1 is not a date").arg(shown(tsText))));
+            return refuse(tr("timestamp %1 is not a date").arg(shown(tsText)));
         r.timestampMs = *ms;
         r.flags |= IncidentRecord::TimestampSerial;
+    }
+    return Stamp::Resolved;
+}
+
+void RecordValidator::add(const SheetRow &row)
+{
+    // The steps of one row: is it data; who and which log (quarantined when unusable); the optional fields
+    // (a spreadsheet error only empties the field); when (held back while the column's date order is open).
+    if (!countAsData(row))
+        return;
+    IncidentRecord r;
+    r.type = m_ctx.type;
+    r.sourceIndex = m_ctx.sourceIndex;
+    r.sourceRow = row.number;
+    bool needsUuid = false;
+    if (!readIdentity(row, r, needsUuid))
+        return;
+    readOptionalFields(row, r);
+    LocalDateParts parts;
+    switch (readTimestamp(row, r, parts)) {
+    case Stamp::Quarantined:
+        return;
+    case Stamp::Pending:
+        m_pending.push_back(Pending{m_records.size(), parts, cellText(cellOf(row, Field::Timestamp)).trimmed(), needsUuid});
+        m_records.push_back(std::move(r));
+        return;
+    case Stamp::Resolved:
+        break;
     }
     if (needsUuid) {
         r.uuid = generatedUuid(r);

@@ -60,6 +60,13 @@ private:
         QString original;
         bool needsUuid;
     };
+    enum class Stamp { Resolved, Pending, Quarantined };
+    const Cell &cellOf(const SheetRow &row, Field f) const;
+    bool countAsData(const SheetRow &row);                                        // blank and header rows are counted, not read
+    bool readIdentity(const SheetRow &row, IncidentRecord &r, bool &needsUuid);   // false: the row was quarantined
+    void readStudentId(const SheetRow &row, IncidentRecord &r);
+    void readOptionalFields(const SheetRow &row, IncidentRecord &r);
+    Stamp readTimestamp(const SheetRow &row, IncidentRecord &r, LocalDateParts &pending);
     bool quarantineRow(const SheetRow &row, Field field, const QString &reason);
     void warn(qint64 row, Field field, const QString &message);
     const QString &intern(const QString &s);

@@ -60,7 +60,7 @@ void DatabaseSession::setConnection(const QString &text)
                 safe = m_connection;
         } catch (const std::exception &) {
         }
-        nlohmann::json &db = m_session->project().section("database");
+        nlohmann::json &db = m_session->editableProject().section("database");
         if (!db.is_object())
             db = nlohmann::json::object();
         db["connection"] = safe.toStdString();

@@ -38,9 +38,11 @@ public:
     bool hasProject() const { return m_project.has_value(); }
     QString projectPath() const { return m_path; }
 
+    // The project, read-only: pages and models read it; only the step sessions (core/session) change it,
+    // through editableProject() (script/check-layers refuses editableProject() outside core/session and tests).
     // Only touch the project from the GUI thread, and not while busy().
-    Project &project() { return *m_project; }
     const Project &project() const { return *m_project; }
+    Project &editableProject() { return *m_project; }
 
     // Call after every change to the project: schedules an autosave (debounced) and tells the pages.
     void markChanged();

@@ -135,7 +135,7 @@ void RosterSession::decide(const RosterDecisions &before, const QString &what, b
 {
     if (before == m_decisions)
         return;
-    setProjectDecisions(m_session->project(), m_decisions);
+    setProjectDecisions(m_session->editableProject(), m_decisions);
     m_session->markChanged();
     emit rowsEdited();
     emit decisionsEdited(before, m_decisions, what);
@@ -150,7 +150,7 @@ void RosterSession::restoreDecisions(const RosterDecisions &decisions)
     if (!m_session->hasProject() || decisions == m_decisions)
         return;
     m_decisions = decisions;
-    setProjectDecisions(m_session->project(), m_decisions);
+    setProjectDecisions(m_session->editableProject(), m_decisions);
     m_session->markChanged();
     rebuild(); // the rows edited in place go back to what the decisions say
 }

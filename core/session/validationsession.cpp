@@ -48,7 +48,7 @@ ValidationSession::FixResult ValidationSession::fixQuarantinedCell(int index, in
     FixResult result;
     if (!m_session->hasProject() || m_session->isBusy() || index < 0 || cell < 0)
         return result;
-    Project &p = m_session->project();
+    Project &p = m_session->editableProject();
     if (size_t(index) >= p.quarantine().size())
         return result;
     QStringList cells = p.quarantine()[size_t(index)].cells;
@@ -75,7 +75,7 @@ bool ValidationSession::chooseDuplicate(const QString &uuid, const RecordKey &ke
 {
     if (!m_session->hasProject() || m_session->isBusy() || uuid.isEmpty())
         return false;
-    Project &p = m_session->project();
+    Project &p = m_session->editableProject();
     bool known = false;
     for (const DuplicateGroup &g : p.dedupe().groups) {
         if (g.uuid != uuid)

@@ -89,13 +89,13 @@ int main(int argc, char **argv)
         std::printf("import task, %lld rows: %.2f s; longest GUI-thread stall %.0f ms\n",
                     static_cast<long long>(s.project().records().size()), double(t.elapsed()) / 1000, meter.stopMs());
 
-        s.project().setSchool(SchoolInfo{u"Bench School 2"_s, u"bench.example"_s, u"UTC"_s});
+        s.editableProject().setSchool(SchoolInfo{u"Bench School 2"_s, u"bench.example"_s, u"UTC"_s});
         s.markChanged();
         t.start();
         s.saveNow();
         std::printf("save on the GUI thread (saveNow): %.2f s\n", double(t.elapsed()) / 1000);
 
-        s.project().setSchool(SchoolInfo{u"Bench School 3"_s, u"bench.example"_s, u"UTC"_s});
+        s.editableProject().setSchool(SchoolInfo{u"Bench School 3"_s, u"bench.example"_s, u"UTC"_s});
         s.markChanged();
         meter.start();
         t.start();

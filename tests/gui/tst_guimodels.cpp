@@ -60,7 +60,7 @@ void tst_GuiModels::initTestCase()
     m_session = std::make_unique<RecoverySession>();
     m_roster = std::make_unique<RosterSession>(m_session.get());
     m_session->newProject(m_dir.filePath(QStringLiteral("p.ttproj")), SchoolInfo{spec.name, spec.domain, spec.timeZone});
-    Importer importer(m_session->project());
+    Importer importer(m_session->editableProject());
     importer.importCsv(inc, RecordType::Incident);
     importer.importCsv(com, RecordType::Commendation);
     m_session->markRecordsChanged();

@@ -63,7 +63,7 @@ void tst_Sessions::autosaveIsDebounced()
     s.setAutosaveDelayMs(200);
     QSignalSpy saved(&s, &RecoverySession::saved);
     for (int i = 0; i < 5; ++i) {
-        s.project().setSchool(SchoolInfo{QStringLiteral("Test School %1").arg(i), QStringLiteral("test.example"), QStringLiteral("UTC")});
+        s.editableProject().setSchool(SchoolInfo{QStringLiteral("Test School %1").arg(i), QStringLiteral("test.example"), QStringLiteral("UTC")});
         s.markChanged();
     }
     QCOMPARE(saved.count(), 0);
@@ -180,13 +180,13 @@ void tst_Sessions::backgroundSaveNeverOverwritesNewer()
     QVERIFY(sources.addFiles({csv}));
     s.waitForIdle();
     s.saveNow();
-    s.project().setSchool(SchoolInfo{QStringLiteral("Second Name"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    s.editableProject().setSchool(SchoolInfo{QStringLiteral("Second Name"), QStringLiteral("test.example"), QStringLiteral("UTC")});
     s.markChanged();
     QSignalSpy saved(&s, &RecoverySession::saved);
     s.saveInBackground();
     QVERIFY(s.isSaving());
     // a newer change saved at once while the background save may still be writing
-    s.project().setSchool(SchoolInfo{QStringLiteral("Renamed School"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    s.editableProject().setSchool(SchoolInfo{QStringLiteral("Renamed School"), QStringLiteral("test.example"), QStringLiteral("UTC")});
     s.markChanged();
     QVERIFY(s.saveNow());
     QVERIFY(!s.isSaving());
@@ -200,7 +200,7 @@ void tst_Sessions::backgroundSaveNeverOverwritesNewer()
 
     // autosave goes to the background and reports when done
     s.setAutosaveDelayMs(10);
-    s.project().setSchool(SchoolInfo{QStringLiteral("Third Name"), QStringLiteral("test.example"), QStringLiteral("UTC")});
+    s.editableProject().setSchool(SchoolInfo{QStringLiteral("Third Name"), QStringLiteral("test.example"), QStringLiteral("UTC")});
     s.markChanged();
     QVERIFY(saved.wait(5000));
     QCOMPARE(Project::load(path).school().name, QStringLiteral("Third Name"));

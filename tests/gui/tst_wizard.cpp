@@ -201,7 +201,7 @@ void tst_Wizard::accountingMatchesProject()
 
 void tst_Wizard::fixQuarantinedRow()
 {
-    Project &p = m_window->session()->project();
+    Project &p = m_window->session()->editableProject();
     // a row quarantined only for its timestamp
     int target = -1;
     for (size_t i = 0; i < p.quarantine().size(); ++i)

@@ -53,7 +53,7 @@ void tst_ValidationSession::init()
     m_validation = std::make_unique<ValidationSession>(m_session.get());
     m_session->newProject(m_dir.filePath(u"p%1.ttproj"_s.arg(++n)),
                           SchoolInfo{u"Test Primary"_s, u"test.example"_s, u"Australia/Melbourne"_s});
-    Importer importer(m_session->project());
+    Importer importer(m_session->editableProject());
     importer.importCsv(m_data + u"bad_timestamps.csv"_s, RecordType::Incident);
     importer.importCsv(m_data + u"duplicate_conflicting.csv"_s, RecordType::Commendation);
     m_session->markRecordsChanged();
@@ -129,7 +129,7 @@ void tst_ValidationSession::fixSurvivesReimport()
     QVERIFY(index >= 0);
     QVERIFY(m_validation->fixQuarantinedCell(index, 0, u"2025-03-04T23:15:02.123Z"_s).accepted);
     const qint64 accepted = m_validation->counts().accepted;
-    Importer(m_session->project()).reimport(0);
+    Importer(m_session->editableProject()).reimport(0);
     m_session->markRecordsChanged();
     QCOMPARE(m_validation->counts().accepted, accepted); // the edit is kept and applied again
     QCOMPARE(quarantineIndexOfRow(2), -1);

@@ -128,7 +128,7 @@ void tst_SheetsApiDialog::init()
     // The fetch goes to the fake server: the API address is a project setting.
     SheetsApiSettings s;
     s.apiBase = m_server.baseUrl();
-    s.saveTo(m_session->project());
+    s.saveTo(m_session->editableProject());
     m_sources = std::make_unique<SourcesSession>(m_session.get());
     m_page = std::make_unique<ui::SourcesPage>(m_session.get(), m_sources.get());
     m_page->resize(1000, 700);

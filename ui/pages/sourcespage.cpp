@@ -1,18 +1,14 @@
 #include "sourcespage.h"
 
+#include "googlesheetdialog.h"
 #include "models/previewmodel.h"
 #include "records/columnmapping.h"
 #include "session/recoverysession.h"
 #include "session/sourcessession.h"
 #include "common/errors.h"
-#include "sheets/usersignin.h"
 
-#include <QButtonGroup>
 #include <QComboBox>
-#include <QDesktopServices>
 #include <QFileInfo>
-#include <QRadioButton>
-#include <QSettings>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -24,10 +20,6 @@
 #include <QLayout>
 #include <QMimeData>
 #include <QPushButton>
-#include <QLineEdit>
-#include <QFormLayout>
-#include <QDialogButtonBox>
-#include <QDialog>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -193,210 +185,7 @@ void SourcesPage::addFiles()
 
 void SourcesPage::addGoogleSheet()
 {
-    // Two ways in: a service-account key, or the administrator's own Google account (OAuth installed-app
-    // sign-in in the web browser, offered when an OAuth client file is configured). The sign-in runs on this
-    // thread, signal-driven, while the dialog stays responsive; the fetch then runs on the worker.
-    static const QString clientSetting = QStringLiteral("googleSignIn/clientFile");
-    QDialog dialog(this);
-    dialog.setObjectName(QStringLiteral("googleSheetDialog"));
-    dialog.setWindowTitle(tr("Read from Google Sheets"));
-    auto *sheet = new QLineEdit(m_config->lastSpreadsheet(), &dialog);
-    sheet->setObjectName(QStringLiteral("spreadsheetEdit"));
-    sheet->setPlaceholderText(tr("https://docs.google.com/spreadsheets/d/…/edit, or the spreadsheet id"));
-
-    auto *useKey = new QRadioButton(tr("Service-account &key"), &dialog);
-    useKey->setObjectName(QStringLiteral("serviceAccountRadio"));
-    auto *useSignIn = new QRadioButton(tr("Sign in with &Google"), &dialog);
-    useSignIn->setObjectName(QStringLiteral("signInRadio"));
-    auto *how = new QButtonGroup(&dialog);
-    how->addButton(useKey);
-    how->addButton(useSignIn);
-
-    auto *key = new QLineEdit(m_config->lastKeyFile(), &dialog);
-    key->setObjectName(QStringLiteral("keyFileEdit"));
-    key->setAccessibleName(tr("Service-account key file"));
-    auto *browse = new QPushButton(tr("&Browse…"), &dialog);
-    connect(browse, &QPushButton::clicked, &dialog, [&dialog, key] {
-        const QString path = QFileDialog::getOpenFileName(&dialog, tr("Service-account key"), QString(),
-                                                          tr("Key files (*.json);;All files (*)"));
-        if (!path.isEmpty())
-            key->setText(path);
-    });
-    auto *keyRow = new QHBoxLayout;
-    keyRow->setContentsMargins(24, 0, 0, 0);
-    keyRow->addWidget(key, 1);
-    keyRow->addWidget(browse);
-    auto *keyHelp = new QLabel(tr("The sheet must be shared with the key's service-account e-mail address. The key "
-                                  "stays where you keep it: the project remembers only its location."),
-                               &dialog);
-    keyHelp->setWordWrap(true);
-    keyHelp->setContentsMargins(24, 0, 0, 0);
-
-    // The OAuth client: $TT_GOOGLE_CLIENT_FILE, else the one this project or this computer used last.
-    QString remembered = m_config->lastOAuthClientFile();
-    if (remembered.isEmpty() || !QFileInfo(remembered).isFile())
-        remembered = QSettings().value(clientSetting).toString();
-    auto *client = new QLineEdit(OAuthClient::configuredFile(remembered), &dialog);
-    client->setObjectName(QStringLiteral("oauthClientEdit"));
-    client->setAccessibleName(tr("Sign-in client file"));
-    client->setPlaceholderText(tr("OAuth client file (Desktop app) from the Google Cloud console"));
-    auto *browseClient = new QPushButton(tr("B&rowse…"), &dialog);
-    browseClient->setObjectName(QStringLiteral("oauthClientBrowseButton"));
-    connect(browseClient, &QPushButton::clicked, &dialog, [&dialog, client] {
-        const QString path = QFileDialog::getOpenFileName(&dialog, tr("Sign-in client file"), QString(),
-                                                          tr("OAuth client files (*.json);;All files (*)"));
-        if (!path.isEmpty())
-            client->setText(path);
-    });
-    auto *clientRow = new QHBoxLayout;
-    clientRow->setContentsMargins(24, 0, 0, 0);
-    clientRow->addWidget(new QLabel(tr("Sign-in client:"), &dialog));
-    clientRow->addWidget(client, 1);
-    clientRow->addWidget(browseClient);
-    auto *signInHelp = new QLabel(tr("You sign in with your own Google account in your web browser. TrackTally "
-                                     "Recovery asks only to read your spreadsheets, and forgets the access when it "
-                                     "closes."),
-                                  &dialog);
-    signInHelp->setWordWrap(true);
-    signInHelp->setContentsMargins(24, 0, 0, 0);
-
-    auto *status = new QLabel(&dialog);
-    status->setObjectName(QStringLiteral("signInStatusLabel"));
-    status->setWordWrap(true);
-    status->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    status->setOpenExternalLinks(true);
-    status->hide();
-    auto *cancelSignIn = new QPushButton(tr("Cancel sign-in"), &dialog);
-    cancelSignIn->setObjectName(QStringLiteral("cancelSignInButton"));
-    cancelSignIn->hide();
-    auto *statusRow = new QHBoxLayout;
-    statusRow->addWidget(status, 1);
-    statusRow->addWidget(cancelSignIn, 0, Qt::AlignTop);
-
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
-    ok->setText(tr("Read the sheet"));
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-
-    auto showStatus = [status](const QString &text, bool problem) {
-        status->setText(text);
-        status->setStyleSheet(problem ? QStringLiteral("color: #a00000;") : QString());
-        status->setVisible(!text.isEmpty());
-        QWidget *window = status->window(); // grow to show the whole message
-        if (window->layout())
-            window->layout()->activate();
-        window->resize(window->width(), std::max(window->height(), window->sizeHint().height()));
-    };
-    const QString signInText = signInHelp->text();
-    // Sign-in is offered only when a client file that loads is configured; else the tooltip says why.
-    auto refresh = [=] {
-        const QString path = client->text().trimmed();
-        QString why;
-        if (path.isEmpty())
-            why = tr("Sign-in with a Google account is not set up on this computer: it needs the OAuth client file "
-                     "of a \"Desktop app\" client from your school's Google Cloud console (or the environment "
-                     "variable %1). Choose that file with Browse.")
-                      .arg(OAuthClient::environmentVariable());
-        else if (!QFileInfo(path).isFile())
-            why = tr("The sign-in client file %1 does not exist.").arg(path);
-        useSignIn->setEnabled(why.isEmpty());
-        useSignIn->setToolTip(why);
-        signInHelp->setText(why.isEmpty() ? signInText : why); // say why, not only in a tooltip
-        if (!why.isEmpty() && useSignIn->isChecked())
-            useKey->setChecked(true);
-        const bool signIn = useSignIn->isChecked();
-        key->setEnabled(!signIn);
-        browse->setEnabled(!signIn);
-        keyHelp->setEnabled(!signIn);
-        signInHelp->setEnabled(signIn || !why.isEmpty());
-    };
-    connect(client, &QLineEdit::textChanged, &dialog, [=] {
-        refresh();
-        if (useSignIn->isEnabled() && key->text().trimmed().isEmpty())
-            useSignIn->setChecked(true);
-    });
-    connect(how, &QButtonGroup::buttonToggled, &dialog, [=] { refresh(); });
-    (!client->text().isEmpty() && key->text().isEmpty() ? useSignIn : useKey)->setChecked(true);
-    refresh();
-
-    UserSignIn *signIn = nullptr; // while the browser sign-in runs (a child of the dialog)
-    auto setWaiting = [=](bool waiting) {
-        for (QWidget *w : {static_cast<QWidget *>(sheet), static_cast<QWidget *>(useKey),
-                           static_cast<QWidget *>(useSignIn), static_cast<QWidget *>(client),
-                           static_cast<QWidget *>(browseClient), static_cast<QWidget *>(ok)})
-            w->setEnabled(!waiting);
-        cancelSignIn->setVisible(waiting);
-        if (!waiting)
-            refresh();
-    };
-    const QString apiBase = m_config->lastApiBase();
-    connect(cancelSignIn, &QPushButton::clicked, &dialog, [&signIn] {
-        if (signIn)
-            signIn->cancel();
-    });
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&, showStatus, setWaiting] {
-        const QString spreadsheet = sheet->text().trimmed();
-        if (spreadsheet.isEmpty()) {
-            showStatus(tr("Paste the link of the TrackTally spreadsheet first."), true);
-            return;
-        }
-        if (useKey->isChecked()) {
-            if (key->text().trimmed().isEmpty()) {
-                showStatus(tr("Choose the service-account key file first."), true);
-                return;
-            }
-            m_config->addGoogleSheet(spreadsheet, key->text().trimmed(), apiBase);
-            dialog.accept();
-            return;
-        }
-        OAuthClient oauth;
-        try {
-            oauth = OAuthClient::load(client->text().trimmed());
-        } catch (const UserError &e) {
-            showStatus(e.message(), true);
-            return;
-        }
-        if (qEnvironmentVariableIsEmpty(OAuthClient::environmentVariable().toLatin1().constData()))
-            QSettings().setValue(clientSetting, QFileInfo(oauth.path).absoluteFilePath());
-        delete signIn;
-        signIn = new UserSignIn(oauth, &dialog);
-        connect(signIn, &UserSignIn::authorizeWithBrowser, &dialog, [showStatus](const QUrl &url) {
-            QDesktopServices::openUrl(url);
-            const QString link = url.toString(QUrl::FullyEncoded).toHtmlEscaped();
-            showStatus(tr("Waiting for you to sign in in your web browser… If no browser opened, open "
-                          "<a href=\"%1\">this sign-in page</a> yourself.")
-                           .arg(link),
-                       false);
-        });
-        connect(signIn, &UserSignIn::granted, &dialog, [&, spreadsheet] {
-            m_config->addGoogleSheetWithToken(spreadsheet, signIn->token(), apiBase);
-            dialog.accept();
-        });
-        connect(signIn, &UserSignIn::failed, &dialog, [showStatus, setWaiting](const QString &message) {
-            setWaiting(false);
-            showStatus(message.toHtmlEscaped(), true);
-        });
-        connect(signIn, &UserSignIn::cancelled, &dialog, [showStatus, setWaiting] {
-            setWaiting(false);
-            showStatus(tr("Sign-in cancelled; nothing was read."), false);
-        });
-        setWaiting(true);
-        showStatus(tr("Starting the sign-in…"), false);
-        signIn->start();
-    });
-
-    auto *form = new QFormLayout(&dialog);
-    form->addRow(tr("&Spreadsheet:"), sheet);
-    form->addRow(new QLabel(tr("Read it with:"), &dialog));
-    form->addRow(useKey);
-    form->addRow(keyRow);
-    form->addRow(keyHelp);
-    form->addRow(useSignIn);
-    form->addRow(clientRow);
-    form->addRow(signInHelp);
-    form->addRow(statusRow);
-    form->addRow(buttons);
-    dialog.resize(680, dialog.sizeHint().height());
+    GoogleSheetDialog dialog(m_config, this);
     dialog.exec();
 }
 
