@@ -36,6 +36,19 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentsSession *filter,
     m_model = new IncidentModel(this);
     m_proxy = new IncidentProxyModel(m_model, filter, this);
 
+    createFilters();
+    createList();
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(createFilterGrid());
+    layout->addWidget(m_tabs, 1);
+
+    connectFilters();
+    setTabOrders();
+}
+
+// The filter widgets, each named for the GUI tests and the screen reader.
+void IncidentsPage::createFilters()
+{
     m_type = new QComboBox(this);
     m_type->setObjectName(QStringLiteral("typeFilter"));
     m_type->setAccessibleName(tr("Type"));
@@ -79,11 +92,14 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentsSession *filter,
     m_text->setAccessibleName(tr("Search text"));
     m_text->setPlaceholderText(tr("Words in the note, names, e-mail…"));
     m_text->setClearButtonEnabled(true);
-    auto *clear = new QPushButton(tr("C&lear filters"), this);
-    clear->setObjectName(QStringLiteral("clearFiltersButton"));
+    m_clear = new QPushButton(tr("C&lear filters"), this);
+    m_clear->setObjectName(QStringLiteral("clearFiltersButton"));
     m_matches = new QLabel(this);
     m_matches->setObjectName(QStringLiteral("matchesLabel"));
+}
 
+QGridLayout *IncidentsPage::createFilterGrid()
+{
     auto *filters = new QGridLayout;
     auto add = [&](int row, int col, const QString &label, QWidget *w) {
         auto *l = new QLabel(label, this);
@@ -99,10 +115,16 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentsSession *filter,
     add(1, 1, tr("St&udent:"), m_student);
     add(1, 2, tr("Cate&gory:"), m_category);
     add(1, 3, tr("Searc&h:"), m_text);
-    filters->addWidget(clear, 0, 8);
+    filters->addWidget(m_clear, 0, 8);
     filters->addWidget(m_matches, 1, 8);
     filters->setColumnStretch(7, 1);
 
+    return filters;
+}
+
+// The list with its details pane, and the charts, as two tabs.
+void IncidentsPage::createList()
+{
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("incidentView"));
     m_view->setAccessibleName(tr("Incidents and commendations"));
@@ -131,27 +153,27 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentsSession *filter,
     split->setStretchFactor(1, 1);
 
     m_charts = new ChartsPanel(this);
-    auto *tabs = new QTabWidget(this);
-    tabs->setObjectName(QStringLiteral("incidentTabs"));
-    tabs->addTab(split, tr("&List"));
-    tabs->addTab(m_charts, tr("Cha&rts"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("incidentTabs"));
+    m_tabs->addTab(split, tr("&List"));
+    m_tabs->addTab(m_charts, tr("Cha&rts"));
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(filters);
-    layout->addWidget(tabs, 1);
-
+// Every filter widget feeds the session; the session's results come back to the list.
+void IncidentsPage::connectFilters()
+{
     connect(m_type, &QComboBox::currentIndexChanged, this, [this] { m_filter->setType(m_type->currentData().toInt()); });
     auto dates = [this] {
         m_filter->setDateRange(m_from->date() == AnyDate ? QDate() : m_from->date(), m_to->date() == AnyDate ? QDate() : m_to->date());
     };
     connect(m_from, &QDateEdit::dateChanged, this, dates);
     connect(m_to, &QDateEdit::dateChanged, this, dates);
-    connect(m_teacher, &QComboBox::currentTextChanged, filter, &IncidentsSession::setTeacher);
-    connect(m_class, &QComboBox::currentTextChanged, filter, &IncidentsSession::setClassCode);
+    connect(m_teacher, &QComboBox::currentTextChanged, m_filter, &IncidentsSession::setTeacher);
+    connect(m_class, &QComboBox::currentTextChanged, m_filter, &IncidentsSession::setClassCode);
     connect(m_category, &QComboBox::currentIndexChanged, this, [this] { m_filter->setCategory(m_category->currentData().toString()); });
-    connect(m_student, &QLineEdit::textChanged, filter, &IncidentsSession::setStudent);
-    connect(m_text, &QLineEdit::textChanged, filter, &IncidentsSession::setText);
-    connect(clear, &QPushButton::clicked, this, [this] {
+    connect(m_student, &QLineEdit::textChanged, m_filter, &IncidentsSession::setStudent);
+    connect(m_text, &QLineEdit::textChanged, m_filter, &IncidentsSession::setText);
+    connect(m_clear, &QPushButton::clicked, this, [this] {
         m_type->setCurrentIndex(0);
         m_from->setDate(AnyDate);
         m_to->setDate(AnyDate);
@@ -161,24 +183,27 @@ IncidentsPage::IncidentsPage(RecoverySession *session, IncidentsSession *filter,
         m_student->clear();
         m_text->clear();
     });
-    connect(filter, &IncidentsSession::criteriaChanged, this, [this] { m_matches->setText(tr("Filtering…")); });
-    connect(filter, &IncidentsSession::filterChanged, this, &IncidentsPage::refilter);
+    connect(m_filter, &IncidentsSession::criteriaChanged, this, [this] { m_matches->setText(tr("Filtering…")); });
+    connect(m_filter, &IncidentsSession::filterChanged, this, &IncidentsPage::refilter);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &IncidentsPage::showDetails);
-    connect(session, &RecoverySession::recordsChanged, this, [this] {
+    connect(m_session, &RecoverySession::recordsChanged, this, [this] {
         if (isVisible())
             reload();
     });
+}
 
+void IncidentsPage::setTabOrders()
+{
     setTabOrder(m_type, m_from);
     setTabOrder(m_from, m_to);
     setTabOrder(m_to, m_teacher);
-    setTabOrder(m_teacher, clear);
-    setTabOrder(clear, m_class);
+    setTabOrder(m_teacher, m_clear);
+    setTabOrder(m_clear, m_class);
     setTabOrder(m_class, m_student);
     setTabOrder(m_student, m_category);
     setTabOrder(m_category, m_text);
-    setTabOrder(m_text, tabs);
-    setTabOrder(tabs, m_view);
+    setTabOrder(m_text, m_tabs);
+    setTabOrder(m_tabs, m_view);
     setTabOrder(m_view, m_details);
 }
 

@@ -3,6 +3,9 @@
 #include "wizardpage.h"
 
 class QComboBox;
+class QGridLayout;
+class QPushButton;
+class QTabWidget;
 class QDateEdit;
 class QLabel;
 class QLineEdit;
@@ -34,6 +37,11 @@ private:
     void refilter();
     void showDetails();
     void fillCombos();
+    void createFilters();
+    QGridLayout *createFilterGrid();
+    void createList();
+    void connectFilters();
+    void setTabOrders();
 
     IncidentsSession *m_filter;
     IncidentModel *m_model;
@@ -47,7 +55,9 @@ private:
     QLineEdit *m_student;
     QComboBox *m_category;
     QLineEdit *m_text;
+    QPushButton *m_clear;
     QLabel *m_matches;
+    QTabWidget *m_tabs;
     QTableView *m_view;
     QTextBrowser *m_details;
     ChartsPanel *m_charts;
