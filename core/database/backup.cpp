@@ -4,6 +4,7 @@
 #include "sandbox.h"
 
 #include "common/errors.h"
+#include "common/privatefile.h"
 #include "common/progress.h"
 
 #include <QCoreApplication>
@@ -13,6 +14,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+
+#include <sys/stat.h>
 
 namespace tt {
 
@@ -37,23 +40,33 @@ QString runTool(const QString &exe, const QStringList &args, const QProcessEnvir
 {
     QProcess p;
     p.setProcessEnvironment(env);
+    p.setChildProcessModifier([] { ::umask(077); }); // whatever the tool creates is the owner's only
     p.start(exe, args);
     if (!p.waitForStarted())
         throw DatabaseError(tr("Cannot run %1: %2").arg(exe, p.errorString()));
     QByteArray out;
-    while (!p.waitForFinished(200)) {
-        out += p.readAllStandardOutput();
-        if (progress && progress->cancelRequested()) {
+    for (;;) {
+        if (progress && progress->cancelRequested()) { // before each wait: a cancel always stops the tool
             p.kill();
             p.waitForFinished();
             throw Cancelled();
         }
+        if (p.waitForFinished(200))
+            break;
+        out += p.readAllStandardOutput();
     }
     out += p.readAllStandardOutput();
     const QByteArray err = p.readAllStandardError();
     *ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
     return *ok ? QString::fromLocal8Bit(out) : redactSecrets(QString::fromLocal8Bit(err).trimmed());
 }
+
+// Removes a file when it goes out of scope (an exception, a cancel), unless it was renamed away.
+struct RemoveUnlessKept
+{
+    QString path;
+    ~RemoveUnlessKept() { QFile::remove(path); }
+};
 
 } // namespace
 
@@ -73,8 +86,13 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
         throw RefusalError(tr("pg_dump and pg_restore are not installed; no backup can be taken, so nothing will be written."));
 
     QDir dir(dirIn);
-    if (dirIn.isEmpty() || !QDir().mkpath(dir.absolutePath()))
+    if (dirIn.isEmpty())
         throw RefusalError(tr("Cannot create the backup folder \"%1\".").arg(dirIn));
+    try {
+        makePrivateDir(dir.absolutePath()); // folders it creates are 0700
+    } catch (const UserError &e) {
+        throw RefusalError(tr("Cannot create the backup folder \"%1\": %2").arg(dirIn, e.message()));
+    }
 
     BackupResult result;
     int serverVersionNum = 0;
@@ -110,15 +128,21 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 
     if (progress)
         progress->begin(tr("Backing up %1").arg(result.database), 0);
+    // The dump of every school's data is readable by its owner only: pg_dump writes into a file created 0600
+    // (and runs with umask 077), under a ".partial" name until it has been verified; a failed or cancelled dump
+    // leaves nothing behind.
+    const QString partial = result.file + QStringLiteral(".partial");
+    createPrivateEmptyFile(partial);
+    const RemoveUnlessKept cleanup{partial};
     const QString out = runTool(pgDump,
                                 {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
-                                 QStringLiteral("--file"), result.file, QStringLiteral("--dbname"),
+                                 QStringLiteral("--file"), partial, QStringLiteral("--dbname"),
                                  db.spec().conninfoWithoutPassword()},
                                 env, progress, &ok);
-    if (!ok) {
-        QFile::remove(result.file);
+    if (!ok)
         throw DatabaseError(tr("The backup with pg_dump failed: %1").arg(out));
-    }
+    if (!QFile::rename(partial, result.file))
+        throw DatabaseError(tr("The backup could not be saved as %1.").arg(result.file));
 
     const QString toc = runTool(pgRestore, {QStringLiteral("--list"), result.file}, env, progress, &ok);
     if (!ok) {

@@ -9,6 +9,7 @@
 #include "database/database.h"
 #include "database/recoverywriter.h"
 
+#include <sys/stat.h>
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -66,6 +67,25 @@ private:
     bool m_cancel = false;
 };
 
+// Asks to cancel as soon as the backup begins: pg_dump is started, then stopped.
+class CancelOnBegin : public Progress
+{
+public:
+    void begin(const QString &, qint64) override { m_cancel = true; }
+    bool cancelRequested() const override { return m_cancel; }
+
+private:
+    bool m_cancel = false;
+};
+
+uint modeOf(const QString &path)
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return 0xFFFF;
+    return st.st_mode & 0777;
+}
+
 } // namespace
 
 class tst_RecoveryWriter : public QObject
@@ -79,6 +99,7 @@ private slots:
     void identify();
     void backup_data();
     void backup();
+    void backupCancelled();
     void applyIntoEmpty_data();
     void applyIntoEmpty();
     void applyBesideOtherSchool_data();
@@ -188,9 +209,16 @@ void tst_RecoveryWriter::backup()
     }
     Database db(ConnectionSpec::parse(url));
     QTemporaryDir dir;
+    ::umask(022); // the usual umask, which would make the dump 0644
     const BackupResult b = Backup::run(db, dir.path() + u"/nested/backups"_s);
     QVERIFY(b.verified);
     QVERIFY(QFileInfo::exists(b.file));
+    // A dump of every school's data: owner-only, in owner-only folders; nothing else left in the folder.
+    QCOMPARE(modeOf(b.file), 0600u);
+    QCOMPARE(modeOf(dir.path() + u"/nested"_s), 0700u);
+    QCOMPARE(modeOf(dir.path() + u"/nested/backups"_s), 0700u);
+    QCOMPARE(QDir(dir.path() + u"/nested/backups"_s).entryList(QDir::Files | QDir::Hidden),
+             QStringList{QFileInfo(b.file).fileName()});
     QVERIFY(QFileInfo(b.file).fileName().startsWith(db.databaseName() + u'_'));
     QVERIFY(b.file.endsWith(u"Z.dump"_s));
     QCOMPARE(b.bytes, QFileInfo(b.file).size());
@@ -204,6 +232,16 @@ void tst_RecoveryWriter::backup()
     QVERIFY(restore.waitForFinished(60000));
     QCOMPARE(restore.exitCode(), 0);
     QCOMPARE(snapshot(restored), snapshot(url));
+}
+
+void tst_RecoveryWriter::backupCancelled()
+{
+    const QString url = scratch(u"backup_cancelled"_s);
+    Database db(ConnectionSpec::parse(url));
+    QTemporaryDir dir;
+    CancelOnBegin cancel;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, Backup::run(db, dir.path(), &cancel));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList()); // no partial dump left
 }
 
 void tst_RecoveryWriter::checkIncidents(const QString &url, const RecoveryInput &in,
