@@ -2,6 +2,7 @@
 
 #include "database_p.h"
 #include "sandbox.h"
+#include "toolconnection.h"
 
 #include "common/errors.h"
 #include "common/progress.h"
@@ -21,15 +22,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("tt::Backup", text);
-}
-
-QProcessEnvironment childEnvironment(const ConnectionSpec &spec)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!spec.password().isEmpty())
-        env.insert(QStringLiteral("PGPASSWORD"), spec.password());
-    env.insert(QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("10"));
-    return env;
 }
 
 QString runTool(const QString &exe, const QStringList &args, const QProcessEnvironment &env, Progress *progress,
@@ -67,6 +59,7 @@ QString Backup::findTool(const QString &name)
 
 BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 {
+    db.refuseIfPooled(tr("back up"));
     const QString pgDump = findTool(QStringLiteral("pg_dump"));
     const QString pgRestore = findTool(QStringLiteral("pg_restore"));
     if (pgDump.isEmpty() || pgRestore.isEmpty())
@@ -88,7 +81,8 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
         throw DatabaseError(tr("Cannot read the database name for the backup: %1").arg(describeDbError(e)));
     }
 
-    const QProcessEnvironment env = childEnvironment(db.spec());
+    const ToolConnection tool(db.spec());
+    const QProcessEnvironment &env = tool.environment();
     bool ok = false;
     const QString versionText = runTool(pgDump, {QStringLiteral("--version")}, env, nullptr, &ok);
     const QRegularExpressionMatch m = QRegularExpression(QStringLiteral(R"((\d+)(?:\.(\d+))?)")).match(versionText);
@@ -113,7 +107,7 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
     const QString out = runTool(pgDump,
                                 {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
                                  QStringLiteral("--file"), result.file, QStringLiteral("--dbname"),
-                                 db.spec().conninfoWithoutPassword()},
+                                 tool.dbname()},
                                 env, progress, &ok);
     if (!ok) {
         QFile::remove(result.file);

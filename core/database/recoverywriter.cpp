@@ -295,6 +295,24 @@ QJsonObject tableJson(const TablePlan &t)
     return QJsonObject{{u"toInsert"_s, t.toInsert}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
 }
 
+// The user names the database they mean to write to; the connection is not through a pooler; the role
+// may read every table (backup) and write each table the recovery writes. Returns the database's name.
+QString refuseUnsafeTarget(Database &db, const ApplyOptions &options)
+{
+    const QString dbName = db.databaseName();
+    if (options.confirmDatabase.isEmpty())
+        throw RefusalError(tr("Refusing to write: confirm the database by its name (--confirm %1).").arg(dbName));
+    if (options.confirmDatabase != dbName)
+        throw RefusalError(tr("Refusing to write: you confirmed \"%1\" but this connection leads to the database "
+                              "\"%2\".")
+                               .arg(options.confirmDatabase, dbName));
+    db.refuseIfPooled(tr("write"));
+    const PrivilegeReport privileges = db.checkPrivileges();
+    if (!privileges.ok())
+        throw RefusalError(tr("Refusing to write: %1").arg(privileges.describe()));
+    return dbName;
+}
+
 QString conflictsSummary(const RecoveryPlan &plan, int max)
 {
     QStringList lines;
@@ -436,14 +454,8 @@ bool RecoveryWriter::runCommitted(Database &db, const QString &runId)
 ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
 {
     ApplyResult result;
-    // 1. The user names the database they mean to write to.
-    const QString dbName = m_db.databaseName();
-    if (options.confirmDatabase.isEmpty())
-        throw RefusalError(tr("Refusing to write: confirm the database by its name (--confirm %1).").arg(dbName));
-    if (options.confirmDatabase != dbName)
-        throw RefusalError(tr("Refusing to write: you confirmed \"%1\" but this connection leads to the database "
-                              "\"%2\".")
-                               .arg(options.confirmDatabase, dbName));
+    // 1. The right database, reached directly, by a role that may do what the recovery needs.
+    const QString dbName = refuseUnsafeTarget(m_db, options);
     // 2. A dry run: unresolved conflicts stop here, before anything else.
     const RecoveryPlan dryRun = plan(progress);
     if (dryRun.hasConflicts() && !options.skipConflicting)
