@@ -57,6 +57,27 @@ QString Backup::findTool(const QString &name)
     return QStandardPaths::findExecutable(name);
 }
 
+QString Backup::checkDumpHeader(const QString &toc, const QString &database, const QString &serverVersion,
+                                BackupResult *result)
+{
+    // ";     dbname: tracktally_prod" and ";     Dumped from database version: 15.18 (Debian …)"
+    static const QRegularExpression dbname(QStringLiteral(R"(^;\s+dbname: (.*)$)"), QRegularExpression::MultilineOption);
+    static const QRegularExpression from(QStringLiteral(R"(^;\s+Dumped from database version: (.*)$)"),
+                                         QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch d = dbname.match(toc), v = from.match(toc);
+    result->dumpedDatabase = d.hasMatch() ? d.captured(1).trimmed() : QString();
+    result->dumpedServerVersion = v.hasMatch() ? v.captured(1).trimmed() : QString();
+    QStringList problems;
+    if (!d.hasMatch() || !v.hasMatch())
+        problems << tr("its header does not name the database and server it was taken from");
+    if (d.hasMatch() && result->dumpedDatabase != database)
+        problems << tr("it holds the database \"%1\", not \"%2\"").arg(result->dumpedDatabase, database);
+    if (v.hasMatch() && result->dumpedServerVersion != serverVersion)
+        problems << tr("it was dumped from a server of version %1, but this one is %2")
+                        .arg(result->dumpedServerVersion, serverVersion);
+    return problems.join(QStringLiteral("; "));
+}
+
 BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 {
     db.refuseIfPooled(tr("back up"));
@@ -71,12 +92,15 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 
     BackupResult result;
     int serverVersionNum = 0;
+    QString serverVersion;
     try {
         pqxx::nontransaction tx(*db.d()->conn);
-        const pqxx::row r = tx.exec1("SELECT current_database(), current_setting('server_version_num')::int");
+        const pqxx::row r = tx.exec1("SELECT current_database(), current_setting('server_version_num')::int, "
+                                     "current_setting('server_version')");
         ++db.d()->statements;
         result.database = fromField(r[0]);
         serverVersionNum = r[1].as<int>();
+        serverVersion = fromField(r[2]);
     } catch (const std::exception &e) {
         throw DatabaseError(tr("Cannot read the database name for the backup: %1").arg(describeDbError(e)));
     }
@@ -118,6 +142,10 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
     if (!ok) {
         QFile::remove(result.file);
         throw DatabaseError(tr("The backup %1 could not be read back by pg_restore: %2").arg(result.file, toc));
+    }
+    if (const QString problem = checkDumpHeader(toc, result.database, serverVersion, &result); !problem.isEmpty()) {
+        QFile::remove(result.file);
+        throw DatabaseError(tr("The backup %1 was discarded: %2").arg(result.file, problem));
     }
     QStringList missing;
     for (const RequiredTable &t : requiredSchema()) {
