@@ -2,6 +2,7 @@
 
 #include "database_p.h"
 #include "sandbox.h"
+#include "toolconnection.h"
 
 #include "common/errors.h"
 #include "common/privatefile.h"
@@ -24,15 +25,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("tt::Backup", text);
-}
-
-QProcessEnvironment childEnvironment(const ConnectionSpec &spec)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!spec.password().isEmpty())
-        env.insert(QStringLiteral("PGPASSWORD"), spec.password());
-    env.insert(QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("10"));
-    return env;
 }
 
 QString runTool(const QString &exe, const QStringList &args, const QProcessEnvironment &env, Progress *progress,
@@ -78,8 +70,30 @@ QString Backup::findTool(const QString &name)
     return QStandardPaths::findExecutable(name);
 }
 
+QString Backup::checkDumpHeader(const QString &toc, const QString &database, const QString &serverVersion,
+                                BackupResult *result)
+{
+    // ";     dbname: tracktally_prod" and ";     Dumped from database version: 15.18 (Debian …)"
+    static const QRegularExpression dbname(QStringLiteral(R"(^;\s+dbname: (.*)$)"), QRegularExpression::MultilineOption);
+    static const QRegularExpression from(QStringLiteral(R"(^;\s+Dumped from database version: (.*)$)"),
+                                         QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch d = dbname.match(toc), v = from.match(toc);
+    result->dumpedDatabase = d.hasMatch() ? d.captured(1).trimmed() : QString();
+    result->dumpedServerVersion = v.hasMatch() ? v.captured(1).trimmed() : QString();
+    QStringList problems;
+    if (!d.hasMatch() || !v.hasMatch())
+        problems << tr("its header does not name the database and server it was taken from");
+    if (d.hasMatch() && result->dumpedDatabase != database)
+        problems << tr("it holds the database \"%1\", not \"%2\"").arg(result->dumpedDatabase, database);
+    if (v.hasMatch() && result->dumpedServerVersion != serverVersion)
+        problems << tr("it was dumped from a server of version %1, but this one is %2")
+                        .arg(result->dumpedServerVersion, serverVersion);
+    return problems.join(QStringLiteral("; "));
+}
+
 BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 {
+    db.refuseIfPooled(tr("back up"));
     const QString pgDump = findTool(QStringLiteral("pg_dump"));
     const QString pgRestore = findTool(QStringLiteral("pg_restore"));
     if (pgDump.isEmpty() || pgRestore.isEmpty())
@@ -96,17 +110,21 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 
     BackupResult result;
     int serverVersionNum = 0;
+    QString serverVersion;
     try {
         pqxx::nontransaction tx(*db.d()->conn);
-        const pqxx::row r = tx.exec1("SELECT current_database(), current_setting('server_version_num')::int");
+        const pqxx::row r = tx.exec1("SELECT current_database(), current_setting('server_version_num')::int, "
+                                     "current_setting('server_version')");
         ++db.d()->statements;
         result.database = fromField(r[0]);
         serverVersionNum = r[1].as<int>();
+        serverVersion = fromField(r[2]);
     } catch (const std::exception &e) {
         throw DatabaseError(tr("Cannot read the database name for the backup: %1").arg(describeDbError(e)));
     }
 
-    const QProcessEnvironment env = childEnvironment(db.spec());
+    const ToolConnection tool(db.spec());
+    const QProcessEnvironment &env = tool.environment();
     bool ok = false;
     const QString versionText = runTool(pgDump, {QStringLiteral("--version")}, env, nullptr, &ok);
     const QRegularExpressionMatch m = QRegularExpression(QStringLiteral(R"((\d+)(?:\.(\d+))?)")).match(versionText);
@@ -137,7 +155,7 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
     const QString out = runTool(pgDump,
                                 {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
                                  QStringLiteral("--file"), partial, QStringLiteral("--dbname"),
-                                 db.spec().conninfoWithoutPassword()},
+                                 tool.dbname()},
                                 env, progress, &ok);
     if (!ok)
         throw DatabaseError(tr("The backup with pg_dump failed: %1").arg(out));
@@ -148,6 +166,10 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
     if (!ok) {
         QFile::remove(result.file);
         throw DatabaseError(tr("The backup %1 could not be read back by pg_restore: %2").arg(result.file, toc));
+    }
+    if (const QString problem = checkDumpHeader(toc, result.database, serverVersion, &result); !problem.isEmpty()) {
+        QFile::remove(result.file);
+        throw DatabaseError(tr("The backup %1 was discarded: %2").arg(result.file, problem));
     }
     QStringList missing;
     for (const RequiredTable &t : requiredSchema()) {

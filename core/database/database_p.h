@@ -40,5 +40,7 @@ struct RequiredTable
     std::vector<const char *> columns;
 };
 const std::vector<RequiredTable> &requiredSchema();
+// The tables the recovery inserts into (apply needs SELECT and INSERT on each).
+const std::vector<const char *> &writtenTables();
 
 } // namespace tt

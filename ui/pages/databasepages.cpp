@@ -259,6 +259,8 @@ void DatabasePage::refresh()
         QString text = m_db->identity()->describe();
         if (m_db->schema())
             text += QStringLiteral("\n\n") + (m_db->schema()->ok() ? tr("TrackTally's tables are all there.") : m_db->schema()->describe());
+        if (m_db->privileges() && !m_db->privileges()->ok())
+            text += QStringLiteral("\n\n") + m_db->privileges()->describe();
         m_banner->setText(text);
         m_banner->setStyleSheet(m_db->isConnected() ? QStringLiteral("QLabel { background: #eef4fb; border: 1px solid #b8cce4; padding: 8px; }")
                                                     : QStringLiteral("QLabel { background: #fbeeee; border: 1px solid #e4b8b8; padding: 8px; }"));
