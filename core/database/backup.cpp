@@ -65,7 +65,7 @@ QString Backup::findTool(const QString &name)
     return QStandardPaths::findExecutable(name);
 }
 
-BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
+BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress, const QString &snapshot)
 {
     const QString pgDump = findTool(QStringLiteral("pg_dump"));
     const QString pgRestore = findTool(QStringLiteral("pg_restore"));
@@ -110,11 +110,17 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 
     if (progress)
         progress->begin(tr("Backing up %1").arg(result.database), 0);
-    const QString out = runTool(pgDump,
-                                {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
-                                 QStringLiteral("--file"), result.file, QStringLiteral("--dbname"),
-                                 db.spec().conninfoWithoutPassword()},
-                                env, progress, &ok);
+    QStringList dumpArgs{QStringLiteral("--format=custom"), QStringLiteral("--no-password"), QStringLiteral("--file"),
+                         result.file, QStringLiteral("--dbname"), db.spec().conninfoWithoutPassword()};
+    if (!snapshot.isEmpty())
+        dumpArgs << QStringLiteral("--snapshot=") + snapshot;
+    {
+        // 0600 before pg_dump writes a byte into it (it keeps an existing file's mode).
+        QFile f(result.file);
+        if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            throw RefusalError(tr("Cannot create the backup file \"%1\": %2").arg(result.file, f.errorString()));
+    }
+    const QString out = runTool(pgDump, dumpArgs, env, progress, &ok);
     if (!ok) {
         QFile::remove(result.file);
         throw DatabaseError(tr("The backup with pg_dump failed: %1").arg(out));

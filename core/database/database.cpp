@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 #include <QSet>
+#include <QThread>
+#include <cstdio>
 
 namespace tt {
 
@@ -15,6 +17,20 @@ QString tr(const char *text)
 }
 
 } // namespace
+
+void testPause(const char *point)
+{
+    const QByteArray want = qgetenv("TT_TEST_PAUSE_AFTER");
+    if (want != point)
+        return;
+    bool ok = false;
+    int seconds = qEnvironmentVariableIntValue("TT_TEST_PAUSE_SECONDS", &ok);
+    if (!ok)
+        seconds = 30;
+    std::fprintf(stderr, "TT_TEST_PAUSED %s\n", point);
+    std::fflush(stderr);
+    QThread::sleep(seconds);
+}
 
 std::string pgTextArray(const QStringList &values)
 {

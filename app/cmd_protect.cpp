@@ -1,0 +1,101 @@
+// tracktally-recovery drill | preflight | snapshot: protect a database before the next loss.
+#include "cli.h"
+
+#include "common/errors.h"
+#include "common/privatefile.h"
+#include "database/database.h"
+#include "database/drill.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+namespace tt::cli {
+namespace {
+
+QString tr(const char *t) { return QCoreApplication::translate("tt::cli::protect", t); }
+
+int refusable(const std::function<int()> &body)
+{
+    return guarded([&]() -> int {
+        try {
+            return body();
+        } catch (const RefusalError &e) {
+            err() << e.message().simplified() << Qt::endl;
+            return Refused;
+        }
+    });
+}
+
+QCommandLineOption databaseOption()
+{
+    return QCommandLineOption(QStringLiteral("database"),
+                              tr("The database: a postgresql:// URL, a libpq connection string or a service name. "
+                                 "Passwords come from PGPASSWORD or ~/.pgpass."),
+                              tr("URL"));
+}
+
+void writeJson(const QString &path, const QJsonObject &o)
+{
+    writePrivateFile(path, QJsonDocument(o).toJson());
+}
+
+} // namespace
+
+int runDrill(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption database = databaseOption();
+    const QCommandLineOption dir(QStringLiteral("dir"),
+                                 tr("The folder for the drill's backups; the private sandbox lives in it while the "
+                                    "drill runs."),
+                                 tr("DIR"));
+    const QCommandLineOption json(QStringLiteral("json"), tr("Also write the result as JSON."), tr("OUT"));
+    const QCommandLineOption keep(QStringLiteral("keep"),
+                                  tr("After a passing drill keep only the newest N backups of this database that "
+                                     "the drill wrote (other files are never touched)."),
+                                  tr("N"));
+    const QCommandLineOption schedule(QStringLiteral("schedule"),
+                                      tr("Print a systemd user timer and service (and a cron line) that run this "
+                                         "drill every day, and do nothing else."));
+    p.addOptions({database, dir, json, keep, schedule});
+    if (int rc = parse(p, QStringLiteral("drill"),
+                       tr("Restore drill: takes a backup inside one snapshot, restores it into a private sandbox and "
+                          "compares every table's row count and content with the source as of that snapshot. "
+                          "Exits 0 only when every table matches."),
+                       args, {QStringLiteral("database"), QStringLiteral("dir")});
+        rc >= 0)
+        return rc;
+    int keepN = 0;
+    if (p.isSet(keep)) {
+        bool ok = false;
+        keepN = p.value(keep).toInt(&ok);
+        if (!ok || keepN < 1) {
+            err() << "drill: " << tr("--keep needs a number of backups, 1 or more") << Qt::endl;
+            return Usage;
+        }
+    }
+    return refusable([&]() -> int {
+        const ConnectionSpec spec = ConnectionSpec::parse(p.value(database));
+        if (p.isSet(schedule)) {
+            if (!spec.password().isEmpty())
+                throw UserError(tr("The --database given holds a password; a schedule would keep it in a plain "
+                                   "file. Put the password in ~/.pgpass and give the URL without it."));
+            out() << RestoreDrill::schedule(QCoreApplication::applicationFilePath(), p.value(database), p.value(dir),
+                                            keepN);
+            out().flush();
+            return Ok;
+        }
+        Database db(spec);
+        DrillOptions o;
+        o.dir = p.value(dir);
+        o.keep = keepN;
+        CliProgress progress;
+        const DrillResult r = RestoreDrill::run(db, o, &progress);
+        out() << r.describe() << Qt::endl;
+        if (p.isSet(json))
+            writeJson(p.value(json), r.toJson());
+        return r.ok() ? Ok : UserFailure;
+    });
+}
+
+} // namespace tt::cli
