@@ -5,6 +5,7 @@
 #include "common/privatefile.h"
 #include "database/database.h"
 #include "database/drill.h"
+#include "database/preflight.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -95,6 +96,47 @@ int runDrill(const QStringList &args)
         if (p.isSet(json))
             writeJson(p.value(json), r.toJson());
         return r.ok() ? Ok : UserFailure;
+    });
+}
+
+int runPreflight(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption database = databaseOption();
+    const QCommandLineOption migration(QStringLiteral("migration"), tr("The migration script (SQL) to rehearse."),
+                                       tr("FILE"));
+    const QCommandLineOption dir(QStringLiteral("dir"),
+                                 tr("Keep the fresh backup here (the sandbox lives in it while the rehearsal runs). "
+                                    "Default: a temporary folder, removed afterwards."),
+                                 tr("DIR"));
+    const QCommandLineOption json(QStringLiteral("json"), tr("Also write the result as JSON."), tr("OUT"));
+    const QCommandLineOption env(QStringLiteral("env"),
+                                 tr("TrackTally's .env file: warns when its DATABASE_URL or DIRECT_DATABASE_URL name "
+                                    "another database than the one rehearsed."),
+                                 tr("FILE"));
+    p.addOptions({database, migration, dir, json, env});
+    if (int rc = parse(p, QStringLiteral("preflight"),
+                       tr("Migration rehearsal: restores a fresh backup of the database into a private sandbox, runs "
+                          "the migration there in one transaction and compares every table's rows before and after. "
+                          "Nothing is run on the database itself. Exits 0 when no existing row is lost or changed, "
+                          "3 when some are (naming each table), 1 when the migration fails."),
+                       args, {QStringLiteral("database"), QStringLiteral("migration")});
+        rc >= 0)
+        return rc;
+    return refusable([&]() -> int {
+        Database db(ConnectionSpec::parse(p.value(database)));
+        PreflightOptions o;
+        o.migrationFile = p.value(migration);
+        o.dir = p.value(dir);
+        o.envFile = p.value(env);
+        CliProgress progress;
+        const PreflightResult r = MigrationRehearsal::run(db, o, &progress);
+        out() << r.describe() << Qt::endl;
+        if (p.isSet(json))
+            writeJson(p.value(json), r.toJson());
+        if (r.migrationFailed)
+            return UserFailure;
+        return r.safe() ? Ok : Refused;
     });
 }
 

@@ -16,5 +16,6 @@ int runPlan(const QStringList &args);        // cmd_database.cpp
 int runApply(const QStringList &args);       // cmd_database.cpp
 int runVerify(const QStringList &args);      // cmd_database.cpp
 int runDrill(const QStringList &args);       // cmd_protect.cpp
+int runPreflight(const QStringList &args);   // cmd_protect.cpp
 
 } // namespace tt::cli
