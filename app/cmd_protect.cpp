@@ -6,8 +6,12 @@
 #include "database/database.h"
 #include "database/drill.h"
 #include "database/preflight.h"
+#include "database/rosterread.h"
+#include "roster/rostersnapshot.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 
 namespace tt::cli {
@@ -137,6 +141,46 @@ int runPreflight(const QStringList &args)
         if (r.migrationFailed)
             return UserFailure;
         return r.safe() ? Ok : Refused;
+    });
+}
+
+int runSnapshot(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption database = databaseOption();
+    const QCommandLineOption domain(QStringLiteral("domain"), tr("The school's domain (its Organization row)."),
+                                    tr("DOMAIN"));
+    const QCommandLineOption outDir(QStringLiteral("out"),
+                                    tr("The folder for teachers.csv, classrooms.csv, students.csv and snapshot.json "
+                                       "(created readable by you only)."),
+                                    tr("DIR"));
+    p.addOptions({database, domain, outDir});
+    if (int rc = parse(p, QStringLiteral("snapshot"),
+                       tr("Roster snapshot: writes the school's teachers, classrooms (homeroom and specialists) and "
+                          "students (guardians and notes) as CSV files in TrackTally's column names. Read-only on the "
+                          "database. 'reconstruct --snapshot DIR' takes it back as the school's own records."),
+                       args, {QStringLiteral("database"), QStringLiteral("domain"), QStringLiteral("out")});
+        rc >= 0)
+        return rc;
+    return refusable([&]() -> int {
+        const QString dir = p.value(outDir);
+        if (!RosterSnapshot::looksLikeSnapshot(dir)) {
+            for (const char *f : {"teachers.csv", "classrooms.csv", "students.csv"})
+                if (QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(f))))
+                    throw UserError(tr("%1 already holds a %2 that is not part of a roster snapshot; choose another "
+                                       "folder (nothing was written).").arg(dir, QString::fromLatin1(f)));
+        }
+        Database db(ConnectionSpec::parse(p.value(database)));
+        const RosterSnapshot s = readRosterFromDatabase(db, p.value(domain));
+        s.write(dir);
+        out() << tr("Roster snapshot of \"%1\" (%2) from database \"%3\" written to %4: %5 teachers, %6 classrooms, "
+                    "%7 students (readable by you only).")
+                     .arg(s.school, s.domain, s.database, QDir(dir).absolutePath())
+                     .arg(s.teachers.size())
+                     .arg(s.classrooms.size())
+                     .arg(s.students.size())
+              << Qt::endl;
+        return Ok;
     });
 }
 

@@ -17,5 +17,6 @@ int runApply(const QStringList &args);       // cmd_database.cpp
 int runVerify(const QStringList &args);      // cmd_database.cpp
 int runDrill(const QStringList &args);       // cmd_protect.cpp
 int runPreflight(const QStringList &args);   // cmd_protect.cpp
+int runSnapshot(const QStringList &args);    // cmd_protect.cpp
 
 } // namespace tt::cli
