@@ -28,6 +28,9 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("plan"), {tt::cli::runPlan, "dry run: what would be written to the database"}},
         {QStringLiteral("apply"), {tt::cli::runApply, "write the recovered school to the database, safely"}},
         {QStringLiteral("verify"), {tt::cli::runVerify, "re-read the database and compare it with the project"}},
+        {QStringLiteral("drill"), {tt::cli::runDrill, "restore drill: back up, restore into a sandbox, compare every table"}},
+        {QStringLiteral("preflight"), {tt::cli::runPreflight, "rehearse a migration on a restored copy; refuse one that loses rows"}},
+        {QStringLiteral("snapshot"), {tt::cli::runSnapshot, "write the school's roster as CSV (teachers, classrooms, students)"}},
     };
     return table;
 }

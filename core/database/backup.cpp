@@ -91,7 +91,7 @@ QString Backup::checkDumpHeader(const QString &toc, const QString &database, con
     return problems.join(QStringLiteral("; "));
 }
 
-BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
+BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress, const QString &snapshot)
 {
     db.refuseIfPooled(tr("back up"));
     const QString pgDump = findTool(QStringLiteral("pg_dump"));
@@ -152,11 +152,11 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
     const QString partial = result.file + QStringLiteral(".partial");
     createPrivateEmptyFile(partial);
     const RemoveUnlessKept cleanup{partial};
-    const QString out = runTool(pgDump,
-                                {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
-                                 QStringLiteral("--file"), partial, QStringLiteral("--dbname"),
-                                 tool.dbname()},
-                                env, progress, &ok);
+    QStringList dumpArgs{QStringLiteral("--format=custom"), QStringLiteral("--no-password"), QStringLiteral("--file"),
+                         partial, QStringLiteral("--dbname"), tool.dbname()};
+    if (!snapshot.isEmpty()) // the database as another connection's open transaction sees it
+        dumpArgs << QStringLiteral("--snapshot=") + snapshot;
+    const QString out = runTool(pgDump, dumpArgs, env, progress, &ok);
     if (!ok)
         throw DatabaseError(tr("The backup with pg_dump failed: %1").arg(out));
     if (!QFile::rename(partial, result.file))

@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <algorithm>
 #include <QSet>
+#include <QThread>
+#include <cstdio>
 
 namespace tt {
 
@@ -45,6 +47,20 @@ void readTlsState(pqxx::dbtransaction &tx, ServerIdentity *id)
 }
 
 } // namespace
+
+void testPause(const char *point)
+{
+    const QByteArray want = qgetenv("TT_TEST_PAUSE_AFTER");
+    if (want != point)
+        return;
+    bool ok = false;
+    int seconds = qEnvironmentVariableIntValue("TT_TEST_PAUSE_SECONDS", &ok);
+    if (!ok)
+        seconds = 30;
+    std::fprintf(stderr, "TT_TEST_PAUSED %s\n", point);
+    std::fflush(stderr);
+    QThread::sleep(seconds);
+}
 
 std::string pgTextArray(const QStringList &values)
 {

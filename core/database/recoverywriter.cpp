@@ -119,20 +119,6 @@ const char *opt(const std::string &s)
     return s.empty() ? nullptr : s.c_str();
 }
 
-void testPause(const char *point)
-{
-    const QByteArray want = qgetenv("TT_TEST_PAUSE_AFTER");
-    if (want != point)
-        return;
-    bool ok = false;
-    int seconds = qEnvironmentVariableIntValue("TT_TEST_PAUSE_SECONDS", &ok);
-    if (!ok)
-        seconds = 30;
-    std::fprintf(stderr, "TT_TEST_PAUSED %s\n", point);
-    std::fflush(stderr);
-    QThread::sleep(seconds);
-}
-
 QString otherName(const Found &f)
 {
     return f.orgId.isEmpty() ? tr("(no school)") : (f.orgName.isEmpty() ? f.orgId : f.orgName);
