@@ -1,5 +1,6 @@
 #include "rosterproject.h"
 
+#include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
 
 #include <QFileInfo>
@@ -139,8 +140,12 @@ void setProjectDecisions(Project &project, const RosterDecisions &decisions)
 
 Roster buildProjectRoster(const Project &project, Progress *progress)
 {
-    return RosterBuilder().build(project.acceptedRecords(), projectRosterEntries(project), projectStaffEntries(project),
-                                 projectDecisions(project), progress);
+    const std::vector<IncidentRecord> accepted = project.acceptedRecords();
+    const RosterDecisions decisions = projectDecisions(project);
+    Roster roster = RosterBuilder().build(accepted, projectRosterEntries(project), projectStaffEntries(project),
+                                          decisions, progress);
+    applyAccountRoles(roster, accepted, projectAccountLists(project), decisions);
+    return roster;
 }
 
 } // namespace tt
