@@ -6,6 +6,7 @@
 #include "project/project.h"
 #include "roster/rosterproject.h"
 #include "roster/rostersnapshot.h"
+#include "session/envconfig.h"
 
 #include <QCoreApplication>
 
@@ -65,6 +66,26 @@ void printSettledBySnapshot(const Roster &r)
     out() << tr("Settled by the roster snapshot: %1; questions left: %2.").arg(settled).arg(questions) << "\n";
 }
 
+// --env: ADMIN_EMAILS and SUPER_ADMIN_EMAILS of TrackTally's .env kept in the project (addresses and the
+// file's path only), so administrators get the role admin and TrackTally's operators are not made teachers.
+void useEnvAccounts(Project &proj, const QString &file)
+{
+    const EnvConfig env = EnvConfig::load(file);
+    for (const QString &problem : env.problemMessages())
+        err() << tr("warning: %1").arg(problem) << "\n";
+    const AccountLists lists = env.accountLists();
+    setProjectAccountLists(proj, lists);
+    env.rememberIn(proj);
+    out() << tr("From %1: %2 administrators (%3), %4 TrackTally operators (%5).")
+                 .arg(env.path())
+                 .arg(lists.adminEmails.size())
+                 .arg(env.admins().isSet() ? env.dotEnv().where(env.admins().variable) : tr("ADMIN_EMAILS not set"))
+                 .arg(lists.superAdminEmails.size())
+                 .arg(env.superAdmins().isSet() ? env.dotEnv().where(env.superAdmins().variable)
+                                                : tr("SUPER_ADMIN_EMAILS not set"))
+          << "\n";
+}
+
 } // namespace
 
 int runReconstruct(const QStringList &args)
@@ -83,8 +104,9 @@ int runReconstruct(const QStringList &args)
     const QCommandLineOption studentName(QStringLiteral("student-name"), tr("Set a student's name, first and last separated by '|'."), tr("ID=FIRST|LAST"));
     const QCommandLineOption studentClass(QStringLiteral("student-class"), tr("Set a student's classroom (empty for none)."), tr("ID=CODE"));
     const QCommandLineOption mergeStudent(QStringLiteral("merge-student"), tr("Logs under one student id belong to another (e.g. 421=0421)."), tr("FROM=INTO"));
+    const QCommandLineOption env(QStringLiteral("env"), tr("TrackTally's .env: teachers in ADMIN_EMAILS get the role admin; addresses in SUPER_ADMIN_EMAILS (TrackTally's operators) become teachers only if they logged records themselves, flagged for review. Kept in the project: the addresses and the file's path, never a secret."), tr("FILE"));
     p.addOptions({project, roster, staff, snapshot, acceptAll, teacherName, teacherRole, specialist, className, homeroom,
-                  studentName, studentClass, mergeStudent});
+                  studentName, studentClass, mergeStudent, env});
     if (int rc = parse(p, QStringLiteral("reconstruct"),
                        tr("Rebuilds teachers, classrooms and students from the project's incidents. Suggestions are "
                           "recomputed on every run; decisions are kept."),
@@ -96,6 +118,8 @@ int runReconstruct(const QStringList &args)
         Project proj = Project::load(path);
         takeSchoolLists(proj, p.isSet(snapshot) ? p.value(snapshot) : QString(), p.isSet(roster) ? p.value(roster) : QString(),
                         p.isSet(staff) ? p.value(staff) : QString());
+        if (p.isSet(env))
+            useEnvAccounts(proj, p.value(env));
 
         RosterDecisions decisions = projectDecisions(proj);
         for (const QString &v : p.values(teacherName)) {

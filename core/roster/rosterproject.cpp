@@ -1,5 +1,6 @@
 #include "rosterproject.h"
 
+#include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
 #include "roster/rostersnapshot.h"
 
@@ -200,8 +201,11 @@ std::optional<SnapshotInfo> projectSnapshot(const Project &project)
 
 Roster buildProjectRoster(const Project &project, Progress *progress)
 {
-    Roster roster = RosterBuilder().build(project.acceptedRecords(), projectRosterEntries(project),
-                                          projectStaffEntries(project), projectDecisions(project), progress);
+    const std::vector<IncidentRecord> accepted = project.acceptedRecords();
+    const RosterDecisions decisions = projectDecisions(project);
+    Roster roster = RosterBuilder().build(accepted, projectRosterEntries(project), projectStaffEntries(project),
+                                          decisions, progress);
+    applyAccountRoles(roster, accepted, projectAccountLists(project), decisions);
     const nlohmann::json *sec = rosterSection(project);
     if (sec && sec->contains("snapshot") && (*sec)["snapshot"].contains("subjects")) {
         QStringList subjects;

@@ -292,7 +292,7 @@ QString EnvConfig::sheetProblem() const
 
 ServiceAccountKey EnvConfig::serviceAccountKey() const
 {
-    if (!canReadSheet())
+    if (!hasServiceAccount())
         throw UserError(sheetProblem());
     ServiceAccountKey key;
     key.path = tr("%1 (%2)").arg(fileName(), m_privateKey.variable);

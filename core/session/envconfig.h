@@ -92,7 +92,9 @@ public:
     bool canReadSheet() const;
     // Why the sheet cannot be read (empty when canReadSheet()): the variables missing or malformed.
     QString sheetProblem() const;
-    // The service-account key built from the .env (no JSON file). Throws UserError with sheetProblem().
+    // The service account's address and key are present and well-formed (the sheet id may come from elsewhere).
+    bool hasServiceAccount() const { return m_clientEmailOk && m_keyOk; }
+    // The service-account key built from the .env (no JSON file). Throws UserError naming what is missing.
     ServiceAccountKey serviceAccountKey() const;
 
     // ADMIN_EMAILS and SUPER_ADMIN_EMAILS, with this file as their source.

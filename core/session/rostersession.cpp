@@ -2,6 +2,7 @@
 
 #include "project/project.h"
 #include "recoverysession.h"
+#include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
 #include "roster/rosterproject.h"
 
@@ -58,9 +59,11 @@ bool RosterSession::rebuild()
     auto staff = projectStaffEntries(m_session->project());
     auto entries = projectRosterEntries(m_session->project());
     RosterDecisions decisions = m_decisions;
+    const AccountLists accounts = projectAccountLists(m_session->project());
     return m_session->runReadTask(tr("Rebuilding teachers, classrooms and students"),
-                                  [this, accepted, generation, staff, entries, decisions](const Project &, Progress *progress) {
+                                  [this, accepted, generation, staff, entries, decisions, accounts](const Project &, Progress *progress) {
         auto roster = std::make_shared<Roster>(RosterBuilder().build(*accepted, entries, staff, decisions, progress));
+        applyAccountRoles(*roster, *accepted, accounts, decisions);
         return std::function<void()>([this, roster, generation] {
             m_roster = std::move(*roster);
             m_built = true;
