@@ -30,6 +30,9 @@ int refusable(const std::function<int()> &body)
         } catch (const RefusalError &e) {
             err() << e.message().simplified() << Qt::endl;
             return Refused;
+        } catch (const OutcomeUnknownError &e) {
+            err() << e.message().simplified() << Qt::endl;
+            return OutcomeUnknown;
         }
     });
 }

@@ -1,11 +1,13 @@
 #pragma once
 // Headless subcommands of tracktally-recovery. Each takes the arguments after its name and returns the
-// process exit code: 0 success, 1 a user error (one line on stderr), 2 bad usage, 3 a refusal (apply, preflight).
+// process exit code: 0 success, 1 a user error (one line on stderr), 2 bad usage, 3 a refusal (apply, preflight),
+// 4 the outcome of a lost COMMIT is unknown (apply).
 #include <QStringList>
 
 namespace tt::cli {
 
-enum ExitCode { Ok = 0, UserFailure = 1, Usage = 2, Refused = 3, Interrupted = 130 }; // 130: stopped by Ctrl+C (128 + SIGINT)
+// 4: the connection broke during COMMIT and the outcome could not be settled (apply): do not run it again.
+enum ExitCode { Ok = 0, UserFailure = 1, Usage = 2, Refused = 3, OutcomeUnknown = 4, Interrupted = 130 }; // 130: stopped by Ctrl+C (128 + SIGINT)
 
 int runImport(const QStringList &args);      // cmd_import.cpp
 int runReport(const QStringList &args);      // cmd_report.cpp

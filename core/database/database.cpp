@@ -117,6 +117,7 @@ Database::Database(const ConnectionSpec &spec, int statementTimeoutMs)
     : m_d(std::make_unique<DatabasePrivate>())
 {
     m_d->spec = spec.withSafeDefaults();
+    m_d->statementTimeoutMs = statementTimeoutMs;
     try {
         m_d->conn = std::make_unique<pqxx::connection>(toStd(m_d->spec.conninfo()));
         pqxx::nontransaction tx(*m_d->conn);

@@ -21,6 +21,22 @@ public:
     using DatabaseError::DatabaseError;
 };
 
+// The connection broke during COMMIT and the server could not say what became of the transaction: the
+// recovery may or may not be in the database. Never apply again blindly; verify. (CLI exit 4.)
+class OutcomeUnknownError : public DatabaseError
+{
+public:
+    using DatabaseError::DatabaseError;
+};
+
+// The write transaction was rolled back (a failure, or a lost COMMIT the server settled as aborted):
+// nothing was written, and applying again is safe. (CLI exit 1.)
+class RolledBackError : public DatabaseError
+{
+public:
+    using DatabaseError::DatabaseError;
+};
+
 struct TableCount
 {
     QString table;

@@ -13,6 +13,7 @@ public:
     ConnectionSpec spec;
     std::unique_ptr<pqxx::connection> conn;
     qint64 statements = 0; // round trips issued through exec(), for the statement-count figure
+    int statementTimeoutMs = 120000; // 0 = none
 };
 
 inline std::string toStd(const QString &s)

@@ -8,6 +8,7 @@
 #include "common/progress.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -196,16 +197,13 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
     checkCancel(progress);
 
     const QString ours = plan.organizationId;
-    auto classify = [&](const QHash<QString, Found> &found, const QString &key) {
-        return st.classify(found, key);
-    };
     auto count = [&](TablePlan &tp, const QHash<QString, Found> &found, const QString &table, const QString &key,
                      QSet<QString> *conflicting) {
         const Found *f = st.find(found, key);
         if (f && f->actual != key)
             plan.caseDifferences.push_back({table, key, f->actual, f->orgId == ours && !ours.isEmpty(),
                                             otherName(*f)});
-        switch (classify(found, key)) {
+        switch (st.classify(found, key)) {
         case KeyState::New: ++tp.toInsert; break;
         case KeyState::Ours: ++tp.existing; break;
         case KeyState::Other: {
@@ -237,7 +235,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
     for (const ClassroomDraft &c : in.roster.classrooms) {
         for (const QString &email : c.specialistEmails) {
             const bool teacherOk = !st.conflictingTeachers.contains(email)
-                && (rosterTeachers.contains(email) || classify(st.teachers, email) == KeyState::Ours);
+                && (rosterTeachers.contains(email) || st.classify(st.teachers, email) == KeyState::Ours);
             const bool classOk = !st.conflictingClassrooms.contains(c.code);
             if (!teacherOk || !classOk)
                 ++plan.teacherClasses.conflicting;
@@ -255,7 +253,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
         const IncidentRecord &r = in.records[i];
         const bool firstTime = !seenUuids.contains(r.uuid);
         seenUuids.insert(r.uuid);
-        switch (classify(st.incidents, r.uuid)) {
+        switch (st.classify(st.incidents, r.uuid)) {
         case KeyState::New:
             if (firstTime)
                 ++plan.incidents.toInsert;
@@ -277,7 +275,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
         const RecordLink link = i < in.roster.links.size() ? in.roster.links[i] : RecordLink{};
         PlannedLink &pl = plan.links[i];
         if (!link.studentId.isEmpty()) {
-            const KeyState s = classify(st.students, link.studentId);
+            const KeyState s = st.classify(st.students, link.studentId);
             if (s == KeyState::Other) {
                 plan.droppedLinks.push_back({r.uuid, QStringLiteral("student"), link.studentId,
                                              tr("student id %1 belongs to %2")
@@ -290,7 +288,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
             }
         }
         if (!link.classCode.isEmpty()) {
-            const KeyState s = classify(st.classrooms, link.classCode);
+            const KeyState s = st.classify(st.classrooms, link.classCode);
             if (s == KeyState::Other) {
                 plan.droppedLinks.push_back({r.uuid, QStringLiteral("classroom"), link.classCode,
                                              tr("class code %1 belongs to %2")
@@ -311,6 +309,14 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
 QJsonObject tableJson(const TablePlan &t)
 {
     return QJsonObject{{u"toInsert"_s, t.toInsert}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
+}
+
+// Limits for this transaction only (SET LOCAL): kept even if libpqxx reconnected the session meanwhile, so a
+// client that drops off the network does not leave a session holding the advisory lock for hours.
+std::string sessionLimits(int statementTimeoutMs)
+{
+    return "SET LOCAL statement_timeout = " + std::to_string(statementTimeoutMs)
+        + "; SET LOCAL lock_timeout = 30000; SET LOCAL idle_in_transaction_session_timeout = 300000; ";
 }
 
 // The user names the database they mean to write to; the connection is not through a pooler; the role
@@ -480,6 +486,31 @@ bool RecoveryWriter::runCommitted(Database &db, const QString &runId)
     return r[0].as<qint64>() > 0;
 }
 
+namespace {
+// The connection broke during COMMIT. Never apply blindly again: ask the server, from a new connection,
+// what became of this transaction.
+void settleLostCommit(const ConnectionSpec &spec, const ApplyResult &result)
+{
+    CommitOutcome outcome = CommitOutcome::Unknown;
+    try {
+        Database again(spec);
+        outcome = RecoveryWriter::commitOutcome(again, result.transactionId, result.runId);
+    } catch (const std::exception &) {
+        // cannot be reached: unknown
+    }
+    if (outcome == CommitOutcome::RolledBack)
+        throw RolledBackError(tr("The connection was lost during COMMIT; the database reports that this run's "
+                                 "transaction (%1) was rolled back, so nothing was written. It is safe to run apply "
+                                 "again.")
+                                  .arg(result.transactionId));
+    if (outcome == CommitOutcome::Unknown)
+        throw OutcomeUnknownError(tr("The connection was lost during COMMIT and the outcome is UNKNOWN: the database "
+                                     "could not tell whether transaction %1 was committed. Do not run apply again; "
+                                     "run verify when the database is reachable (run id %2).")
+                                      .arg(result.transactionId, result.runId));
+}
+} // namespace
+
 ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
 {
     ApplyResult result;
@@ -521,7 +552,7 @@ ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progres
     try {
         pqxx::work tx(*d->conn);
         ++statements; // BEGIN
-        tx.exec("SELECT pg_advisory_xact_lock(" TT_LOCK_KEY ")");
+        tx.exec(sessionLimits(d->statementTimeoutMs) + "SELECT pg_advisory_xact_lock(" TT_LOCK_KEY ")");
         ++statements;
         PlanState st = computePlan(tx, d, m_input, progress);
         statements += 2;
@@ -726,10 +757,10 @@ SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHER
                                        {u"Student"_s, counts(result.insertedStudents, st.plan.students)},
                                        {u"Incident"_s, counts(result.insertedIncidents, st.plan.incidents)}}},
         };
-        tx.exec_params(R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
-                                      VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ")",
-                       toStd(newCuid()), toStd(performedBy),
-                       QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString());
+        result.transactionId = fromField(tx.exec_params1(
+            R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
+               VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ") RETURNING txid_current()::text",
+            toStd(newCuid()), toStd(performedBy), QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString())[0]);
         ++statements;
         testPause("commit");
         checkCancel(progress);
@@ -756,24 +787,32 @@ SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHER
                                 .arg(describeDbError(e)));
     }
 
-    if (result.outcomeWasUnknown) {
-        // Never apply blindly again: look for this run's AuditLog row.
-        bool committed = false;
-        try {
-            Database again(m_db.spec());
-            committed = runCommitted(again, result.runId);
-        } catch (const std::exception &e) {
-            throw DatabaseError(tr("The connection was lost during COMMIT: the outcome is unknown and the database "
-                                   "cannot be reached to settle it. Do not run apply again; run verify when the "
-                                   "database is reachable (run id %1).")
-                                    .arg(result.runId));
-        }
-        if (!committed)
-            throw DatabaseError(tr("The connection was lost during COMMIT; re-reading the database shows this run "
-                                   "(%1) was not committed, so nothing was written. It is safe to run apply again.")
-                                    .arg(result.runId));
-    }
+    if (result.outcomeWasUnknown)
+        settleLostCommit(m_db.spec(), result);
     return result;
+}
+
+CommitOutcome RecoveryWriter::commitOutcome(Database &db, const QString &transactionId, const QString &runId,
+                                            int waitMs)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (true) {
+        QString status;
+        {
+            pqxx::nontransaction tx(*db.d()->conn);
+            status = fromField(tx.exec_params1("SELECT txid_status($1::bigint)", toStd(transactionId))[0]);
+        }
+        if (status == QLatin1String("committed"))
+            return CommitOutcome::Committed;
+        if (status == QLatin1String("aborted"))
+            return CommitOutcome::RolledBack;
+        if (status.isEmpty()) // too old for the server to know: the audit row is the only witness
+            return runCommitted(db, runId) ? CommitOutcome::Committed : CommitOutcome::Unknown;
+        if (waited.elapsed() >= waitMs) // "in progress": the COMMIT is still in flight
+            return CommitOutcome::Unknown;
+        QThread::msleep(200);
+    }
 }
 
 VerifyResult RecoveryWriter::verify(Progress *progress)

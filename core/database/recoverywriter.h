@@ -100,7 +100,8 @@ struct ApplyResult
     qint64 insertedOrganizations = 0, insertedTeachers = 0, insertedClassrooms = 0, insertedTeacherClasses = 0,
            insertedStudents = 0, insertedIncidents = 0;
     qint64 statements = 0;      // statements sent in the write transaction (constant)
-    bool outcomeWasUnknown = false; // the connection broke during COMMIT; settled by re-reading
+    bool outcomeWasUnknown = false; // the connection broke during COMMIT; settled by txid_status()
+    QString transactionId;          // txid_current() of the write transaction, read before COMMIT
     // Nothing was new: the transaction was rolled back, so not even an AuditLog row was written.
     bool nothingToWrite = false;
     QString describe() const;
@@ -115,6 +116,8 @@ struct VerifyResult
     QJsonObject toJson() const;
 };
 
+enum class CommitOutcome { Committed, RolledBack, Unknown };
+
 class RecoveryWriter
 {
 public:
@@ -123,14 +126,20 @@ public:
     // A read-only dry run.
     RecoveryPlan plan(Progress *progress = nullptr);
     // Throws tt::RefusalError (nothing written) for a missing/wrong confirmation, a failed backup or
-    // unresolved conflicts; tt::DatabaseError for a failure (rolled back) or an unknown outcome that
-    // could not be settled; tt::Cancelled when cancelled (rolled back).
+    // unresolved conflicts; tt::DatabaseError for a failure (rolled back: tt::RolledBackError when a lost
+    // COMMIT was settled as aborted), tt::OutcomeUnknownError when a lost COMMIT cannot be settled;
+    // tt::Cancelled when cancelled (rolled back).
     ApplyResult apply(const ApplyOptions &options, Progress *progress = nullptr);
     // Re-reads the database and compares it with the plan.
     VerifyResult verify(Progress *progress = nullptr);
 
     // Looks for the AuditLog row of a run (by its run id). Used to settle an unknown COMMIT outcome.
     static bool runCommitted(Database &db, const QString &runId);
+    // What became of a transaction whose COMMIT was lost: txid_status(transactionId), asked again while it is
+    // still in progress (a COMMIT in flight) for up to waitMs; when the server no longer knows the id, this
+    // run's AuditLog row (committed) or Unknown.
+    static CommitOutcome commitOutcome(Database &db, const QString &transactionId, const QString &runId,
+                                       int waitMs = 30000);
 
 private:
     Database &m_db;

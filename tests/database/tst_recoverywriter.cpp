@@ -11,6 +11,8 @@
 
 #include <sys/stat.h>
 #include <QDir>
+#include <QThread>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
@@ -18,6 +20,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <pqxx/pqxx>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -108,6 +112,8 @@ private slots:
     void caseInsensitiveKeys();
     void dumpHeader_data();
     void dumpHeader();
+    void settleCommit_data();
+    void settleCommit();
     void refusals_data();
     void refusals();
     void cancel_data();
@@ -592,6 +598,52 @@ void tst_RecoveryWriter::dumpHeader()
     }
 }
 
+// A COMMIT whose answer was lost is settled by txid_status() from another connection: committed, rolled
+// back, or (still in flight past the wait) unknown; a commit that lands during the wait is seen.
+void tst_RecoveryWriter::settleCommit_data()
+{
+    QTest::addColumn<QString>("ending");
+    QTest::addColumn<int>("outcome");
+    QTest::newRow("committed") << u"commit"_s << int(CommitOutcome::Committed);
+    QTest::newRow("rolled-back") << u"rollback"_s << int(CommitOutcome::RolledBack);
+    QTest::newRow("still-in-flight") << u"never"_s << int(CommitOutcome::Unknown);
+    QTest::newRow("commits-while-waiting") << u"late"_s << int(CommitOutcome::Committed);
+}
+
+void tst_RecoveryWriter::settleCommit()
+{
+    QFETCH(QString, ending);
+    QFETCH(int, outcome);
+    const QString url = scratch(u"settle_"_s + QString::fromLatin1(QTest::currentDataTag()));
+    pqxx::connection writer(url.toStdString());
+    auto tx = std::make_unique<pqxx::work>(writer);
+    const QString xid = QString::fromStdString(tx->exec1("SELECT txid_current()::text")[0].c_str());
+    tx->exec(R"(INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('settle', 'x', now()))");
+    if (ending == u"commit")
+        tx->commit();
+    else if (ending == u"rollback")
+        tx->abort();
+    std::thread late;
+    if (ending == u"late")
+        late = std::thread([&tx] {
+            QThread::msleep(700);
+            tx->commit();
+        });
+    Database db(ConnectionSpec::parse(url));
+    QElapsedTimer t;
+    t.start();
+    const CommitOutcome o = RecoveryWriter::commitOutcome(db, xid, u"no-such-run"_s, ending == u"never" ? 1000 : 20000);
+    if (late.joinable())
+        late.join();
+    QCOMPARE(int(o), outcome);
+    if (ending == u"never") {
+        QVERIFY(t.elapsed() >= 1000); // it waited for the COMMIT in flight before saying "unknown"
+        tx->abort();
+    }
+    QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "Setting" WHERE "key" = 'settle')"_s),
+             o == CommitOutcome::Committed ? u"1"_s : u"0"_s);
+}
+
 void tst_RecoveryWriter::refusals_data()
 {
     QTest::addColumn<QString>("confirm");   // "@" = the right name
@@ -709,6 +761,10 @@ void tst_RecoveryWriter::statementLog()
     QVERIFY2(text.contains(u"COPY tt_incident_"_s), "the statement log does not show this run");
     QVERIFY(text.contains(u"INSERT INTO \"Incident\""_s));
     QVERIFY(text.contains(u"pg_advisory_xact_lock"_s));
+    // Limits of the write transaction itself (kept across a libpqxx reconnect), and its id read before COMMIT.
+    QVERIFY(text.contains(u"SET LOCAL statement_timeout = 120000; SET LOCAL lock_timeout = 30000; "
+                          "SET LOCAL idle_in_transaction_session_timeout = 300000; SELECT pg_advisory_xact_lock"_s));
+    QCOMPARE(text.contains(u"RETURNING txid_current()"_s), !secondRun);
     static const QRegularExpression forbidden(u"\\b(UPDATE|DELETE|DROP|TRUNCATE|ALTER)\\b"_s,
                                               QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = forbidden.match(text);
