@@ -202,15 +202,20 @@ Roster buildProjectRoster(const Project &project, Progress *progress)
 {
     Roster roster = RosterBuilder().build(project.acceptedRecords(), projectRosterEntries(project),
                                           projectStaffEntries(project), projectDecisions(project), progress);
-    const nlohmann::json *sec = rosterSection(project);
-    if (sec && sec->contains("snapshot") && (*sec)["snapshot"].contains("subjects")) {
-        QStringList subjects;
-        for (const auto &e : (*sec)["snapshot"]["subjects"])
-            if (e.is_string())
-                subjects << QString::fromStdString(e.get<std::string>());
-        settleBySnapshot(roster, subjects);
-    }
+    settleBySnapshot(roster, projectSnapshotSubjects(project));
     return roster;
+}
+
+QStringList projectSnapshotSubjects(const Project &project)
+{
+    QStringList subjects;
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("snapshot") || !(*sec)["snapshot"].is_object() || !(*sec)["snapshot"].contains("subjects"))
+        return subjects;
+    for (const auto &e : (*sec)["snapshot"]["subjects"])
+        if (e.is_string())
+            subjects << QString::fromStdString(e.get<std::string>());
+    return subjects;
 }
 
 } // namespace tt

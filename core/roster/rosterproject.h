@@ -47,6 +47,9 @@ struct SnapshotInfo
 };
 SnapshotInfo setProjectSnapshot(Project &project, const QString &dir);
 std::optional<SnapshotInfo> projectSnapshot(const Project &project);
+// What the project's snapshot names (teacher emails, class codes, student ids; case-folded); empty without one.
+// Every roster build settles the questions about them (settleBySnapshot): buildProjectRoster and RosterSession.
+QStringList projectSnapshotSubjects(const Project &project);
 
 RosterDecisions projectDecisions(const Project &project);
 void setProjectDecisions(Project &project, const RosterDecisions &decisions);

@@ -1,5 +1,7 @@
 #include "rostersession.h"
 
+#include "roster/rostersnapshot.h"
+
 #include "project/project.h"
 #include "recoverysession.h"
 #include "roster/rosterbuilder.h"
@@ -57,10 +59,12 @@ bool RosterSession::rebuild()
     const quint64 generation = m_session->recordsGeneration();
     auto staff = projectStaffEntries(m_session->project());
     auto entries = projectRosterEntries(m_session->project());
+    const QStringList snapshotSubjects = projectSnapshotSubjects(m_session->project());
     RosterDecisions decisions = m_decisions;
     return m_session->runReadTask(tr("Rebuilding teachers, classrooms and students"),
-                                  [this, accepted, generation, staff, entries, decisions](const Project &, Progress *progress) {
+                                  [this, accepted, generation, staff, entries, decisions, snapshotSubjects](const Project &, Progress *progress) {
         auto roster = std::make_shared<Roster>(RosterBuilder().build(*accepted, entries, staff, decisions, progress));
+        settleBySnapshot(*roster, snapshotSubjects);
         return std::function<void()>([this, roster, generation] {
             m_roster = std::move(*roster);
             m_built = true;
