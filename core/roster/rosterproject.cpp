@@ -166,9 +166,8 @@ nlohmann::json staffList(const std::vector<StaffEntry> &entries)
 
 } // namespace
 
-SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
+SnapshotInfo setProjectSnapshotLists(Project &project, const RosterSnapshot &snap, const QString &dir)
 {
-    const RosterSnapshot snap = RosterSnapshot::read(dir);
     SnapshotInfo info{QFileInfo(dir).absoluteFilePath(), snap.takenAt, snap.database, int(snap.teachers.size()),
                       int(snap.classrooms.size()), int(snap.students.size())};
     const QString students = QFileInfo(QDir(dir).filePath(QStringLiteral("students.csv"))).absoluteFilePath();
@@ -176,15 +175,22 @@ SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
     nlohmann::json &sec = project.section("roster");
     sec["rosterList"] = {{"path", s(students)}, {"sha256", s(sha256OfFile(students))}, {"entries", rosterList(snap.rosterEntries())}};
     sec["staffList"] = {{"path", s(teachers)}, {"sha256", s(sha256OfFile(teachers))}, {"entries", staffList(snap.staffEntries())}};
-    RosterDecisions decisions = projectDecisions(project);
-    snap.decide(decisions);
-    setProjectDecisions(project, decisions);
     nlohmann::json subjects = nlohmann::json::array();
     for (const QString &subject : snap.subjects())
         subjects.push_back(s(subject));
     sec["snapshot"] = {{"path", s(info.path)},         {"takenAt", s(info.takenAt)},       {"database", s(info.database)},
                        {"teachers", info.teachers},    {"classrooms", info.classrooms},    {"students", info.students},
                        {"subjects", subjects}};
+    return info;
+}
+
+SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
+{
+    const RosterSnapshot snap = RosterSnapshot::read(dir);
+    const SnapshotInfo info = setProjectSnapshotLists(project, snap, dir);
+    RosterDecisions decisions = projectDecisions(project);
+    snap.decide(decisions);
+    setProjectDecisions(project, decisions);
     return info;
 }
 

@@ -110,6 +110,41 @@ bool RosterSession::importRosterCsv(const QString &path, const std::optional<Sch
     });
 }
 
+bool RosterSession::importSnapshot(const QString &dir)
+{
+    auto read = std::make_shared<RosterSnapshot>();
+    const QString title = tr("Reading the roster snapshot");
+    const bool started = m_session->runTask(title, [dir, read](Project &project, Progress *) {
+        *read = RosterSnapshot::read(dir);
+        const SnapshotInfo info = setProjectSnapshotLists(project, *read, dir);
+        return QCoreApplication::translate("tt::RosterSession",
+                                           "Roster snapshot %1 (taken %2): %L3 teachers, %L4 classrooms, %L5 students, "
+                                           "every field taken as decided.")
+            .arg(QFileInfo(dir).fileName(), info.takenAt)
+            .arg(info.teachers)
+            .arg(info.classrooms)
+            .arg(info.students);
+    });
+    if (!started)
+        return false;
+    // When the lists are in the project (on this thread), the snapshot's fields become decisions.
+    auto *pending = new QObject(this);
+    connect(m_session, &RecoverySession::taskFinished, pending, [this, pending, read, title](const QString &t, const QString &) {
+        if (t != title)
+            return;
+        pending->deleteLater();
+        read->decide(m_decisions);
+        setProjectDecisions(m_session->editableProject(), m_decisions);
+        m_session->markChanged();
+        rebuild(); // new lists, decisions and settled questions
+    });
+    connect(m_session, &RecoverySession::taskFailed, pending, [pending, title](const QString &t, const QString &) {
+        if (t == title)
+            pending->deleteLater();
+    });
+    return true;
+}
+
 int RosterSession::staffCount() const
 {
     if (!m_session->hasProject())
