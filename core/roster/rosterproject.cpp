@@ -167,9 +167,8 @@ nlohmann::json staffList(const std::vector<StaffEntry> &entries)
 
 } // namespace
 
-SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
+SnapshotInfo setProjectSnapshotLists(Project &project, const RosterSnapshot &snap, const QString &dir)
 {
-    const RosterSnapshot snap = RosterSnapshot::read(dir);
     SnapshotInfo info{QFileInfo(dir).absoluteFilePath(), snap.takenAt, snap.database, int(snap.teachers.size()),
                       int(snap.classrooms.size()), int(snap.students.size())};
     const QString students = QFileInfo(QDir(dir).filePath(QStringLiteral("students.csv"))).absoluteFilePath();
@@ -177,15 +176,22 @@ SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
     nlohmann::json &sec = project.section("roster");
     sec["rosterList"] = {{"path", s(students)}, {"sha256", s(sha256OfFile(students))}, {"entries", rosterList(snap.rosterEntries())}};
     sec["staffList"] = {{"path", s(teachers)}, {"sha256", s(sha256OfFile(teachers))}, {"entries", staffList(snap.staffEntries())}};
-    RosterDecisions decisions = projectDecisions(project);
-    snap.decide(decisions);
-    setProjectDecisions(project, decisions);
     nlohmann::json subjects = nlohmann::json::array();
     for (const QString &subject : snap.subjects())
         subjects.push_back(s(subject));
     sec["snapshot"] = {{"path", s(info.path)},         {"takenAt", s(info.takenAt)},       {"database", s(info.database)},
                        {"teachers", info.teachers},    {"classrooms", info.classrooms},    {"students", info.students},
                        {"subjects", subjects}};
+    return info;
+}
+
+SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
+{
+    const RosterSnapshot snap = RosterSnapshot::read(dir);
+    const SnapshotInfo info = setProjectSnapshotLists(project, snap, dir);
+    RosterDecisions decisions = projectDecisions(project);
+    snap.decide(decisions);
+    setProjectDecisions(project, decisions);
     return info;
 }
 
@@ -206,15 +212,20 @@ Roster buildProjectRoster(const Project &project, Progress *progress)
     Roster roster = RosterBuilder().build(accepted, projectRosterEntries(project), projectStaffEntries(project),
                                           decisions, progress);
     applyAccountRoles(roster, accepted, projectAccountLists(project), decisions);
-    const nlohmann::json *sec = rosterSection(project);
-    if (sec && sec->contains("snapshot") && (*sec)["snapshot"].contains("subjects")) {
-        QStringList subjects;
-        for (const auto &e : (*sec)["snapshot"]["subjects"])
-            if (e.is_string())
-                subjects << QString::fromStdString(e.get<std::string>());
-        settleBySnapshot(roster, subjects);
-    }
+    settleBySnapshot(roster, projectSnapshotSubjects(project));
     return roster;
+}
+
+QStringList projectSnapshotSubjects(const Project &project)
+{
+    QStringList subjects;
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("snapshot") || !(*sec)["snapshot"].is_object() || !(*sec)["snapshot"].contains("subjects"))
+        return subjects;
+    for (const auto &e : (*sec)["snapshot"]["subjects"])
+        if (e.is_string())
+            subjects << QString::fromStdString(e.get<std::string>());
+    return subjects;
 }
 
 } // namespace tt

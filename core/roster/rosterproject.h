@@ -36,6 +36,7 @@ void setProjectAccountLists(Project &project, const AccountLists &lists);
 // A roster snapshot (roster/rostersnapshot.h) taken as the school's own records: its students become the
 // roster list, its teachers the staff list, every field it states a decision, and the questions about what
 // it names are settled by it in every build. Throws SourceError naming the file, row and field.
+struct RosterSnapshot;
 struct SnapshotInfo
 {
     QString path;
@@ -46,7 +47,12 @@ struct SnapshotInfo
     int students = 0;
 };
 SnapshotInfo setProjectSnapshot(Project &project, const QString &dir);
+// The same without the decisions (the wizard's RosterSession makes them through its own decisions).
+SnapshotInfo setProjectSnapshotLists(Project &project, const RosterSnapshot &snapshot, const QString &dir);
 std::optional<SnapshotInfo> projectSnapshot(const Project &project);
+// What the project's snapshot names (teacher emails, class codes, student ids; case-folded); empty without one.
+// Every roster build settles the questions about them (settleBySnapshot): buildProjectRoster and RosterSession.
+QStringList projectSnapshotSubjects(const Project &project);
 
 RosterDecisions projectDecisions(const Project &project);
 void setProjectDecisions(Project &project, const RosterDecisions &decisions);

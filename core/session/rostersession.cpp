@@ -1,5 +1,7 @@
 #include "rostersession.h"
 
+#include "roster/rostersnapshot.h"
+
 #include "project/project.h"
 #include "recoverysession.h"
 #include "roster/accountroles.h"
@@ -58,12 +60,14 @@ bool RosterSession::rebuild()
     const quint64 generation = m_session->recordsGeneration();
     auto staff = projectStaffEntries(m_session->project());
     auto entries = projectRosterEntries(m_session->project());
+    const QStringList snapshotSubjects = projectSnapshotSubjects(m_session->project());
     RosterDecisions decisions = m_decisions;
     const AccountLists accounts = projectAccountLists(m_session->project());
     return m_session->runReadTask(tr("Rebuilding teachers, classrooms and students"),
-                                  [this, accepted, generation, staff, entries, decisions, accounts](const Project &, Progress *progress) {
+                                  [this, accepted, generation, staff, entries, decisions, accounts, snapshotSubjects](const Project &, Progress *progress) {
         auto roster = std::make_shared<Roster>(RosterBuilder().build(*accepted, entries, staff, decisions, progress));
         applyAccountRoles(*roster, *accepted, accounts, decisions);
+        settleBySnapshot(*roster, snapshotSubjects);
         return std::function<void()>([this, roster, generation] {
             m_roster = std::move(*roster);
             m_built = true;
@@ -107,6 +111,41 @@ bool RosterSession::importRosterCsv(const QString &path, const std::optional<Sch
             summary += u'\n' + warnings.join(u'\n');
         return summary;
     });
+}
+
+bool RosterSession::importSnapshot(const QString &dir)
+{
+    auto read = std::make_shared<RosterSnapshot>();
+    const QString title = tr("Reading the roster snapshot");
+    const bool started = m_session->runTask(title, [dir, read](Project &project, Progress *) {
+        *read = RosterSnapshot::read(dir);
+        const SnapshotInfo info = setProjectSnapshotLists(project, *read, dir);
+        return QCoreApplication::translate("tt::RosterSession",
+                                           "Roster snapshot %1 (taken %2): %L3 teachers, %L4 classrooms, %L5 students, "
+                                           "every field taken as decided.")
+            .arg(QFileInfo(dir).fileName(), info.takenAt)
+            .arg(info.teachers)
+            .arg(info.classrooms)
+            .arg(info.students);
+    });
+    if (!started)
+        return false;
+    // When the lists are in the project (on this thread), the snapshot's fields become decisions.
+    auto *pending = new QObject(this);
+    connect(m_session, &RecoverySession::taskFinished, pending, [this, pending, read, title](const QString &t, const QString &) {
+        if (t != title)
+            return;
+        pending->deleteLater();
+        read->decide(m_decisions);
+        setProjectDecisions(m_session->editableProject(), m_decisions);
+        m_session->markChanged();
+        rebuild(); // new lists, decisions and settled questions
+    });
+    connect(m_session, &RecoverySession::taskFailed, pending, [pending, title](const QString &t, const QString &) {
+        if (t == title)
+            pending->deleteLater();
+    });
+    return true;
 }
 
 int RosterSession::staffCount() const

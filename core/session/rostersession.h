@@ -37,6 +37,9 @@ public:
     // columns: the mapping step's choice (nullopt: detected from the header).
     bool importStaffCsv(const QString &path, const std::optional<SchoolListColumns> &columns = std::nullopt);
     bool importRosterCsv(const QString &path, const std::optional<SchoolListColumns> &columns = std::nullopt);
+    // A roster snapshot folder (written by 'tracktally-recovery snapshot'): its students and teachers become the
+    // school's lists, every field it states a decision, and the questions about what it names are settled.
+    bool importSnapshot(const QString &dir);
     int staffCount() const;
     int rosterCount() const;
 

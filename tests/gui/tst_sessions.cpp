@@ -6,6 +6,8 @@
 #include "session/incidentssession.h"
 #include "rosterundo.h"
 #include "session/recoverysession.h"
+#include "roster/rosterproject.h"
+#include "roster/rostersnapshot.h"
 #include "session/rostersession.h"
 #include "session/sourcessession.h"
 
@@ -34,6 +36,7 @@ private slots:
     void openInBackground();
     void backgroundSaveNeverOverwritesNewer();
     void rosterUndoRedo();
+    void rosterSnapshotSettlesQuestions();
     void filter_data();
     void filter();
     void filterAMillion();
@@ -277,6 +280,70 @@ void tst_Sessions::rosterUndoRedo()
     // a new project clears the history
     s.newProject(m_dir.filePath(QStringLiteral("g.ttproj")), SchoolInfo{QStringLiteral("Other School"), QStringLiteral("test.example"), QString()});
     QCOMPARE(stack->count(), 0);
+}
+
+// The wizard's path for a roster snapshot: the school's own record of its roster (here: the generator's
+// truth, written as a snapshot folder) read on the worker, its fields made decisions on the GUI thread, and
+// every question about what it names settled; the rebuilt roster is the school's.
+void tst_Sessions::rosterSnapshotSettlesQuestions()
+{
+    RecoverySession s;
+    s.newProject(m_dir.filePath(QStringLiteral("snap.ttproj")), SchoolInfo{m_school.spec.name, m_school.spec.domain, QString()});
+    const QString csv = m_dir.filePath(QStringLiteral("Incidents-snap.csv"));
+    test::writeCsvTab(m_school, RecordType::Incident, csv, test::QuirkOptions{});
+    SourcesSession sources(&s);
+    QVERIFY(sources.addFiles({csv}));
+    s.waitForIdle();
+    RosterSession roster(&s);
+    QVERIFY(roster.rebuild());
+    s.waitForIdle();
+    auto questions = [&roster] {
+        int n = 0;
+        for (const Conflict &c : roster.roster().conflicts)
+            n += c.needsDecision ? 1 : 0;
+        return n;
+    };
+    const int before = questions();
+    QVERIFY2(before > 0, "the quirky export should leave questions");
+
+    RosterSnapshot snap;
+    snap.school = m_school.spec.name;
+    snap.domain = m_school.spec.domain;
+    snap.takenAt = QStringLiteral("2025-11-20T00:00:00.000Z");
+    for (const test::TruthTeacher &t : m_school.teachers)
+        snap.teachers.push_back({t.email, t.displayName, t.role, t.specialist, true});
+    for (const test::TruthClass &c : m_school.classes)
+        snap.classrooms.push_back({c.code, c.name, false, c.homeroomEmail, c.specialistEmails});
+    for (const test::TruthStudent &st : m_school.students)
+        snap.students.push_back({st.studentId, st.firstName, st.lastName, st.finalClassCode, st.guardians, QString(), true});
+    const QString dir = m_dir.filePath(QStringLiteral("roster-snapshot"));
+    snap.write(dir);
+
+    QSignalSpy rebuilt(&roster, &RosterSession::rosterChanged);
+    QVERIFY(roster.importSnapshot(dir));
+    QTRY_VERIFY_WITH_TIMEOUT(rebuilt.count() > 0 && !s.isBusy(), 20000);
+    s.waitForIdle();
+    QCOMPARE(questions(), 0);
+    int settled = 0;
+    for (const Conflict &c : roster.roster().conflicts)
+        settled += c.settledBy == u"rosterSnapshot" ? 1 : 0;
+    qInfo("questions: %d from the logs alone; 0 with the snapshot (%d settled by it, the rest answered by its fields)",
+          before, settled);
+    for (const test::TruthStudent &st : m_school.students) {
+        const StudentDraft *d = roster.roster().student(st.studentId);
+        QVERIFY2(d, qPrintable(st.studentId));
+        QCOMPARE(d->firstName + u' ' + d->lastName + u' ' + d->classCode,
+                 st.firstName + u' ' + st.lastName + u' ' + st.finalClassCode);
+    }
+    for (const test::TruthClass &c : m_school.classes) {
+        const ClassroomDraft *d = roster.roster().classroom(c.code);
+        QVERIFY2(d, qPrintable(c.code));
+        QCOMPARE(d->homeroomTeacherEmail, c.homeroomEmail);
+    }
+    // It is in the project: saved, reopened, the same decisions and the same settled questions.
+    QCOMPARE(RosterSession::loadDecisions(s.project()), roster.decisions());
+    QCOMPARE(projectSnapshotSubjects(s.project()).size(),
+             qsizetype(m_school.teachers.size() + m_school.classes.size() + m_school.students.size()));
 }
 
 void tst_Sessions::filter_data()
