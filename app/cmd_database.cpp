@@ -15,6 +15,8 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
+#include "common/privatefile.h"
+
 #include <QSaveFile>
 
 namespace tt::cli {
@@ -131,9 +133,7 @@ bool announce(Database &db, const QString &domain)
 
 void writeJson(const QString &path, const QJsonObject &o)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit())
-        throw UserError(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    writePrivateFile(path, QJsonDocument(o).toJson()); // 0600: the plan lists children's rows
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include "common/privatefile.h"
+
 #include <QSaveFile>
 
 #include "report/csvexport.h"
@@ -19,9 +21,7 @@ QString tr(const char *t) { return QCoreApplication::translate("tt::cli::report"
 
 void writeFile(const QString &path, const QByteArray &data)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit())
-        throw UserError(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    writePrivateFile(path, data); // 0600 in a 0700 folder when it creates one: the report names children
 }
 } // namespace
 
@@ -54,10 +54,8 @@ int runReport(const QStringList &args)
         const ReportData data = reportData(proj, roster);
         if (p.isSet(html))
             writeFile(p.value(html), renderHtmlReport(data).toUtf8());
-        if (p.isSet(csvDir)) {
-            QDir().mkpath(p.value(csvDir));
-            writeCsvExports(data, p.value(csvDir));
-        }
+        if (p.isSet(csvDir))
+            writeCsvExports(data, p.value(csvDir)); // creates the folder 0700
         return int(Ok);
     });
 }

@@ -163,6 +163,17 @@ void tst_Cli::importReconstructReport()
 
     const QString json = m_dir.filePath(u"report.json"_qs);
     QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--json"_qs, json}).code, 0);
+    // Reports name children: owner-only files, and owner-only folders when the command creates them.
+    const QString privateHtml = m_dir.filePath(u"private/reports/report.html"_qs);
+    const QString privateCsv = m_dir.filePath(u"private/csv"_qs);
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--html"_qs, privateHtml, u"--csv-dir"_qs, privateCsv}).code, 0);
+    const auto owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    const auto ownerDir = owner | QFileDevice::ExeOwner;
+    const auto userBits = QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser;
+    for (const QString &f : {json, privateHtml, privateCsv + u"/students.csv"_qs, privateCsv + u"/quarantine.csv"_qs})
+        QCOMPARE(QFile::permissions(f) & ~QFileDevice::Permissions(userBits), owner);
+    for (const QString &d : {m_dir.filePath(u"private"_qs), m_dir.filePath(u"private/reports"_qs), privateCsv})
+        QCOMPARE(QFile::permissions(d) & ~QFileDevice::Permissions(userBits), ownerDir);
     nlohmann::json j = readJson(json);
     QVERIFY(j.is_object());
     const nlohmann::json rows = j["rows"];

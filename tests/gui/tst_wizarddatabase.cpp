@@ -181,6 +181,10 @@ void tst_WizardDatabase::saveReportInEveryFormat()
         return;
     }
     QVERIFY2(message.contains(QStringLiteral("saved")), qPrintable(message));
+    // The report names children: owner-only, whatever the umask.
+    const QString written = VerifyPage::ReportFormat(format) == VerifyPage::ReportFormat::Csv ? path + QStringLiteral("/students.csv") : path;
+    QCOMPARE(QFile::permissions(written) & ~QFileDevice::Permissions(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
     // ground truth: the project itself, and the CLI's report of the same (saved) project
     const Project &project = m_window->session()->project();

@@ -1,6 +1,7 @@
 #include "databasepages.h"
 
 #include "passwordstore.h"
+#include "common/privatefile.h"
 #include "pdfprint.h"
 #include "database/connectionspec.h"
 #include "report/csvexport.h"
@@ -485,9 +486,10 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
         if (format == ReportFormat::Csv) {
             writeCsvExports(data, path); // throws UserError naming the file
         } else {
-            QSaveFile f(path);
-            if (!f.open(QIODevice::WriteOnly))
-                return fail(f.errorString());
+            if (!QFileInfo(path).absoluteDir().exists()) // the dialog picked it: never a folder made up here
+                return fail(tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+            PrivateFile file(path); // 0600: the report names children; throws UserError naming the file
+            QSaveFile &f = file.device();
             bool written = true;
             if (format == ReportFormat::Html) {
                 const QByteArray bytes = renderHtmlReport(data).toUtf8();
@@ -498,8 +500,9 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
             } else {
                 written = printHtmlToPdf(renderHtmlReport(data), &f, tr("Recovery report"));
             }
-            if (!written || !f.commit())
+            if (!written)
                 return fail(f.errorString().isEmpty() ? tr("the file could not be written") : f.errorString());
+            file.commit();
         }
     } catch (const std::exception &e) {
         return fail(QString::fromUtf8(e.what()));
