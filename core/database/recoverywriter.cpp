@@ -433,6 +433,36 @@ bool RecoveryWriter::runCommitted(Database &db, const QString &runId)
     return r[0].as<qint64>() > 0;
 }
 
+namespace {
+// The meta of the run's AuditLog row: what was written and from what, plus the caller's additions (never
+// replacing one of these keys).
+QJsonObject auditLogMeta(const ApplyResult &result, const RecoveryPlan &plan, const RecoveryInput &input,
+                         const ApplyOptions &options)
+{
+    auto counts = [](qint64 inserted, const TablePlan &t) {
+        return QJsonObject{{u"inserted"_s, inserted}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
+    };
+    QJsonObject meta{
+        {u"runId"_s, result.runId},
+        {u"tool"_s, QStringLiteral("tracktally-recovery " TT_VERSION)},
+        {u"school"_s, QJsonObject{{u"name"_s, input.school.name}, {u"domain"_s, input.school.domain}}},
+        {u"projectSha256"_s, input.projectSha256},
+        {u"backup"_s, result.backup.file},
+        {u"skipConflicting"_s, options.skipConflicting},
+        {u"counts"_s, QJsonObject{{u"Organization"_s, counts(result.insertedOrganizations, plan.organization)},
+                                   {u"Teacher"_s, counts(result.insertedTeachers, plan.teachers)},
+                                   {u"Classroom"_s, counts(result.insertedClassrooms, plan.classrooms)},
+                                   {u"TeacherClass"_s, counts(result.insertedTeacherClasses, plan.teacherClasses)},
+                                   {u"Student"_s, counts(result.insertedStudents, plan.students)},
+                                   {u"Incident"_s, counts(result.insertedIncidents, plan.incidents)}}},
+    };
+    for (auto it = options.auditMeta.constBegin(); it != options.auditMeta.constEnd(); ++it)
+        if (!meta.contains(it.key()))
+            meta.insert(it.key(), it.value());
+    return meta;
+}
+} // namespace
+
 ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
 {
     ApplyResult result;
@@ -667,23 +697,7 @@ SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHER
             return result;
         }
 
-        auto counts = [](qint64 inserted, const TablePlan &t) {
-            return QJsonObject{{u"inserted"_s, inserted}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
-        };
-        const QJsonObject meta{
-            {u"runId"_s, result.runId},
-            {u"tool"_s, QStringLiteral("tracktally-recovery " TT_VERSION)},
-            {u"school"_s, QJsonObject{{u"name"_s, m_input.school.name}, {u"domain"_s, m_input.school.domain}}},
-            {u"projectSha256"_s, m_input.projectSha256},
-            {u"backup"_s, result.backup.file},
-            {u"skipConflicting"_s, options.skipConflicting},
-            {u"counts"_s, QJsonObject{{u"Organization"_s, counts(result.insertedOrganizations, st.plan.organization)},
-                                       {u"Teacher"_s, counts(result.insertedTeachers, st.plan.teachers)},
-                                       {u"Classroom"_s, counts(result.insertedClassrooms, st.plan.classrooms)},
-                                       {u"TeacherClass"_s, counts(result.insertedTeacherClasses, st.plan.teacherClasses)},
-                                       {u"Student"_s, counts(result.insertedStudents, st.plan.students)},
-                                       {u"Incident"_s, counts(result.insertedIncidents, st.plan.incidents)}}},
-        };
+        const QJsonObject meta = auditLogMeta(result, st.plan, m_input, options);
         tx.exec_params(R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
                                       VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ")",
                        toStd(newCuid()), toStd(performedBy),

@@ -77,6 +77,8 @@ struct ApplyOptions
     bool skipConflicting = false;
     QString performedBy;      // empty = the OS user
     QString runId;            // empty = generated
+    // Added to the AuditLog row's meta (e.g. "acceptedSuggestions"); never replaces a key the writer sets.
+    QJsonObject auditMeta;
 };
 
 struct ApplyResult
