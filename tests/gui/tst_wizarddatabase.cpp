@@ -30,6 +30,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 using namespace tt;
 using namespace tt::ui;
@@ -264,6 +265,15 @@ void tst_WizardDatabase::verify()
     const VerifyResult &v = *m_window->database()->verified();
     QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
     QCOMPARE(v.incidentsPresent, m_accepted);
+    // the checklist: every check with its numbers and a pass mark
+    auto *checklist = find<QTreeWidget>(QStringLiteral("verifyChecklist"));
+    QVERIFY(checklist);
+    QCOMPARE(checklist->topLevelItemCount(), 10);
+    for (int i = 0; i < checklist->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = checklist->topLevelItem(i);
+        QVERIFY2(item->text(3).contains(QStringLiteral("Pass")), qPrintable(item->text(0)));
+        QCOMPARE(item->text(1), item->text(2));
+    }
 }
 
 // The Verify page's "Save the recovery report" menu calls saveReportTo(path, format) after its file dialog:

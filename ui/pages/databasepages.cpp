@@ -29,6 +29,7 @@
 #include <QHeaderView>
 #include <QTableView>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
@@ -430,6 +431,8 @@ void PlanPage::refresh()
         m_planView->resizeColumnToContents(c);
     if (!m_db->plan())
         m_message->setText(tr("Making the plan…"));
+    else if (m_message->text() == tr("Making the plan…"))
+        m_message->clear();
     refreshReadiness();
     emit completeChanged();
 }
@@ -579,6 +582,11 @@ VerifyPage::VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSess
         connect(action, &QAction::triggered, this, [this, format] { saveReport(format); });
     }
     report->setMenu(menu);
+    m_checklist = new QTreeWidget(this);
+    m_checklist->setObjectName(QStringLiteral("verifyChecklist"));
+    m_checklist->setAccessibleName(tr("Verification checklist"));
+    m_checklist->setRootIsDecorated(false);
+    m_checklist->setHeaderLabels({tr("Check"), tr("Found"), tr("Expected"), tr("Result")});
     m_result = browser(this, QStringLiteral("verifyResult"), tr("Verification"));
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("reportMessage"));
@@ -590,6 +598,7 @@ VerifyPage::VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSess
     buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
+    layout->addWidget(m_checklist, 2);
     layout->addWidget(m_result, 1);
     layout->addWidget(m_message);
     connect(verify, &QPushButton::clicked, m_db, &DatabaseSession::verify);
@@ -605,22 +614,42 @@ void VerifyPage::initializePage()
 
 void VerifyPage::refresh()
 {
+    m_checklist->clear();
     if (!m_db->verified()) {
         m_result->setHtml(m_db->applied() ? tr("<p>Checking…</p>") : tr("<p>Nothing has been written yet (step 11).</p>"));
         return;
     }
     const VerifyResult &v = *m_db->verified();
-    QString text = tr("%L1 of %L2 incidents are in the database; %L3 link to their student, %L4 to their classroom.\n"
-                      "Teachers: %L5, classrooms: %L6, students: %L7.\n")
-                       .arg(v.incidentsPresent)
-                       .arg(v.incidentsChecked)
-                       .arg(v.linkedStudents)
-                       .arg(v.linkedClassrooms)
-                       .arg(v.teachersPresent)
-                       .arg(v.classroomsPresent)
-                       .arg(v.studentsPresent);
-    text += v.ok() ? tr("Everything matches the project.") : tr("Differences:\n%1").arg(v.differences.join(u'\n'));
-    m_result->setHtml(pre(text));
+    // each check: what, found, expected, passed (the mark is a word and a symbol, not only a colour)
+    auto check = [this](const QString &what, qint64 found, qint64 expected, bool pass) {
+        auto *item = new QTreeWidgetItem(m_checklist, {what, QLocale().toString(found), QLocale().toString(expected),
+                                                       pass ? tr("✓ Pass") : tr("✗ Fail")});
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
+        QFont f = item->font(3);
+        f.setBold(!pass);
+        item->setFont(3, f);
+    };
+    check(tr("Organization row of the school"), v.organizationPresent ? 1 : 0, 1, v.organizationPresent);
+    check(tr("Incidents present"), v.incidentsPresent, v.incidentsChecked, v.incidentsPresent == v.incidentsChecked);
+    check(tr("Incidents present more than once"), v.incidentsDuplicated, 0, v.incidentsDuplicated == 0);
+    check(tr("Incidents linked to their student"), v.linkedStudents, v.studentLinksExpected,
+          v.linkedStudents == v.studentLinksExpected);
+    check(tr("Incidents linked to their classroom"), v.linkedClassrooms, v.classroomLinksExpected,
+          v.linkedClassrooms == v.classroomLinksExpected);
+    check(tr("Incident fields as written (name, teacher, level, category, location, action, note, device, time, type)"),
+          v.incidentFieldsChecked - v.incidentFieldsDiffering, v.incidentFieldsChecked, v.incidentFieldsDiffering == 0);
+    check(tr("Teachers present"), v.teachersPresent, v.teachersExpected, v.teachersPresent == v.teachersExpected);
+    check(tr("Classrooms present"), v.classroomsPresent, v.classroomsExpected, v.classroomsPresent == v.classroomsExpected);
+    check(tr("Students present"), v.studentsPresent, v.studentsExpected, v.studentsPresent == v.studentsExpected);
+    check(tr("Student fields as written (first and last name, guardians, notes, classroom)"),
+          v.studentFieldsChecked - v.studentFieldsDiffering, v.studentFieldsChecked, v.studentFieldsDiffering == 0);
+    for (int c = 1; c < 4; ++c)
+        m_checklist->resizeColumnToContents(c);
+    m_checklist->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_checklist->header()->setStretchLastSection(false);
+    m_result->setHtml(v.ok() ? pre(tr("Everything matches the project."))
+                             : pre(tr("%Ln difference(s):\n", nullptr, int(v.differences.size())) + v.differences.join(u'\n')));
 }
 
 void VerifyPage::saveReport(ReportFormat format)

@@ -10,6 +10,7 @@ class QPushButton;
 class QTextBrowser;
 class QTableView;
 class QTreeView;
+class QTreeWidget;
 
 namespace tt {
 class DatabaseSession;
@@ -138,6 +139,7 @@ private:
     void saveReport(ReportFormat format); // asks where (file or folder), then saveReportTo
     DatabaseSession *m_db;
     RosterSession *m_roster;
+    QTreeWidget *m_checklist;
     QTextBrowser *m_result;
     QLabel *m_message;
 };
