@@ -11,9 +11,11 @@
 #include "project/project.h"
 #include "roster/rosterproject.h"
 #include "session/envconfig.h"
+#include "session/readiness.h"
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include "common/privatefile.h"
 
@@ -65,17 +67,34 @@ const QCommandLineOption &envOption()
 
 struct Loaded
 {
+    QString path;
+    Project project;
     RecoveryInput input;
+    RosterDecisions decisions;
+
+    // The readiness list over this project (plan: its cross-school conflicts; target: the database).
+    std::vector<ReadinessItem> readiness(const RecoveryPlan *plan, const ServerIdentity *target, bool skipConflicting) const
+    {
+        ReadinessInput in;
+        in.project = &project;
+        in.roster = &input.roster;
+        in.decisions = &decisions;
+        in.plan = plan;
+        in.skipConflicting = skipConflicting;
+        in.target = target;
+        in.projectPath = path;
+        return Readiness::assess(in);
+    }
 };
 
 std::unique_ptr<Loaded> loadProject(const QString &path)
 {
-    auto l = std::make_unique<Loaded>();
-    const Project project = Project::load(path);
-    l->input.school = project.school();
-    l->input.records = project.acceptedRecords();
+    auto l = std::unique_ptr<Loaded>(new Loaded{path, Project::load(path), {}, {}});
+    l->input.school = l->project.school();
+    l->input.records = l->project.acceptedRecords();
     CliProgress progress;
-    l->input.roster = buildProjectRoster(project, &progress);
+    l->input.roster = buildProjectRoster(l->project, &progress);
+    l->decisions = projectDecisions(l->project);
     l->input.projectSha256 = sha256OfFile(path);
     return l;
 }
@@ -106,6 +125,50 @@ int requireTarget(const QCommandLineParser &p, const QString &command)
     return Usage;
 }
 
+void printReadiness(const std::vector<ReadinessItem> &items)
+{
+    if (items.empty()) {
+        out() << tr("Readiness: nothing blocks the commit, no warnings.") << Qt::endl;
+        return;
+    }
+    out() << tr("Readiness: %1 blocking, %2 warnings.")
+                 .arg(Readiness::blockingCount(items))
+                 .arg(qsizetype(items.size()) - Readiness::blockingCount(items))
+          << "\n";
+    for (const QString &line : Readiness::describe(items))
+        out() << "  " << line << "\n";
+    out().flush();
+}
+
+// apply --accept-suggestions: answers every open question with its suggestion, keeps the answers (and what was
+// accepted) in the project file, and rebuilds the roster from them. Returns how many were accepted.
+int acceptSuggestions(Loaded &l)
+{
+    std::vector<Readiness::Accepted> accepted;
+    Roster roster;
+    const RosterDecisions after = Readiness::acceptEverySuggestion(
+        l.input.roster, l.decisions,
+        [&l](const RosterDecisions &d) {
+            setProjectDecisions(l.project, d);
+            return buildProjectRoster(l.project);
+        },
+        &accepted, &roster);
+    if (accepted.empty()) {
+        setProjectDecisions(l.project, l.decisions);
+        return 0;
+    }
+    setProjectDecisions(l.project, after);
+    Readiness::recordAccepted(l.project, accepted, QStringLiteral("apply --accept-suggestions"));
+    l.project.save(l.path);
+    l.decisions = after;
+    l.input.roster = std::move(roster);
+    l.input.projectSha256 = sha256OfFile(l.path);
+    for (const Readiness::Accepted &a : accepted)
+        err() << tr("Accepted: %1 %2: %3").arg(a.kind, a.subject, a.answer) << "\n";
+    err() << tr("%1 suggestions accepted and saved in %2.").arg(accepted.size()).arg(l.path) << Qt::endl;
+    return int(accepted.size());
+}
+
 void warnAboutEnv(const QCommandLineParser &p)
 {
     if (!p.isSet(envOption()))
@@ -119,7 +182,7 @@ void warnAboutEnv(const QCommandLineParser &p)
 }
 
 // Prints who the database is; returns whether it has TrackTally's schema.
-bool announce(Database &db, const QString &domain)
+bool announce(Database &db, const QString &domain, ServerIdentity *identity = nullptr)
 {
     const ServerIdentity id = db.identify(domain);
     out() << tr("Target: %1").arg(db.spec().redacted()) << "\n" << id.describe() << "\n";
@@ -128,6 +191,8 @@ bool announce(Database &db, const QString &domain)
     const PrivilegeReport privileges = db.checkPrivileges();
     if (!privileges.ok())
         out() << privileges.describe() << Qt::endl;
+    if (identity)
+        *identity = id;
     return schema.ok();
 }
 
@@ -214,13 +279,16 @@ int runPlan(const QStringList &args)
         warnAboutEnv(p);
         const auto loaded = loadProject(p.value(projectOption()));
         Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Read)));
-        if (!announce(db, loaded->input.school.domain))
+        ServerIdentity identity;
+        if (!announce(db, loaded->input.school.domain, &identity))
             throw RefusalError(tr("This database does not have TrackTally's schema; nothing can be planned."));
         CliProgress progress;
         const RecoveryPlan plan = RecoveryWriter(db, loaded->input).plan(&progress);
         out() << plan.describe() << Qt::endl;
+        const std::vector<ReadinessItem> items = loaded->readiness(&plan, &identity, false);
+        printReadiness(items);
         if (p.isSet(json))
-            writeJson(p.value(json), plan.toJson());
+            writeJson(p.value(json), planJsonWithReadiness(plan, items));
         return Ok;
     });
 }
@@ -236,7 +304,11 @@ int runApply(const QStringList &args)
                                   tr("Leave out rows whose email, class code or student id belongs to another school."));
     const QCommandLineOption by(QStringLiteral("performed-by"), tr("Who runs the recovery (for the audit log)."),
                                 tr("EMAIL"));
-    p.addOptions({projectOption(), databaseOption(), backupDir, confirm, skip, by, envOption()});
+    const QCommandLineOption acceptOption(QStringLiteral("accept-suggestions"),
+                                          tr("Answer every open question with its suggested answer (saved in the "
+                                             "project and listed in the audit log). Without it, apply refuses "
+                                             "(exit 3) while blocking items remain."));
+    p.addOptions({projectOption(), databaseOption(), backupDir, confirm, skip, by, acceptOption, envOption()});
     if (int rc = parse(p, QStringLiteral("apply"),
                        tr("Writes the recovered school in one transaction, after a verified backup. Inserts only; "
                           "a re-run inserts nothing new."),
@@ -249,7 +321,8 @@ int runApply(const QStringList &args)
         warnAboutEnv(p);
         const auto loaded = loadProject(p.value(projectOption()));
         Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Write)));
-        if (!announce(db, loaded->input.school.domain))
+        ServerIdentity identity;
+        if (!announce(db, loaded->input.school.domain, &identity))
             throw RefusalError(tr("This database does not have TrackTally's schema; nothing was written."));
         ApplyOptions o;
         o.confirmDatabase = p.value(confirm);
@@ -257,6 +330,27 @@ int runApply(const QStringList &args)
         o.skipConflicting = p.isSet(skip);
         o.performedBy = p.value(by);
         CliProgress progress;
+        if (o.confirmDatabase != identity.database) // the writer refuses first, before any question is answered
+            RecoveryWriter(db, loaded->input).apply(o, &progress);
+        // Readiness (cross-school conflicts are the writer's own refusal, with --skip-conflicting)
+        std::vector<ReadinessItem> items = loaded->readiness(nullptr, &identity, true);
+        if (Readiness::blockingCount(items) > 0 && p.isSet(acceptOption) && acceptSuggestions(*loaded) > 0)
+            items = loaded->readiness(nullptr, &identity, true);
+        printReadiness(items);
+        if (const int blocking = Readiness::blockingCount(items); blocking > 0)
+            throw RefusalError(p.isSet(acceptOption)
+                                   ? tr("Refusing to write: %1 blocking items have no suggestion to accept; answer "
+                                        "them in the wizard (they are listed above).")
+                                         .arg(blocking)
+                                   : tr("Refusing to write: %1 blocking items (listed above). Answer them in the "
+                                        "wizard, or give --accept-suggestions to take every suggested answer.")
+                                         .arg(blocking));
+        QJsonArray warnings;
+        for (const ReadinessItem &i : items)
+            warnings.append(QJsonObject{{QStringLiteral("kind"), i.kind}, {QStringLiteral("subject"), i.subject}});
+        o.auditMeta = QJsonObject{
+            {QStringLiteral("acceptedSuggestions"), Readiness::acceptedInEffect(loaded->project, loaded->decisions)},
+            {QStringLiteral("readinessWarnings"), warnings}};
         const ApplyResult r = RecoveryWriter(db, loaded->input).apply(o, &progress);
         out() << r.plan.describe() << "\n" << r.describe() << Qt::endl;
         return Ok;

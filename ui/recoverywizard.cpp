@@ -7,16 +7,18 @@
 #include "pages/rosterpage.h"
 #include "pages/sourcespage.h"
 #include "pages/validatepage.h"
+#include "session/readinesssession.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
 
 #include <QAbstractButton>
+#include <QHash>
 
 namespace tt::ui {
 
 RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources, IncidentsSession *filter,
                                RosterSession *roster, DatabaseSession *database, QWidget *parent)
-    : QWizard(parent), m_session(session)
+    : QWizard(parent), m_session(session), m_readiness(new ReadinessSession(session, roster, database, this))
 {
     setObjectName(QStringLiteral("recoveryWizard"));
     setWizardStyle(QWizard::ClassicStyle);
@@ -40,8 +42,9 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
     setPage(StudentsStep, new RosterPage(RosterPage::Students, session, roster, this));
     setPage(LinksStep, new LinksPage(session, roster, this));
     setPage(DatabaseStep, new DatabasePage(session, database, this));
-    setPage(PlanStep, new PlanPage(session, database, roster, this));
-    setPage(CommitStep, new CommitPage(session, database, this));
+    auto *plan = new PlanPage(session, database, roster, m_readiness, this);
+    setPage(PlanStep, plan);
+    setPage(CommitStep, new CommitPage(session, database, m_readiness, this));
     setPage(VerifyStep, new VerifyPage(session, database, roster, this));
     for (int i = 0; i < StepCount; ++i)
         connect(stepPage(i), &WizardPage::statusChanged, this, &RecoveryWizard::stepsChanged);
@@ -52,8 +55,25 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
         }
         emit stepsChanged();
     });
+    connect(plan, &PlanPage::openItem, this, &RecoveryWizard::openReadinessItem);
     connect(project, &ProjectPage::projectCreated, this, [this] { next(); });
     connect(project, &ProjectPage::projectOpenedFromFile, this, [this] { jumpTo(qMax(1, m_session->savedStep())); });
+}
+
+void RecoveryWizard::openReadinessItem(const QString &step, const QString &row)
+{
+    static const QHash<QString, int> steps{
+        {QStringLiteral("validate"), ValidateStep},   {QStringLiteral("teachers"), TeachersStep},
+        {QStringLiteral("classrooms"), ClassroomsStep}, {QStringLiteral("students"), StudentsStep},
+        {QStringLiteral("links"), LinksStep},         {QStringLiteral("database"), DatabaseStep},
+        {QStringLiteral("plan"), PlanStep},           {QStringLiteral("commit"), CommitStep},
+    };
+    const auto it = steps.constFind(step);
+    if (it == steps.constEnd())
+        return;
+    jumpTo(it.value());
+    if (currentId() == it.value() && !row.isEmpty())
+        stepPage(currentId())->showRow(row);
 }
 
 WizardPage *RecoveryWizard::stepPage(int step) const

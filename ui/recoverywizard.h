@@ -5,6 +5,7 @@
 namespace tt {
 class DatabaseSession;
 class IncidentsSession;
+class ReadinessSession;
 class RecoverySession;
 class RosterSession;
 class SourcesSession;
@@ -24,6 +25,9 @@ public:
                    DatabaseSession *database, QWidget *parent = nullptr);
 
     WizardPage *stepPage(int step) const;
+    ReadinessSession *readiness() const { return m_readiness; }
+    // Opens the step a readiness item names ("students", "validate", …) on the row with that key.
+    void openReadinessItem(const QString &step, const QString &row);
     QString stepTitle(int step) const;
     // Goes forward to the step (as far as the pages allow), keeping the history so Back works.
     void jumpTo(int step);
@@ -34,6 +38,7 @@ signals:
 
 private:
     RecoverySession *m_session;
+    ReadinessSession *m_readiness;
     bool m_jumping = false;
 };
 

@@ -15,6 +15,7 @@
 #include <QSet>
 #include <QThread>
 #include <QUuid>
+#include <functional>
 #include <cstdio>
 #include <optional>
 
@@ -452,6 +453,17 @@ QJsonObject VerifyResult::toJson() const
                        {u"teachersPresent"_s, teachersPresent},
                        {u"classroomsPresent"_s, classroomsPresent},
                        {u"studentsPresent"_s, studentsPresent},
+                       {u"organizationPresent"_s, organizationPresent},
+                       {u"studentLinksExpected"_s, studentLinksExpected},
+                       {u"classroomLinksExpected"_s, classroomLinksExpected},
+                       {u"teachersExpected"_s, teachersExpected},
+                       {u"classroomsExpected"_s, classroomsExpected},
+                       {u"studentsExpected"_s, studentsExpected},
+                       {u"incidentsDuplicated"_s, incidentsDuplicated},
+                       {u"incidentFieldsChecked"_s, incidentFieldsChecked},
+                       {u"incidentFieldsDiffering"_s, incidentFieldsDiffering},
+                       {u"studentFieldsChecked"_s, studentFieldsChecked},
+                       {u"studentFieldsDiffering"_s, studentFieldsDiffering},
                        {u"differences"_s, QJsonArray::fromStringList(differences)}};
 }
 
@@ -508,6 +520,34 @@ void settleLostCommit(const ConnectionSpec &spec, const ApplyResult &result)
                                      "could not tell whether transaction %1 was committed. Do not run apply again; "
                                      "run verify when the database is reachable (run id %2).")
                                       .arg(result.transactionId, result.runId));
+}
+
+// The meta of the run's AuditLog row: what was written and from what, plus the caller's additions (never
+// replacing one of these keys).
+QJsonObject auditLogMeta(const ApplyResult &result, const RecoveryPlan &plan, const RecoveryInput &input,
+                         const ApplyOptions &options)
+{
+    auto counts = [](qint64 inserted, const TablePlan &t) {
+        return QJsonObject{{u"inserted"_s, inserted}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
+    };
+    QJsonObject meta{
+        {u"runId"_s, result.runId},
+        {u"tool"_s, QStringLiteral("tracktally-recovery " TT_VERSION)},
+        {u"school"_s, QJsonObject{{u"name"_s, input.school.name}, {u"domain"_s, input.school.domain}}},
+        {u"projectSha256"_s, input.projectSha256},
+        {u"backup"_s, result.backup.file},
+        {u"skipConflicting"_s, options.skipConflicting},
+        {u"counts"_s, QJsonObject{{u"Organization"_s, counts(result.insertedOrganizations, plan.organization)},
+                                   {u"Teacher"_s, counts(result.insertedTeachers, plan.teachers)},
+                                   {u"Classroom"_s, counts(result.insertedClassrooms, plan.classrooms)},
+                                   {u"TeacherClass"_s, counts(result.insertedTeacherClasses, plan.teacherClasses)},
+                                   {u"Student"_s, counts(result.insertedStudents, plan.students)},
+                                   {u"Incident"_s, counts(result.insertedIncidents, plan.incidents)}}},
+    };
+    for (auto it = options.auditMeta.constBegin(); it != options.auditMeta.constEnd(); ++it)
+        if (!meta.contains(it.key()))
+            meta.insert(it.key(), it.value());
+    return meta;
 }
 } // namespace
 
@@ -740,23 +780,7 @@ SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHER
             return result;
         }
 
-        auto counts = [](qint64 inserted, const TablePlan &t) {
-            return QJsonObject{{u"inserted"_s, inserted}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
-        };
-        const QJsonObject meta{
-            {u"runId"_s, result.runId},
-            {u"tool"_s, QStringLiteral("tracktally-recovery " TT_VERSION)},
-            {u"school"_s, QJsonObject{{u"name"_s, m_input.school.name}, {u"domain"_s, m_input.school.domain}}},
-            {u"projectSha256"_s, m_input.projectSha256},
-            {u"backup"_s, result.backup.file},
-            {u"skipConflicting"_s, options.skipConflicting},
-            {u"counts"_s, QJsonObject{{u"Organization"_s, counts(result.insertedOrganizations, st.plan.organization)},
-                                       {u"Teacher"_s, counts(result.insertedTeachers, st.plan.teachers)},
-                                       {u"Classroom"_s, counts(result.insertedClassrooms, st.plan.classrooms)},
-                                       {u"TeacherClass"_s, counts(result.insertedTeacherClasses, st.plan.teacherClasses)},
-                                       {u"Student"_s, counts(result.insertedStudents, st.plan.students)},
-                                       {u"Incident"_s, counts(result.insertedIncidents, st.plan.incidents)}}},
-        };
+        const QJsonObject meta = auditLogMeta(result, st.plan, m_input, options);
         result.transactionId = fromField(tx.exec_params1(
             R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
                VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ") RETURNING txid_current()::text",
@@ -815,6 +839,60 @@ CommitOutcome RecoveryWriter::commitOutcome(Database &db, const QString &transac
     }
 }
 
+namespace {
+// The fields of an incident as written (the query's columns 7-14, in this order), NULL read as empty.
+void compareIncidentFields(const IncidentRecord &rec, const QStringList &found, VerifyResult &v,
+                           const std::function<void(const QString &)> &diff)
+{
+    static const char *const names[] = {"studentName", "teacherEmail", "level",       "category",
+                                        "location",    "actionTaken",  "note",        "device"};
+    const QString expected[] = {rec.studentName, rec.teacherEmail, rec.level, rec.category,
+                                rec.location,    rec.actionTaken,  rec.note,  rec.device};
+    for (int f = 0; f < 8 && f < found.size(); ++f) {
+        ++v.incidentFieldsChecked;
+        if (found[f] != expected[f]) {
+            ++v.incidentFieldsDiffering;
+            diff(tr("Incident %1 has %2 \"%3\", expected \"%4\".")
+                     .arg(rec.uuid, QString::fromLatin1(names[f]), found[f].left(80), expected[f].left(80)));
+        }
+    }
+}
+
+// This school's Student rows against the roster: names, guardians, notes and classroom.
+void compareStudentFields(pqxx::transaction_base &tx, const QString &orgId, const Roster &roster,
+                          const QSet<QString> &conflicting, const QSet<QString> &conflictingClassrooms, VerifyResult &v,
+                          const std::function<void(const QString &)> &diff)
+{
+    const pqxx::result rows = tx.exec_params(R"SQL(
+SELECT s."studentId", s."firstName", s."lastName", s."guardians", s."notes", c."code"
+FROM "Student" s LEFT JOIN "Classroom" c ON c."id" = s."classroomId"
+WHERE s."organizationId" = $1
+)SQL",
+                                             orgId.toStdString());
+    QHash<QString, QStringList> found;
+    for (const auto &row : rows)
+        found.insert(fromField(row[0]), {fromField(row[1]), fromField(row[2]), fromField(row[3]), fromField(row[4]),
+                                         fromField(row[5])});
+    static const char *const names[] = {"firstName", "lastName", "guardians", "notes", "classroom"};
+    for (const StudentDraft &s : roster.students) {
+        const auto it = found.constFind(s.studentId);
+        if (conflicting.contains(s.studentId) || it == found.cend())
+            continue; // missing students are reported on their own
+        // a class that belongs to another school was left out: the student has no classroom then
+        const QString classCode = conflictingClassrooms.contains(s.classCode) ? QString() : s.classCode;
+        const QString expected[] = {s.firstName, s.lastName, s.guardians, s.notes, classCode};
+        for (int f = 0; f < 5; ++f) {
+            ++v.studentFieldsChecked;
+            if (f == 4 ? it->at(f).compare(expected[f], Qt::CaseInsensitive) != 0 : it->at(f) != expected[f]) {
+                ++v.studentFieldsDiffering;
+                diff(tr("Student %1 has %2 \"%3\", expected \"%4\".")
+                         .arg(s.studentId, QString::fromLatin1(names[f]), it->at(f).left(80), expected[f].left(80)));
+            }
+        }
+    }
+}
+} // namespace
+
 VerifyResult RecoveryWriter::verify(Progress *progress)
 {
     VerifyResult v;
@@ -835,6 +913,7 @@ VerifyResult RecoveryWriter::verify(Progress *progress)
             diff(tr("There is no Organization row for %1.").arg(m_input.school.domain));
             return v;
         }
+        v.organizationPresent = true;
         const std::string orgId = toStd(plan.organizationId);
 
         QStringList uuids;
@@ -842,7 +921,8 @@ VerifyResult RecoveryWriter::verify(Progress *progress)
             uuids << r.uuid;
         const pqxx::result rows = tx.exec_params(R"SQL(
 SELECT i."uuid", i."organizationId", i."studentId", c."code", c."organizationId",
-       (extract(epoch FROM i."timestamp") * 1000)::bigint, i."type"
+       (extract(epoch FROM i."timestamp") * 1000)::bigint, i."type",
+       i."studentName", i."teacherEmail", i."level", i."category", i."location", i."actionTaken", i."note", i."device"
 FROM "Incident" i LEFT JOIN "Classroom" c ON c."id" = i."classroomId"
 WHERE i."uuid" = ANY($1::text[])
 )SQL",
@@ -850,6 +930,7 @@ WHERE i."uuid" = ANY($1::text[])
         struct Row
         {
             QString org, studentId, classCode, classOrg, type;
+            QStringList fields; // as verifyIncidentFields() lists them
             qint64 ms = 0;
             int copies = 0;
         };
@@ -863,6 +944,9 @@ WHERE i."uuid" = ANY($1::text[])
             r.classOrg = fromField(row[4]);
             r.ms = row[5].as<qint64>();
             r.type = fromField(row[6]);
+            r.fields.clear();
+            for (int f = 7; f < 15; ++f)
+                r.fields << fromField(row[f]);
         }
         QSet<QString> checked;
         for (size_t i = 0; i < m_input.records.size(); ++i) {
@@ -877,11 +961,16 @@ WHERE i."uuid" = ANY($1::text[])
                 continue;
             }
             ++v.incidentsPresent;
-            if (it->copies != 1)
+            if (it->copies != 1) {
+                ++v.incidentsDuplicated;
                 diff(tr("Incident %1 is present %2 times.").arg(rec.uuid).arg(it->copies));
+            }
+            compareIncidentFields(rec, it->fields, v, diff);
             if (it->org != plan.organizationId)
                 diff(tr("Incident %1 belongs to another organization.").arg(rec.uuid));
             const PlannedLink &pl = plan.links[i];
+            v.studentLinksExpected += pl.studentId.isEmpty() ? 0 : 1;
+            v.classroomLinksExpected += pl.classCode.isEmpty() ? 0 : 1;
             if (it->studentId != pl.studentId)
                 diff(tr("Incident %1 links to student \"%2\", planned \"%3\".").arg(rec.uuid, it->studentId, pl.studentId));
             else if (!pl.studentId.isEmpty())
@@ -891,10 +980,15 @@ WHERE i."uuid" = ANY($1::text[])
                 diff(tr("Incident %1 links to class \"%2\", planned \"%3\".").arg(rec.uuid, it->classCode, pl.classCode));
             else if (!pl.classCode.isEmpty())
                 ++v.linkedClassrooms;
-            if (it->ms != rec.timestampMs)
+            v.incidentFieldsChecked += 2;
+            if (it->ms != rec.timestampMs) {
+                ++v.incidentFieldsDiffering;
                 diff(tr("Incident %1 has timestamp %2 ms, expected %3 ms.").arg(rec.uuid).arg(it->ms).arg(rec.timestampMs));
-            if (it->type != recordTypeKey(rec.type))
+            }
+            if (it->type != recordTypeKey(rec.type)) {
+                ++v.incidentFieldsDiffering;
                 diff(tr("Incident %1 has type \"%2\", expected \"%3\".").arg(rec.uuid, it->type, recordTypeKey(rec.type)));
+            }
             if (v.incidentsChecked % kProgressStep == 0) {
                 checkCancel(progress);
                 if (progress)
@@ -907,6 +1001,7 @@ WHERE i."uuid" = ANY($1::text[])
         for (const TeacherDraft &t : m_input.roster.teachers) {
             if (st.conflictingTeachers.contains(t.email))
                 continue;
+            ++v.teachersExpected;
             if (present(st.teachers, t.email))
                 ++v.teachersPresent;
             else
@@ -915,6 +1010,7 @@ WHERE i."uuid" = ANY($1::text[])
         for (const ClassroomDraft &c : m_input.roster.classrooms) {
             if (st.conflictingClassrooms.contains(c.code))
                 continue;
+            ++v.classroomsExpected;
             if (present(st.classrooms, c.code))
                 ++v.classroomsPresent;
             else
@@ -927,11 +1023,13 @@ WHERE i."uuid" = ANY($1::text[])
         for (const StudentDraft &s : m_input.roster.students) {
             if (st.conflictingStudents.contains(s.studentId))
                 continue;
+            ++v.studentsExpected;
             if (present(st.students, s.studentId))
                 ++v.studentsPresent;
             else
                 diff(tr("Student %1 is missing.").arg(s.studentId));
         }
+        compareStudentFields(tx, plan.organizationId, m_input.roster, st.conflictingStudents, st.conflictingClassrooms, v, diff);
     } catch (const UserError &) {
         throw;
     } catch (const Cancelled &) {

@@ -89,6 +89,8 @@ struct ApplyOptions
     bool skipConflicting = false;
     QString performedBy;      // empty = the OS user
     QString runId;            // empty = generated
+    // Added to the AuditLog row's meta (e.g. "acceptedSuggestions"); never replaces a key the writer sets.
+    QJsonObject auditMeta;
 };
 
 struct ApplyResult
@@ -111,6 +113,15 @@ struct VerifyResult
 {
     qint64 incidentsChecked = 0, incidentsPresent = 0, linkedStudents = 0, linkedClassrooms = 0;
     qint64 teachersPresent = 0, classroomsPresent = 0, studentsPresent = 0;
+    // What the plan expects, for a checklist beside the counts above.
+    bool organizationPresent = false;
+    qint64 studentLinksExpected = 0, classroomLinksExpected = 0;
+    qint64 teachersExpected = 0, classroomsExpected = 0, studentsExpected = 0;
+    qint64 incidentsDuplicated = 0; // present more than once
+    // Every field written, compared: incidents (student name, teacher, level, category, location, action, note,
+    // device, timestamp, type) and students (first and last name, guardians, notes, classroom).
+    qint64 incidentFieldsChecked = 0, incidentFieldsDiffering = 0;
+    qint64 studentFieldsChecked = 0, studentFieldsDiffering = 0;
     QStringList differences;
     bool ok() const { return differences.isEmpty(); }
     QJsonObject toJson() const;

@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QTimer>
 
 namespace tt {
 
@@ -30,13 +31,31 @@ DatabaseSession::DatabaseSession(RecoverySession *session, RosterSession *roster
         reset();
     });
     connect(roster, &RosterSession::rosterChanged, this, [this] {
-        m_plan.reset(); // the plan was made from the roster as it was
+        // the plan was made from the roster as it was: make it again (when there was one) once the worker is free
+        m_replanPending = m_planned && isConnected();
+        m_plan.reset();
         emit changed();
+        QTimer::singleShot(0, this, &DatabaseSession::replanIfPending);
     });
+    connect(session, &RecoverySession::busyChanged, this, [this](bool busy) {
+        if (!busy)
+            QTimer::singleShot(0, this, &DatabaseSession::replanIfPending);
+    });
+}
+
+void DatabaseSession::replanIfPending()
+{
+    if (!m_replanPending || m_session->isBusy() || !m_session->hasProject())
+        return;
+    m_replanPending = false;
+    if (isConnected() && !m_plan && !makePlan())
+        m_replanPending = true; // the roster is being rebuilt meanwhile: when the worker is free again
 }
 
 void DatabaseSession::reset()
 {
+    m_replanPending = false;
+    m_planned = false;
     m_identity.reset();
     m_schema.reset();
     m_privileges.reset();
@@ -124,6 +143,7 @@ bool DatabaseSession::makePlan()
     const QString password = m_password;
     auto in = std::make_shared<RecoveryInput>(input());
     m_plan.reset();
+    m_planned = true;
     emit changed();
     return m_session->runReadTask(tr("Making the plan (a dry run: nothing is written)"), [this, text, password, in](const Project &, Progress *progress) {
         Database db(withPassword(text, password));
@@ -136,7 +156,8 @@ bool DatabaseSession::makePlan()
     });
 }
 
-bool DatabaseSession::commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting)
+bool DatabaseSession::commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting,
+                             const QJsonObject &auditMeta)
 {
     const QString text = m_connection;
     const QString password = m_password;
@@ -145,6 +166,7 @@ bool DatabaseSession::commit(const QString &confirmDatabase, const QString &back
     options.confirmDatabase = confirmDatabase;
     options.backupDir = backupDir;
     options.skipConflicting = skipConflicting;
+    options.auditMeta = auditMeta;
     return m_session->runReadTask(tr("Writing the recovered school to the database"), [this, text, password, in, options](const Project &, Progress *progress) {
         Database db(withPassword(text, password));
         RecoveryWriter writer(db, *in);

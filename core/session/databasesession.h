@@ -30,7 +30,9 @@ public:
     bool connectToDatabase();
     bool startSandbox(const QString &dir);
     bool makePlan();
-    bool commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting);
+    // auditMeta: added to the AuditLog row's meta (what readiness accepted, its warnings).
+    bool commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting,
+                const QJsonObject &auditMeta = {});
     bool verify();
 
     const std::optional<ServerIdentity> &identity() const { return m_identity; }
@@ -49,6 +51,7 @@ signals:
 private:
     RecoveryInput input() const;
     void reset();
+    void replanIfPending();
 
     RecoverySession *m_session;
     RosterSession *m_roster;
@@ -60,6 +63,8 @@ private:
     std::optional<RecoveryPlan> m_plan;
     std::optional<ApplyResult> m_applied;
     std::optional<VerifyResult> m_verified;
+    bool m_planned = false;       // a plan was asked for on this connection: it follows the roster from then on
+    bool m_replanPending = false; // the roster changed after a plan: plan again when the worker is free
 };
 
 } // namespace tt

@@ -197,6 +197,15 @@ void RosterSession::restoreDecisions(const RosterDecisions &decisions)
     rebuild(); // the rows edited in place go back to what the decisions say
 }
 
+void RosterSession::applyDecisions(const RosterDecisions &after, const QString &what)
+{
+    if (!m_session->hasProject())
+        return;
+    const RosterDecisions before = m_decisions;
+    m_decisions = after;
+    decide(before, what, true);
+}
+
 void RosterSession::setClassSpecialists(const QString &code, const QStringList &emails)
 {
     const RosterDecisions before = m_decisions;

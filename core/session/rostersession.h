@@ -63,6 +63,8 @@ public:
     void acceptAll();
     // Puts back a whole set of decisions (undo/redo) and rebuilds.
     void restoreDecisions(const RosterDecisions &decisions);
+    // Replaces the decisions by after as one edit (reported for undo as `what`) and rebuilds at once.
+    void applyDecisions(const RosterDecisions &after, const QString &what);
 
     // Problems an administrator should look at, per row (empty = none).
     QStringList teacherProblems(const TeacherDraft &t) const;

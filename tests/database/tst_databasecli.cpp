@@ -3,6 +3,9 @@
 #include "dbtestsupport.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,6 +26,7 @@ private slots:
     void commands_data();
     void commands();
     void ctrlCStopsApplyAndRollsBack();
+    void applyRefusesWhileBlockingItemsRemain();
 
 private:
     int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr);
@@ -93,8 +97,13 @@ void tst_DatabaseCli::commands_data()
                                          << 2 << u"--backup-dir"_s << u"0"_s;
     QTest::newRow("verify-before-apply") << QStringList{u"verify"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s}
                                          << 1 << u"no Organization row"_s << u"0"_s;
+    // the project has an open question (a close call for the homeroom): refused until answered
+    QTest::newRow("apply-open-question") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
+                                                        u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
+                                         << 3 << u"BLOCKING openQuestion 5JT"_s << u"0"_s;
     QTest::newRow("apply") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
-                                          u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
+                                          u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s,
+                                          u"--accept-suggestions"_s}
                            << 0 << u"3 incidents"_s << u"3"_s;
     QTest::newRow("apply-again") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--database"_s, u"@D"_s,
                                                 u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
@@ -183,6 +192,84 @@ void tst_DatabaseCli::ctrlCStopsApplyAndRollsBack()
     QCOMPARE(run(args, &out, &err2), 0);
     QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), u"3"_s);
     dropDatabase(m_sandbox, u"tst_cli_int"_s);
+}
+
+// A school whose sheets lost the leading zeros of some ids: those children appear twice (probable duplicates).
+// plan --json lists them under "readiness"; apply refuses (exit 3) and writes nothing; with --accept-suggestions
+// it merges them, keeps the answers in the project and lists them in the AuditLog row's meta.
+void tst_DatabaseCli::applyRefusesWhileBlockingItemsRemain()
+{
+    // Generated logs: children with ids starting with a zero are logged under both forms ("0421" and "421"),
+    // the others under one; one teacher, one class.
+    const QStringList children{u"0421|Mia Quince"_s, u"0387|Liam Orchard"_s, u"0056|Zoe Pennant"_s, u"1204|Ava Thistle"_s,
+                               u"1377|Noah Bracken"_s};
+    QString csv = u"timestamp,studentId,studentName,level,category,location,actionTaken,note,teacherEmail,classCode,device,uuid\n"_s;
+    int n = 0, childrenWithLogs = 0, twins = 0;
+    for (const QString &child : children) {
+        const QString id = child.section(u'|', 0, 0), name = child.section(u'|', 1, 1);
+        const QString stripped = QString::number(id.toInt());
+        QStringList forms{id};
+        if (stripped != id) {
+            forms.append(stripped);
+            ++twins;
+        }
+        ++childrenWithLogs;
+        for (const QString &form : forms)
+            for (int k = 0; k < 3; ++k, ++n)
+                csv += u"2025-10-%1T01:00:00.000Z,%2,%3,Minor,Disruption,Classroom,,,jane.smith@wattle.example,5JT,ua,"
+                       u"3c2d1e0f-2222-4a2b-9c3d-%4\n"_s.arg(n % 28 + 1, 2, 10, QChar(u'0')).arg(form, name).arg(n, 12, 10, QChar(u'0'));
+    }
+    const QString inc = m_dir.filePath(u"zeros-incidents.csv"_s);
+    QFile out0(inc);
+    QVERIFY(out0.open(QIODevice::WriteOnly));
+    out0.write(csv.toUtf8());
+    out0.close();
+    const QString project = m_dir.filePath(u"zeros.ttproj"_s);
+    QString out, err;
+    QCOMPARE(run({u"import"_s, u"--project"_s, project, u"--school"_s, u"Wattle Primary"_s, u"--domain"_s,
+                  u"wattle.example"_s, u"--timezone"_s, u"Australia/Melbourne"_s, u"--incidents"_s, inc},
+                 &out, &err),
+             0);
+    const QString url = createScratchDatabase(m_sandbox, u"tst_cli_ready"_s);
+
+    const QString planJson = m_dir.filePath(u"zeros-plan.json"_s);
+    QCOMPARE(run({u"plan"_s, u"--project"_s, project, u"--database"_s, url, u"--json"_s, planJson}, &out, &err), 0);
+    QFile f(planJson);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject plan = QJsonDocument::fromJson(f.readAll()).object();
+    QVERIFY(plan.contains(u"tables"_s)); // the plan's own keys stay
+    int duplicates = 0;
+    for (const QJsonValue &v : plan.value(u"readiness"_s).toArray()) {
+        const QJsonObject item = v.toObject();
+        for (const char *key : {"severity", "kind", "subject", "detail", "step", "row"})
+            QVERIFY2(item.contains(QLatin1String(key)), key);
+        duplicates += item.value(u"kind"_s).toString() == u"probableDuplicate"_s;
+    }
+    QCOMPARE(duplicates, twins);
+    // the plan would insert one student per child plus one per duplicate
+    QCOMPARE(plan.value(u"tables"_s).toObject().value(u"Student"_s).toObject().value(u"toInsert"_s).toInt(),
+             childrenWithLogs + duplicates);
+
+    const QStringList apply{u"apply"_s, u"--project"_s, project, u"--database"_s, url, u"--backup-dir"_s,
+                            m_dir.filePath(u"backups-ready"_s), u"--confirm"_s, u"tst_cli_ready"_s};
+    QCOMPARE(run(apply, &out, &err), 3);
+    QVERIFY2((out + err).contains(u"BLOCKING probableDuplicate"_s), qPrintable(out + err));
+    QVERIFY2(err.contains(u"--accept-suggestions"_s), qPrintable(err));
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), u"0"_s);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"AuditLog\""_s), u"0"_s);
+
+    QCOMPARE(run(apply + QStringList{u"--accept-suggestions"_s}, &out, &err), 0);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Student\""_s), QString::number(childrenWithLogs));
+    const QJsonObject meta = QJsonDocument::fromJson(queryValue(url, u"SELECT \"meta\" FROM \"AuditLog\""_s).toUtf8()).object();
+    const QJsonArray accepted = meta.value(u"acceptedSuggestions"_s).toArray();
+    int merged = 0;
+    for (const QJsonValue &v : accepted)
+        merged += v.toObject().value(u"kind"_s).toString() == u"probableDuplicate"_s;
+    QCOMPARE(merged, duplicates);
+    // kept in the project: a second apply has nothing to ask and nothing new to write
+    QCOMPARE(run(apply, &out, &err), 0);
+    QVERIFY2(out.contains(u"0 incidents"_s), qPrintable(out));
+    dropDatabase(m_sandbox, u"tst_cli_ready"_s);
 }
 
 } // namespace tt::test

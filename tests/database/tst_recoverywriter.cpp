@@ -371,6 +371,15 @@ void tst_RecoveryWriter::applyIntoEmpty()
     VerifyResult v = writer.verify();
     QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
     QCOMPARE(v.incidentsPresent, qint64(incidents));
+    // the checklist's numbers: everything expected is found, every field compared
+    QCOMPARE(v.organizationPresent, true);
+    QCOMPARE(v.linkedStudents, v.studentLinksExpected);
+    QCOMPARE(v.linkedClassrooms, v.classroomLinksExpected);
+    QCOMPARE(v.studentsPresent, v.studentsExpected);
+    QCOMPARE(v.studentsExpected, qint64(in.roster.students.size()));
+    QCOMPARE(v.incidentFieldsChecked, qint64(incidents) * 10);
+    QCOMPARE(v.studentFieldsChecked, qint64(in.roster.students.size()) * 5);
+    QCOMPARE(v.incidentFieldsDiffering + v.studentFieldsDiffering, qint64(0));
 
     // A second apply changes nothing, not even the AuditLog: its transaction is rolled back.
     const QString before = snapshot(url, false);
@@ -386,7 +395,16 @@ void tst_RecoveryWriter::applyIntoEmpty()
     v = writer.verify();
     QVERIFY(v.ok());
 
-    // A difference is found: one incident removed behind our back.
+    // Differences are found: a note and a student's guardians changed, then one incident removed behind our back.
+    if (incidents > 0 && !in.roster.students.empty()) {
+        execSql(url, u"UPDATE \"Incident\" SET \"note\" = 'changed' WHERE \"uuid\" = '%1'"_s.arg(in.records.back().uuid));
+        execSql(url, u"UPDATE \"Student\" SET \"guardians\" = 'changed' WHERE \"studentId\" = '%1'"_s
+                         .arg(in.roster.students.front().studentId));
+        v = writer.verify();
+        QCOMPARE(v.incidentFieldsDiffering, qint64(1));
+        QCOMPARE(v.studentFieldsDiffering, qint64(1));
+        QVERIFY2(v.differences.join(u'\n').contains(u"note"_s), qPrintable(v.differences.join(u'\n')));
+    }
     if (incidents > 0) {
         execSql(url, u"DELETE FROM \"Incident\" WHERE \"uuid\" = '%1'"_s.arg(in.records.front().uuid));
         v = writer.verify();

@@ -3,12 +3,14 @@
 #include "fixturegenerator.h"
 #include "models/duplicatemodels.h"
 #include "models/incidentmodel.h"
+#include "models/planmodels.h"
 #include "models/previewmodel.h"
 #include "models/quarantinemodel.h"
 #include "models/rostermodels.h"
 #include "models/unlinkedmodel.h"
 #include "import/importer.h"
 #include "session/incidentssession.h"
+#include "session/readiness.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
 #include "session/rostersession.h"
@@ -35,6 +37,7 @@ private slots:
     void previewModel();
     void incidentProxyFiltersAndSorts_data();
     void incidentProxyFiltersAndSorts();
+    void planModels();
 
 private:
     QTemporaryDir m_dir;
@@ -203,6 +206,64 @@ void tst_GuiModels::incidentProxyFiltersAndSorts()
     proxy.sort(column, Qt::AscendingOrder);
     for (int r = 1; r < proxy.rowCount(); ++r)
         QVERIFY(!proxy.lessThan(proxy.mapToSource(proxy.index(r, column)), proxy.mapToSource(proxy.index(r - 1, column))));
+}
+
+// The Plan page's models over this school's readiness list and a plan (as the writer would count it).
+void tst_GuiModels::planModels()
+{
+    const Roster &roster = m_roster->roster();
+    ReadinessInput in;
+    in.project = &m_session->project();
+    in.roster = &roster;
+    in.decisions = &m_roster->decisions();
+    const std::vector<ReadinessItem> items = Readiness::assess(in);
+    QVERIFY(!items.empty()); // the export has quarantined rows at least
+    ReadinessModel readiness;
+    QAbstractItemModelTester readinessTester(&readiness, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    readiness.setItems(items);
+    QCOMPARE(readiness.rowCount(), int(items.size()));
+    for (int r = 0; r < readiness.rowCount(); ++r) {
+        QCOMPARE(readiness.index(r, ReadinessModel::SubjectColumn).data().toString(), items[size_t(r)].subject);
+        QCOMPARE(readiness.index(r, 0).data(ReadinessModel::StepRole).toString(), items[size_t(r)].step);
+        // the severity is a word, not only a colour
+        QCOMPARE(readiness.index(r, ReadinessModel::SeverityColumn).data().toString(),
+                 items[size_t(r)].isBlocking() ? QStringLiteral("Blocking") : QStringLiteral("Warning"));
+    }
+
+    RecoveryPlan plan;
+    plan.database = QStringLiteral("tracktally_prod");
+    plan.teachers.toInsert = qint64(roster.teachers.size()) - 1;
+    plan.teachers.conflicting = 1;
+    plan.students.toInsert = qint64(roster.students.size());
+    auto records = m_session->accepted();
+    plan.incidents.toInsert = qint64(records->size());
+    plan.incidentAccepted.assign(records->size(), true);
+    plan.conflicts.push_back(RowConflict{QStringLiteral("Teacher"), roster.teachers.front().email, QStringLiteral("Other"),
+                                         QStringLiteral("other.example")});
+    PlanTreeModel tree;
+    QAbstractItemModelTester treeTester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    tree.setPlan(&plan, m_session->project().school(), roster, records);
+    QCOMPARE(tree.rowCount(), 6);
+    for (int t = 0; t < tree.rowCount(); ++t) {
+        const QModelIndex table = tree.index(t, 0);
+        const QString name = table.data().toString();
+        if (name == QStringLiteral("Teacher")) {
+            QCOMPARE(tree.rowCount(table), int(roster.teachers.size()));
+            QCOMPARE(tree.index(0, PlanTreeModel::ConflictingColumn, table).data().toString(), QStringLiteral("another school's"));
+            QCOMPARE(tree.index(t, PlanTreeModel::ConflictingColumn).data().toString(), QStringLiteral("1"));
+        }
+        if (name == QStringLiteral("Student"))
+            QCOMPARE(tree.rowCount(table), int(roster.students.size()));
+        if (name == QStringLiteral("Incident"))
+            QCOMPARE(tree.rowCount(table), int(records->size()));
+        for (int r = 0; r < std::min(tree.rowCount(table), 50); ++r) {
+            QCOMPARE(tree.parent(tree.index(r, 0, table)), table);
+            for (int c = 0; c < tree.columnCount(); ++c)
+                tree.index(r, c, table).data();
+        }
+    }
+    tree.setPlan(nullptr, {}, roster, nullptr);
+    QCOMPARE(tree.rowCount(), 0);
 }
 
 QTEST_MAIN(tst_GuiModels)

@@ -10,7 +10,9 @@
 #include "roster/rosterproject.h"
 #include "session/databasesession.h"
 #include "session/recoverysession.h"
+#include "session/readinesssession.h"
 #include "session/rostersession.h"
+#include "models/planmodels.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -22,6 +24,10 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
+#include <QHeaderView>
+#include <QTableView>
+#include <QTreeView>
+#include <QTreeWidget>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
@@ -271,21 +277,76 @@ void DatabasePage::refresh()
 
 // Plan
 
-PlanPage::PlanPage(RecoverySession *session, DatabaseSession *db, RosterSession *roster, QWidget *parent)
-    : WizardPage(session, parent), m_db(db), m_roster(roster)
+PlanPage::PlanPage(RecoverySession *session, DatabaseSession *db, RosterSession *roster, ReadinessSession *readiness,
+                   QWidget *parent)
+    : WizardPage(session, parent), m_db(db), m_roster(roster), m_readiness(readiness)
 {
     setObjectName(QStringLiteral("planPage"));
     setTitle(tr("Plan"));
-    setSubTitle(tr("A dry run: exactly what would be inserted, what is already there and skipped, and what collides with "
-                   "another school's rows. Existing rows are never changed or deleted."));
+    setSubTitle(tr("Review before writing: what is not ready yet, and exactly what would be inserted, what is already "
+                   "there and skipped, and what collides with another school's rows. Existing rows are never changed."));
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("readinessSummary"));
+    m_summary->setWordWrap(true);
+    m_accept = new QPushButton(tr("&Accept every suggestion"), this);
+    m_accept->setObjectName(QStringLiteral("planAcceptSuggestionsButton"));
+    m_accept->setToolTip(tr("Answers every open question with its suggested answer in one step (Edit > Undo takes it back)."));
+    m_readinessModel = new ReadinessModel(this);
+    m_readinessView = new QTableView(this);
+    m_readinessView->setObjectName(QStringLiteral("readinessView"));
+    m_readinessView->setAccessibleName(tr("What is not ready"));
+    m_readinessView->setModel(m_readinessModel);
+    m_readinessView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_readinessView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_readinessView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_readinessView->setWordWrap(false);
+    m_readinessView->verticalHeader()->hide();
+    m_readinessView->horizontalHeader()->setStretchLastSection(true);
+    m_readinessView->setToolTip(tr("Click an item to open the step and row where it is resolved."));
     auto *again = new QPushButton(tr("&Make the plan again"), this);
     again->setObjectName(QStringLiteral("planButton"));
-    m_text = browser(this, QStringLiteral("planView"), tr("The plan"));
+    auto *save = new QPushButton(tr("&Save plan as JSON…"), this);
+    save->setObjectName(QStringLiteral("savePlanJsonButton"));
+    m_planModel = new PlanTreeModel(this);
+    m_planView = new QTreeView(this);
+    m_planView->setObjectName(QStringLiteral("planTree"));
+    m_planView->setAccessibleName(tr("The plan, per table"));
+    m_planView->setModel(m_planModel);
+    m_planView->setUniformRowHeights(true);
+    m_planView->setAlternatingRowColors(true);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("planMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_accept);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(again);
+    buttons->addWidget(save);
+    buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(again, 0, Qt::AlignLeft);
-    layout->addWidget(m_text, 1);
+    layout->addLayout(top);
+    layout->addWidget(m_readinessView, 2);
+    layout->addLayout(buttons);
+    layout->addWidget(m_planView, 3);
+    layout->addWidget(m_message);
     connect(again, &QPushButton::clicked, m_db, &DatabaseSession::makePlan);
+    connect(save, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the plan as JSON"),
+                                                          QFileInfo(m_session->projectPath()).absolutePath() + QStringLiteral("/plan.json"),
+                                                          tr("JSON files (*.json)"));
+        if (!path.isEmpty())
+            savePlanJsonTo(path);
+    });
+    connect(m_accept, &QPushButton::clicked, m_readiness, &ReadinessSession::acceptEverySuggestion);
+    connect(m_readinessView, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        const QString step = index.data(ReadinessModel::StepRole).toString();
+        if (!step.isEmpty())
+            emit openItem(step, index.data(ReadinessModel::RowKeyRole).toString());
+    });
     connect(db, &DatabaseSession::changed, this, &PlanPage::refresh);
+    connect(readiness, &ReadinessSession::changed, this, &PlanPage::refreshReadiness);
 }
 
 void PlanPage::initializePage()
@@ -302,19 +363,61 @@ bool PlanPage::isComplete() const
 
 QString PlanPage::attention() const
 {
+    if (const int n = m_readiness->blockingCount(); n > 0)
+        return tr("%Ln item(s) block the commit", nullptr, n);
     return m_db->plan() && m_db->plan()->hasConflicts() ? tr("%Ln conflict(s) with other schools", nullptr, int(m_db->plan()->conflicts.size()))
                                                         : QString();
 }
 
 void PlanPage::refresh()
 {
-    m_text->setHtml(m_db->plan() ? pre(m_db->plan()->describe()) : tr("<p>Making the plan…</p>"));
+    const bool ready = m_db->plan().has_value() && m_session->hasProject();
+    m_planModel->setPlan(ready ? &*m_db->plan() : nullptr, ready ? m_session->project().school() : SchoolInfo{},
+                         m_roster->roster(), ready ? m_session->accepted() : nullptr);
+    for (int c = 0; c < PlanTreeModel::DetailsColumn; ++c)
+        m_planView->resizeColumnToContents(c);
+    if (!m_db->plan())
+        m_message->setText(tr("Making the plan…"));
+    else if (m_message->text() == tr("Making the plan…"))
+        m_message->clear();
+    refreshReadiness();
     emit completeChanged();
+}
+
+void PlanPage::refreshReadiness()
+{
+    m_readinessModel->setItems(m_readiness->items());
+    m_readinessView->resizeColumnsToContents();
+    const int blocking = m_readiness->blockingCount();
+    const int warnings = m_readiness->warningCount();
+    if (blocking > 0)
+        m_summary->setText(tr("<b>Not ready:</b> %1 (and %Ln warning(s)). Click an item to resolve it where it belongs.", nullptr, warnings)
+                               .arg(tr("%Ln item(s) block the commit", nullptr, blocking)));
+    else
+        m_summary->setText(warnings > 0 ? tr("<b>Ready:</b> nothing blocks the commit. %Ln warning(s) to read.", nullptr, warnings)
+                                        : tr("<b>Ready:</b> nothing blocks the commit, and there are no warnings."));
+    m_accept->setEnabled(m_readiness->acceptableCount() > 0);
+    emit statusChanged();
+}
+
+bool PlanPage::savePlanJsonTo(const QString &path)
+{
+    const QJsonObject o = m_readiness->planJson();
+    QSaveFile f(path);
+    if (o.isEmpty() || !f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit()) {
+        m_message->setText(o.isEmpty() ? tr("There is no plan to save yet.")
+                                       : tr("Could not save the plan to %1: %2. Choose another folder and try again.")
+                                             .arg(QDir::toNativeSeparators(path), f.errorString()));
+        return false;
+    }
+    m_message->setText(tr("Plan saved to %1.").arg(QDir::toNativeSeparators(path)));
+    return true;
 }
 
 // Commit
 
-CommitPage::CommitPage(RecoverySession *session, DatabaseSession *db, QWidget *parent) : WizardPage(session, parent), m_db(db)
+CommitPage::CommitPage(RecoverySession *session, DatabaseSession *db, ReadinessSession *readiness, QWidget *parent)
+    : WizardPage(session, parent), m_db(db), m_readiness(readiness)
 {
     setObjectName(QStringLiteral("commitPage"));
     setTitle(tr("Commit"));
@@ -322,6 +425,13 @@ CommitPage::CommitPage(RecoverySession *session, DatabaseSession *db, QWidget *p
                    "Running it again adds nothing new."));
     m_what = new QLabel(this);
     m_what->setWordWrap(true);
+    m_blocked = new QLabel(this);
+    m_blocked->setObjectName(QStringLiteral("commitBlockedReason"));
+    m_blocked->setWordWrap(true);
+    m_blocked->setFrameShape(QFrame::StyledPanel);
+    m_accept = new QPushButton(tr("&Accept every suggestion"), this);
+    m_accept->setObjectName(QStringLiteral("acceptSuggestionsButton"));
+    m_accept->setToolTip(tr("Answers every open question with its suggested answer in one step (Edit > Undo takes it back)."));
     m_confirm = new QLineEdit(this);
     m_confirm->setObjectName(QStringLiteral("confirmDatabaseEdit"));
     m_confirm->setAccessibleName(tr("Type the database name to confirm"));
@@ -336,17 +446,24 @@ CommitPage::CommitPage(RecoverySession *session, DatabaseSession *db, QWidget *p
     auto *form = new QFormLayout;
     form->addRow(tr("Type the database &name to confirm:"), m_confirm);
     form->addRow(tr("&Backup folder:"), m_backupDir);
+    auto *blockedRow = new QHBoxLayout;
+    blockedRow->addWidget(m_blocked, 1);
+    blockedRow->addWidget(m_accept, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_what);
+    layout->addLayout(blockedRow);
     layout->addLayout(form);
     layout->addWidget(m_skipConflicting);
     layout->addWidget(m_commit, 0, Qt::AlignLeft);
     layout->addWidget(m_result, 1);
     connect(m_commit, &QPushButton::clicked, this, [this] {
-        m_db->commit(m_confirm->text().trimmed(), m_backupDir->text().trimmed(), m_skipConflicting->isChecked());
+        m_readiness->commit(m_confirm->text().trimmed(), m_backupDir->text().trimmed());
     });
+    connect(m_accept, &QPushButton::clicked, m_readiness, &ReadinessSession::acceptEverySuggestion);
+    connect(m_skipConflicting, &QCheckBox::toggled, m_readiness, &ReadinessSession::setSkipConflicting);
     connect(m_confirm, &QLineEdit::textChanged, this, &CommitPage::refresh);
     connect(db, &DatabaseSession::changed, this, &CommitPage::refresh);
+    connect(readiness, &ReadinessSession::changed, this, &CommitPage::refresh);
     connect(session, &RecoverySession::projectOpened, this, [this] {
         m_backupDir->setText(QFileInfo(m_session->projectPath()).absolutePath() + QStringLiteral("/backups"));
     });
@@ -358,16 +475,30 @@ bool CommitPage::isComplete() const
     return WizardPage::isComplete() && m_db->applied().has_value();
 }
 
+QString CommitPage::attention() const
+{
+    return m_readiness->isReady() ? QString() : tr("%Ln item(s) block the commit", nullptr, m_readiness->blockingCount());
+}
+
 void CommitPage::refresh()
 {
     const QString name = m_db->identity() ? m_db->identity()->database : QString();
     m_what->setText(m_db->identity() ? tr("You are about to write to <b>%1</b> on <b>%2</b>. Type its name below to confirm.")
                                            .arg(name.toHtmlEscaped(), m_db->identity()->host.toHtmlEscaped())
                                      : tr("Connect to a database first (step 9)."));
-    m_commit->setEnabled(m_db->plan().has_value() && !name.isEmpty() && m_confirm->text().trimmed() == name);
+    if (m_skipConflicting->isChecked() != m_readiness->skipConflicting())
+        m_skipConflicting->setChecked(m_readiness->skipConflicting());
+    const bool ready = m_readiness->isReady();
+    m_blocked->setVisible(!ready);
+    m_accept->setVisible(!ready);
+    m_accept->setEnabled(m_readiness->acceptableCount() > 0 && !m_session->isBusy());
+    m_blocked->setText(ready ? QString() : tr("<b>Writing is blocked.</b> %1").arg(m_readiness->reason().toHtmlEscaped()));
+    m_commit->setEnabled(ready && m_db->plan().has_value() && !name.isEmpty() && m_confirm->text().trimmed() == name);
+    m_commit->setToolTip(ready ? QString() : m_readiness->reason());
     if (m_db->applied())
         m_result->setHtml(pre(m_db->applied()->describe()));
     emit completeChanged();
+    emit statusChanged();
 }
 
 // Verify & report
@@ -398,6 +529,11 @@ VerifyPage::VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSess
         connect(action, &QAction::triggered, this, [this, format] { saveReport(format); });
     }
     report->setMenu(menu);
+    m_checklist = new QTreeWidget(this);
+    m_checklist->setObjectName(QStringLiteral("verifyChecklist"));
+    m_checklist->setAccessibleName(tr("Verification checklist"));
+    m_checklist->setRootIsDecorated(false);
+    m_checklist->setHeaderLabels({tr("Check"), tr("Found"), tr("Expected"), tr("Result")});
     m_result = browser(this, QStringLiteral("verifyResult"), tr("Verification"));
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("reportMessage"));
@@ -409,6 +545,7 @@ VerifyPage::VerifyPage(RecoverySession *session, DatabaseSession *db, RosterSess
     buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
+    layout->addWidget(m_checklist, 2);
     layout->addWidget(m_result, 1);
     layout->addWidget(m_message);
     connect(verify, &QPushButton::clicked, m_db, &DatabaseSession::verify);
@@ -424,22 +561,42 @@ void VerifyPage::initializePage()
 
 void VerifyPage::refresh()
 {
+    m_checklist->clear();
     if (!m_db->verified()) {
         m_result->setHtml(m_db->applied() ? tr("<p>Checking…</p>") : tr("<p>Nothing has been written yet (step 11).</p>"));
         return;
     }
     const VerifyResult &v = *m_db->verified();
-    QString text = tr("%L1 of %L2 incidents are in the database; %L3 link to their student, %L4 to their classroom.\n"
-                      "Teachers: %L5, classrooms: %L6, students: %L7.\n")
-                       .arg(v.incidentsPresent)
-                       .arg(v.incidentsChecked)
-                       .arg(v.linkedStudents)
-                       .arg(v.linkedClassrooms)
-                       .arg(v.teachersPresent)
-                       .arg(v.classroomsPresent)
-                       .arg(v.studentsPresent);
-    text += v.ok() ? tr("Everything matches the project.") : tr("Differences:\n%1").arg(v.differences.join(u'\n'));
-    m_result->setHtml(pre(text));
+    // each check: what, found, expected, passed (the mark is a word and a symbol, not only a colour)
+    auto check = [this](const QString &what, qint64 found, qint64 expected, bool pass) {
+        auto *item = new QTreeWidgetItem(m_checklist, {what, QLocale().toString(found), QLocale().toString(expected),
+                                                       pass ? tr("✓ Pass") : tr("✗ Fail")});
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
+        QFont f = item->font(3);
+        f.setBold(!pass);
+        item->setFont(3, f);
+    };
+    check(tr("Organization row of the school"), v.organizationPresent ? 1 : 0, 1, v.organizationPresent);
+    check(tr("Incidents present"), v.incidentsPresent, v.incidentsChecked, v.incidentsPresent == v.incidentsChecked);
+    check(tr("Incidents present more than once"), v.incidentsDuplicated, 0, v.incidentsDuplicated == 0);
+    check(tr("Incidents linked to their student"), v.linkedStudents, v.studentLinksExpected,
+          v.linkedStudents == v.studentLinksExpected);
+    check(tr("Incidents linked to their classroom"), v.linkedClassrooms, v.classroomLinksExpected,
+          v.linkedClassrooms == v.classroomLinksExpected);
+    check(tr("Incident fields as written (name, teacher, level, category, location, action, note, device, time, type)"),
+          v.incidentFieldsChecked - v.incidentFieldsDiffering, v.incidentFieldsChecked, v.incidentFieldsDiffering == 0);
+    check(tr("Teachers present"), v.teachersPresent, v.teachersExpected, v.teachersPresent == v.teachersExpected);
+    check(tr("Classrooms present"), v.classroomsPresent, v.classroomsExpected, v.classroomsPresent == v.classroomsExpected);
+    check(tr("Students present"), v.studentsPresent, v.studentsExpected, v.studentsPresent == v.studentsExpected);
+    check(tr("Student fields as written (first and last name, guardians, notes, classroom)"),
+          v.studentFieldsChecked - v.studentFieldsDiffering, v.studentFieldsChecked, v.studentFieldsDiffering == 0);
+    for (int c = 1; c < 4; ++c)
+        m_checklist->resizeColumnToContents(c);
+    m_checklist->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_checklist->header()->setStretchLastSection(false);
+    m_result->setHtml(v.ok() ? pre(tr("Everything matches the project."))
+                             : pre(tr("%Ln difference(s):\n", nullptr, int(v.differences.size())) + v.differences.join(u'\n')));
 }
 
 void VerifyPage::saveReport(ReportFormat format)

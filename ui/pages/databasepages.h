@@ -8,9 +8,13 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTextBrowser;
+class QTableView;
+class QTreeView;
+class QTreeWidget;
 
 namespace tt {
 class DatabaseSession;
+class ReadinessSession;
 class RosterSession;
 }
 
@@ -48,33 +52,61 @@ private:
     bool m_stored = false;            // a password is in the store for m_storeKey
 };
 
+class PlanTreeModel;
+class ReadinessModel;
+
+// The plan as a review screen: the readiness list on top (clicking an item opens the step and row that
+// resolve it), then one row per TrackTally table, expandable to the rows the recovery will create.
 class PlanPage : public WizardPage
 {
     Q_OBJECT
 public:
-    PlanPage(RecoverySession *session, DatabaseSession *db, RosterSession *roster, QWidget *parent = nullptr);
+    PlanPage(RecoverySession *session, DatabaseSession *db, RosterSession *roster, ReadinessSession *readiness,
+             QWidget *parent = nullptr);
     void initializePage() override;
     bool isComplete() const override;
     QString attention() const override;
+    ReadinessModel *readinessModel() const { return m_readinessModel; }
+    PlanTreeModel *planModel() const { return m_planModel; }
+
+public slots:
+    // Writes the plan with its readiness list as JSON (the same as `plan --json`); false with a message when not.
+    bool savePlanJsonTo(const QString &path);
+
+signals:
+    // The administrator asked to resolve an item: open that step (a readiness step name) on that row.
+    void openItem(const QString &step, const QString &row);
 
 private:
     void refresh();
+    void refreshReadiness();
     DatabaseSession *m_db;
     RosterSession *m_roster;
-    QTextBrowser *m_text;
+    ReadinessSession *m_readiness;
+    QLabel *m_summary;
+    QPushButton *m_accept;
+    QTableView *m_readinessView;
+    ReadinessModel *m_readinessModel;
+    QTreeView *m_planView;
+    PlanTreeModel *m_planModel;
+    QLabel *m_message;
 };
 
 class CommitPage : public WizardPage
 {
     Q_OBJECT
 public:
-    CommitPage(RecoverySession *session, DatabaseSession *db, QWidget *parent = nullptr);
+    CommitPage(RecoverySession *session, DatabaseSession *db, ReadinessSession *readiness, QWidget *parent = nullptr);
     bool isComplete() const override;
+    QString attention() const override;
 
 private:
     void refresh();
     DatabaseSession *m_db;
+    ReadinessSession *m_readiness;
     QLabel *m_what;
+    QLabel *m_blocked;
+    QPushButton *m_accept;
     QLineEdit *m_confirm;
     QLineEdit *m_backupDir;
     QCheckBox *m_skipConflicting;
@@ -107,6 +139,7 @@ private:
     void saveReport(ReportFormat format); // asks where (file or folder), then saveReportTo
     DatabaseSession *m_db;
     RosterSession *m_roster;
+    QTreeWidget *m_checklist;
     QTextBrowser *m_result;
     QLabel *m_message;
 };

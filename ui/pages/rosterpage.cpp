@@ -1,5 +1,7 @@
 #include "rosterpage.h"
 
+#include <QItemSelectionModel>
+
 #include "models/rostermodels.h"
 #include "schoollistdialog.h"
 #include "session/recoverysession.h"
@@ -288,6 +290,21 @@ void RosterPage::setUndoActions(QAction *undo, QAction *redo)
     m_redoButton->setDefaultAction(redo);
     m_undoButton->setVisible(true);
     m_redoButton->setVisible(true);
+}
+
+void RosterPage::showRow(const QString &key)
+{
+    m_search->clear();
+    m_onlyProblems->setChecked(false);
+    for (int r = 0; r < m_proxy->rowCount(); ++r) {
+        const QModelIndex index = m_proxy->index(r, 0);
+        if (index.data(RosterTableModel::KeyRole).toString().compare(key, Qt::CaseInsensitive) == 0) {
+            m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_view->scrollTo(index);
+            m_view->setFocus();
+            return;
+        }
+    }
 }
 
 QString RosterPage::currentKey() const

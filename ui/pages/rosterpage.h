@@ -29,6 +29,8 @@ public:
     void initializePage() override;
     bool isComplete() const override;
     QString attention() const override;
+    // Selects the row with this key (email, class code or student id), clearing the filters that hide it.
+    void showRow(const QString &key) override;
     RosterTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     // The window's Edit > Undo/Redo, shown as buttons on the page too.

@@ -139,6 +139,30 @@ void ValidatePage::initializePage()
     refreshCounts();
 }
 
+void ValidatePage::showRow(const QString &key)
+{
+    bool number = false;
+    const int row = key.toInt(&number);
+    if (number && row >= 0 && row < m_quarantine->rowCount()) {
+        m_tabs->setCurrentIndex(0);
+        const QModelIndex index = m_quarantine->index(row, 0);
+        m_quarantineView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+        m_quarantineView->scrollTo(index);
+        m_quarantineView->setFocus();
+        return;
+    }
+    for (int r = 0; r < m_groups->rowCount(); ++r) {
+        if (const DuplicateGroup *g = m_groups->group(r); g && g->uuid == key) {
+            m_tabs->setCurrentIndex(1);
+            const QModelIndex index = m_groups->index(r, 0);
+            m_groupView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_groupView->scrollTo(index);
+            m_groupView->setFocus();
+            return;
+        }
+    }
+}
+
 QString ValidatePage::attention() const
 {
     return m_validation->attention();

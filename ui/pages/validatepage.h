@@ -25,6 +25,8 @@ public:
     ValidatePage(RecoverySession *session, ValidationSession *validation, QWidget *parent = nullptr);
     QString attention() const override;
     void initializePage() override;
+    // key: the index of a quarantined row, or the uuid of a duplicate group
+    void showRow(const QString &key) override;
 
     QuarantineModel *quarantineModel() const { return m_quarantine; }
 

@@ -19,6 +19,9 @@ public:
     // Done: the step has what the next ones need.
     virtual bool isDone() const { return isComplete(); }
     bool isComplete() const override;
+    // Shows the row with this key (a student id, an e-mail, a class code, …) when the page has one; used when
+    // the readiness list sends the administrator here. The default does nothing.
+    virtual void showRow(const QString &key) { Q_UNUSED(key); }
 
 signals:
     void statusChanged();
