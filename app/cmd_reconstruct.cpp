@@ -105,8 +105,10 @@ int runReconstruct(const QStringList &args)
     const QCommandLineOption studentClass(QStringLiteral("student-class"), tr("Set a student's classroom (empty for none)."), tr("ID=CODE"));
     const QCommandLineOption mergeStudent(QStringLiteral("merge-student"), tr("Logs under one student id belong to another (e.g. 421=0421)."), tr("FROM=INTO"));
     const QCommandLineOption env(QStringLiteral("env"), tr("TrackTally's .env: teachers in ADMIN_EMAILS get the role admin; addresses in SUPER_ADMIN_EMAILS (TrackTally's operators) become teachers only if they logged records themselves, flagged for review. Kept in the project: the addresses and the file's path, never a secret."), tr("FILE"));
+    const QCommandLineOption separateStudent(QStringLiteral("separate-student"), tr("Logs under this student id stay their own student, never merged automatically (undoes a leading-zero merge)."), tr("ID"));
+    const QCommandLineOption reopen(QStringLiteral("reopen"), tr("Undo an automatic settlement: it becomes a question again (RULE as in settledBy, SUBJECT as in the conflict)."), tr("RULE=SUBJECT"));
     p.addOptions({project, roster, staff, snapshot, acceptAll, teacherName, teacherRole, specialist, className, homeroom,
-                  studentName, studentClass, mergeStudent, env});
+                  studentName, studentClass, mergeStudent, env, separateStudent, reopen});
     if (int rc = parse(p, QStringLiteral("reconstruct"),
                        tr("Rebuilds teachers, classrooms and students from the project's incidents. Suggestions are "
                           "recomputed on every run; decisions are kept."),
@@ -159,6 +161,12 @@ int runReconstruct(const QStringList &args)
             auto [k, val] = keyValue(QStringLiteral("merge-student"), v);
             decisions.mergeStudentId(k, val);
         }
+        for (const QString &v : p.values(separateStudent))
+            decisions.keepStudentIdApart(v.trimmed());
+        for (const QString &v : p.values(reopen)) {
+            auto [k, val] = keyValue(QStringLiteral("reopen"), v);
+            decisions.reopenSettlement(k, val);
+        }
         setProjectDecisions(proj, decisions);
         Roster r = buildProjectRoster(proj);
         if (p.isSet(acceptAll)) {
@@ -190,14 +198,27 @@ int runReconstruct(const QStringList &args)
                      .arg(l.teacher)
                      .arg(percent(l.teacher, l.total))
               << "\n";
-        out() << tr("To decide: %1 conflicts.").arg(r.conflicts.size()) << "\n";
+        // Only questions are "to decide"; what the evidence settled is counted (listed in the reports).
+        std::vector<const Conflict *> questions;
+        size_t settled = 0;
+        for (const Conflict &c : r.conflicts) {
+            if (c.needsDecision)
+                questions.push_back(&c);
+            else if (!c.settledBy.isEmpty())
+                ++settled;
+        }
+        out() << tr("To decide: %1 questions (%2 settled automatically, %3 optional).")
+                     .arg(questions.size())
+                     .arg(settled)
+                     .arg(r.conflicts.size() - questions.size() - settled)
+              << "\n";
         if (projectSnapshot(proj))
             printSettledBySnapshot(r);
-        const size_t shown = std::min<size_t>(r.conflicts.size(), 15);
+        const size_t shown = std::min<size_t>(questions.size(), 15);
         for (size_t i = 0; i < shown; ++i)
-            out() << "  [" << r.conflicts[i].kind << "] " << r.conflicts[i].subject << ": " << r.conflicts[i].detail << "\n";
-        if (shown < r.conflicts.size())
-            out() << "  " << tr("... and %1 more: see 'report --html' or the wizard.").arg(r.conflicts.size() - shown) << "\n";
+            out() << "  [" << questions[i]->kind << "] " << questions[i]->subject << ": " << questions[i]->detail << "\n";
+        if (shown < questions.size())
+            out() << "  " << tr("... and %1 more: see 'report --html' or the wizard.").arg(questions.size() - shown) << "\n";
         out().flush();
         return int(Ok);
     });

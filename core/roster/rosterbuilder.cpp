@@ -164,17 +164,18 @@ rules::IdEvidence idEvidence(const QString &id, const std::vector<NameCount> &na
     return e;
 }
 
-// leadingZeroTwins over the logged ids (after the administrator's merges) and the school's list: returns
+// leadingZeroTwins over the logged ids and the school's list: returns
 // logged id -> the student id it belongs to, and lists each settlement and each question.
 QHash<QString, QString> resolveTwins(const std::vector<IdAgg> &ids, const std::vector<ClassAgg> &classes,
                                      const std::vector<RosterEntry> &rosterEntries,
                                      const QHash<QString, int> &rosterById, const RosterDecisions &decisions,
                                      std::vector<Conflict> &conflicts)
 {
+    // The ids as logged (the administrator's merges apply after: see the caller).
     std::vector<rules::IdEvidence> evidence;
     QHash<QString, int> byId;
     for (const IdAgg &ia : ids) {
-        const QString id = decisions.mergedStudentId(ia.id);
+        const QString &id = ia.id;
         auto it = byId.constFind(id);
         if (it == byId.constEnd()) {
             it = byId.insert(id, int(evidence.size()));
@@ -595,8 +596,10 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
     };
     const QHash<QString, QString> twinMerges = resolveTwins(ids, classes, rosterEntries, rosterById, decisions, conflicts);
     for (IdAgg &ia : ids) {
-        const QString merged = decisions.mergedStudentId(ia.id);
-        const QString finalId = twinMerges.value(merged, merged);
+        // the administrator's merge first, else the twin rule; then the administrator's merges of the result
+        const QString finalId = decisions.studentIdMerges().contains(ia.id)
+            ? decisions.mergedStudentId(ia.id)
+            : decisions.mergedStudentId(twinMerges.value(ia.id, ia.id));
         const int rosterIndex = rosterById.value(finalId, -1);
         const int s = studentFor(finalId);
         ia.student = s;

@@ -13,6 +13,8 @@
 
 namespace tt {
 
+using namespace Qt::StringLiterals;
+
 RosterSession::RosterSession(RecoverySession *session, QObject *parent) : QObject(parent), m_session(session)
 {
     m_rebuildTimer.setSingleShot(true);
@@ -23,6 +25,7 @@ RosterSession::RosterSession(RecoverySession *session, QObject *parent) : QObjec
         m_roster = Roster{};
         m_built = false;
         m_conflictsBySubject.clear();
+        m_tasksBySubject.clear();
         emit rosterChanged();
     });
     connect(session, &RecoverySession::recordsChanged, this, [this] {
@@ -80,9 +83,15 @@ bool RosterSession::rebuild()
 
 void RosterSession::indexConflicts()
 {
+    // Only questions make a row "to check"; what the evidence settled is listed apart, optional tasks in the details.
     m_conflictsBySubject.clear();
-    for (const Conflict &c : m_roster.conflicts)
-        m_conflictsBySubject.insert(c.subject.toCaseFolded(), c.detail);
+    m_tasksBySubject.clear();
+    for (const Conflict &c : m_roster.conflicts) {
+        if (c.needsDecision)
+            m_conflictsBySubject.insert(c.subject.toCaseFolded(), c.detail);
+        else if (c.settledBy.isEmpty())
+            m_tasksBySubject.insert(c.subject.toCaseFolded(), c.detail);
+    }
 }
 
 bool RosterSession::importStaffCsv(const QString &path, const std::optional<SchoolListColumns> &columns)
@@ -224,17 +233,57 @@ void RosterSession::setClassSpecialists(const QString &code, const QStringList &
 void RosterSession::mergeStudents(const QStringList &ids, const QString &keepId)
 {
     const RosterDecisions before = m_decisions;
-    for (const QString &id : ids)
-        if (id.trimmed() != keepId.trimmed())
+    for (const QString &id : ids) {
+        if (id.trimmed() != keepId.trimmed()) {
+            m_decisions.keepStudentIdApart(id, false);
             m_decisions.mergeStudentId(id, keepId);
+        }
+    }
     decide(before, tr("Merge into student %1").arg(keepId), true);
 }
 
 void RosterSession::separateStudentId(const QString &loggedId)
 {
     const RosterDecisions before = m_decisions;
-    m_decisions.unmergeStudentId(loggedId);
+    if (m_decisions.studentIdMerges().contains(RosterDecisions::studentKey(loggedId)))
+        m_decisions.unmergeStudentId(loggedId);
+    else
+        m_decisions.keepStudentIdApart(loggedId); // merged automatically (leading-zero twins)
     decide(before, tr("Separate student %1").arg(loggedId), true);
+}
+
+void RosterSession::undoSettlement(const Conflict &settled)
+{
+    if (settled.needsDecision || settled.settledBy.isEmpty())
+        return;
+    const RosterDecisions before = m_decisions;
+    m_decisions.reopenSettlement(settled.settledBy, settled.subject);
+    decide(before, tr("Undo the automatic settlement of %1").arg(settled.subject), true);
+}
+
+RosterSession::Area RosterSession::areaOf(const Conflict &c)
+{
+    static const QStringList teachers{u"teacherName"_s, u"unknownTeacher"_s, u"twoHomerooms"_s};
+    static const QStringList classrooms{u"closeHomeroom"_s, u"noHomeroom"_s};
+    if (teachers.contains(c.kind))
+        return Area::Teachers;
+    if (classrooms.contains(c.kind))
+        return Area::Classrooms;
+    return Area::Students;
+}
+
+std::vector<Conflict> RosterSession::settledConflicts(Area area) const
+{
+    std::vector<Conflict> out;
+    for (const Conflict &c : m_roster.conflicts)
+        if (!c.needsDecision && !c.settledBy.isEmpty() && areaOf(c) == area)
+            out.push_back(c);
+    return out;
+}
+
+QStringList RosterSession::optionalTasks(const QString &subject) const
+{
+    return m_tasksBySubject.values(subject.toCaseFolded());
 }
 
 QStringList RosterSession::mergedInto(const QString &studentId) const
@@ -245,6 +294,10 @@ QStringList RosterSession::mergedInto(const QString &studentId) const
     for (auto it = merges.cbegin(); it != merges.cend(); ++it)
         if (it.key() != key && m_decisions.mergedStudentId(it.key()) == key)
             out << it.key();
+    if (const StudentDraft *s = m_roster.student(key)) // merged automatically: ids whose zeros the sheet dropped
+        for (const QString &id : s->loggedIds)
+            if (!out.contains(id))
+                out << id;
     return out;
 }
 
@@ -392,9 +445,7 @@ void RosterSession::acceptAll()
 
 QStringList RosterSession::teacherProblems(const TeacherDraft &t) const
 {
-    QStringList out;
-    if (t.displayName.trimmed().isEmpty())
-        out << tr("No display name: type the teacher's name.");
+    QStringList out; // an empty display name is optional in TrackTally: a task (optionalTasks), not a question
     out << m_conflictsBySubject.values(t.email.toCaseFolded());
     return out;
 }

@@ -56,9 +56,12 @@ public:
     void setClassSpecialists(const QString &code, const QStringList &emails);
     // The logs of every id in ids belong to the student keepId (one child logged under two ids).
     void mergeStudents(const QStringList &ids, const QString &keepId);
-    // Undoes a merge: the logs under loggedId become their own student again.
+    // Undoes a merge (the administrator's, or an automatic one: then the id is kept apart from now on):
+    // the logs under loggedId become their own student again.
     void separateStudentId(const QString &loggedId);
-    // Ids merged into studentId (directly or through a chain).
+    // Undoes an automatic settlement (Conflict::settledBy): it becomes a question again. Undoable like any edit.
+    void undoSettlement(const Conflict &settled);
+    // Ids merged into studentId (directly or through a chain, or automatically as leading-zero twins).
     QStringList mergedInto(const QString &studentId) const;
     void acceptAll();
     // Puts back a whole set of decisions (undo/redo) and rebuilds.
@@ -71,6 +74,12 @@ public:
     QStringList classroomProblems(const ClassroomDraft &c) const;
     QStringList studentProblems(const StudentDraft &s) const;
     int problemCount() const;
+    // What the evidence settled automatically, per roster page (the "Settled automatically" filter), and the
+    // optional tasks of a row (e.g. a display name the e-mail does not show): neither makes a row "to check".
+    enum class Area { Teachers, Classrooms, Students };
+    static Area areaOf(const Conflict &c);
+    std::vector<Conflict> settledConflicts(Area area) const;
+    QStringList optionalTasks(const QString &subject) const;
 
     // The decisions stored in the project (roster/rosterproject.h); empty when damaged.
     static RosterDecisions loadDecisions(const Project &project);
@@ -96,7 +105,8 @@ private:
     quint64 m_builtGeneration = 0;
     bool m_pendingRebuild = false;
     QTimer m_rebuildTimer;
-    QMultiHash<QString, QString> m_conflictsBySubject;
+    QMultiHash<QString, QString> m_conflictsBySubject; // questions only (needsDecision)
+    QMultiHash<QString, QString> m_tasksBySubject;     // optional tasks (not questions, not settled)
 };
 
 } // namespace tt

@@ -219,6 +219,29 @@ void tst_Cli::importReconstructReport()
     j = readJson(json);
     QCOMPARE(QString::fromStdString(j["teachers"][0]["displayName"].get<std::string>()), u"Chosen Name"_qs);
 
+    // What the evidence settled is listed with its rule (ids whose zeros the sheet dropped); --reopen makes it a
+    // question again, --separate-student keeps the ids apart for good.
+    QString twin;
+    for (const auto &c : j["conflicts"]) {
+        for (const char *key : {"kind", "subject", "detail", "needsDecision", "settledBy"})
+            QVERIFY2(c.contains(key), key);
+        if (twin.isEmpty() && c["settledBy"].is_string() && c["settledBy"].get<std::string>() == "leadingZeroTwins") {
+            QVERIFY(!c["needsDecision"].get<bool>());
+            twin = QString::fromStdString(c["subject"].get<std::string>());
+        }
+    }
+    QVERIFY(!twin.isEmpty());
+    r = run({u"reconstruct"_qs, u"--project"_qs, project, u"--reopen"_qs, u"leadingZeroTwins="_qs + twin});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(u"questions ("_qs), qPrintable(r.out));
+    QCOMPARE(run({u"report"_qs, u"--project"_qs, project, u"--json"_qs, json}).code, 0);
+    j = readJson(json);
+    QCOMPARE(size_t(j["students"].size()), m_school.students.size() + 1); // the dropped-zeros id on its own
+    bool asked = false;
+    for (const auto &c : j["conflicts"])
+        asked = asked || (c["kind"] == "leadingZeros" && c["needsDecision"].get<bool>());
+    QVERIFY(asked);
+
     // For people: HTML and CSV files.
     const QString html = m_dir.filePath(u"report.html"_qs);
     const QString csvDir = m_dir.filePath(u"csv"_qs);

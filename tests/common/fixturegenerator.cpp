@@ -479,6 +479,33 @@ School generateSchool(const SchoolSpec &spec)
     }
     for (int s = 0; s < nStudents; ++s)
         school.students[size_t(s)].finalClassCode = school.classes[size_t(finalClass[size_t(s)])].code;
+    // namesakes: two children, one name (own random stream, so that other seeds' output does not change)
+    if (spec.namesakePairs > 0 && nStudents >= 4) {
+        Rng nrng(spec.seed * 0x2545F4914F6CDD1Dull + 11);
+        QSet<int> paired;
+        for (int k = 0; k < spec.namesakePairs && paired.size() + 2 <= nStudents; ++k) {
+            const bool sameClass = nClasses == 1 || k % 5 == 4; // every fifth pair shares a class
+            int a = below(nrng, nStudents), b = -1;
+            while (paired.contains(a))
+                a = (a + 1) % nStudents;
+            for (int tries = 0; tries < 10 * nStudents && b < 0; ++tries) {
+                const int c = below(nrng, nStudents);
+                if (c != a && !paired.contains(c)
+                    && (finalClass[size_t(c)] == finalClass[size_t(a)]) == sameClass
+                    && (initialClass[size_t(c)] == initialClass[size_t(a)]) == sameClass)
+                    b = c;
+            }
+            if (b < 0)
+                continue;
+            paired.insert(a);
+            paired.insert(b);
+            TruthStudent &sa = school.students[size_t(a)], &sb = school.students[size_t(b)];
+            sb.firstName = sa.firstName;
+            sb.lastName = sa.lastName;
+            sa.namesakeId = sb.studentId;
+            sb.namesakeId = sa.studentId;
+        }
+    }
 
     // ---- logs --------------------------------------------------------------------------------------------
     // Note pools (implicitly shared strings keep a million logs small).
@@ -766,6 +793,27 @@ void emitTab(const School &school, RecordType tab, const QuirkOptions &q, bool x
                 variantById.insert(id, nameVariant(rng, st->firstName, st->lastName));
         }
     }
+    // Unclear spellings: the first log of a few students with only 2-3 logs in this tab gets a typo.
+    QHash<QString, QString> unclearById;
+    if (q.unclearNameVariants > 0) {
+        Rng urng(school.spec.seed * 0x9E3779B97F4A7C15ull + (tab == RecordType::Incident ? 71 : 83));
+        QStringList ids = countById.keys();
+        ids.sort();
+        for (const QString &id : ids) {
+            const TruthStudent *st = studentsById.value(id);
+            const int c = countById.value(id);
+            if (!st || c < 2 || c > 3 || variantById.contains(id) || !st->namesakeId.isEmpty())
+                continue;
+            QString last = st->lastName;
+            const int p = last.size() >= 4 ? 1 + below(urng, int(last.size()) - 2) : -1;
+            if (p < 0 || !last[p].isLetter() || !last[p + 1].isLetter() || last[p] == last[p + 1])
+                continue;
+            std::swap(last[p], last[p + 1]);
+            unclearById.insert(id, st->firstName + QLatin1Char(' ') + last);
+            if (unclearById.size() >= q.unclearNameVariants)
+                break;
+        }
+    }
     QHash<QString, int> seenById;
 
     // ---- per-log quirk decisions -----------------------------------------------------------------------
@@ -793,6 +841,8 @@ void emitTab(const School &school, RecordType tab, const QuirkOptions &q, bool x
             f |= QExtraValues;
         const QString &id = r.studentId;
         if (!id.isEmpty() && variantById.contains(id) && ++seenById[id] == 2)
+            f |= QNameVariant;
+        else if (!id.isEmpty() && unclearById.contains(id) && ++seenById[id] == 1)
             f |= QNameVariant;
         if (!(f & QMissingUuid) && q.duplicates) {
             if (chance(rng, 0.01))
@@ -902,7 +952,7 @@ void emitTab(const School &school, RecordType tab, const QuirkOptions &q, bool x
         // name
         QString name = truth.studentName;
         if (f & QNameVariant) {
-            name = variantById.value(truth.studentId, name);
+            name = variantById.value(truth.studentId, unclearById.value(truth.studentId, name));
             expect.studentName = name;
         }
         if (f & QSpaces)

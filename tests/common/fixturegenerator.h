@@ -25,6 +25,9 @@ struct SchoolSpec
     QString domain = QStringLiteral("wattlegrove.example.edu.au");
     QString timeZone = QStringLiteral("Australia/Melbourne");
     int year = 2025;
+    // Pairs of students given one name (two real children): ~80% in different classes, the rest in the same class.
+    // 0 keeps the output of every seed as it was.
+    int namesakePairs = 0;
 };
 
 struct TruthTeacher
@@ -51,6 +54,7 @@ struct TruthStudent
     QStringList classHistory; // codes, oldest first (two entries for a student who moved)
     bool hasLogs = false;
     qint64 movedAtMs = 0;     // UTC ms of the move when the history has two entries
+    QString namesakeId;       // another student with the same name (SchoolSpec::namesakePairs), or empty
 };
 
 struct School
@@ -84,6 +88,9 @@ struct QuirkOptions
     bool upperCaseEmails = true;
     bool trailingSpaces = true;
     bool multilineNotes = true;   // false: newlines in truth notes are written (and expected) as spaces
+    // Students with only 2-3 logs in a tab whose first log there is a one-letter typo: no spelling has a clear
+    // majority (a question for the administrator). 0: none, the output of every seed as it was.
+    int unclearNameVariants = 0;
 
     static QuirkOptions none()
     {

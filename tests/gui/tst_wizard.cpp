@@ -37,6 +37,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
+#include <QTreeWidget>
 #include <QUrl>
 
 using namespace tt;
@@ -58,6 +60,7 @@ private slots:
     void backAlwaysWorks();
     void classSpecialistsAndUndo();
     void mergeStudentsUndoRedoSeparate();
+    void settledAutomaticallyUndo();
     void importRosterThroughMappingStep();
     void reopenLandsOnSameStep();
     void cleanupTestCase();
@@ -437,7 +440,13 @@ void tst_Wizard::mergeStudentsUndoRedoSeparate()
     RosterSession *roster = m_window->roster();
     QTRY_VERIFY(!m_window->session()->isBusy());
     const int students = int(roster->roster().students.size());
-    const StudentDraft a = roster->roster().students[0], b = roster->roster().students[1];
+    // two students that were not merged automatically (leading-zero twins have loggedIds of their own)
+    std::vector<StudentDraft> plain;
+    for (const StudentDraft &s : roster->roster().students)
+        if (s.loggedIds.isEmpty() && plain.size() < 2)
+            plain.push_back(s);
+    QCOMPARE(plain.size(), size_t(2));
+    const StudentDraft a = plain[0], b = plain[1];
     QVERIFY(students > 2);
     selectKeys({a.studentId, b.studentId});
     bool done = false;
@@ -474,6 +483,73 @@ void tst_Wizard::mergeStudentsUndoRedoSeparate()
     QTRY_COMPARE(int(roster->roster().students.size()), students);
     QCOMPARE(roster->decisions().mergedStudentId(b.studentId), b.studentId);
     QTRY_VERIFY(!m_window->session()->isBusy());
+}
+
+void tst_Wizard::settledAutomaticallyUndo()
+{
+    QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::StudentsStep));
+    RosterSession *roster = m_window->roster();
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    auto *page = qobject_cast<RosterPage *>(m_window->wizard()->currentPage());
+    QVERIFY(page);
+    // the export dropped leading zeros and misspelt names: settled, listed apart, not "to check"
+    const std::vector<Conflict> settled = roster->settledConflicts(RosterSession::Area::Students);
+    QVERIFY(!settled.empty());
+    int twins = 0;
+    for (const Conflict &c : settled) {
+        QVERIFY(!c.needsDecision);
+        if (c.settledBy != QStringLiteral("leadingZeroTwins"))
+            continue;
+        ++twins;
+        const StudentDraft *s = roster->roster().student(c.subject);
+        QVERIFY2(s, qPrintable(c.subject));
+        QVERIFY(!s->loggedIds.isEmpty());
+        QVERIFY(!roster->studentProblems(*s).contains(c.detail)); // no badge for a settled item
+    }
+    QVERIFY(twins > 0);
+    int rowsToCheck = 0;
+    for (const StudentDraft &s : roster->roster().students)
+        rowsToCheck += roster->studentProblems(s).isEmpty() ? 0 : 1;
+    QCOMPARE(page->attention().isEmpty(), rowsToCheck == 0);
+    if (rowsToCheck > 0)
+        QVERIFY(page->attention().contains(QString::number(rowsToCheck)));
+
+    // each roster page has its own filter: this page's
+    auto *filter = page->findChild<QToolButton *>(QStringLiteral("settledFilterButton"));
+    auto *list = page->findChild<QTreeWidget *>(QStringLiteral("settledView"));
+    QVERIFY(filter && list);
+    QVERIFY(filter->text().contains(QStringLiteral("(%1)").arg(settled.size())));
+    QVERIFY(!list->isVisible());
+    QTest::mouseClick(filter, Qt::LeftButton);
+    QTRY_VERIFY(list->isVisible());
+    QVERIFY(!rosterView()->isVisible());
+    QCOMPARE(list->topLevelItemCount(), int(settled.size()));
+    // pick the first leading-zero twin and undo it: the two ids come apart, and a question is asked
+    QTreeWidgetItem *twin = nullptr;
+    for (int i = 0; i < list->topLevelItemCount() && !twin; ++i)
+        if (list->topLevelItem(i)->data(0, Qt::UserRole).toString() == QStringLiteral("leadingZeroTwins"))
+            twin = list->topLevelItem(i);
+    QVERIFY(twin);
+    const QString subject = twin->data(1, Qt::UserRole).toString();
+    QVERIFY(twin->text(2).contains(subject)); // the evidence names the ids
+    const int students = int(roster->roster().students.size());
+    list->setCurrentItem(twin);
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("undoSettlementButton")), Qt::LeftButton);
+    QVERIFY(roster->decisions().isReopened(QStringLiteral("leadingZeroTwins"), subject));
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    QTRY_VERIFY(int(roster->roster().students.size()) > students);
+    QTRY_COMPARE(list->topLevelItemCount(), int(settled.size()) - 1);
+    bool asked = false;
+    for (const Conflict &c : roster->roster().conflicts)
+        asked = asked || (c.needsDecision && c.kind == QStringLiteral("leadingZeros"));
+    QVERIFY(asked);
+    // Edit > Undo settles it again
+    m_window->findChild<QAction *>(QStringLiteral("undoAction"))->trigger();
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    QTRY_COMPARE(int(roster->roster().students.size()), students);
+    QVERIFY(!roster->decisions().isReopened(QStringLiteral("leadingZeroTwins"), subject));
+    QTest::mouseClick(filter, Qt::LeftButton);
+    QTRY_VERIFY(rosterView()->isVisible());
 }
 
 void tst_Wizard::importRosterThroughMappingStep()

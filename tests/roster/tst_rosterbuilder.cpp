@@ -424,6 +424,14 @@ void tst_RosterBuilder::separateAndReopen()
     const Conflict *q = findConflict(asked, u"leadingZeros"_s, u"421"_s);
     QVERIFY(q);
     QVERIFY(q->needsDecision);
+    // the administrator merges the zero form elsewhere: its dropped-zeros twin follows it
+    logs.add(u"0123"_s, u"Tama Ngata"_s, u"g.hill@school.example"_s, u"2A"_s, u"Classroom"_s, 8, 2);
+    RosterDecisions merged;
+    merged.mergeStudentId(u"0421"_s, u"0123"_s);
+    const Roster one = build(logs, {}, {}, merged);
+    QCOMPARE(one.students.size(), size_t(1));
+    QCOMPARE(one.links[0].studentId, u"0123"_s);
+    QCOMPARE(one.students.front().logs, 7);
     // the decisions survive the project file
     RosterDecisions both = apart;
     both.reopenSettlement(u"majoritySpelling"_s, u"900"_s);

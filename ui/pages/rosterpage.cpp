@@ -26,6 +26,7 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <limits>
@@ -117,21 +118,19 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
     m_onlyProblems = new QCheckBox(tr("Only rows to &check"), this);
     m_onlyProblems->setObjectName(QStringLiteral("onlyProblemsCheck"));
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_search, 1);
-    top->addWidget(m_onlyProblems);
+    QHBoxLayout *top = makeSettledPanel();
+    top->insertWidget(0, m_search, 1);
+    top->insertWidget(1, m_onlyProblems);
     top->addWidget(accept);
     if (import)
         top->addWidget(import);
 
-    m_undoButton = new QToolButton(this);
-    m_undoButton->setObjectName(QStringLiteral("undoButton"));
-    m_undoButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_undoButton->setVisible(false);
-    m_redoButton = new QToolButton(this);
-    m_redoButton->setObjectName(QStringLiteral("redoButton"));
-    m_redoButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_redoButton->setVisible(false);
+    for (QToolButton **b : {&m_undoButton, &m_redoButton}) {
+        *b = new QToolButton(this);
+        (*b)->setObjectName(b == &m_undoButton ? QStringLiteral("undoButton") : QStringLiteral("redoButton"));
+        (*b)->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        (*b)->setVisible(false);
+    }
 
     auto *bulk = new QHBoxLayout;
     QPushButton *applyBulk = nullptr;
@@ -217,6 +216,7 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
     layout->addLayout(top);
     layout->addLayout(bulk);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_settledView, 1);
     layout->addWidget(m_details);
 
     connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
@@ -459,6 +459,7 @@ void RosterPage::refresh()
         for (const auto &s : r.students) decided += s.decided ? 1 : 0;
         break;
     }
+    refreshSettled();
     const QString toCheck = attention();
     QString text = tr("%L1 rows: %L2 confirmed, %L3 suggestions.").arg(rows).arg(decided).arg(rows - decided);
     if (!toCheck.isEmpty())
@@ -496,12 +497,109 @@ void RosterPage::showSelection()
         lines << tr("Evidence: %1").arg(evidence.toHtmlEscaped());
     for (const QString &p : problems)
         lines << tr("To check: %1").arg(p.toHtmlEscaped());
+    for (const QString &t : m_roster->optionalTasks(m_model->index(src.row(), 0).data(RosterTableModel::KeyRole).toString()))
+        lines << tr("Optional: %1").arg(t.toHtmlEscaped());
     if (m_kind == Students) {
         const QStringList merged = m_roster->mergedInto(m_model->index(src.row(), 0).data(RosterTableModel::KeyRole).toString());
         if (!merged.isEmpty())
             lines << tr("Also logged under ID(s) %1, merged into this student (Separate… undoes it).").arg(merged.join(u", ").toHtmlEscaped());
     }
     m_details->setText(lines.join(QStringLiteral("<br>")));
+}
+
+namespace {
+
+RosterSession::Area areaOf(RosterPage::Kind kind)
+{
+    switch (kind) {
+    case RosterPage::Teachers: return RosterSession::Area::Teachers;
+    case RosterPage::Classrooms: return RosterSession::Area::Classrooms;
+    case RosterPage::Students: break;
+    }
+    return RosterSession::Area::Students;
+}
+
+QString ruleName(const QString &settledBy)
+{
+    if (settledBy == u"leadingZeroTwins")
+        return RosterPage::tr("One student: zeros dropped");
+    if (settledBy == u"majoritySpelling")
+        return RosterPage::tr("Majority spelling");
+    if (settledBy == u"namesakesDifferentClasses")
+        return RosterPage::tr("Namesakes in different classes");
+    if (settledBy == u"namesakesOnSchoolList")
+        return RosterPage::tr("Namesakes on the school roster");
+    if (settledBy == u"uniqueNameMatch")
+        return RosterPage::tr("No ID, linked by name");
+    return settledBy;
+}
+
+} // namespace
+
+QHBoxLayout *RosterPage::makeSettledPanel()
+{
+    m_settledButton = new QToolButton(this);
+    m_settledButton->setObjectName(QStringLiteral("settledFilterButton"));
+    m_settledButton->setCheckable(true);
+    m_settledButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_settledButton->setToolTip(tr("What the evidence settled without asking you: each with its rule and evidence, "
+                                   "and Undo."));
+    m_settledView = new QTreeWidget(this);
+    m_settledView->setObjectName(QStringLiteral("settledView"));
+    m_settledView->setAccessibleName(tr("Settled automatically"));
+    m_settledView->setColumnCount(3);
+    m_settledView->setHeaderLabels({tr("Rule"), tr("About"), tr("Evidence")});
+    m_settledView->setRootIsDecorated(false);
+    m_settledView->setWordWrap(true);
+    m_settledView->setVisible(false);
+    m_undoSettlement = new QPushButton(tr("U&ndo this settlement"), this);
+    m_undoSettlement->setObjectName(QStringLiteral("undoSettlementButton"));
+    m_undoSettlement->setToolTip(tr("The selected item becomes a question for you again (Edit > Undo takes it back)."));
+    m_undoSettlement->setVisible(false);
+    connect(m_settledButton, &QToolButton::toggled, this, &RosterPage::showSettled);
+    connect(m_undoSettlement, &QPushButton::clicked, this, &RosterPage::undoSelectedSettlement);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_settledButton);
+    row->addWidget(m_undoSettlement);
+    return row;
+}
+
+void RosterPage::showSettled(bool on)
+{
+    if (m_settledButton->isChecked() != on)
+        m_settledButton->setChecked(on); // emits toggled, which comes back here
+    m_settledView->setVisible(on);
+    m_undoSettlement->setVisible(on);
+    m_view->setVisible(!on);
+}
+
+void RosterPage::refreshSettled()
+{
+    const std::vector<Conflict> settled = m_roster->isBuilt() ? m_roster->settledConflicts(areaOf(m_kind))
+                                                              : std::vector<Conflict>{};
+    m_settledButton->setText(tr("Settled automatically (%L1)").arg(settled.size()));
+    m_settledView->clear();
+    for (const Conflict &c : settled) {
+        auto *item = new QTreeWidgetItem(m_settledView, {ruleName(c.settledBy), c.subject, c.detail});
+        item->setData(0, Qt::UserRole, c.settledBy);
+        item->setData(1, Qt::UserRole, c.subject);
+        item->setToolTip(2, c.detail);
+    }
+    if (m_settledView->topLevelItemCount() > 0)
+        m_settledView->setCurrentItem(m_settledView->topLevelItem(0));
+}
+
+void RosterPage::undoSelectedSettlement()
+{
+    const QTreeWidgetItem *item = m_settledView->currentItem();
+    if (!item) {
+        m_details->setText(tr("Select a settled item first."));
+        return;
+    }
+    const QString rule = item->data(0, Qt::UserRole).toString(), subject = item->data(1, Qt::UserRole).toString();
+    for (const Conflict &c : m_roster->settledConflicts(areaOf(m_kind)))
+        if (c.settledBy == rule && c.subject == subject)
+            return m_roster->undoSettlement(c);
 }
 
 void RosterPage::importList()

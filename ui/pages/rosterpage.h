@@ -10,6 +10,9 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 class QToolButton;
+class QTreeWidget;
+class QPushButton;
+class QHBoxLayout;
 
 namespace tt {
 class RosterSession;
@@ -44,6 +47,10 @@ public:
     void editSpecialists();
     // Teachers / Students: the staff list / school roster at path, through the mapping step.
     void importListFrom(const QString &path);
+    // The "Settled automatically (n)" filter: lists what the evidence settled on this page, with its rule and
+    // evidence; undoSelectedSettlement() makes the selected one a question again (through RosterSession).
+    void showSettled(bool on);
+    void undoSelectedSettlement();
 
 private:
     QStringList selectedKeys() const;
@@ -51,6 +58,8 @@ private:
     void refresh();
     void showSelection();
     void importList();
+    QHBoxLayout *makeSettledPanel();
+    void refreshSettled();
 
     Kind m_kind;
     RosterSession *m_roster;
@@ -64,6 +73,9 @@ private:
     QLabel *m_details;
     QToolButton *m_undoButton;
     QToolButton *m_redoButton;
+    QToolButton *m_settledButton = nullptr;
+    QTreeWidget *m_settledView = nullptr;
+    QPushButton *m_undoSettlement = nullptr;
 };
 
 } // namespace tt::ui
