@@ -7,6 +7,7 @@
 #include "pages/rosterpage.h"
 #include "pages/sourcespage.h"
 #include "pages/validatepage.h"
+#include "session/envsetupsession.h"
 #include "session/readinesssession.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
@@ -32,7 +33,7 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
     button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
     button(QWizard::FinishButton)->setObjectName(QStringLiteral("finishButton"));
 
-    auto *project = new ProjectPage(session, this);
+    auto *project = new ProjectPage(session, new EnvSetupSession(session, database, this), this);
     setPage(ProjectStep, project);
     setPage(SourcesStep, new SourcesPage(session, sources, this));
     setPage(ValidateStep, new ValidatePage(session, new ValidationSession(session, this), this));

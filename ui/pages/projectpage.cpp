@@ -1,6 +1,7 @@
 #include "projectpage.h"
 
 #include "common/errors.h"
+#include "session/envsetupsession.h"
 #include "session/recoverysession.h"
 
 #include <QComboBox>
@@ -15,13 +16,15 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QStandardPaths>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
 namespace tt::ui {
 
-ProjectPage::ProjectPage(RecoverySession *session, QWidget *parent) : WizardPage(session, parent)
+ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget *parent)
+    : WizardPage(session, parent), m_env(env)
 {
     setObjectName(QStringLiteral("projectPage"));
     setTitle(tr("Recovery project"));
@@ -94,6 +97,8 @@ ProjectPage::ProjectPage(RecoverySession *session, QWidget *parent) : WizardPage
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_current);
+    if (m_env)
+        layout->addWidget(buildEnvBox());
     layout->addWidget(newBox);
     layout->addWidget(openBox, 1);
     layout->addWidget(m_error);
@@ -197,10 +202,102 @@ void ProjectPage::createProject()
     try {
         m_session->newProject(path, school);
         showError({});
+        if (m_env && m_env->isLoaded())
+            m_env->applyToProject(); // the confirmed parts of the .env; reads the sheet on the worker
         emit projectCreated();
     } catch (const std::exception &e) {
         showError(describeError(e));
     }
+}
+
+// "Start from TrackTally's .env": a file, then each part it gives, checked for confirmation.
+QWidget *ProjectPage::buildEnvBox()
+{
+    auto *box = new QGroupBox(tr("Start from TrackTally's .env"), this);
+    box->setObjectName(QStringLiteral("envBox"));
+    auto *hint = new QLabel(tr("TrackTally's own configuration file names the sheet and its service account, the "
+                               "school's domain, its administrators and the database. Nothing secret from it is "
+                               "saved: the project keeps the file's path."),
+                            box);
+    hint->setWordWrap(true);
+    m_envFile = new QLineEdit(box);
+    m_envFile->setObjectName(QStringLiteral("envFileEdit"));
+    m_envFile->setAccessibleName(tr("TrackTally's .env file"));
+    m_envFile->setPlaceholderText(tr("e.g. /srv/tracktally/.env"));
+    auto *browse = new QPushButton(tr("Choose…"), box);
+    browse->setObjectName(QStringLiteral("chooseEnvButton"));
+    browse->setAccessibleName(tr("Choose TrackTally's .env file"));
+    auto *read = new QPushButton(tr("Read"), box);
+    read->setObjectName(QStringLiteral("readEnvButton"));
+    m_envParts = new QListWidget(box);
+    m_envParts->setObjectName(QStringLiteral("envPartsList"));
+    m_envParts->setAccessibleName(tr("What the .env gives: tick each part to use"));
+    m_envParts->setMaximumHeight(110);
+    m_envParts->hide();
+    m_envProblems = new QLabel(box);
+    m_envProblems->setObjectName(QStringLiteral("envProblemsLabel"));
+    m_envProblems->setWordWrap(true);
+    m_envProblems->setTextFormat(Qt::PlainText);
+    m_envProblems->setStyleSheet(QStringLiteral("color: #a00000;"));
+    m_envProblems->hide();
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_envFile, 1);
+    row->addWidget(browse);
+    row->addWidget(read);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(hint);
+    layout->addLayout(row);
+    layout->addWidget(m_envParts);
+    layout->addWidget(m_envProblems);
+
+    connect(read, &QPushButton::clicked, this, &ProjectPage::readEnv);
+    connect(m_envFile, &QLineEdit::returnPressed, this, &ProjectPage::readEnv);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("TrackTally's .env file"), m_envFile->text(),
+                                                          tr("Environment files (.env *.env);;All files (*)"));
+        if (!path.isEmpty()) {
+            m_envFile->setText(path);
+            readEnv();
+        }
+    });
+    connect(m_envParts, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
+        const auto part = EnvSetupSession::Part(item->data(Qt::UserRole).toInt());
+        m_env->setConfirmed(part, item->checkState() == Qt::Checked);
+        if (part == EnvSetupSession::Domain && item->checkState() == Qt::Checked)
+            m_domain->setText(m_env->domain());
+    });
+    return box;
+}
+
+void ProjectPage::readEnv()
+{
+    if (m_env->load(m_envFile->text()) && !m_env->domain().isEmpty())
+        m_domain->setText(m_env->domain());
+    showEnv();
+}
+
+void ProjectPage::showEnv()
+{
+    const QSignalBlocker block(m_envParts);
+    m_envParts->clear();
+    for (int p = 0; p < EnvSetupSession::PartCount; ++p) {
+        const auto part = EnvSetupSession::Part(p);
+        const QString text = m_env->partText(part);
+        if (text.isEmpty())
+            continue;
+        auto *item = new QListWidgetItem(text, m_envParts);
+        item->setData(Qt::UserRole, p);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(m_env->isConfirmed(part) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_envParts->setVisible(m_envParts->count() > 0);
+    QStringList problems = m_env->problems();
+    if (!m_env->error().isEmpty())
+        problems.prepend(m_env->error());
+    else if (m_env->isLoaded() && !m_env->hasPart(EnvSetupSession::Sheet))
+        problems << m_env->config()->sheetProblem();
+    m_envProblems->setText(problems.join(u'\n'));
+    m_envProblems->setVisible(!problems.isEmpty());
 }
 
 void ProjectPage::openProject(const QString &path)

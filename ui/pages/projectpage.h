@@ -8,13 +8,18 @@ class QListWidget;
 class QLabel;
 class QPushButton;
 
+namespace tt {
+class EnvSetupSession;
+}
+
 namespace tt::ui {
 
 class ProjectPage : public WizardPage
 {
     Q_OBJECT
 public:
-    explicit ProjectPage(RecoverySession *session, QWidget *parent = nullptr);
+    // env: "Start from TrackTally's .env" (may be null: the box is not shown).
+    ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget *parent = nullptr);
     void initializePage() override;
 
 signals:
@@ -29,6 +34,9 @@ private:
     void browseOpen();
     void refreshRecent();
     void showError(const QString &message);
+    QWidget *buildEnvBox();
+    void readEnv();
+    void showEnv();
 
     QLineEdit *m_name;
     QLineEdit *m_domain;
@@ -40,6 +48,10 @@ private:
     QLabel *m_error;
     QLabel *m_current;
     bool m_opening = false; // a project is being read on the worker
+    EnvSetupSession *m_env;
+    QLineEdit *m_envFile = nullptr;
+    QListWidget *m_envParts = nullptr;
+    QLabel *m_envProblems = nullptr;
 };
 
 } // namespace tt::ui
