@@ -97,8 +97,8 @@ struct DuplicateGroupOfIds
 };
 
 // Students whose ids are equal without leading zeros and whose names agree: one child counted twice, unless
-// a settled roster item (a rule or a decision) names exactly these ids.
-std::vector<DuplicateGroupOfIds> probableDuplicates(const Roster &roster)
+// a settled roster item (a rule or a decision) names exactly these ids, or the administrator kept one apart.
+std::vector<DuplicateGroupOfIds> probableDuplicates(const Roster &roster, const RosterDecisions &decisions)
 {
     std::map<QString, std::vector<const StudentDraft *>> byStripped;
     for (const StudentDraft &s : roster.students)
@@ -135,8 +135,9 @@ std::vector<DuplicateGroupOfIds> probableDuplicates(const Roster &roster)
                 g.keep = s->studentId;
         }
         g.ids.sort();
-        if (settled.contains(g.ids.join(u" / "_s)))
-            continue;
+        if (settled.contains(g.ids.join(u" / "_s))
+            || std::any_of(g.ids.begin(), g.ids.end(), [&](const QString &id) { return decisions.isKeptApart(id); }))
+            continue; // the evidence settled it, or the administrator kept them apart (Separate)
         out.push_back(g);
     }
     return out;
@@ -340,7 +341,7 @@ std::vector<ReadinessItem> Readiness::assess(const ReadinessInput &in)
     std::vector<ReadinessItem> items;
     if (!in.roster || !in.decisions)
         return items;
-    addRosterQuestions(in, probableDuplicates(*in.roster), items);
+    addRosterQuestions(in, probableDuplicates(*in.roster, *in.decisions), items);
     addPlanConflicts(in, items);
     addProjectWarnings(in, items);
     addRosterWarnings(in, items);
