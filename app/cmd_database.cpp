@@ -120,6 +120,9 @@ bool announce(Database &db, const QString &domain)
     out() << tr("Target: %1").arg(db.spec().redacted()) << "\n" << id.describe() << "\n";
     const SchemaReport schema = db.checkSchema();
     out() << schema.describe() << Qt::endl;
+    const PrivilegeReport privileges = db.checkPrivileges();
+    if (!privileges.ok())
+        out() << privileges.describe() << Qt::endl;
     return schema.ok();
 }
 

@@ -179,15 +179,28 @@ QString renderHtmlReport(const ReportData &data)
                    rows);
     }
 
-    // Decisions left
-    h += u"<h2>"_s + esc(tr("What remains to decide (%1)").arg(roster.conflicts.size())) + u"</h2>\n"_s;
-    if (roster.conflicts.empty()) {
+    // Decisions left: the questions; then what the evidence settled (reviewable, undoable) and optional tasks
+    std::vector<QStringList> questions, settled, tasks;
+    for (const Conflict &cf : roster.conflicts) {
+        if (cf.needsDecision)
+            questions.push_back({cf.kind, cf.subject, cf.detail});
+        else if (!cf.settledBy.isEmpty())
+            settled.push_back({cf.settledBy, cf.subject, cf.detail});
+        else
+            tasks.push_back({cf.kind, cf.subject, cf.detail});
+    }
+    h += u"<h2>"_s + esc(tr("What remains to decide (%1)").arg(questions.size())) + u"</h2>\n"_s;
+    if (questions.empty())
         h += u"<p class=\"ok\">"_s + esc(tr("Nothing: every suggestion is settled.")) + u"</p>\n"_s;
-    } else {
-        std::vector<QStringList> rows;
-        for (const Conflict &cf : roster.conflicts)
-            rows.push_back({cf.kind, cf.subject, cf.detail});
-        h += table({tr("Kind"), tr("About"), tr("Detail")}, rows);
+    else
+        h += table({tr("Kind"), tr("About"), tr("Detail")}, questions);
+    if (!settled.empty()) {
+        h += u"<h2>"_s + esc(tr("Settled automatically (%1)").arg(settled.size())) + u"</h2>\n"_s;
+        h += table({tr("Rule"), tr("About"), tr("Evidence")}, settled);
+    }
+    if (!tasks.empty()) {
+        h += u"<h2>"_s + esc(tr("Optional (%1)").arg(tasks.size())) + u"</h2>\n"_s;
+        h += table({tr("Kind"), tr("About"), tr("Detail")}, tasks);
     }
 
     // Quarantine

@@ -2,6 +2,7 @@
 
 #include "common/progress.h"
 #include "namesplitter.h"
+#include "rosterrules.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -10,6 +11,7 @@
 #include <QTimeZone>
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 namespace tt {
 
@@ -138,18 +140,6 @@ void addName(std::vector<NameCount> &names, const QString &name, qint64 ts, int 
     names.push_back(NameCount{name, count, ts});
 }
 
-// Leading zeros are only lost from all-digit ids.
-QString strippedId(const QString &id)
-{
-    for (const QChar c : id)
-        if (!c.isDigit())
-            return id;
-    qsizetype i = 0;
-    while (i + 1 < id.size() && id.at(i) == u'0')
-        ++i;
-    return id.mid(i);
-}
-
 QString isoDate(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date().toString(Qt::ISODate);
@@ -158,6 +148,144 @@ QString isoDate(qint64 ms)
 int percent(qint64 part, qint64 whole)
 {
     return whole > 0 ? int((part * 100 + whole / 2) / whole) : 0;
+}
+
+rules::IdEvidence idEvidence(const QString &id, const std::vector<NameCount> &names, const std::vector<Stint> &stints,
+                             int logs, const std::vector<ClassAgg> &classes)
+{
+    rules::IdEvidence e;
+    e.id = id;
+    e.logs = logs;
+    for (const NameCount &nc : names)
+        e.names.push_back(rules::SpellingCount{nc.name, nc.count});
+    for (const Stint &st : stints)
+        e.classes.push_back(rules::ClassSpan{classes[size_t(st.cls)].key, classes[size_t(st.cls)].code, st.first,
+                                             st.last, st.logs});
+    return e;
+}
+
+// leadingZeroTwins over the logged ids (after the administrator's merges) and the school's list: returns
+// logged id -> the student id it belongs to, and lists each settlement and each question.
+QHash<QString, QString> resolveTwins(const std::vector<IdAgg> &ids, const std::vector<ClassAgg> &classes,
+                                     const std::vector<RosterEntry> &rosterEntries,
+                                     const QHash<QString, int> &rosterById, const RosterDecisions &decisions,
+                                     std::vector<Conflict> &conflicts)
+{
+    std::vector<rules::IdEvidence> evidence;
+    QHash<QString, int> byId;
+    for (const IdAgg &ia : ids) {
+        const QString id = decisions.mergedStudentId(ia.id);
+        auto it = byId.constFind(id);
+        if (it == byId.constEnd()) {
+            it = byId.insert(id, int(evidence.size()));
+            evidence.emplace_back();
+            evidence.back().id = id;
+        }
+        rules::IdEvidence &e = evidence[size_t(it.value())];
+        const rules::IdEvidence more = idEvidence(id, ia.names, ia.stints, ia.logs, classes);
+        e.logs += more.logs;
+        e.names.insert(e.names.end(), more.names.begin(), more.names.end());
+        e.classes.insert(e.classes.end(), more.classes.begin(), more.classes.end());
+    }
+    for (auto it = rosterById.cbegin(); it != rosterById.cend(); ++it) {
+        if (!byId.contains(it.key())) {
+            byId.insert(it.key(), int(evidence.size()));
+            evidence.emplace_back();
+            evidence.back().id = it.key();
+        }
+        rules::IdEvidence &e = evidence[size_t(byId.value(it.key()))];
+        const RosterEntry &re = rosterEntries[size_t(it.value())];
+        e.onSchoolList = true;
+        e.listName = (re.firstName + u' ' + re.lastName).simplified();
+    }
+    QSet<QString> keepApart = decisions.keptApartIds();
+    rules::TwinResult result = rules::leadingZeroTwins(evidence, keepApart);
+    // a reopened settlement: its ids are kept apart and asked about again
+    bool reopened = false;
+    for (const rules::TwinMerge &m : result.merges) {
+        if (decisions.isReopened(QString::fromLatin1(rules::LeadingZeroTwins), m.intoId)) {
+            keepApart.insert(m.fromId);
+            reopened = true;
+        }
+    }
+    if (reopened) {
+        result = rules::leadingZeroTwins(evidence, keepApart);
+        for (const rules::IdEvidence &e : evidence)
+            if (keepApart.contains(e.id) && !decisions.isKeptApart(e.id))
+                result.questions.push_back(rules::TwinQuestion{
+                    {e.id}, tr("Student id %1 differs from another id only by leading zeros; the automatic merge "
+                               "was undone, so it is its own student until you merge it.")
+                                .arg(e.id)});
+    }
+    QHash<QString, QString> out;
+    for (const rules::TwinMerge &m : result.merges) {
+        out.insert(m.fromId, m.intoId);
+        conflicts.push_back(
+            Conflict{u"leadingZeros"_s, m.intoId, m.detail, false, QString::fromLatin1(rules::LeadingZeroTwins)});
+    }
+    for (const rules::TwinQuestion &q : result.questions)
+        conflicts.push_back(Conflict{u"leadingZeros"_s, q.ids.join(u" / "_s), q.detail, true, {}});
+    return out;
+}
+
+// majoritySpelling: the spellings of one student id (sorted, the chosen first) settle or ask.
+Conflict spellingConflict(const StudentDraft &d, const std::vector<NameCount> &names, const RosterDecisions &decisions)
+{
+    std::vector<rules::SpellingCount> spellings;
+    for (const NameCount &nc : names)
+        spellings.push_back(rules::SpellingCount{nc.name, nc.count});
+    const rules::SpellingVerdict v = rules::majoritySpelling(spellings, names.front().name);
+    const QString rule = QString::fromLatin1(rules::MajoritySpelling);
+    if (v.settled && !decisions.isReopened(rule, d.studentId))
+        return Conflict{u"nameVariants"_s, d.studentId,
+                        tr("Student %1: '%2 %3' was taken, the spelling most logs use: %4.")
+                            .arg(d.studentId, d.firstName, d.lastName, v.detail),
+                        false, rule};
+    return Conflict{u"nameVariants"_s, d.studentId,
+                    tr("Student %1 is logged as %2; '%3 %4' was suggested.")
+                        .arg(d.studentId, v.detail, d.firstName, d.lastName),
+                    true, {}};
+}
+
+// namesakes: one name under several ids that are not one student. Settled when every pair is told apart by the
+// school's list or by their classes; pairs the administrator kept apart (Separate) count as told apart.
+std::optional<Conflict> namesakeConflict(std::vector<rules::IdEvidence> group, const QString &name,
+                                         const RosterDecisions &decisions)
+{
+    std::sort(group.begin(), group.end(),
+              [](const rules::IdEvidence &a, const rules::IdEvidence &b) { return a.id < b.id; });
+    QStringList idsList, details;
+    QString settledBy;
+    bool settled = true, anyRule = false;
+    for (const rules::IdEvidence &e : group)
+        idsList.append(e.id);
+    for (size_t i = 0; i < group.size(); ++i) {
+        for (size_t j = i + 1; j < group.size(); ++j) {
+            const rules::IdEvidence &a = group[i], &b = group[j];
+            if (rules::strippedId(a.id) == rules::strippedId(b.id)
+                && (decisions.isKeptApart(a.id) || decisions.isKeptApart(b.id)))
+                continue; // the administrator separated them
+            const rules::NamesakeVerdict v = rules::namesakes(a, b);
+            details.append(v.detail);
+            anyRule = true;
+            if (v.settledBy.isEmpty())
+                settled = false;
+            else if (settledBy.isEmpty() || v.settledBy == QLatin1String(rules::NamesakesDifferentClasses))
+                settledBy = v.settledBy;
+        }
+    }
+    if (!anyRule)
+        return std::nullopt;
+    const QString subject = idsList.join(u" / "_s);
+    if (settled && !decisions.isReopened(settledBy, subject))
+        return Conflict{u"idClash"_s, subject,
+                        tr("'%1' appears under student ids %2: two students. %3")
+                            .arg(name, idsList.join(u", "_s), details.join(u' ')),
+                        false, settledBy};
+    return Conflict{u"idClash"_s, subject,
+                    tr("'%1' appears under student ids %2: the same student twice, or two students with one name? %3")
+                        .arg(name, idsList.join(u", "_s), details.join(u' ')),
+                    true, {}};
 }
 
 } // namespace
@@ -331,7 +459,10 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
     Roster out;
     std::vector<Conflict> conflicts;
     auto conflict = [&](const QString &kind, const QString &subject, const QString &detail) {
-        conflicts.push_back(Conflict{kind, subject, detail});
+        conflicts.push_back(Conflict{kind, subject, detail, true, {}});
+    };
+    auto task = [&](const QString &kind, const QString &subject, const QString &detail) {
+        conflicts.push_back(Conflict{kind, subject, detail, false, {}});
     };
 
     // ---- Classrooms: canonical spelling ------------------------------------------------------------------
@@ -448,12 +579,8 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
 
     // ---- Students: resolve ids ------------------------------------------------------------------------------
     QHash<QString, int> rosterById;
-    QHash<QString, QList<int>> rosterByStripped;
-    for (int i = 0; i < int(rosterEntries.size()); ++i) {
-        const QString id = rosterEntries[size_t(i)].studentId.trimmed();
-        rosterById.insert(id, i);
-        rosterByStripped[strippedId(id)].append(i);
-    }
+    for (int i = 0; i < int(rosterEntries.size()); ++i)
+        rosterById.insert(rosterEntries[size_t(i)].studentId.trimmed(), i);
     std::vector<StudentWork> students;
     QHash<QString, int> studentById;
     auto studentFor = [&](const QString &id) -> int {
@@ -466,32 +593,11 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
         studentById.insert(id, s);
         return s;
     };
+    const QHash<QString, QString> twinMerges = resolveTwins(ids, classes, rosterEntries, rosterById, decisions, conflicts);
     for (IdAgg &ia : ids) {
         const QString merged = decisions.mergedStudentId(ia.id);
-        QString finalId = merged;
-        int rosterIndex = -1;
-        if (auto rit = rosterById.constFind(merged); rit != rosterById.constEnd()) {
-            rosterIndex = rit.value();
-        } else if (!rosterEntries.empty()) {
-            const QList<int> candidates = rosterByStripped.value(strippedId(merged));
-            if (candidates.size() == 1) {
-                rosterIndex = candidates.first();
-                finalId = rosterEntries[size_t(rosterIndex)].studentId.trimmed();
-                conflict(u"leadingZeros"_s, finalId,
-                         tr("Logs under student id %1 (%3) were linked to %2 from the school roster (the "
-                            "spreadsheet dropped the leading zeros).")
-                             .arg(ia.id, finalId)
-                             .arg(ia.logs));
-            } else if (candidates.size() > 1) {
-                QStringList cands;
-                for (int c : candidates)
-                    cands.append(rosterEntries[size_t(c)].studentId);
-                conflict(u"leadingZeros"_s, ia.id,
-                         tr("Student id %1 is not in the school roster and could be any of %2 (leading zeros); "
-                            "it was kept as %1.")
-                             .arg(ia.id, cands.join(u", "_s)));
-            }
-        }
+        const QString finalId = twinMerges.value(merged, merged);
+        const int rosterIndex = rosterById.value(finalId, -1);
         const int s = studentFor(finalId);
         ia.student = s;
         StudentWork &sw = students[size_t(s)];
@@ -510,24 +616,6 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
         std::vector<std::pair<qint64, int>>().swap(ia.classLogs);
     }
     const int studentsWithLogs = int(students.size());
-    if (rosterEntries.empty()) {
-        // No roster: never guess, but point out ids that differ only by leading zeros.
-        QHash<QString, QStringList> byStripped;
-        for (const StudentWork &sw : students)
-            byStripped[strippedId(sw.id)].append(sw.id);
-        QStringList keys = byStripped.keys();
-        keys.sort();
-        for (const QString &k : keys) {
-            QStringList group = byStripped.value(k);
-            if (group.size() < 2)
-                continue;
-            group.sort();
-            conflict(u"leadingZeros"_s, group.join(u" / "_s),
-                     tr("Student ids %1 differ only by leading zeros; a spreadsheet may have dropped them. They "
-                        "are kept apart: merge them if they are the same student.")
-                         .arg(group.join(u", "_s)));
-        }
-    }
     for (int i = 0; i < int(rosterEntries.size()); ++i) {
         const QString id = rosterEntries[size_t(i)].studentId.trimmed();
         if (!studentById.contains(id)) {
@@ -578,12 +666,9 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
             d.nameSource = u"school roster"_s;
             chosen = rosterFull;
         }
-        QStringList described;
-        for (const NameCount &nc : sw.names) {
+        for (const NameCount &nc : sw.names)
             if (nc.name != chosen)
                 d.nameVariants.append(nc.name);
-            described.append(tr("'%1' (%2)").arg(nc.name).arg(nc.count));
-        }
         if (re) {
             d.guardians = re->guardians;
             d.notes = re->notes;
@@ -603,9 +688,7 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
         }
         const bool nameDecided = sd && (sd->firstName || sd->lastName);
         if (!d.nameVariants.isEmpty() && !nameDecided && !re)
-            conflict(u"nameVariants"_s, d.studentId,
-                     tr("Student %1 is logged as %2; '%3 %4' was suggested.")
-                         .arg(d.studentId, described.join(u", "_s), d.firstName, d.lastName));
+            conflicts.push_back(spellingConflict(d, sw.names, decisions));
     }
 
     // names -> students, for logs without an id, and the same name under two ids
@@ -630,15 +713,15 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
             const QList<int> &list = studentsByChosenName[k];
             if (list.size() < 2)
                 continue;
-            QStringList idsList;
-            for (int s : list)
-                idsList.append(sdrafts[size_t(s)].studentId);
-            idsList.sort();
+            std::vector<rules::IdEvidence> group;
+            for (int s : list) {
+                const StudentWork &sw = students[size_t(s)];
+                group.push_back(idEvidence(sw.id, sw.names, sw.stints, sw.logs, classes));
+                group.back().onSchoolList = sw.rosterIndex >= 0;
+            }
             const StudentDraft &first = sdrafts[size_t(list.first())];
-            conflict(u"idClash"_s, idsList.join(u" / "_s),
-                     tr("'%1 %2' appears under student ids %3: the same student twice, or two students with one "
-                        "name?")
-                         .arg(first.firstName, first.lastName, idsList.join(u", "_s)));
+            if (std::optional<Conflict> c = namesakeConflict(group, first.firstName + u' ' + first.lastName, decisions))
+                conflicts.push_back(*c);
         }
     }
 
@@ -691,7 +774,10 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
             if (it == nameMatches.constEnd()) {
                 const QList<int> found = studentsByName.value(normalisedNameKey(r.studentName));
                 std::pair<int, QString> result{-1, {}};
-                if (found.size() == 1)
+                if (found.size() == 1 && decisions.isReopened(QString::fromLatin1(rules::UniqueNameMatch),
+                                                              sdrafts[size_t(found.first())].studentId))
+                    result.second = tr("no student id; the match by name was undone");
+                else if (found.size() == 1)
                     result.first = found.first();
                 else if (found.isEmpty())
                     result.second = tr("no student id, and no student with this name");
@@ -724,9 +810,11 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
                 matched.append(it.key());
         matched.sort();
         for (const QString &name : matched)
-            conflict(u"noStudentId"_s, sdrafts[size_t(nameMatches.value(name).first)].studentId,
-                     tr("Logs for '%1' have no student id; they were linked by name to student %2.")
-                         .arg(name, sdrafts[size_t(nameMatches.value(name).first)].studentId));
+            conflicts.push_back(Conflict{u"noStudentId"_s, sdrafts[size_t(nameMatches.value(name).first)].studentId,
+                                         tr("Logs for '%1' have no student id; they were linked by name to student "
+                                            "%2, the only student with this name.")
+                                             .arg(name, sdrafts[size_t(nameMatches.value(name).first)].studentId),
+                                         false, QString::fromLatin1(rules::UniqueNameMatch)});
     }
 
     // ---- Students: classes ---------------------------------------------------------------------------------
@@ -948,8 +1036,10 @@ Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const s
                          .arg(t.email)
                          .arg(t.incidents + t.commendations));
         if (t.displayName.isEmpty() && !t.decided)
-            conflict(u"teacherName"_s, t.email,
-                     tr("The display name of %1 cannot be read from the email address; enter it.").arg(t.email));
+            task(u"teacherName"_s, t.email,
+                 tr("The display name of %1 cannot be read from the email address. It is optional: enter it, or "
+                    "take it from the staff list.")
+                     .arg(t.email));
     }
 
     // ---- Order and finish -----------------------------------------------------------------------------------

@@ -160,6 +160,34 @@ void RosterDecisions::unmergeStudentId(const QString &fromId)
     m_idMerges.remove(studentKey(fromId));
 }
 
+void RosterDecisions::keepStudentIdApart(const QString &id, bool apart)
+{
+    if (apart)
+        m_keptApart.insert(studentKey(id));
+    else
+        m_keptApart.remove(studentKey(id));
+}
+
+namespace {
+QString settlementKey(const QString &settledBy, const QString &subject)
+{
+    return settledBy + u'|' + subject;
+}
+} // namespace
+
+void RosterDecisions::reopenSettlement(const QString &settledBy, const QString &subject, bool reopen)
+{
+    if (reopen)
+        m_reopened.insert(settlementKey(settledBy, subject));
+    else
+        m_reopened.remove(settlementKey(settledBy, subject));
+}
+
+bool RosterDecisions::isReopened(const QString &settledBy, const QString &subject) const
+{
+    return m_reopened.contains(settlementKey(settledBy, subject));
+}
+
 void RosterDecisions::acceptAll(const Roster &roster)
 {
     for (const TeacherDraft &t : roster.teachers) {
@@ -227,7 +255,8 @@ QString RosterDecisions::mergedStudentId(const QString &id) const
 
 bool RosterDecisions::isEmpty() const
 {
-    return m_teachers.isEmpty() && m_classrooms.isEmpty() && m_students.isEmpty() && m_idMerges.isEmpty();
+    return m_teachers.isEmpty() && m_classrooms.isEmpty() && m_students.isEmpty() && m_idMerges.isEmpty()
+        && m_keptApart.isEmpty() && m_reopened.isEmpty();
 }
 
 json RosterDecisions::toJson() const
@@ -261,11 +290,24 @@ json RosterDecisions::toJson() const
     json merges = json::object();
     for (auto it = m_idMerges.cbegin(); it != m_idMerges.cend(); ++it)
         merges[s(it.key())] = s(it.value());
-    return json{{"version", 1},
-                {"teachers", teachers},
-                {"classrooms", classrooms},
-                {"students", students},
-                {"studentIdMerges", merges}};
+    auto sortedList = [](const QSet<QString> &set) {
+        QStringList l(set.begin(), set.end());
+        l.sort();
+        json a = json::array();
+        for (const QString &v : l)
+            a.push_back(s(v));
+        return a;
+    };
+    json out{{"version", 1},
+             {"teachers", teachers},
+             {"classrooms", classrooms},
+             {"students", students},
+             {"studentIdMerges", merges}};
+    if (!m_keptApart.isEmpty())
+        out["studentIdsKeptApart"] = sortedList(m_keptApart);
+    if (!m_reopened.isEmpty())
+        out["reopenedSettlements"] = sortedList(m_reopened);
+    return out;
 }
 
 RosterDecisions RosterDecisions::fromJson(const json &j)
@@ -306,6 +348,12 @@ RosterDecisions RosterDecisions::fromJson(const json &j)
         if (j.contains("studentIdMerges"))
             for (auto it = j.at("studentIdMerges").begin(); it != j.at("studentIdMerges").end(); ++it)
                 d.m_idMerges.insert(QString::fromStdString(it.key()), q(*it));
+        if (j.contains("studentIdsKeptApart"))
+            for (const json &v : j.at("studentIdsKeptApart"))
+                d.m_keptApart.insert(studentKey(q(v)));
+        if (j.contains("reopenedSettlements"))
+            for (const json &v : j.at("reopenedSettlements"))
+                d.m_reopened.insert(q(v));
     } catch (const json::exception &e) {
         throw ProjectError(QCoreApplication::translate("tt::RosterDecisions",
                                                        "The roster decisions in the project are damaged: %1")

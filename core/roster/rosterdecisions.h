@@ -3,6 +3,7 @@
 // stored; everything else stays a suggestion and is recomputed on every build. Stored in the project file
 // as JSON; survives re-runs with more records.
 #include <QMap>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <nlohmann/json_fwd.hpp>
@@ -60,6 +61,13 @@ public:
     void mergeStudentId(const QString &fromId, const QString &intoId);
     // Undoes a merge: records logged under fromId are their own student again.
     void unmergeStudentId(const QString &fromId);
+    // Separate twins: the logged id stays its own student, never merged automatically (leadingZeroTwins).
+    void keepStudentIdApart(const QString &id, bool apart = true);
+    bool isKeptApart(const QString &id) const { return m_keptApart.contains(studentKey(id)); }
+    // Undo an automatic settlement: the conflict (settledBy, subject) becomes a question again. reopen = false
+    // lets the rule settle it again.
+    void reopenSettlement(const QString &settledBy, const QString &subject, bool reopen = true);
+    bool isReopened(const QString &settledBy, const QString &subject) const;
     // Marks every current suggestion as decided, freezing it against later re-runs.
     void acceptAll(const Roster &roster);
 
@@ -72,6 +80,8 @@ public:
     const QMap<QString, ClassroomDecision> &classrooms() const { return m_classrooms; }
     const QMap<QString, StudentDecision> &students() const { return m_students; }
     const QMap<QString, QString> &studentIdMerges() const { return m_idMerges; }
+    const QSet<QString> &keptApartIds() const { return m_keptApart; }
+    const QSet<QString> &reopenedSettlements() const { return m_reopened; } // "settledBy|subject"
     bool isEmpty() const;
 
     nlohmann::json toJson() const;
@@ -85,6 +95,8 @@ private:
     QMap<QString, ClassroomDecision> m_classrooms;
     QMap<QString, StudentDecision> m_students;
     QMap<QString, QString> m_idMerges;
+    QSet<QString> m_keptApart;
+    QSet<QString> m_reopened;
 };
 
 } // namespace tt

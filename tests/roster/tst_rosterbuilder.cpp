@@ -49,6 +49,14 @@ private:
     std::vector<IncidentRecord> m_records;
 };
 
+const Conflict *findConflict(const Roster &r, const QString &kind, const QString &subject = {})
+{
+    for (const Conflict &c : r.conflicts)
+        if (c.kind == kind && (subject.isEmpty() || c.subject == subject))
+            return &c;
+    return nullptr;
+}
+
 bool hasConflict(const Roster &r, const QString &kind, const QString &subject = {})
 {
     for (const Conflict &c : r.conflicts)
@@ -92,7 +100,11 @@ private slots:
     void noClassCode();
     void leadingZeros_data();
     void leadingZeros();
-    void leadingZerosWithoutRosterFlagged();
+    void leadingZeroTwins_data();
+    void leadingZeroTwins();
+    void separateAndReopen();
+    void namesakes_data();
+    void namesakes();
     void nameVariants_data();
     void nameVariants();
     void noStudentId_data();
@@ -320,15 +332,147 @@ void tst_RosterBuilder::leadingZeros()
     }
 }
 
-void tst_RosterBuilder::leadingZerosWithoutRosterFlagged()
+void tst_RosterBuilder::leadingZeroTwins_data()
+{
+    // logs: "id:name:class:day:times" ; list: "id:first:last:class"
+    QTest::addColumn<QStringList>("logs");
+    QTest::addColumn<QStringList>("list");
+    QTest::addColumn<QStringList>("students"); // the ids that must come out, sorted
+    QTest::addColumn<QString>("linkedTo");     // what the first log links to
+    QTest::addColumn<bool>("question");        // a leadingZeros question left
+    QTest::newRow("logs only: one student under the zeros")
+        << QStringList{u"421:Tama Ngata:2A:0:3"_s, u"0421:tama ngata:2A:5:4"_s} << QStringList{}
+        << QStringList{u"0421"_s} << u"0421"_s << false;
+    QTest::newRow("logs only: typo in the name, a move")
+        << QStringList{u"317:Mia Chne:5A:0:2"_s, u"0317:Mia Chen:5A:1:3"_s, u"0317:Mia Chen:5B:90:3"_s}
+        << QStringList{} << QStringList{u"0317"_s} << u"0317"_s << false;
+    QTest::newRow("with the list")
+        << QStringList{u"421:Tama Ngata:2A:0:3"_s, u"0421:Tama Ngata:2A:5:1"_s} << QStringList{u"0421:Tama:Ngata:2A"_s}
+        << QStringList{u"0421"_s} << u"0421"_s << false;
+    QTest::newRow("NEG two names: two children")
+        << QStringList{u"421:Tama Ngata:2A:0:3"_s, u"0421:Ida Bell:2A:5:4"_s} << QStringList{}
+        << QStringList{u"0421"_s, u"421"_s} << u"421"_s << true;
+    QTest::newRow("NEG two classes at once")
+        << QStringList{u"421:Tama Ngata:2A:0:1"_s, u"0421:Tama Ngata:4C:5:1"_s, u"421:Tama Ngata:2A:60:1"_s,
+                       u"0421:Tama Ngata:4C:65:1"_s}
+        << QStringList{} << QStringList{u"0421"_s, u"421"_s} << u"421"_s << true;
+    QTest::newRow("NEG the list names someone else")
+        << QStringList{u"421:Tama Ngata:2A:0:3"_s} << QStringList{u"0421:Ida:Bell:2A"_s}
+        << QStringList{u"0421"_s, u"421"_s} << u"421"_s << true;
+}
+
+void tst_RosterBuilder::leadingZeroTwins()
+{
+    QFETCH(QStringList, logs);
+    QFETCH(QStringList, list);
+    QFETCH(QStringList, students);
+    QFETCH(QString, linkedTo);
+    QFETCH(bool, question);
+    Logs l;
+    for (const QString &x : logs) {
+        const QStringList f = x.split(u':');
+        l.add(f[0], f[1], u"g.hill@school.example"_s, f[2], u"Classroom"_s, f[3].toInt(), f[4].toInt());
+    }
+    std::vector<RosterEntry> roster;
+    for (const QString &x : list) {
+        const QStringList f = x.split(u':');
+        roster.push_back(RosterEntry{f[0], f[1], f[2], {}, f[3], {}, int(roster.size()) + 2});
+    }
+    const Roster r = build(l, roster);
+    QStringList got;
+    for (const StudentDraft &s : r.students)
+        got.append(s.studentId);
+    QCOMPARE(got, students);
+    QCOMPARE(r.links[0].studentId, linkedTo);
+    bool asked = false, settled = false;
+    for (const Conflict &c : r.conflicts) {
+        if (c.kind != u"leadingZeros"_s)
+            continue;
+        asked = asked || c.needsDecision;
+        if (!c.needsDecision) {
+            settled = true;
+            QCOMPARE(c.settledBy, u"leadingZeroTwins"_s);
+            QVERIFY2(c.detail.contains(u"421"_s) || c.detail.contains(u"317"_s), qPrintable(c.detail));
+        }
+    }
+    QCOMPARE(asked, question);
+    QCOMPARE(settled, students.size() == 1);
+    if (students.size() == 1) {
+        const StudentDraft *s = r.student(students.front());
+        QCOMPARE(s->logs, int(r.links.size())); // every log of both forms
+        QVERIFY(!hasConflict(r, u"idClash"_s)); // not also a namesake question
+    }
+}
+
+void tst_RosterBuilder::separateAndReopen()
 {
     Logs logs;
-    logs.add(u"421"_s, u"Tama Ngata"_s, u"g.hill@school.example"_s, u"2A"_s)
-        .add(u"0421"_s, u"Tama Ngata"_s, u"g.hill@school.example"_s, u"2A"_s);
-    const Roster r = build(logs);
-    QCOMPARE(r.students.size(), size_t(2)); // no guessing
-    QVERIFY(hasConflict(r, u"leadingZeros"_s, u"0421 / 421"_s));
-    QVERIFY(hasConflict(r, u"idClash"_s));
+    logs.add(u"421"_s, u"Tama Ngata"_s, u"g.hill@school.example"_s, u"2A"_s, u"Classroom"_s, 0, 3)
+        .add(u"0421"_s, u"Tama Ngata"_s, u"g.hill@school.example"_s, u"2A"_s, u"Classroom"_s, 4, 2);
+    QCOMPARE(build(logs).students.size(), size_t(1));
+    RosterDecisions apart;
+    apart.keepStudentIdApart(u"421"_s);
+    const Roster separated = build(logs, {}, {}, apart);
+    QCOMPARE(separated.students.size(), size_t(2));
+    QCOMPARE(separated.links[0].studentId, u"421"_s);
+    for (const Conflict &c : separated.conflicts)
+        QVERIFY2(!c.needsDecision || c.kind != u"idClash"_s, qPrintable(c.detail)); // the administrator decided
+    RosterDecisions reopened;
+    reopened.reopenSettlement(u"leadingZeroTwins"_s, u"0421"_s);
+    const Roster asked = build(logs, {}, {}, reopened);
+    QCOMPARE(asked.students.size(), size_t(2));
+    const Conflict *q = findConflict(asked, u"leadingZeros"_s, u"421"_s);
+    QVERIFY(q);
+    QVERIFY(q->needsDecision);
+    // the decisions survive the project file
+    RosterDecisions both = apart;
+    both.reopenSettlement(u"majoritySpelling"_s, u"900"_s);
+    const RosterDecisions back = RosterDecisions::fromJson(nlohmann::json::parse(both.toJson().dump()));
+    QVERIFY(back == both);
+    QVERIFY(back.isKeptApart(u"421"_s));
+    QVERIFY(back.isReopened(u"majoritySpelling"_s, u"900"_s));
+    // reopening a spelling settlement makes it a question again
+    Logs names;
+    names.add(u"900"_s, u"Olivia Smith"_s, u"h.ivy@school.example"_s, u"1A"_s, u"Classroom"_s, 0, 6)
+        .add(u"900"_s, u"Olivia Smtih"_s, u"h.ivy@school.example"_s, u"1A"_s, u"Classroom"_s, 1, 1);
+    QVERIFY(!findConflict(build(names), u"nameVariants"_s, u"900"_s)->needsDecision);
+    QVERIFY(findConflict(build(names, {}, {}, back), u"nameVariants"_s, u"900"_s)->needsDecision);
+}
+
+void tst_RosterBuilder::namesakes_data()
+{
+    QTest::addColumn<QString>("classB"); // the second Mia Chen's class
+    QTest::addColumn<int>("dayB");
+    QTest::addColumn<bool>("bothListed");
+    QTest::addColumn<QString>("settledBy"); // empty: a question
+    QTest::newRow("different classes, same weeks") << u"3C"_s << 10 << false << u"namesakesDifferentClasses"_s;
+    QTest::newRow("both on the school list") << u"5A"_s << 10 << true << u"namesakesOnSchoolList"_s;
+    QTest::newRow("NEG same class") << u"5A"_s << 10 << false << QString();
+    QTest::newRow("NEG different class, seen after the other (a move?)") << u"3C"_s << 200 << false << QString();
+}
+
+void tst_RosterBuilder::namesakes()
+{
+    QFETCH(QString, classB);
+    QFETCH(int, dayB);
+    QFETCH(bool, bothListed);
+    QFETCH(QString, settledBy);
+    Logs logs;
+    for (int week = 0; week < 20; ++week) {
+        logs.add(u"210"_s, u"Mia Chen"_s, u"a.b@school.example"_s, u"5A"_s, u"Classroom"_s, week * 7);
+        logs.add(u"388"_s, u"Mia Chen"_s, u"c.d@school.example"_s, classB, u"Classroom"_s, dayB + week);
+    }
+    std::vector<RosterEntry> roster;
+    if (bothListed) {
+        roster.push_back(RosterEntry{u"210"_s, u"Mia"_s, u"Chen"_s, {}, u"5A"_s, {}, 2});
+        roster.push_back(RosterEntry{u"388"_s, u"Mia"_s, u"Chen"_s, {}, classB, {}, 3});
+    }
+    const Roster r = build(logs, roster);
+    QCOMPARE(r.students.size(), size_t(2)); // never merged
+    const Conflict *c = findConflict(r, u"idClash"_s, u"210 / 388"_s);
+    QVERIFY(c);
+    QCOMPARE(c->settledBy, settledBy);
+    QCOMPARE(c->needsDecision, settledBy.isEmpty());
 }
 
 void tst_RosterBuilder::nameVariants_data()
@@ -337,15 +481,21 @@ void tst_RosterBuilder::nameVariants_data()
     QTest::addColumn<QString>("first");
     QTest::addColumn<QString>("last");
     QTest::addColumn<int>("variants");
+    QTest::addColumn<bool>("question"); // false: settled by majoritySpelling
     QTest::newRow("frequency wins") << QStringList{u"5:Mia Van der Berg"_s, u"2:mia VAN DER BERG"_s,
                                                    u"1:Mia Van der Burg"_s}
-                                    << u"Mia"_s << u"Van der Berg"_s << 2;
+                                    << u"Mia"_s << u"Van der Berg"_s << 2 << false;
     QTest::newRow("well-formed beats frequent damage") << QStringList{u"4:LIAM CHEN"_s, u"1:Liam Chen"_s}
-                                                       << u"Liam"_s << u"Chen"_s << 1;
-    QTest::newRow("only damaged: repaired") << QStringList{u"3:aroha te whata"_s} << u"Aroha"_s << u"Te Whata"_s << 1;
+                                                       << u"Liam"_s << u"Chen"_s << 1 << false;
+    QTest::newRow("only damaged: repaired") << QStringList{u"3:aroha te whata"_s} << u"Aroha"_s << u"Te Whata"_s << 1
+                                            << false;
     QTest::newRow("typo minority") << QStringList{u"1:Olivia Smtih"_s, u"6:Olivia Smith"_s} << u"Olivia"_s
-                                   << u"Smith"_s << 1;
-    QTest::newRow("single spelling") << QStringList{u"2:Finn O'Brien"_s} << u"Finn"_s << u"O'Brien"_s << 0;
+                                   << u"Smith"_s << 1 << false;
+    QTest::newRow("single spelling") << QStringList{u"2:Finn O'Brien"_s} << u"Finn"_s << u"O'Brien"_s << 0 << false;
+    QTest::newRow("NEG no clear majority") << QStringList{u"3:Liam Chen"_s, u"2:Liam Chan"_s} << u"Liam"_s
+                                           << u"Chen"_s << 1 << true;
+    QTest::newRow("NEG another name") << QStringList{u"9:Liam Chen"_s, u"1:Noah Brown"_s} << u"Liam"_s << u"Chen"_s
+                                      << 1 << true;
 }
 
 void tst_RosterBuilder::nameVariants()
@@ -367,6 +517,12 @@ void tst_RosterBuilder::nameVariants()
     QCOMPARE(s->lastName, last);
     QCOMPARE(int(s->nameVariants.size()), variants);
     QCOMPARE(hasConflict(r, u"nameVariants"_s, u"900"_s), variants > 0);
+    QFETCH(bool, question);
+    if (variants > 0) {
+        const Conflict *c = findConflict(r, u"nameVariants"_s, u"900"_s);
+        QCOMPARE(c->needsDecision, question);
+        QCOMPARE(c->settledBy, question ? QString() : u"majoritySpelling"_s);
+    }
 }
 
 void tst_RosterBuilder::noStudentId_data()
@@ -400,6 +556,18 @@ void tst_RosterBuilder::noStudentId()
     QCOMPARE(r.summary.student, linkedId.isEmpty() ? 6 : 7);
     QVERIFY(hasConflict(r, u"noStudentId"_s));
     QCOMPARE(r.unlinkedReasons.value(link.studentReason), linkedId.isEmpty() ? 1 : 0);
+    // linked by the one matching name: settled; not matched: a question
+    const Conflict *c = findConflict(r, u"noStudentId"_s, linkedId.isEmpty() ? loggedName : linkedId);
+    QVERIFY(c);
+    QCOMPARE(c->needsDecision, linkedId.isEmpty());
+    QCOMPARE(c->settledBy, linkedId.isEmpty() ? QString() : u"uniqueNameMatch"_s);
+    if (!linkedId.isEmpty()) { // undone: the logs are unlinked again, and asked about
+        RosterDecisions d;
+        d.reopenSettlement(u"uniqueNameMatch"_s, linkedId);
+        const Roster undone = build(logs, {}, {}, d);
+        QVERIFY(undone.links.back().studentId.isEmpty());
+        QVERIFY(findConflict(undone, u"noStudentId"_s, loggedName)->needsDecision);
+    }
 }
 
 void tst_RosterBuilder::rosterMerge()
@@ -453,6 +621,7 @@ void tst_RosterBuilder::staffList()
     QCOMPARE(r.teacher(u"teacher07@school.example"_s)->role, u"teacher"_s);
     QVERIFY(hasConflict(r, u"unknownTeacher"_s, u"teacher07@school.example"_s));
     QVERIFY(hasConflict(r, u"teacherName"_s, u"teacher07@school.example"_s));
+    QVERIFY(!findConflict(r, u"teacherName"_s, u"teacher07@school.example"_s)->needsDecision); // optional
     QVERIFY(!hasConflict(r, u"unknownTeacher"_s, u"jtan@school.example"_s));
     QCOMPARE(staffRoleFromText(u"Assistant Principal"_s), u"admin"_s);
     QCOMPARE(staffRoleFromText(u"PRINCIPAL"_s), u"admin"_s);
