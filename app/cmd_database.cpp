@@ -169,16 +169,39 @@ int acceptSuggestions(Loaded &l)
     return int(accepted.size());
 }
 
+// --env: are DATABASE_URL and DIRECT_DATABASE_URL the same database? Decided by connecting to both (system
+// identifier and database name), not by comparing the strings: TrackTally's correct setup names the same
+// database through a pooled and a direct host. When one cannot be reached, the names in the file are compared.
 void warnAboutEnv(const QCommandLineParser &p)
 {
     if (!p.isSet(envOption()))
         return;
-    const EnvFileCheck check = checkEnvFile(p.value(envOption()));
-    if (check.differ)
-        err() << "\n" << check.warning << "\n" << Qt::endl;
-    else if (check.bothPresent)
-        err() << tr("DATABASE_URL and DIRECT_DATABASE_URL name the same database: %1").arg(check.directDatabaseUrl)
+    const EnvConfig env = EnvConfig::load(p.value(envOption()));
+    for (const QString &problem : env.problemMessages())
+        err() << tr("warning: %1").arg(problem) << "\n";
+    if (!env.databaseUrl().isSet() || !env.directDatabaseUrl().isSet())
+        return;
+    try {
+        const DatabaseMatch m = sameDatabase(ConnectionSpec::parse(env.databaseUrl().text),
+                                             ConnectionSpec::parse(env.directDatabaseUrl().text));
+        if (m.same)
+            err() << tr("DATABASE_URL and DIRECT_DATABASE_URL of %1 reach the same database (%2).").arg(env.path(), m.basis)
+                  << Qt::endl;
+        else
+            err() << "\n"
+                  << tr("WARNING: DATABASE_URL and DIRECT_DATABASE_URL in %1 point to DIFFERENT databases: %2\n"
+                        "This mismatch is what caused TrackTally's data loss. Make sure you know which one holds the "
+                        "school's data before writing anything.")
+                         .arg(env.path(), m.explanation)
+                  << "\n" << Qt::endl;
+    } catch (const UserError &e) {
+        err() << tr("warning: DATABASE_URL and DIRECT_DATABASE_URL of %1 could not both be reached to compare them: %2")
+                     .arg(env.path(), redactSecrets(e.message()))
               << Qt::endl;
+        const EnvFileCheck check = checkEnvFile(p.value(envOption()));
+        if (check.differ)
+            err() << "\n" << check.warning << "\n" << Qt::endl;
+    }
 }
 
 // Prints who the database is; returns whether it has TrackTally's schema.

@@ -105,7 +105,8 @@ void applySuperAdminList(Roster &roster, const AccountLists &lists, const Roster
                    tr("%1 is %2, but logged %3 records; kept as a teacher of this school. Check that this account "
                       "belongs to the school.")
                        .arg(t.email, listed)
-                       .arg(logs)};
+                       .arg(logs),
+                   true, QString()};
         c.needsDecision = !t.decided && !decidedRole(decisions, t.email);
         roster.conflicts.push_back(c);
         kept.push_back(std::move(t));
@@ -166,7 +167,8 @@ void suggestAdmins(Roster &roster, const std::vector<IncidentRecord> &accepted, 
                          .arg(reached)
                          .arg(nClasses)
                          .arg(perClass, 0, 'f', 1)
-                         .arg(schoolPerClass, 0, 'f', 1)});
+                         .arg(schoolPerClass, 0, 'f', 1),
+                     true, QString()}); // a question: never settled automatically
     }
 }
 

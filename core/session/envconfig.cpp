@@ -11,7 +11,6 @@
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
-#include <QUrlQuery>
 #include <nlohmann/json.hpp>
 
 namespace tt {
@@ -313,19 +312,11 @@ AccountLists EnvConfig::accountLists() const
 
 bool EnvConfig::looksPooled(const QString &url)
 {
-    const QUrl u(url.trimmed());
-    if (u.isValid() && (u.scheme() == u"postgres" || u.scheme() == u"postgresql")) {
-        const QUrlQuery q(u);
-        if (q.queryItemValue(u"pgbouncer"_qs).compare(u"true", Qt::CaseInsensitive) == 0)
-            return true;
-        for (const QString &host : u.host().split(u',')) // postgresql://h1,h2/db
-            if (host.contains(u"-pooler.", Qt::CaseInsensitive))
-                return true;
-        return u.port() == 6543;
+    try {
+        return !ConnectionSpec::parse(url).poolerReason().isEmpty(); // the database layer's own detection
+    } catch (const UserError &) {
+        return false; // not a connection string at all: reported as a problem of its variable
     }
-    static const QRegularExpression pooledConninfo(QStringLiteral(R"((host\s*=\s*'?[^'\s]*-pooler\.)|(port\s*=\s*'?6543\b))"),
-                                                   QRegularExpression::CaseInsensitiveOption);
-    return pooledConninfo.match(url).hasMatch();
 }
 
 EnvConfig::Target EnvConfig::target(TargetUse use) const
@@ -337,9 +328,9 @@ EnvConfig::Target EnvConfig::target(TargetUse use) const
         t.variable = m_directUrl.variable;
         t.line = m_directUrl.line;
         if (looksPooled(t.url)) {
-            t.refusal = tr("%1 in %2 points at a connection pooler; the backup and the apply need the database's "
-                           "direct endpoint. Correct it or give --database.")
-                            .arg(m_env.where(t.variable), fileName());
+            t.refusal = tr("%1 in %2 points at a connection pooler (%3); the backup and the apply need the "
+                           "database's direct endpoint. Correct it or give --database.")
+                            .arg(m_env.where(t.variable), fileName(), ConnectionSpec::parse(t.url).poolerReason());
             if (use == TargetUse::Write)
                 return t;
             t.refusal.clear();

@@ -104,7 +104,8 @@ public:
     // DATABASE_URL never: pg_dump and the apply's session lock do not work through a transaction pooler);
     // Read: DIRECT_DATABASE_URL, else DATABASE_URL with a note.
     Target target(TargetUse use) const;
-    // A transaction pooler by its address: a host with "-pooler.", pgbouncer=true, or port 6543.
+    // A transaction pooler by its address (ConnectionSpec::poolerReason: a host with "-pooler.", pgbouncer=true,
+    // or port 6543).
     static bool looksPooled(const QString &url);
 
     // For confirmation, one line each, secrets redacted: domain, sheet, credentials, administrators,

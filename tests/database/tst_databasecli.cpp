@@ -70,6 +70,11 @@ void tst_DatabaseCli::initTestCase()
     writeEnv(u"direct.env"_s, "DATABASE_URL=\"postgresql://app:app-Pa55@ep-x-pooler.invalid/tst_cli?sslmode=require&pgbouncer=true\"\r\n"
                               "export DIRECT_DATABASE_URL='" + m_url.toUtf8() + "'\r\n");
     writeEnv(u"pooled-only.env"_s, "DATABASE_URL=\"" + m_url.toUtf8() + "\"\n");
+    // Same database through two spellings (the app's with Prisma's pgbouncer flag); and two different databases.
+    const QByteArray flagged = m_url.toUtf8() + (m_url.contains(u'?') ? "&" : "?") + "pgbouncer=true";
+    writeEnv(u"same.env"_s, "DATABASE_URL=\"" + flagged + "\"\nDIRECT_DATABASE_URL=\"" + m_url.toUtf8() + "\"\n");
+    writeEnv(u"different.env"_s, "DATABASE_URL=\"" + m_sandbox.urlFor(u"postgres"_s).toUtf8()
+                                     + "\"\nDIRECT_DATABASE_URL=\"" + m_url.toUtf8() + "\"\n");
 }
 
 void tst_DatabaseCli::cleanupTestCase()
@@ -130,6 +135,10 @@ void tst_DatabaseCli::commands_data()
                                                 << 3 << u"never DATABASE_URL"_s << u"3"_s;
     QTest::newRow("plan-pooled-only-reads") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@Q"_s}
                                             << 0 << u"Target from DATABASE_URL (line 1)"_s << u"3"_s;
+    QTest::newRow("plan-env-same-database") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@S"_s}
+                                            << 0 << u"reach the same database"_s << u"3"_s;
+    QTest::newRow("plan-env-different-databases") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@X"_s}
+                                                  << 0 << u"point to DIFFERENT databases"_s << u"3"_s;
     QTest::newRow("plan-without-target") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s} << 2
                                          << u"--database is required"_s << u"3"_s;
     QTest::newRow("unreachable-database-password-hidden")
@@ -153,6 +162,10 @@ void tst_DatabaseCli::commands()
             a = m_dir.filePath(u"direct.env"_s);
         else if (a == u"@Q"_s)
             a = m_dir.filePath(u"pooled-only.env"_s);
+        else if (a == u"@S"_s)
+            a = m_dir.filePath(u"same.env"_s);
+        else if (a == u"@X"_s)
+            a = m_dir.filePath(u"different.env"_s);
     }
     QString out, err;
     QCOMPARE(run(args, &out, &err), exitCode);
