@@ -10,6 +10,7 @@
 #include "database/sandbox.h"
 #include "project/project.h"
 #include "roster/rosterproject.h"
+#include "session/envconfig.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -49,8 +50,10 @@ const QCommandLineOption &projectOption()
 const QCommandLineOption &envOption()
 {
     static const QCommandLineOption o(QStringLiteral("env"),
-                                      tr("TrackTally's .env file: warns when DATABASE_URL and DIRECT_DATABASE_URL "
-                                         "point to different databases."),
+                                      tr("TrackTally's .env file: the target when --database is not given "
+                                         "(DIRECT_DATABASE_URL; the app's pooled DATABASE_URL is never used for the "
+                                         "backup or the apply, and only read from when no direct URL is set); warns "
+                                         "when DATABASE_URL and DIRECT_DATABASE_URL point to different databases."),
                                       tr("FILE"));
     return o;
 }
@@ -72,6 +75,32 @@ std::unique_ptr<Loaded> loadProject(const QString &path)
     return l;
 }
 
+// --database, or else the .env's direct URL (Write: backup and apply never use the pooled DATABASE_URL).
+// Says where the target came from. Throws RefusalError (Write) or UserError (Read) when the .env has none.
+QString targetUrl(const QCommandLineParser &p, EnvConfig::TargetUse use)
+{
+    if (p.isSet(databaseOption()))
+        return p.value(databaseOption());
+    const EnvConfig env = EnvConfig::load(p.value(envOption()));
+    const EnvConfig::Target t = env.target(use);
+    if (!t.ok()) {
+        if (use == EnvConfig::TargetUse::Write)
+            throw RefusalError(t.refusal);
+        throw UserError(t.refusal);
+    }
+    out() << tr("Target from %1 (line %2) of %3: %4").arg(t.variable).arg(t.line).arg(env.path(), t.note) << Qt::endl;
+    return t.url;
+}
+
+// --database or --env is needed; returns Usage after saying so, or -1.
+int requireTarget(const QCommandLineParser &p, const QString &command)
+{
+    if (p.isSet(databaseOption()) || p.isSet(envOption()))
+        return -1;
+    err() << command << ": " << tr("--database is required (or --env with TrackTally's .env, whose DIRECT_DATABASE_URL is then used)") << Qt::endl;
+    return Usage;
+}
+
 void warnAboutEnv(const QCommandLineParser &p)
 {
     if (!p.isSet(envOption()))
@@ -91,6 +120,9 @@ bool announce(Database &db, const QString &domain)
     out() << tr("Target: %1").arg(db.spec().redacted()) << "\n" << id.describe() << "\n";
     const SchemaReport schema = db.checkSchema();
     out() << schema.describe() << Qt::endl;
+    const PrivilegeReport privileges = db.checkPrivileges();
+    if (!privileges.ok())
+        out() << privileges.describe() << Qt::endl;
     return schema.ok();
 }
 
@@ -141,14 +173,16 @@ int runBackup(const QStringList &args)
 {
     QCommandLineParser p;
     const QCommandLineOption backupDir(QStringLiteral("backup-dir"), tr("Where to write the backup."), tr("DIR"));
-    p.addOptions({databaseOption(), backupDir});
+    p.addOptions({databaseOption(), backupDir, envOption()});
     if (int rc = parse(p, QStringLiteral("backup"),
                        tr("Takes a backup with pg_dump (custom format) and verifies it with pg_restore --list."), args,
-                       {QStringLiteral("database"), QStringLiteral("backup-dir")});
+                       {QStringLiteral("backup-dir")});
         rc >= 0)
         return rc;
+    if (int rc = requireTarget(p, QStringLiteral("backup")); rc >= 0)
+        return rc;
     return refusable([&]() -> int {
-        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Write)));
         CliProgress progress;
         const BackupResult b = Backup::run(db, p.value(backupDir), &progress);
         out() << tr("Backup of \"%1\" written and verified: %2 (%3 bytes; tables: %4)")
@@ -168,13 +202,15 @@ int runPlan(const QStringList &args)
     if (int rc = parse(p, QStringLiteral("plan"),
                        tr("A dry run (read-only): what would be inserted, what is already there and skipped, and what "
                           "belongs to another school."),
-                       args, {QStringLiteral("project"), QStringLiteral("database")});
+                       args, {QStringLiteral("project")});
         rc >= 0)
+        return rc;
+    if (int rc = requireTarget(p, QStringLiteral("plan")); rc >= 0)
         return rc;
     return refusable([&]() -> int {
         warnAboutEnv(p);
         const auto loaded = loadProject(p.value(projectOption()));
-        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Read)));
         if (!announce(db, loaded->input.school.domain))
             throw RefusalError(tr("This database does not have TrackTally's schema; nothing can be planned."));
         CliProgress progress;
@@ -201,13 +237,15 @@ int runApply(const QStringList &args)
     if (int rc = parse(p, QStringLiteral("apply"),
                        tr("Writes the recovered school in one transaction, after a verified backup. Inserts only; "
                           "a re-run inserts nothing new."),
-                       args, {QStringLiteral("project"), QStringLiteral("database"), QStringLiteral("backup-dir")});
+                       args, {QStringLiteral("project"), QStringLiteral("backup-dir")});
         rc >= 0)
+        return rc;
+    if (int rc = requireTarget(p, QStringLiteral("apply")); rc >= 0)
         return rc;
     return refusable([&]() -> int {
         warnAboutEnv(p);
         const auto loaded = loadProject(p.value(projectOption()));
-        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Write)));
         if (!announce(db, loaded->input.school.domain))
             throw RefusalError(tr("This database does not have TrackTally's schema; nothing was written."));
         ApplyOptions o;
@@ -226,16 +264,18 @@ int runVerify(const QStringList &args)
 {
     QCommandLineParser p;
     const QCommandLineOption json(QStringLiteral("json"), tr("Also write the result as JSON."), tr("OUT"));
-    p.addOptions({projectOption(), databaseOption(), json});
+    p.addOptions({projectOption(), databaseOption(), json, envOption()});
     if (int rc = parse(p, QStringLiteral("verify"),
                        tr("Re-reads the database and compares it with the project: every incident once, links as "
                           "planned, roster rows present. Exits 1 when anything differs."),
-                       args, {QStringLiteral("project"), QStringLiteral("database")});
+                       args, {QStringLiteral("project")});
         rc >= 0)
+        return rc;
+    if (int rc = requireTarget(p, QStringLiteral("verify")); rc >= 0)
         return rc;
     return refusable([&]() -> int {
         const auto loaded = loadProject(p.value(projectOption()));
-        Database db(ConnectionSpec::parse(p.value(databaseOption())));
+        Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Read)));
         announce(db, loaded->input.school.domain);
         CliProgress progress;
         const VerifyResult v = RecoveryWriter(db, loaded->input).verify(&progress);

@@ -5,6 +5,8 @@
 #include "common/errors.h"
 #include "project/project.h"
 #include "roster/rosterproject.h"
+#include "roster/rostersnapshot.h"
+#include "session/envconfig.h"
 
 #include <QCoreApplication>
 
@@ -27,6 +29,63 @@ QString percent(qint64 part, qint64 total)
     return total == 0 ? QStringLiteral("-") : QString::number(100.0 * double(part) / double(total), 'f', 1) + u'%';
 }
 
+// The school's own records: a roster snapshot, or its student roster and staff list (empty = not given).
+void takeSchoolLists(Project &proj, const QString &snapshot, const QString &roster, const QString &staff)
+{
+    QStringList warnings;
+    if (!snapshot.isEmpty()) {
+        if (!roster.isEmpty() || !staff.isEmpty())
+            throw UserError(tr("--snapshot already gives the students and the staff; leave out --roster and --staff."));
+        const SnapshotInfo s = setProjectSnapshot(proj, snapshot);
+        out() << tr("Roster snapshot %1 (taken %2 from %3): %4 teachers, %5 classrooms, %6 students.")
+                     .arg(s.path, s.takenAt, s.database)
+                     .arg(s.teachers)
+                     .arg(s.classrooms)
+                     .arg(s.students)
+              << "\n";
+    }
+    if (!roster.isEmpty()) {
+        const SchoolList l = setProjectRosterCsv(proj, roster, &warnings);
+        out() << tr("Student list %1: %2 students.").arg(l.path).arg(l.rows) << "\n";
+    }
+    if (!staff.isEmpty()) {
+        const SchoolList l = setProjectStaffCsv(proj, staff, &warnings);
+        out() << tr("Staff list %1: %2 people.").arg(l.path).arg(l.rows) << "\n";
+    }
+    for (const QString &w : warnings)
+        out() << "  " << w << "\n";
+}
+
+void printSettledBySnapshot(const Roster &r)
+{
+    qsizetype settled = 0, questions = 0;
+    for (const Conflict &c : r.conflicts) {
+        settled += c.settledBy == u"rosterSnapshot" ? 1 : 0;
+        questions += c.needsDecision ? 1 : 0;
+    }
+    out() << tr("Settled by the roster snapshot: %1; questions left: %2.").arg(settled).arg(questions) << "\n";
+}
+
+// --env: ADMIN_EMAILS and SUPER_ADMIN_EMAILS of TrackTally's .env kept in the project (addresses and the
+// file's path only), so administrators get the role admin and TrackTally's operators are not made teachers.
+void useEnvAccounts(Project &proj, const QString &file)
+{
+    const EnvConfig env = EnvConfig::load(file);
+    for (const QString &problem : env.problemMessages())
+        err() << tr("warning: %1").arg(problem) << "\n";
+    const AccountLists lists = env.accountLists();
+    setProjectAccountLists(proj, lists);
+    env.rememberIn(proj);
+    out() << tr("From %1: %2 administrators (%3), %4 TrackTally operators (%5).")
+                 .arg(env.path())
+                 .arg(lists.adminEmails.size())
+                 .arg(env.admins().isSet() ? env.dotEnv().where(env.admins().variable) : tr("ADMIN_EMAILS not set"))
+                 .arg(lists.superAdminEmails.size())
+                 .arg(env.superAdmins().isSet() ? env.dotEnv().where(env.superAdmins().variable)
+                                                : tr("SUPER_ADMIN_EMAILS not set"))
+          << "\n";
+}
+
 } // namespace
 
 int runReconstruct(const QStringList &args)
@@ -35,6 +94,7 @@ int runReconstruct(const QStringList &args)
     const QCommandLineOption project(QStringLiteral("project"), tr("The project file."), tr("FILE"));
     const QCommandLineOption roster(QStringLiteral("roster"), tr("The school's student list (CSV): fills guardians, corrects names and ids, adds students without logs."), tr("CSV"));
     const QCommandLineOption staff(QStringLiteral("staff"), tr("The school's staff list (CSV): emails, names, roles."), tr("CSV"));
+    const QCommandLineOption snapshot(QStringLiteral("snapshot"), tr("A roster snapshot folder (written by 'snapshot'): the school's own record of its teachers, classrooms and students; every field it states is taken as decided."), tr("DIR"));
     const QCommandLineOption acceptAll(QStringLiteral("accept-all"), tr("Accept every current suggestion as a decision."));
     const QCommandLineOption teacherName(QStringLiteral("teacher-name"), tr("Set a teacher's display name."), tr("EMAIL=NAME"));
     const QCommandLineOption teacherRole(QStringLiteral("teacher-role"), tr("Set a teacher's role (teacher or admin)."), tr("EMAIL=ROLE"));
@@ -46,8 +106,9 @@ int runReconstruct(const QStringList &args)
     const QCommandLineOption mergeStudent(QStringLiteral("merge-student"), tr("Logs under one student id belong to another (e.g. 421=0421)."), tr("FROM=INTO"));
     const QCommandLineOption separateStudent(QStringLiteral("separate-student"), tr("Logs under this student id stay their own student, never merged automatically (undoes a leading-zero merge)."), tr("ID"));
     const QCommandLineOption reopen(QStringLiteral("reopen"), tr("Undo an automatic settlement: it becomes a question again (RULE as in settledBy, SUBJECT as in the conflict)."), tr("RULE=SUBJECT"));
-    p.addOptions({project, roster, staff, acceptAll, teacherName, teacherRole, specialist, className, homeroom,
-                  studentName, studentClass, mergeStudent, separateStudent, reopen});
+    const QCommandLineOption env(QStringLiteral("env"), tr("TrackTally's .env: teachers in ADMIN_EMAILS get the role admin; addresses in SUPER_ADMIN_EMAILS (TrackTally's operators) become teachers only if they logged records themselves, flagged for review. Kept in the project: the addresses and the file's path, never a secret."), tr("FILE"));
+    p.addOptions({project, roster, staff, snapshot, acceptAll, teacherName, teacherRole, specialist, className, homeroom,
+                  studentName, studentClass, mergeStudent, env, separateStudent, reopen});
     if (int rc = parse(p, QStringLiteral("reconstruct"),
                        tr("Rebuilds teachers, classrooms and students from the project's incidents. Suggestions are "
                           "recomputed on every run; decisions are kept."),
@@ -57,17 +118,10 @@ int runReconstruct(const QStringList &args)
     return guarded([&]() -> int {
         const QString path = p.value(project);
         Project proj = Project::load(path);
-        QStringList warnings;
-        if (p.isSet(roster)) {
-            const SchoolList l = setProjectRosterCsv(proj, p.value(roster), &warnings);
-            out() << tr("Student list %1: %2 students.").arg(l.path).arg(l.rows) << "\n";
-        }
-        if (p.isSet(staff)) {
-            const SchoolList l = setProjectStaffCsv(proj, p.value(staff), &warnings);
-            out() << tr("Staff list %1: %2 people.").arg(l.path).arg(l.rows) << "\n";
-        }
-        for (const QString &w : warnings)
-            out() << "  " << w << "\n";
+        takeSchoolLists(proj, p.isSet(snapshot) ? p.value(snapshot) : QString(), p.isSet(roster) ? p.value(roster) : QString(),
+                        p.isSet(staff) ? p.value(staff) : QString());
+        if (p.isSet(env))
+            useEnvAccounts(proj, p.value(env));
 
         RosterDecisions decisions = projectDecisions(proj);
         for (const QString &v : p.values(teacherName)) {
@@ -158,6 +212,8 @@ int runReconstruct(const QStringList &args)
                      .arg(settled)
                      .arg(r.conflicts.size() - questions.size() - settled)
               << "\n";
+        if (projectSnapshot(proj))
+            printSettledBySnapshot(r);
         const size_t shown = std::min<size_t>(questions.size(), 15);
         for (size_t i = 0; i < shown; ++i)
             out() << "  [" << questions[i]->kind << "] " << questions[i]->subject << ": " << questions[i]->detail << "\n";

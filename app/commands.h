@@ -1,6 +1,6 @@
 #pragma once
 // Headless subcommands of tracktally-recovery. Each takes the arguments after its name and returns the
-// process exit code: 0 success, 1 a user error (one line on stderr), 2 bad usage, 3 a refusal (apply).
+// process exit code: 0 success, 1 a user error (one line on stderr), 2 bad usage, 3 a refusal (apply, preflight).
 #include <QStringList>
 
 namespace tt::cli {
@@ -15,5 +15,8 @@ int runBackup(const QStringList &args);      // cmd_database.cpp
 int runPlan(const QStringList &args);        // cmd_database.cpp
 int runApply(const QStringList &args);       // cmd_database.cpp
 int runVerify(const QStringList &args);      // cmd_database.cpp
+int runDrill(const QStringList &args);       // cmd_protect.cpp
+int runPreflight(const QStringList &args);   // cmd_protect.cpp
+int runSnapshot(const QStringList &args);    // cmd_protect.cpp
 
 } // namespace tt::cli

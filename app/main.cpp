@@ -4,6 +4,7 @@
 #include "gui.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QStringList>
 #include <cstring>
 #include <map>
@@ -27,6 +28,9 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("plan"), {tt::cli::runPlan, "dry run: what would be written to the database"}},
         {QStringLiteral("apply"), {tt::cli::runApply, "write the recovered school to the database, safely"}},
         {QStringLiteral("verify"), {tt::cli::runVerify, "re-read the database and compare it with the project"}},
+        {QStringLiteral("drill"), {tt::cli::runDrill, "restore drill: back up, restore into a sandbox, compare every table"}},
+        {QStringLiteral("preflight"), {tt::cli::runPreflight, "rehearse a migration on a restored copy; refuse one that loses rows"}},
+        {QStringLiteral("snapshot"), {tt::cli::runSnapshot, "write the school's roster as CSV (teachers, classrooms, students)"}},
     };
     return table;
 }
@@ -43,11 +47,23 @@ void printUsage()
     o.flush();
 }
 
+// `tracktally-recovery school.ttproj` (a file manager's double-click, or a terminal): the wizard on that
+// project. A word that names a command is always the command; anything else ending in .ttproj, or naming an
+// existing file, is a project to open.
+bool isProjectArgument(const char *arg)
+{
+    const QString a = QString::fromLocal8Bit(arg);
+    if (a.isEmpty() || a.startsWith(u'-') || commands().count(a))
+        return false;
+    return a.endsWith(QStringLiteral(".ttproj"), Qt::CaseInsensitive) || QFileInfo(a).isFile();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    const bool headless = argc > 1 && argv[1][0] != '-';
+    const bool projectFile = argc == 2 && isProjectArgument(argv[1]);
+    const bool headless = argc > 1 && argv[1][0] != '-' && !projectFile;
     const bool meta = argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0
                                    || std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-v") == 0);
     if (!headless && !meta)

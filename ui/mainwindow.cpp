@@ -142,7 +142,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
             m_jumpAfterOpen = false;
             m_wizard->jumpTo(qMax(1, m_session->savedStep()));
         }
-        setWindowTitle(tr("%1 — TrackTally Recovery").arg(m_session->project().school().name));
+        // The school and the file, so two open projects (or a copy) are told apart; [*] marks unsaved changes.
+        const QString school = m_session->project().school().name;
+        const QString file = QFileInfo(m_session->projectPath()).fileName();
+        setWindowTitle(school.isEmpty() ? tr("%1[*] — TrackTally Recovery").arg(file)
+                                        : tr("%1 (%2)[*] — TrackTally Recovery").arg(school, file));
     });
     connect(m_wizard, &RecoveryWizard::stepsChanged, this, &MainWindow::updateSteps);
     connect(m_wizard, &QWizard::finished, this, &QWidget::close);

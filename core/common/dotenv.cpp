@@ -67,7 +67,8 @@ private:
     void parseLine(int line, QList<DotEnv::Variable> &vars, QList<DotEnv::Problem> &problems)
     {
         skipSpaces();
-        if (atLineEnd() || peek() == u'#') {
+        const bool blankCrLf = peek() == u'\r' && (m_pos + 1 >= m_text.size() || m_text.at(m_pos + 1) == u'\n');
+        if (atLineEnd() || blankCrLf || peek() == u'#') { // a blank line (LF or CRLF) or a comment
             skipToNextLine();
             return;
         }

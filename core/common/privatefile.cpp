@@ -6,6 +6,14 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <cerrno>
+#include <cstring>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 namespace tt {
 namespace {
 
@@ -63,6 +71,22 @@ void PrivateFile::commit()
         throw UserError(tr("Cannot write %1: %2.").arg(m_path, m_file.errorString()));
     // QSaveFile keeps an existing file's permissions; a report over an older 0644 one must not stay readable.
     QFile::setPermissions(m_path, kOwnerFile);
+}
+
+void createPrivateEmptyFile(const QString &path)
+{
+    makePrivateDir(QFileInfo(path).absolutePath());
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw UserError(tr("Cannot write %1: %2.").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    ::close(fd);
+#else
+    QFile f(path);
+    if (f.exists() || !f.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        throw UserError(tr("Cannot write %1: %2.").arg(path, f.errorString()));
+    f.setPermissions(kOwnerFile);
+#endif
 }
 
 void writePrivateFile(const QString &path, const QByteArray &bytes)

@@ -32,4 +32,9 @@ private:
 // The whole file in one call. Throws UserError naming the file.
 void writePrivateFile(const QString &path, const QByteArray &bytes);
 
+// Creates path as a new, empty file readable by its owner only (0600 from the moment it exists), for another
+// program (pg_dump) to write into; its folder is created with makePrivateDir. Throws UserError naming the file
+// when it cannot, or when something already has that name.
+void createPrivateEmptyFile(const QString &path);
+
 } // namespace tt

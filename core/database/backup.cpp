@@ -2,8 +2,10 @@
 
 #include "database_p.h"
 #include "sandbox.h"
+#include "toolconnection.h"
 
 #include "common/errors.h"
+#include "common/privatefile.h"
 #include "common/progress.h"
 
 #include <QCoreApplication>
@@ -14,6 +16,8 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <sys/stat.h>
+
 namespace tt {
 
 namespace {
@@ -23,37 +27,38 @@ QString tr(const char *text)
     return QCoreApplication::translate("tt::Backup", text);
 }
 
-QProcessEnvironment childEnvironment(const ConnectionSpec &spec)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!spec.password().isEmpty())
-        env.insert(QStringLiteral("PGPASSWORD"), spec.password());
-    env.insert(QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("10"));
-    return env;
-}
-
 QString runTool(const QString &exe, const QStringList &args, const QProcessEnvironment &env, Progress *progress,
                 bool *ok)
 {
     QProcess p;
     p.setProcessEnvironment(env);
+    p.setChildProcessModifier([] { ::umask(077); }); // whatever the tool creates is the owner's only
     p.start(exe, args);
     if (!p.waitForStarted())
         throw DatabaseError(tr("Cannot run %1: %2").arg(exe, p.errorString()));
     QByteArray out;
-    while (!p.waitForFinished(200)) {
-        out += p.readAllStandardOutput();
-        if (progress && progress->cancelRequested()) {
+    for (;;) {
+        if (progress && progress->cancelRequested()) { // before each wait: a cancel always stops the tool
             p.kill();
             p.waitForFinished();
             throw Cancelled();
         }
+        if (p.waitForFinished(200))
+            break;
+        out += p.readAllStandardOutput();
     }
     out += p.readAllStandardOutput();
     const QByteArray err = p.readAllStandardError();
     *ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
     return *ok ? QString::fromLocal8Bit(out) : redactSecrets(QString::fromLocal8Bit(err).trimmed());
 }
+
+// Removes a file when it goes out of scope (an exception, a cancel), unless it was renamed away.
+struct RemoveUnlessKept
+{
+    QString path;
+    ~RemoveUnlessKept() { QFile::remove(path); }
+};
 
 } // namespace
 
@@ -65,30 +70,61 @@ QString Backup::findTool(const QString &name)
     return QStandardPaths::findExecutable(name);
 }
 
-BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
+QString Backup::checkDumpHeader(const QString &toc, const QString &database, const QString &serverVersion,
+                                BackupResult *result)
 {
+    // ";     dbname: tracktally_prod" and ";     Dumped from database version: 15.18 (Debian …)"
+    static const QRegularExpression dbname(QStringLiteral(R"(^;\s+dbname: (.*)$)"), QRegularExpression::MultilineOption);
+    static const QRegularExpression from(QStringLiteral(R"(^;\s+Dumped from database version: (.*)$)"),
+                                         QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch d = dbname.match(toc), v = from.match(toc);
+    result->dumpedDatabase = d.hasMatch() ? d.captured(1).trimmed() : QString();
+    result->dumpedServerVersion = v.hasMatch() ? v.captured(1).trimmed() : QString();
+    QStringList problems;
+    if (!d.hasMatch() || !v.hasMatch())
+        problems << tr("its header does not name the database and server it was taken from");
+    if (d.hasMatch() && result->dumpedDatabase != database)
+        problems << tr("it holds the database \"%1\", not \"%2\"").arg(result->dumpedDatabase, database);
+    if (v.hasMatch() && result->dumpedServerVersion != serverVersion)
+        problems << tr("it was dumped from a server of version %1, but this one is %2")
+                        .arg(result->dumpedServerVersion, serverVersion);
+    return problems.join(QStringLiteral("; "));
+}
+
+BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress, const QString &snapshot)
+{
+    db.refuseIfPooled(tr("back up"));
     const QString pgDump = findTool(QStringLiteral("pg_dump"));
     const QString pgRestore = findTool(QStringLiteral("pg_restore"));
     if (pgDump.isEmpty() || pgRestore.isEmpty())
         throw RefusalError(tr("pg_dump and pg_restore are not installed; no backup can be taken, so nothing will be written."));
 
     QDir dir(dirIn);
-    if (dirIn.isEmpty() || !QDir().mkpath(dir.absolutePath()))
+    if (dirIn.isEmpty())
         throw RefusalError(tr("Cannot create the backup folder \"%1\".").arg(dirIn));
+    try {
+        makePrivateDir(dir.absolutePath()); // folders it creates are 0700
+    } catch (const UserError &e) {
+        throw RefusalError(tr("Cannot create the backup folder \"%1\": %2").arg(dirIn, e.message()));
+    }
 
     BackupResult result;
     int serverVersionNum = 0;
+    QString serverVersion;
     try {
         pqxx::nontransaction tx(*db.d()->conn);
-        const pqxx::row r = tx.exec1("SELECT current_database(), current_setting('server_version_num')::int");
+        const pqxx::row r = tx.exec1("SELECT current_database(), current_setting('server_version_num')::int, "
+                                     "current_setting('server_version')");
         ++db.d()->statements;
         result.database = fromField(r[0]);
         serverVersionNum = r[1].as<int>();
+        serverVersion = fromField(r[2]);
     } catch (const std::exception &e) {
         throw DatabaseError(tr("Cannot read the database name for the backup: %1").arg(describeDbError(e)));
     }
 
-    const QProcessEnvironment env = childEnvironment(db.spec());
+    const ToolConnection tool(db.spec());
+    const QProcessEnvironment &env = tool.environment();
     bool ok = false;
     const QString versionText = runTool(pgDump, {QStringLiteral("--version")}, env, nullptr, &ok);
     const QRegularExpressionMatch m = QRegularExpression(QStringLiteral(R"((\d+)(?:\.(\d+))?)")).match(versionText);
@@ -110,20 +146,30 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress)
 
     if (progress)
         progress->begin(tr("Backing up %1").arg(result.database), 0);
-    const QString out = runTool(pgDump,
-                                {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
-                                 QStringLiteral("--file"), result.file, QStringLiteral("--dbname"),
-                                 db.spec().conninfoWithoutPassword()},
-                                env, progress, &ok);
-    if (!ok) {
-        QFile::remove(result.file);
+    // The dump of every school's data is readable by its owner only: pg_dump writes into a file created 0600
+    // (and runs with umask 077), under a ".partial" name until it has been verified; a failed or cancelled dump
+    // leaves nothing behind.
+    const QString partial = result.file + QStringLiteral(".partial");
+    createPrivateEmptyFile(partial);
+    const RemoveUnlessKept cleanup{partial};
+    QStringList dumpArgs{QStringLiteral("--format=custom"), QStringLiteral("--no-password"), QStringLiteral("--file"),
+                         partial, QStringLiteral("--dbname"), tool.dbname()};
+    if (!snapshot.isEmpty()) // the database as another connection's open transaction sees it
+        dumpArgs << QStringLiteral("--snapshot=") + snapshot;
+    const QString out = runTool(pgDump, dumpArgs, env, progress, &ok);
+    if (!ok)
         throw DatabaseError(tr("The backup with pg_dump failed: %1").arg(out));
-    }
+    if (!QFile::rename(partial, result.file))
+        throw DatabaseError(tr("The backup could not be saved as %1.").arg(result.file));
 
     const QString toc = runTool(pgRestore, {QStringLiteral("--list"), result.file}, env, progress, &ok);
     if (!ok) {
         QFile::remove(result.file);
         throw DatabaseError(tr("The backup %1 could not be read back by pg_restore: %2").arg(result.file, toc));
+    }
+    if (const QString problem = checkDumpHeader(toc, result.database, serverVersion, &result); !problem.isEmpty()) {
+        QFile::remove(result.file);
+        throw DatabaseError(tr("The backup %1 was discarded: %2").arg(result.file, problem));
     }
     QStringList missing;
     for (const RequiredTable &t : requiredSchema()) {

@@ -3,7 +3,10 @@
 #include "common/errors.h"
 
 #include <QCoreApplication>
+#include <algorithm>
 #include <QSet>
+#include <QThread>
+#include <cstdio>
 
 namespace tt {
 
@@ -14,7 +17,50 @@ QString tr(const char *text)
     return QCoreApplication::translate("tt::Database", text);
 }
 
+// pg_control_system() is for privileged roles; others get an empty identifier.
+QString readSystemIdentifier(pqxx::dbtransaction &tx)
+{
+    try {
+        pqxx::subtransaction sp(tx, "sysid");
+        const pqxx::row s = sp.exec1("SELECT system_identifier::text FROM pg_control_system()");
+        sp.commit();
+        return fromField(s[0]);
+    } catch (const pqxx::sql_error &) {
+        return {}; // not readable with these privileges
+    }
+}
+
+// The TLS state of this connection as the server sees it (pg_stat_ssl, readable for one's own backend).
+void readTlsState(pqxx::dbtransaction &tx, ServerIdentity *id)
+{
+    try {
+        pqxx::subtransaction sp(tx, "tls");
+        const pqxx::result r = sp.exec("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+        sp.commit();
+        if (!r.empty()) {
+            id->tls = r[0][0].as<bool>();
+            id->tlsProtocol = fromField(r[0][1]);
+            id->tlsCipher = fromField(r[0][2]);
+        }
+    } catch (const pqxx::sql_error &) {
+    }
+}
+
 } // namespace
+
+void testPause(const char *point)
+{
+    const QByteArray want = qgetenv("TT_TEST_PAUSE_AFTER");
+    if (want != point)
+        return;
+    bool ok = false;
+    int seconds = qEnvironmentVariableIntValue("TT_TEST_PAUSE_SECONDS", &ok);
+    if (!ok)
+        seconds = 30;
+    std::fprintf(stderr, "TT_TEST_PAUSED %s\n", point);
+    std::fflush(stderr);
+    QThread::sleep(seconds);
+}
 
 std::string pgTextArray(const QStringList &values)
 {
@@ -57,6 +103,13 @@ const std::vector<RequiredTable> &requiredSchema()
         {"AuditLog", {"id", "action", "performedBy", "meta", "createdAt"}},
         {"Setting", {"key", "value", "updatedAt"}},
     };
+    return tables;
+}
+
+const std::vector<const char *> &writtenTables()
+{
+    static const std::vector<const char *> tables = {"Organization", "Teacher", "Classroom", "TeacherClass",
+                                                     "Student", "Incident", "AuditLog"};
     return tables;
 }
 
@@ -119,14 +172,11 @@ ServerIdentity Database::identify(const QString &domain)
         id.serverVersion = fromField(r[2]);
         id.serverVersionNum = r[3].as<int>();
         id.schemaPresent = r[4].as<bool>();
-        try {
-            pqxx::subtransaction sp(tx, "sysid");
-            const pqxx::row s = sp.exec1("SELECT system_identifier::text FROM pg_control_system()");
-            id.systemIdentifier = fromField(s[0]);
-            sp.commit();
-        } catch (const pqxx::sql_error &) {
-            // not readable with these privileges: leave it empty
-        }
+        id.systemIdentifier = readSystemIdentifier(tx);
+        id.localSocket = id.host.isEmpty() || id.host.startsWith(u'/') || id.host.startsWith(u'@');
+        readTlsState(tx, &id);
+        id.poolerReason = m_d->spec.poolerReason();
+        id.notes = m_d->spec.notes();
         if (id.schemaPresent) {
             const pqxx::result org = tx.exec_params(R"(SELECT "id", "name" FROM "Organization" WHERE "domain" = $1)",
                                                     toStd(domain));
@@ -165,6 +215,20 @@ QString ServerIdentity::describe() const
                       systemIdentifier.isEmpty()
                           ? QCoreApplication::translate("tt::Database", "not readable with these privileges")
                           : systemIdentifier);
+    if (tls)
+        lines << QCoreApplication::translate("tt::Database", "Connection: encrypted (%1, %2)").arg(tlsProtocol, tlsCipher);
+    else if (localSocket)
+        lines << QCoreApplication::translate("tt::Database", "Connection: a local socket on this computer (not encrypted; "
+                                                              "it does not cross a network)");
+    else
+        lines << QCoreApplication::translate("tt::Database", "Connection: NOT encrypted (no TLS): the school's data "
+                                                              "crosses the network in clear text");
+    for (const QString &note : notes)
+        lines << QCoreApplication::translate("tt::Database", "Note: %1").arg(note);
+    if (!poolerReason.isEmpty())
+        lines << QCoreApplication::translate("tt::Database", "Through a connection pooler (%1): fine for the plan, but "
+                                                              "the backup and the commit need the direct address.")
+                     .arg(poolerReason);
     if (!schemaPresent) {
         lines << QCoreApplication::translate("tt::Database", "TrackTally's tables are NOT present in this database.");
     } else {
@@ -179,6 +243,117 @@ QString ServerIdentity::describe() const
                          .arg(c.otherSchools);
     }
     return lines.join(u'\n');
+}
+
+DatabaseFingerprint Database::fingerprint()
+{
+    DatabaseFingerprint f;
+    try {
+        pqxx::read_transaction tx(*m_d->conn);
+        const pqxx::row r = tx.exec1(
+            "SELECT current_database(), (SELECT oid::text FROM pg_database WHERE datname = current_database()), "
+            "to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+            "host(inet_server_addr()) || ':' || inet_server_port()");
+        ++m_d->statements;
+        f.database = fromField(r[0]);
+        f.databaseOid = fromField(r[1]);
+        f.startedAt = fromField(r[2]);
+        f.serverAddress = fromField(r[3]);
+        f.systemIdentifier = readSystemIdentifier(tx);
+    } catch (const std::exception &e) {
+        throw DatabaseError(tr("Cannot identify the database: %1").arg(describeDbError(e)));
+    }
+    return f;
+}
+
+DatabaseMatch compareDatabases(const DatabaseFingerprint &a, const DatabaseFingerprint &b)
+{
+    DatabaseMatch m;
+    const bool bySystemId = !a.systemIdentifier.isEmpty() && !b.systemIdentifier.isEmpty();
+    const bool sameServer = bySystemId ? a.systemIdentifier == b.systemIdentifier
+                                       : (a.startedAt == b.startedAt && !a.startedAt.isEmpty()
+                                          && a.databaseOid == b.databaseOid);
+    m.same = sameServer && a.database == b.database;
+    m.basis = bySystemId ? tr("the servers' system identifiers and the database names")
+                         : tr("the servers' start times, the databases' internal ids and names (the system "
+                              "identifier is not readable with these privileges)");
+    if (m.same)
+        m.explanation = tr("Both connections reach the same database \"%1\" (judged by %2).").arg(a.database, m.basis);
+    else if (a.database != b.database)
+        m.explanation = tr("The connections reach DIFFERENT databases: \"%1\" and \"%2\".").arg(a.database, b.database);
+    else
+        m.explanation = tr("The connections reach DIFFERENT servers, each with a database named \"%1\" (judged by "
+                           "%2).").arg(a.database, m.basis);
+    return m;
+}
+
+DatabaseMatch sameDatabase(const ConnectionSpec &a, const ConnectionSpec &b)
+{
+    Database first(a, 30000);
+    Database second(b, 30000);
+    return compareDatabases(first.fingerprint(), second.fingerprint());
+}
+
+PrivilegeReport Database::checkPrivileges()
+{
+    PrivilegeReport report;
+    QStringList written;
+    for (const char *t : writtenTables())
+        written << QString::fromLatin1(t);
+    try {
+        pqxx::read_transaction tx(*m_d->conn);
+        report.user = fromField(tx.exec1("SELECT current_user")[0]);
+        const pqxx::result rows = tx.exec_params(R"SQL(
+SELECT 'B', format('SELECT on %s %I.%I', CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p', 'S', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
+   AND NOT has_table_privilege(c.oid, 'SELECT')
+UNION ALL
+SELECT 'A', format('%s on table %I', p.p, t.t)
+  FROM unnest($1::text[]) t(t) CROSS JOIN (VALUES ('SELECT'), ('INSERT')) p(p)
+ WHERE to_regclass(quote_ident(t.t)) IS NOT NULL AND NOT has_table_privilege(to_regclass(quote_ident(t.t)), p.p)
+UNION ALL
+SELECT 'A', format('TEMPORARY (temporary tables) on database %I', current_database())
+ WHERE NOT has_database_privilege(current_database(), 'TEMPORARY')
+)SQL",
+                                                 pgTextArray(written));
+        m_d->statements += 2;
+        for (const auto &row : rows)
+            (fromField(row[0]) == QLatin1String("B") ? report.missingForBackup : report.missingForApply) << fromField(row[1]);
+        std::sort(report.missingForBackup.begin(), report.missingForBackup.end());
+        std::sort(report.missingForApply.begin(), report.missingForApply.end());
+    } catch (const std::exception &e) {
+        throw DatabaseError(tr("Cannot read this role's privileges: %1").arg(describeDbError(e)));
+    }
+    return report;
+}
+
+QString PrivilegeReport::describe() const
+{
+    if (ok())
+        return QCoreApplication::translate("tt::Database", "The role %1 may read every table (backup) and insert into "
+                                                          "each table the recovery writes.").arg(user);
+    QStringList lines;
+    if (!missingForBackup.isEmpty())
+        lines << QCoreApplication::translate("tt::Database", "The role %1 cannot take the backup; it lacks: %2")
+                     .arg(user, missingForBackup.join(QStringLiteral(", ")));
+    if (!missingForApply.isEmpty())
+        lines << QCoreApplication::translate("tt::Database", "The role %1 cannot write the recovery; it lacks: %2")
+                     .arg(user, missingForApply.join(QStringLiteral(", ")));
+    lines << QCoreApplication::translate("tt::Database", "Connect as the database owner (TrackTally's "
+                                                          "DIRECT_DATABASE_URL), or have these granted.");
+    return lines.join(u'\n');
+}
+
+void Database::refuseIfPooled(const QString &what) const
+{
+    const QString reason = m_d->spec.poolerReason();
+    if (!reason.isEmpty())
+        throw RefusalError(tr("Refusing to %1 through a connection pooler (%2): pg_dump and the session a recovery "
+                              "needs (advisory lock, temporary tables) do not work through PgBouncer in transaction "
+                              "mode. Use the direct address: TrackTally's DIRECT_DATABASE_URL, the host without "
+                              "\"-pooler\" (port 5432).")
+                               .arg(what, reason));
 }
 
 SchemaReport Database::checkSchema()

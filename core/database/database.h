@@ -37,6 +37,12 @@ struct ServerIdentity
     QString serverVersion;    // "15.18 (Debian …)"
     int serverVersionNum = 0; // 150018
     QString systemIdentifier; // empty when not readable with these privileges
+    bool localSocket = false; // a Unix socket: nothing crosses a network
+    bool tls = false;         // the connection is encrypted (pg_stat_ssl for this backend)
+    QString tlsProtocol;      // "TLSv1.3"
+    QString tlsCipher;        // "TLS_AES_256_GCM_SHA384"
+    QString poolerReason;     // why the address looks like a transaction pooler; empty when it does not
+    QStringList notes;        // what was changed in the connection text (Prisma options)
     bool schemaPresent = false;
     QString organizationId;   // this school's Organization row, when it exists
     QString organizationName;
@@ -51,6 +57,41 @@ struct SchemaReport
     QStringList missingColumns; // "Table.column"
     QStringList missingEnumValues; // "LmsProvider" or "LmsProvider.SIMON"
     bool ok() const { return missingTables.isEmpty() && missingColumns.isEmpty() && missingEnumValues.isEmpty(); }
+    QString describe() const;
+};
+
+// What says which database a connection reaches, whatever address, user or pooler led there.
+struct DatabaseFingerprint
+{
+    QString database;         // current_database()
+    QString databaseOid;      // pg_database.oid
+    QString systemIdentifier; // pg_control_system(); empty when these privileges may not read it
+    QString startedAt;        // pg_postmaster_start_time(), to the microsecond
+    QString serverAddress;    // inet_server_addr():inet_server_port(); empty over a Unix socket
+};
+
+struct DatabaseMatch
+{
+    bool same = false;
+    QString basis;       // what the decision rests on, for people
+    QString explanation; // one sentence: same or different, and why
+};
+
+// Same database when the system identifiers (or, when either cannot be read, the server's start time
+// and the database's oid) and the database names agree. Pure: no connection.
+DatabaseMatch compareDatabases(const DatabaseFingerprint &a, const DatabaseFingerprint &b);
+// Connects to both and compares them: the check the .env reader uses for DATABASE_URL vs
+// DIRECT_DATABASE_URL. Throws tt::DatabaseError (redacted) when either cannot be reached.
+DatabaseMatch sameDatabase(const ConnectionSpec &a, const ConnectionSpec &b);
+
+// What this role may not do: SELECT on every table and sequence pg_dump reads (backup); SELECT and
+// INSERT on each table the recovery writes, and TEMPORARY tables in the database (apply).
+struct PrivilegeReport
+{
+    QString user;
+    QStringList missingForBackup; // "SELECT on public.\"Teacher\""
+    QStringList missingForApply;
+    bool ok() const { return missingForBackup.isEmpty() && missingForApply.isEmpty(); }
     QString describe() const;
 };
 
@@ -69,6 +110,11 @@ public:
     int backendPid() const; // the server process serving this connection (tests match it in the server log)
     ServerIdentity identify(const QString &domain);
     SchemaReport checkSchema();
+    DatabaseFingerprint fingerprint();
+    PrivilegeReport checkPrivileges();
+    // Throws tt::RefusalError when the connection goes through a transaction pooler: pg_dump and the
+    // apply's session (advisory lock, temporary tables) need the direct address. what: "back up", "write".
+    void refuseIfPooled(const QString &what) const;
 
     DatabasePrivate *d() const { return m_d.get(); }
 

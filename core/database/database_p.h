@@ -28,6 +28,10 @@ inline QString fromField(const pqxx::field &f)
     return f.is_null() ? QString() : QString::fromUtf8(f.c_str());
 }
 
+// Tests only: when TT_TEST_PAUSE_AFTER names this point, prints "TT_TEST_PAUSED <point>" on stderr and
+// sleeps TT_TEST_PAUSE_SECONDS (default 30) so a test can strike there (kill, Ctrl+C, damage a file).
+void testPause(const char *point);
+
 // A PostgreSQL array literal for "= ANY($1::text[])".
 std::string pgTextArray(const QStringList &values);
 // A message a person understands for a libpqxx exception (passwords redacted).
@@ -40,5 +44,7 @@ struct RequiredTable
     std::vector<const char *> columns;
 };
 const std::vector<RequiredTable> &requiredSchema();
+// The tables the recovery inserts into (apply needs SELECT and INSERT on each).
+const std::vector<const char *> &writtenTables();
 
 } // namespace tt

@@ -41,14 +41,45 @@ struct Found
     QString orgId;
     QString orgName;
     QString orgDomain;
+    QString actual; // the key as the database spells it (emails and class codes are matched ignoring case)
 };
+
+// Emails and class codes are compared with existing rows ignoring case: "Jane.Doe@School.org" in the
+// database is the roster's "jane.doe@school.org" (TrackTally's unique indexes are case-sensitive, so an
+// insert would make a second row). Student ids and uuids are compared exactly.
+QString fold(const QString &key)
+{
+    return key.toLower();
+}
 
 struct PlanState
 {
     RecoveryPlan plan;
-    QHash<QString, Found> teachers, classrooms, students, incidents;
-    QSet<QString> existingPairs; // "email\ncode" of TeacherClass rows of this school
+    QHash<QString, Found> teachers, classrooms; // keyed by fold(key)
+    QHash<QString, Found> students, incidents;  // keyed by the exact key
+    QSet<QString> existingPairs; // "fold(email)\nfold(code)" of TeacherClass rows of this school
     QSet<QString> conflictingTeachers, conflictingClassrooms, conflictingStudents;
+
+    const Found *find(const QHash<QString, Found> &h, const QString &key) const
+    {
+        const bool folded = &h == &teachers || &h == &classrooms;
+        const auto it = h.constFind(folded ? fold(key) : key);
+        return it == h.cend() ? nullptr : &*it;
+    }
+    KeyState classify(const QHash<QString, Found> &h, const QString &key) const
+    {
+        const Found *f = find(h, key);
+        if (!f)
+            return KeyState::New;
+        return (!plan.organizationId.isEmpty() && f->orgId == plan.organizationId) ? KeyState::Ours : KeyState::Other;
+    }
+    // How to write a key that may name an existing row of this school: as the database spells it, so the
+    // joins of the insert (exact, index-friendly) find that row.
+    QString canonical(const QHash<QString, Found> &h, const QString &key) const
+    {
+        const Found *f = find(h, key);
+        return f && classify(h, key) == KeyState::Ours ? f->actual : key;
+    }
 };
 
 // "2025-11-03 01:23:45.678" for a UTC epoch in milliseconds (days-from-civil inverse, H. Hinnant).
@@ -88,20 +119,6 @@ const char *opt(const std::string &s)
     return s.empty() ? nullptr : s.c_str();
 }
 
-void testPause(const char *point)
-{
-    const QByteArray want = qgetenv("TT_TEST_PAUSE_AFTER");
-    if (want != point)
-        return;
-    bool ok = false;
-    int seconds = qEnvironmentVariableIntValue("TT_TEST_PAUSE_SECONDS", &ok);
-    if (!ok)
-        seconds = 30;
-    std::fprintf(stderr, "TT_TEST_PAUSED %s\n", point);
-    std::fflush(stderr);
-    QThread::sleep(seconds);
-}
-
 QString otherName(const Found &f)
 {
     return f.orgId.isEmpty() ? tr("(no school)") : (f.orgName.isEmpty() ? f.orgId : f.orgName);
@@ -116,7 +133,7 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
 
     QStringList emails, codes, studentIds, uuids;
     for (const TeacherDraft &t : in.roster.teachers)
-        emails << t.email;
+        emails << fold(t.email);
     QSet<QString> codeSet, idSet;
     for (const ClassroomDraft &c : in.roster.classrooms)
         codeSet.insert(c.code);
@@ -128,7 +145,8 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
         if (!l.studentId.isEmpty())
             idSet.insert(l.studentId);
     }
-    codes = QStringList(codeSet.begin(), codeSet.end());
+    for (const QString &c : std::as_const(codeSet))
+        codes << fold(c);
     studentIds = QStringList(idSet.begin(), idSet.end());
     uuids.reserve(qsizetype(in.records.size()));
     for (const IncidentRecord &r : in.records)
@@ -144,10 +162,10 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
 
     const pqxx::result rows = tx.exec_params(R"SQL(
 SELECT 'T', t."email", t."organizationId", o."name", o."domain"
-  FROM "Teacher" t LEFT JOIN "Organization" o ON o."id" = t."organizationId" WHERE t."email" = ANY($1::text[])
+  FROM "Teacher" t LEFT JOIN "Organization" o ON o."id" = t."organizationId" WHERE lower(t."email") = ANY($1::text[])
 UNION ALL
 SELECT 'C', c."code", c."organizationId", o."name", o."domain"
-  FROM "Classroom" c LEFT JOIN "Organization" o ON o."id" = c."organizationId" WHERE c."code" = ANY($2::text[])
+  FROM "Classroom" c LEFT JOIN "Organization" o ON o."id" = c."organizationId" WHERE lower(c."code") = ANY($2::text[])
 UNION ALL
 SELECT 'S', s."studentId", s."organizationId", o."name", o."domain"
   FROM "Student" s LEFT JOIN "Organization" o ON o."id" = s."organizationId" WHERE s."studentId" = ANY($3::text[])
@@ -165,13 +183,13 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
     for (const auto &row : rows) {
         const char kind = row[0].c_str()[0];
         const QString key = fromField(row[1]);
-        const Found f{fromField(row[2]), fromField(row[3]), fromField(row[4])};
+        const Found f{fromField(row[2]), fromField(row[3]), fromField(row[4]), key};
         switch (kind) {
-        case 'T': st.teachers.insert(key, f); break;
-        case 'C': st.classrooms.insert(key, f); break;
+        case 'T': st.teachers.insert(fold(key), f); break;
+        case 'C': st.classrooms.insert(fold(key), f); break;
         case 'S': st.students.insert(key, f); break;
         case 'I': st.incidents.insert(key, f); break;
-        case 'P': st.existingPairs.insert(key); break;
+        case 'P': st.existingPairs.insert(fold(key)); break;
         default: break;
         }
     }
@@ -179,20 +197,20 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
 
     const QString ours = plan.organizationId;
     auto classify = [&](const QHash<QString, Found> &found, const QString &key) {
-        const auto it = found.constFind(key);
-        if (it == found.cend())
-            return KeyState::New;
-        return (!ours.isEmpty() && it->orgId == ours) ? KeyState::Ours : KeyState::Other;
+        return st.classify(found, key);
     };
     auto count = [&](TablePlan &tp, const QHash<QString, Found> &found, const QString &table, const QString &key,
                      QSet<QString> *conflicting) {
+        const Found *f = st.find(found, key);
+        if (f && f->actual != key)
+            plan.caseDifferences.push_back({table, key, f->actual, f->orgId == ours && !ours.isEmpty(),
+                                            otherName(*f)});
         switch (classify(found, key)) {
         case KeyState::New: ++tp.toInsert; break;
         case KeyState::Ours: ++tp.existing; break;
         case KeyState::Other: {
             ++tp.conflicting;
-            const Found &f = found[key];
-            plan.conflicts.push_back({table, key, otherName(f), f.orgDomain});
+            plan.conflicts.push_back({table, key, otherName(*f), f->orgDomain});
             if (conflicting)
                 conflicting->insert(key);
             break;
@@ -223,7 +241,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
             const bool classOk = !st.conflictingClassrooms.contains(c.code);
             if (!teacherOk || !classOk)
                 ++plan.teacherClasses.conflicting;
-            else if (st.existingPairs.contains(email + u'\n' + c.code))
+            else if (st.existingPairs.contains(fold(email) + u'\n' + fold(c.code)))
                 ++plan.teacherClasses.existing;
             else
                 ++plan.teacherClasses.toInsert;
@@ -263,7 +281,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
             if (s == KeyState::Other) {
                 plan.droppedLinks.push_back({r.uuid, QStringLiteral("student"), link.studentId,
                                              tr("student id %1 belongs to %2")
-                                                 .arg(link.studentId, otherName(st.students[link.studentId]))});
+                                                 .arg(link.studentId, otherName(*st.find(st.students, link.studentId)))});
             } else if (s == KeyState::Ours || rosterStudents.contains(link.studentId)) {
                 pl.studentId = link.studentId;
             } else {
@@ -276,7 +294,7 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
             if (s == KeyState::Other) {
                 plan.droppedLinks.push_back({r.uuid, QStringLiteral("classroom"), link.classCode,
                                              tr("class code %1 belongs to %2")
-                                                 .arg(link.classCode, otherName(st.classrooms[link.classCode]))});
+                                                 .arg(link.classCode, otherName(*st.find(st.classrooms, link.classCode)))});
             } else if (s == KeyState::Ours || rosterClasses.contains(link.classCode)) {
                 pl.classCode = link.classCode;
             } else {
@@ -293,6 +311,24 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
 QJsonObject tableJson(const TablePlan &t)
 {
     return QJsonObject{{u"toInsert"_s, t.toInsert}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
+}
+
+// The user names the database they mean to write to; the connection is not through a pooler; the role
+// may read every table (backup) and write each table the recovery writes. Returns the database's name.
+QString refuseUnsafeTarget(Database &db, const ApplyOptions &options)
+{
+    const QString dbName = db.databaseName();
+    if (options.confirmDatabase.isEmpty())
+        throw RefusalError(tr("Refusing to write: confirm the database by its name (--confirm %1).").arg(dbName));
+    if (options.confirmDatabase != dbName)
+        throw RefusalError(tr("Refusing to write: you confirmed \"%1\" but this connection leads to the database "
+                              "\"%2\".")
+                               .arg(options.confirmDatabase, dbName));
+    db.refuseIfPooled(tr("write"));
+    const PrivilegeReport privileges = db.checkPrivileges();
+    if (!privileges.ok())
+        throw RefusalError(tr("Refusing to write: %1").arg(privileges.describe()));
+    return dbName;
 }
 
 QString conflictsSummary(const RecoveryPlan &plan, int max)
@@ -326,6 +362,10 @@ QJsonObject RecoveryPlan::toJson() const
     for (const RowConflict &c : conflicts)
         conflictArray.append(QJsonObject{{u"table"_s, c.table}, {u"key"_s, c.key},
                                          {u"otherSchool"_s, c.otherSchool}, {u"otherDomain"_s, c.otherDomain}});
+    QJsonArray cases;
+    for (const CaseDifference &c : caseDifferences)
+        cases.append(QJsonObject{{u"table"_s, c.table}, {u"key"_s, c.key}, {u"existing"_s, c.existing},
+                                 {u"sameSchool"_s, c.sameSchool}, {u"school"_s, c.school}});
     QJsonArray dropped;
     for (const DroppedLink &l : droppedLinks)
         dropped.append(QJsonObject{{u"uuid"_s, l.uuid}, {u"link"_s, l.what}, {u"key"_s, l.key}, {u"reason"_s, l.reason}});
@@ -338,6 +378,7 @@ QJsonObject RecoveryPlan::toJson() const
                                    {u"Student"_s, tableJson(students)}, {u"Incident"_s, tableJson(incidents)}}},
         {u"conflicts"_s, conflictArray},
         {u"unlinkedByPlan"_s, dropped},
+        {u"caseDifferences"_s, cases},
     };
 }
 
@@ -360,6 +401,12 @@ QString RecoveryPlan::describe() const
     line("Incident", incidents);
     for (const RowConflict &c : conflicts)
         lines << tr("  CONFLICT: %1 \"%2\" belongs to another school: %3").arg(c.table, c.key, c.otherSchool);
+    for (const CaseDifference &c : caseDifferences)
+        lines << (c.sameSchool ? tr("  CASE: %1 \"%2\" is already there as \"%3\" (the same, ignoring case): "
+                                    "not inserted again; links use the existing row.")
+                                     .arg(c.table, c.key, c.existing)
+                               : tr("  CASE: %1 \"%2\" clashes with \"%3\" of %4 (the same, ignoring case).")
+                                     .arg(c.table, c.key, c.existing, c.school));
     if (!droppedLinks.empty())
         lines << tr("  %1 links will stay empty (see the JSON plan for the list).").arg(qsizetype(droppedLinks.size()));
     return lines.join(u'\n');
@@ -436,14 +483,8 @@ bool RecoveryWriter::runCommitted(Database &db, const QString &runId)
 ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
 {
     ApplyResult result;
-    // 1. The user names the database they mean to write to.
-    const QString dbName = m_db.databaseName();
-    if (options.confirmDatabase.isEmpty())
-        throw RefusalError(tr("Refusing to write: confirm the database by its name (--confirm %1).").arg(dbName));
-    if (options.confirmDatabase != dbName)
-        throw RefusalError(tr("Refusing to write: you confirmed \"%1\" but this connection leads to the database "
-                              "\"%2\".")
-                               .arg(options.confirmDatabase, dbName));
+    // 1. The right database, reached directly, by a role that may do what the recovery needs.
+    const QString dbName = refuseUnsafeTarget(m_db, options);
     // 2. A dry run: unresolved conflicts stop here, before anything else.
     const RecoveryPlan dryRun = plan(progress);
     if (dryRun.hasConflicts() && !options.skipConflicting)
@@ -517,7 +558,7 @@ CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_
         {
             CopyStream s(tx, named("tt_teacher_RUN"), {"id", "email", "display_name", "role", "is_specialist"});
             for (const TeacherDraft &t : m_input.roster.teachers) {
-                if (st.conflictingTeachers.contains(t.email))
+                if (st.classify(st.teachers, t.email) != KeyState::New) // another school's, or already ours
                     continue;
                 const std::string id = toStd(newCuid()), email = toStd(t.email), name = toStd(t.displayName),
                                   role = toStd(t.role.isEmpty() ? QStringLiteral("teacher") : t.role);
@@ -531,10 +572,10 @@ CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_
         {
             CopyStream s(tx, named("tt_classroom_RUN"), {"id", "name", "code", "homeroom_email"});
             for (const ClassroomDraft &c : m_input.roster.classrooms) {
-                if (st.conflictingClassrooms.contains(c.code))
+                if (st.classify(st.classrooms, c.code) != KeyState::New)
                     continue;
                 const std::string id = toStd(newCuid()), name = toStd(c.name.isEmpty() ? c.code : c.name),
-                                  code = toStd(c.code), home = toStd(c.homeroomTeacherEmail);
+                                  code = toStd(c.code), home = toStd(st.canonical(st.teachers, c.homeroomTeacherEmail));
                 s.write(std::array<const char *, 4>{id.c_str(), name.c_str(), code.c_str(), opt(home)});
                 tick();
             }
@@ -549,7 +590,8 @@ CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_
                 for (const QString &email : c.specialistEmails) {
                     if (st.conflictingTeachers.contains(email))
                         continue;
-                    const std::string id = toStd(newCuid()), e = toStd(email), code = toStd(c.code);
+                    const std::string id = toStd(newCuid()), e = toStd(st.canonical(st.teachers, email)),
+                                      code = toStd(st.canonical(st.classrooms, c.code));
                     s.write(std::array<const char *, 3>{id.c_str(), e.c_str(), code.c_str()});
                 }
             }
@@ -564,7 +606,7 @@ CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_
                     continue;
                 const std::string id = toStd(newCuid()), sid = toStd(sd.studentId), first = toStd(sd.firstName),
                                   last = toStd(sd.lastName), guardians = toStd(sd.guardians), notes = toStd(sd.notes),
-                                  code = toStd(sd.classCode);
+                                  code = toStd(st.canonical(st.classrooms, sd.classCode));
                 s.write(std::array<const char *, 7>{id.c_str(), sid.c_str(), first.c_str(), last.c_str(),
                                                     opt(guardians), opt(notes), opt(code)});
                 tick();
@@ -586,8 +628,8 @@ CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_
                 const PlannedLink &pl = st.plan.links[i];
                 const std::string id = toStd(newCuid()), uuid = toStd(r.uuid), ts = formatTimestamp(r.timestampMs),
                                   linkStudent = toStd(pl.studentId), name = toStd(r.studentName),
-                                  linkClass = toStd(pl.classCode),
-                                  classCode = toStd(pl.classCode.isEmpty() ? r.classCode : pl.classCode),
+                                  linkClass = toStd(st.canonical(st.classrooms, pl.classCode)),
+                                  classCode = pl.classCode.isEmpty() ? toStd(r.classCode) : linkClass,
                                   email = toStd(r.teacherEmail), level = toStd(r.level), category = toStd(r.category),
                                   location = toStd(r.location), action = toStd(r.actionTaken), note = toStd(r.note),
                                   device = toStd(r.device);
@@ -805,7 +847,8 @@ WHERE i."uuid" = ANY($1::text[])
                 diff(tr("Incident %1 links to student \"%2\", planned \"%3\".").arg(rec.uuid, it->studentId, pl.studentId));
             else if (!pl.studentId.isEmpty())
                 ++v.linkedStudents;
-            if (it->classCode != pl.classCode || (!it->classCode.isEmpty() && it->classOrg != plan.organizationId))
+            if (fold(it->classCode) != fold(pl.classCode)
+                || (!it->classCode.isEmpty() && it->classOrg != plan.organizationId))
                 diff(tr("Incident %1 links to class \"%2\", planned \"%3\".").arg(rec.uuid, it->classCode, pl.classCode));
             else if (!pl.classCode.isEmpty())
                 ++v.linkedClassrooms;
@@ -820,8 +863,7 @@ WHERE i."uuid" = ANY($1::text[])
             }
         }
         auto present = [&](const QHash<QString, Found> &h, const QString &key) {
-            const auto it = h.constFind(key);
-            return it != h.cend() && it->orgId == plan.organizationId;
+            return st.classify(h, key) == KeyState::Ours;
         };
         for (const TeacherDraft &t : m_input.roster.teachers) {
             if (st.conflictingTeachers.contains(t.email))
@@ -839,7 +881,8 @@ WHERE i."uuid" = ANY($1::text[])
             else
                 diff(tr("Classroom %1 is missing.").arg(c.code));
             for (const QString &email : c.specialistEmails)
-                if (!st.conflictingTeachers.contains(email) && !st.existingPairs.contains(email + u'\n' + c.code))
+                if (!st.conflictingTeachers.contains(email)
+                    && !st.existingPairs.contains(fold(email) + u'\n' + fold(c.code)))
                     diff(tr("Specialist %1 is not attached to class %2.").arg(email, c.code));
         }
         for (const StudentDraft &s : m_input.roster.students) {

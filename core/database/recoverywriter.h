@@ -40,6 +40,17 @@ struct RowConflict
     QString otherDomain;
 };
 
+// An email or class code that matches an existing row only when case is ignored ("Jane.Doe@School.org" in
+// the database, "jane.doe@school.org" in the project): the same person or class, never inserted twice.
+struct CaseDifference
+{
+    QString table;    // "Teacher", "Classroom"
+    QString key;      // as the project has it
+    QString existing; // as the database has it
+    bool sameSchool = false; // this school's row (skipped, linked to) or another school's (a conflict)
+    QString school;   // the existing row's school
+};
+
 struct DroppedLink
 {
     QString uuid;
@@ -62,6 +73,7 @@ struct RecoveryPlan
     TablePlan organization, teachers, classrooms, teacherClasses, students, incidents;
     std::vector<RowConflict> conflicts;
     std::vector<DroppedLink> droppedLinks; // links left NULL because of a conflict
+    std::vector<CaseDifference> caseDifferences; // JSON "caseDifferences"
     std::vector<PlannedLink> links;        // parallel to the input records
     std::vector<bool> incidentAccepted;    // parallel: false = conflicting uuid (another school's)
 

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QVersionNumber>
 
@@ -79,6 +80,53 @@ QString makeTempDir(const QString &prefix)
 #endif
 }
 
+// Every folder a sandbox creates holds this file with the sandbox's token (also in sandbox.json): stop() and a
+// new start() remove a folder only when it holds it, so a folder of the user's is never deleted.
+const char *const kMarkerFile = ".tracktally-sandbox";
+
+QString markerPath(const QString &dir)
+{
+    return QDir(dir).filePath(QString::fromLatin1(kMarkerFile));
+}
+
+QString newToken()
+{
+    QByteArray bytes(16, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
+    return QString::fromLatin1(bytes.toHex());
+}
+
+void writeMarker(const QString &dir, const QString &token)
+{
+    QFile f(markerPath(dir));
+    if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly)
+        || f.write("tracktally-recovery sandbox " + token.toLatin1() + "\n") < 0)
+        throw DatabaseError(tr("Cannot mark %1 as the sandbox's folder: %2.").arg(dir, f.errorString()));
+}
+
+// The token in dir's marker file; empty when there is none (the folder was not made by a sandbox).
+QString markerToken(const QString &dir)
+{
+    QFile f(markerPath(dir));
+    if (!QFileInfo(f.fileName()).isFile() || QFileInfo(f.fileName()).isSymLink() || !f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray line = f.read(256).trimmed();
+    const QByteArray prefix = "tracktally-recovery sandbox ";
+    return line.startsWith(prefix) ? QString::fromLatin1(line.mid(prefix.size())) : QString();
+}
+
+// Removes a folder the sandbox made (its marker holds token); refuses, deleting nothing, otherwise.
+void removeSandboxFolder(const QString &dir, const QString &token)
+{
+    if (dir.isEmpty() || !QFileInfo::exists(dir))
+        return;
+    if (token.isEmpty() || markerToken(dir) != token)
+        throw DatabaseError(tr("%1 was not made by this sandbox (it has no %2 file of it), so it was not deleted. "
+                               "Remove it yourself if it is not needed.")
+                                .arg(dir, QString::fromLatin1(kMarkerFile)));
+    QDir(dir).removeRecursively();
+}
+
 } // namespace
 
 QString Sandbox::findPostgresBinDir()
@@ -140,6 +188,7 @@ Sandbox Sandbox::start(const QString &dirIn, const SandboxOptions &options)
     Sandbox s;
     s.m_dir = QDir(dirIn).absolutePath();
     s.m_logStatements = options.logStatements;
+    s.m_token = newToken();
     if (!QDir().mkpath(s.m_dir))
         throw DatabaseError(tr("Cannot create the sandbox folder %1.").arg(s.m_dir));
     if (QFileInfo::exists(stateFile(s.m_dir)))
@@ -160,24 +209,20 @@ Sandbox Sandbox::start(const QString &dirIn, const SandboxOptions &options)
             QStringLiteral("runuser"),
             {QStringLiteral("-u"), s.m_runAs, QStringLiteral("--"), QStringLiteral("test"), QStringLiteral("-x"), s.m_dir});
         if (reachable == 0) {
-            parent = QDir(s.m_dir).filePath(QStringLiteral("pg"));
-            QDir(parent).removeRecursively();
-            if (!QDir().mkpath(parent))
-                throw DatabaseError(tr("Cannot create %1.").arg(parent));
+            parent = s.makeDataParent();
         } else {
             s.m_tmpRoot = makeTempDir(QStringLiteral("ttpg-"));
+            writeMarker(s.m_tmpRoot, s.m_token);
             parent = s.m_tmpRoot;
         }
         giveTo(parent, s.m_runAs);
     } else {
-        parent = QDir(s.m_dir).filePath(QStringLiteral("pg"));
-        QDir(parent).removeRecursively();
-        if (!QDir().mkpath(parent))
-            throw DatabaseError(tr("Cannot create %1.").arg(parent));
+        parent = s.makeDataParent();
     }
     s.m_dataDir = parent + QStringLiteral("/data");
     s.m_logFile = parent + QStringLiteral("/server.log");
     s.m_socketDir = makeTempDir(QStringLiteral("tts-"));
+    writeMarker(s.m_socketDir, s.m_token);
     giveTo(s.m_socketDir, s.m_runAs);
     s.save(); // from here on, stop() can clean up
 
@@ -241,6 +286,7 @@ Sandbox Sandbox::open(const QString &dirIn)
     s.m_runAs = o.value(u"runAs").toString();
     s.m_logStatements = o.value(u"logStatements").toBool();
     s.m_port = o.value(u"port").toInt(5432);
+    s.m_token = o.value(u"marker").toString();
     if (s.m_dataDir.isEmpty() || s.m_socketDir.isEmpty())
         throw DatabaseError(tr("The sandbox state file %1 is damaged.").arg(f.fileName()));
     return s;
@@ -258,6 +304,7 @@ void Sandbox::save() const
     o.insert(u"runAs", m_runAs);
     o.insert(u"logStatements", m_logStatements);
     o.insert(u"port", m_port);
+    o.insert(u"marker", m_token);
     QFile f(stateFile(m_dir));
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         throw DatabaseError(tr("Cannot write %1.").arg(f.fileName()));
@@ -279,8 +326,33 @@ void Sandbox::stopServer(bool immediate)
                    QStringLiteral("stop")});
 }
 
+QString Sandbox::makeDataParent() const
+{
+    const QString parent = QDir(m_dir).filePath(QStringLiteral("pg"));
+    if (QFileInfo::exists(parent) || QFileInfo(parent).isSymLink()) {
+        // An earlier sandbox's data, left behind by a crash, is marked; anything else is the user's.
+        if (markerToken(parent).isEmpty())
+            throw DatabaseError(tr("%1 already exists and was not made by a sandbox (it has no %2 file), so it was "
+                                   "not touched. Choose another folder for the sandbox, or move %1 away.")
+                                    .arg(parent, QString::fromLatin1(kMarkerFile)));
+        QDir(parent).removeRecursively();
+    }
+    if (!QDir().mkpath(parent))
+        throw DatabaseError(tr("Cannot create %1.").arg(parent));
+    writeMarker(parent, m_token);
+    return parent;
+}
+
 void Sandbox::stop()
 {
+    // Only folders this sandbox made are stopped and deleted: sandbox.json may have been edited or replaced.
+    const QString dataParent = m_tmpRoot.isEmpty() ? QFileInfo(m_dataDir).absolutePath() : m_tmpRoot;
+    for (const QString &dir : {dataParent, m_socketDir})
+        if (!dir.isEmpty() && QFileInfo::exists(dir) && (m_token.isEmpty() || markerToken(dir) != m_token))
+            removeSandboxFolder(dir, m_token); // throws, naming the folder
+    if (!m_tmpRoot.isEmpty() && QFileInfo(m_dataDir).absolutePath() != m_tmpRoot
+        && !QFileInfo(m_dataDir).absolutePath().startsWith(m_tmpRoot + u'/'))
+        throw DatabaseError(tr("The sandbox state file %1 is damaged.").arg(stateFile(m_dir)));
     if (QFileInfo::exists(m_dataDir + QStringLiteral("/postmaster.pid"))) {
         try {
             stopServer(false);
@@ -288,12 +360,8 @@ void Sandbox::stop()
             stopServer(true); // last resort; the data is thrown away anyway
         }
     }
-    if (!m_tmpRoot.isEmpty())
-        QDir(m_tmpRoot).removeRecursively();
-    else if (!m_dataDir.isEmpty())
-        QDir(QFileInfo(m_dataDir).absolutePath()).removeRecursively();
-    if (!m_socketDir.isEmpty())
-        QDir(m_socketDir).removeRecursively();
+    removeSandboxFolder(dataParent, m_token);
+    removeSandboxFolder(m_socketDir, m_token);
     QFile::remove(stateFile(m_dir));
 }
 

@@ -17,12 +17,15 @@ struct SandboxOptions
 class Sandbox
 {
 public:
-    // Creates, starts and loads the schema. Throws tt::DatabaseError (e.g. already running in DIR).
+    // Creates, starts and loads the schema in DIR/pg. Throws tt::DatabaseError (e.g. already running in DIR, or
+    // DIR/pg exists and was not made by a sandbox: it is never deleted).
     static Sandbox start(const QString &dir, const SandboxOptions &options = {});
     // Reads DIR/sandbox.json of a running sandbox. Throws tt::DatabaseError when there is none.
     static Sandbox open(const QString &dir);
 
-    // Stops the server and removes its data, socket folder and sandbox.json.
+    // Stops the server and removes its data, socket folder and sandbox.json. Touches only folders the sandbox
+    // made (they hold its marker file, .tracktally-sandbox); throws tt::DatabaseError naming any other folder
+    // sandbox.json lists, deleting nothing.
     void stop();
     // For fault tests: stop the server ("immediate" = like a crash) or start it again on the same data.
     void stopServer(bool immediate);
@@ -43,6 +46,7 @@ public:
 
 private:
     void save() const;
+    QString makeDataParent() const; // DIR/pg, marked
     QString runServerTool(const QString &tool, const QStringList &args, int timeoutMs = 120000) const;
 
     QString m_dir;
@@ -54,6 +58,7 @@ private:
     QString m_runAs;   // "postgres" when started as root, else empty
     bool m_logStatements = false;
     int m_port = 5432;
+    QString m_token; // in the marker file of every folder this sandbox made
 };
 
 } // namespace tt

@@ -7,7 +7,9 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <climits>
 #include <future>
+#include <limits>
 #include <memory>
 
 namespace tt {
@@ -52,12 +54,21 @@ public:
     {
         const SourceInfo &src = project.sources()[size_t(index)];
         m_sourceName = src.displayName();
+        m_path = src.path;
         m_type = src.type;
         m_mapping = mapping ? mapping : src.mappingFromUser ? std::optional(src.mapping) : std::nullopt;
         for (const RowEdit &e : project.rowEdits())
             if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
                 m_edits.insert(e.row, e.cells);
     }
+
+    // How many columns of a row are worth reading: those up to the mapping's kept columns once it is known,
+    // else enough to find a header.
+    int columnLimit() const { return m_mapping ? m_mapping->keptColumns() : DetectColumns; }
+    static constexpr int DetectColumns = 1024;
+
+    // The memory budget of this source: 64 MB and 32 times its size in bytes.
+    void setBudgetFromSize(qint64 bytes) { m_budget = (qint64(64) << 20) + 32 * std::max<qint64>(0, bytes); }
 
     bool feed(SheetRow &row)
     {
@@ -67,10 +78,13 @@ public:
             auto it = m_edits.constFind(row.number);
             if (it != m_edits.constEnd()) {
                 row.cells.clear();
+                row.cellsBeyond = 0;
                 for (const QString &c : *it)
                     row.cells.push_back(Cell::makeText(c));
             }
         }
+        m_cellsBeyond += row.cellsBeyond;
+        account(row);
         if (!m_validator) {
             if (row.isBlank()) {
                 ++m_leadingBlank;
@@ -97,8 +111,37 @@ public:
         return true;
     }
 
+    // What the row can cost the project (records, quarantine) in memory; refuses the source past its budget.
+    void account(const SheetRow &row)
+    {
+        if (row.isBlank())
+            return;
+        const size_t limit = std::min(row.cells.size(), size_t(columnLimit()));
+        qint64 bytes = 64;
+        size_t largest = 0;
+        for (size_t i = 0; i < limit; ++i) {
+            const Cell &c = row.cells[i];
+            if (c.kind == Cell::Kind::Empty)
+                continue;
+            bytes += 40 + 2 * qint64(c.text.size());
+            if (c.text.size() > row.cells[largest].text.size())
+                largest = i;
+        }
+        m_held += bytes;
+        if (m_held <= m_budget)
+            return;
+        throw SourceError(m_path, tr("%1, row %2, column %3: reading this source would need more than %4 MB of memory, "
+                                     "far more than a sheet of its size holds (the row's largest value is in column "
+                                     "%3). It was not read because it may be malicious; export the sheet again.")
+                                      .arg(m_sourceName)
+                                      .arg(row.number)
+                                      .arg(columnLetter(int(largest)))
+                                      .arg(m_budget >> 20));
+    }
+
     const Project &m_project;
     int m_index;
+    QString m_path;
     QString m_sourceName;
     RecordType m_type;
     std::optional<ColumnMapping> m_mapping;
@@ -108,8 +151,26 @@ public:
     qint64 m_expectedRows = 0; // a hint from the file size
     qint64 m_leadingBlank = 0;
     qint64 m_rows = 0;
+    qint64 m_held = 0;                          // estimated bytes of the rows read so far
+    qint64 m_budget = std::numeric_limits<qint64>::max(); // see setBudgetFromSize
+    qint64 m_cellsBeyond = 0;                   // values a reader left out (beyond columnLimit())
     SheetRow m_firstRow;
 };
+
+void Importer::readWorkbookSheet(XlsxReader &reader, const QString &sheet, Session &session, Progress *progress)
+{
+    // Once the mapping is known, the reader keeps only the columns worth keeping: a row with a value in column
+    // XFD is not 16,384 cells wide.
+    reader.setColumnLimit(session.columnLimit());
+    reader.readSheet(
+        sheet,
+        [&session, &reader](SheetRow &row) {
+            const bool more = session.feed(row);
+            reader.setColumnLimit(session.columnLimit());
+            return more;
+        },
+        progress);
+}
 
 int Importer::prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
                             const QString &sha256, ImportOutcome *outcome)
@@ -195,6 +256,11 @@ ImportOutcome Importer::finishSource(int index, Session &session)
     } else {
         src.notes << tr("%1: no header row; columns read in TrackTally's order A to L.").arg(out.displayName);
     }
+    if (session.m_cellsBeyond > 0)
+        src.notes << QCoreApplication::translate("tt::Importer", "%1: %n value(s) to the right of column %2 were not read: "
+                                                                 "no field is mapped there.",
+                                                 nullptr, int(std::min<qint64>(session.m_cellsBeyond, INT_MAX)))
+                         .arg(out.displayName, columnLetter(mapping.keptColumns() - 1));
     auto &records = m_project.mutableRecords();
     records.reserve(records.size() + v.records().size());
     std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
@@ -213,6 +279,7 @@ ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional
     CsvReader reader(src.path);
     Session session(m_project, index, progress, mapping);
     session.m_expectedRows = QFileInfo(src.path).size() / 400; // TrackTally rows are 250-500 bytes
+    session.setBudgetFromSize(QFileInfo(src.path).size());
     if (progress)
         progress->begin(tr("Reading %1").arg(src.displayName()), QFileInfo(src.path).size());
     reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
@@ -327,11 +394,12 @@ std::vector<ImportOutcome> Importer::readWorkbookInto(const QString &path, const
         }
         const SourceInfo &src = m_project.sources()[size_t(index)];
         Session session(m_project, index, progress);
+        session.setBudgetFromSize(QFileInfo(path).size());
         if (progress)
             progress->begin(tr("Reading %1").arg(src.displayName()), 0);
         const std::vector<SourceInfo> before = m_project.sources();
         try {
-            reader.readSheet(actual, [&session](SheetRow &row) { return session.feed(row); }, progress);
+            readWorkbookSheet(reader, actual, session, progress);
             ImportOutcome out = finishSource(index, session);
             out.replaced = pre.replaced;
             outcomes.push_back(out);
@@ -403,11 +471,12 @@ ImportOutcome Importer::reimport(int sourceIndex, Progress *progress)
     // XLSX: re-read just this sheet into the same slot.
     XlsxReader reader(src.path);
     Session session(m_project, sourceIndex, progress);
+    session.setBudgetFromSize(QFileInfo(src.path).size());
     QString actual = src.sheet;
     for (const QString &n : reader.sheetNames())
         if (n.trimmed().compare(src.sheet, Qt::CaseInsensitive) == 0)
             actual = n;
-    reader.readSheet(actual, [&session](SheetRow &row) { return session.feed(row); }, progress);
+    readWorkbookSheet(reader, actual, session, progress);
     return finishSource(sourceIndex, session);
 }
 

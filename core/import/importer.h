@@ -9,6 +9,8 @@
 
 namespace tt {
 
+class XlsxReader;
+
 struct ImportOutcome
 {
     int sourceIndex = -1;
@@ -49,6 +51,7 @@ private:
     int prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
                       const QString &sha256, ImportOutcome *outcome);
     ImportOutcome readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping);
+    static void readWorkbookSheet(XlsxReader &reader, const QString &sheet, Session &session, Progress *progress);
     std::vector<ImportOutcome> readWorkbookInto(const QString &path, const QString &sha256,
                                                 const QStringList &onlySheets, Progress *progress);
 

@@ -36,6 +36,7 @@ SheetsApiSettings SheetsApiSettings::fromProject(const Project &project)
     s.spreadsheetId = get("spreadsheetId");
     s.keyFile = get("serviceAccountKeyFile");
     s.oauthClientFile = get("oauthClientFile");
+    s.envFile = get("envFile");
     s.apiBase = get("apiBase");
     return s;
 }
@@ -46,6 +47,8 @@ void SheetsApiSettings::saveTo(Project &project) const
                         {"serviceAccountKeyFile", keyFile.toStdString()}};
     if (!oauthClientFile.isEmpty())
         j["oauthClientFile"] = oauthClientFile.toStdString(); // the path only; the secret stays in the file
+    if (!envFile.isEmpty())
+        j["envFile"] = envFile.toStdString(); // the path only; the key stays in the file
     if (!apiBase.isEmpty() && apiBase != SheetsApiOptions{}.apiBase)
         j["apiBase"] = apiBase.toStdString();
     project.section("sheetsApi") = j;
@@ -104,6 +107,21 @@ std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &
     SheetsApiSettings settings = SheetsApiSettings::fromProject(project);
     settings.spreadsheetId = id;
     settings.keyFile = QFileInfo(keyFile).absoluteFilePath();
+    settings.envFile.clear();
+    settings.apiBase = options.apiBase == SheetsApiOptions{}.apiBase ? QString() : options.apiBase;
+    return fetchAndImport(project, id, client, settings, progress);
+}
+
+std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
+                                               const ServiceAccountKey &key, const QString &credentialsFile,
+                                               const SheetsApiOptions &options, Progress *progress)
+{
+    const QString id = spreadsheetIdFromText(spreadsheetIdOrUrl);
+    SheetsApiClient client(key, options);
+    SheetsApiSettings settings = SheetsApiSettings::fromProject(project);
+    settings.spreadsheetId = id;
+    settings.keyFile.clear();
+    settings.envFile = QFileInfo(credentialsFile).absoluteFilePath();
     settings.apiBase = options.apiBase == SheetsApiOptions{}.apiBase ? QString() : options.apiBase;
     return fetchAndImport(project, id, client, settings, progress);
 }

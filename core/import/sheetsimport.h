@@ -15,6 +15,7 @@ struct SheetsApiSettings
     QString spreadsheetId;
     QString keyFile;
     QString oauthClientFile; // the OAuth client file of the last user sign-in (path only)
+    QString envFile;         // the deployment's .env whose service account read the sheet (path only)
     QString apiBase;         // empty: the default
 
     static SheetsApiSettings fromProject(const Project &project);
@@ -27,6 +28,12 @@ struct SheetsApiSettings
 std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
                                                const QString &keyFile, const SheetsApiOptions &options = {},
                                                Progress *progress = nullptr);
+
+// The same with a service-account key that did not come from a JSON file (TrackTally's .env holds the
+// address and the PEM key): credentialsFile is the file it came from, remembered as "envFile" (the path only).
+std::vector<ImportOutcome> importFromSheetsApi(Project &project, const QString &spreadsheetIdOrUrl,
+                                               const ServiceAccountKey &key, const QString &credentialsFile,
+                                               const SheetsApiOptions &options = {}, Progress *progress = nullptr);
 
 // The same with the access token of a user who signed in with Google (UserSignIn): 403 means the user's
 // account has no access to the spreadsheet. Remembers the client file's path (never the token).

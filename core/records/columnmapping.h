@@ -5,6 +5,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <algorithm>
 #include <array>
 #include <nlohmann/json_fwd.hpp>
 
@@ -25,6 +26,13 @@ public:
 
     int column(Field f) const { return m_columns[size_t(f)]; }
     void setColumn(Field f, int column) { m_columns[size_t(f)] = column; }
+    // The right-most column a field is mapped to; -1 when none is.
+    int lastMappedColumn() const { return *std::max_element(m_columns.cbegin(), m_columns.cend()); }
+    bool isMapped(int column) const { return std::find(m_columns.cbegin(), m_columns.cend(), column) != m_columns.cend(); }
+    // How many columns of a row are worth keeping: up to the last mapped one and ExtraColumns more (what a
+    // quarantined row shows and what a reader keeps once the mapping is known).
+    static constexpr int ExtraColumns = 16;
+    int keptColumns() const { return lastMappedColumn() + 1 + ExtraColumns; }
     bool hasHeader() const { return m_hasHeader; }
     void setHasHeader(bool h) { m_hasHeader = h; }
     // Header texts as found (empty when there is no header); kept to show the mapping to people.

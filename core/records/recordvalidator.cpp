@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QUuid>
+#include <climits>
 #include <cmath>
 
 namespace tt {
@@ -66,6 +67,24 @@ QString RecordValidator::cellText(const Cell &c)
     case Cell::Kind::Error: return c.text;
     }
     return {};
+}
+
+QStringList RecordValidator::quarantineExcerpt(const SheetRow &row, const ColumnMapping &mapping)
+{
+    const size_t kept = std::min(row.cells.size(), size_t(std::max(0, mapping.keptColumns())));
+    QStringList cells;
+    cells.reserve(qsizetype(kept));
+    for (size_t i = 0; i < kept; ++i) {
+        QString text = cellText(row.cells[i]);
+        if (text.size() > ExcerptChars && !mapping.isMapped(int(i))) {
+            text.truncate(ExcerptChars - 1);
+            text += u'\u2026';
+        }
+        cells << text;
+    }
+    while (!cells.isEmpty() && cells.constLast().isEmpty())
+        cells.removeLast();
+    return cells;
 }
 
 QString RecordValidator::normaliseStudentId(const Cell &cell, bool *fromNumber, bool *ok)
@@ -138,9 +157,15 @@ bool RecordValidator::quarantineRow(const SheetRow &row, Field field, const QStr
     q.row = row.number;
     q.field = fieldKey(field);
     q.reason = where(row.number) + QStringLiteral(": ") + reason;
-    q.cells.reserve(qsizetype(row.cells.size()));
-    for (const Cell &c : row.cells)
-        q.cells << cellText(c);
+    qint64 notKept = row.cellsBeyond;
+    for (size_t i = size_t(std::max(0, m_ctx.mapping.keptColumns())); i < row.cells.size(); ++i)
+        notKept += row.cells[i].isEmpty() ? 0 : 1;
+    if (notKept > 0)
+        q.reason += QCoreApplication::translate("tt::RecordValidator",
+                                               " (%n value(s) to the right of column %1 not kept: no field is mapped there)",
+                                               nullptr, int(std::min<qint64>(notKept, INT_MAX)))
+                        .arg(columnLetter(m_ctx.mapping.keptColumns() - 1));
+    q.cells = quarantineExcerpt(row, m_ctx.mapping);
     m_quarantine.push_back(std::move(q));
     ++m_quarantined;
     return false;

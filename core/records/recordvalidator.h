@@ -51,6 +51,10 @@ public:
     static std::optional<QString> normaliseUuid(const QString &text);
     static QString generatedUuid(const IncidentRecord &r); // v5 of the content: same row, same id
     static QString cellText(const Cell &c);
+    // What a quarantined row keeps of its cells: every mapped cell whole, other cells up to the mapping's
+    // keptColumns() and ExcerptChars characters each (longer ones end in "…"), no trailing empty cells.
+    static QStringList quarantineExcerpt(const SheetRow &row, const ColumnMapping &mapping);
+    static constexpr qsizetype ExcerptChars = 256;
 
 private:
     struct Pending

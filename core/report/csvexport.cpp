@@ -34,17 +34,14 @@ QString yesNo(bool b)
 
 void writeFile(const QString &path, const QStringList &header, const std::vector<QStringList> &rows)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw UserError(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    PrivateFile file(path); // 0600: rosters and quarantined rows are children's data
     QString text;
     text += QChar(0xFEFF); // BOM: spreadsheets then read the file as UTF-8
     text += csvLine(header);
     for (const QStringList &r : rows)
         text += csvLine(r);
-    const QByteArray bytes = text.toUtf8();
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        throw UserError(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    file.write(text.toUtf8());
+    file.commit();
 }
 
 } // namespace
@@ -78,8 +75,7 @@ QString csvLine(const QStringList &cells)
 
 void writeCsvExports(const ReportData &data, const QString &dir)
 {
-    if (!QDir().mkpath(dir))
-        throw UserError(tr("Cannot create the folder %1.").arg(QDir::toNativeSeparators(dir)));
+    makePrivateDir(dir); // a folder it creates is 0700
     const QDir d(dir);
     static const Roster empty;
     const Roster &roster = data.roster ? *data.roster : empty;

@@ -1,7 +1,10 @@
 #include "rosterproject.h"
 
+#include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
+#include "roster/rostersnapshot.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <nlohmann/json.hpp>
 
@@ -137,10 +140,81 @@ void setProjectDecisions(Project &project, const RosterDecisions &decisions)
     project.section("roster")["decisions"] = decisions.toJson();
 }
 
+namespace {
+
+nlohmann::json rosterList(const std::vector<RosterEntry> &entries)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const RosterEntry &e : entries)
+        list.push_back({{"studentId", s(e.studentId)},
+                        {"firstName", s(e.firstName)},
+                        {"lastName", s(e.lastName)},
+                        {"guardians", s(e.guardians)},
+                        {"classCode", s(e.classCode)},
+                        {"notes", s(e.notes)},
+                        {"row", e.row}});
+    return list;
+}
+
+nlohmann::json staffList(const std::vector<StaffEntry> &entries)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const StaffEntry &e : entries)
+        list.push_back({{"email", s(e.email)}, {"displayName", s(e.displayName)}, {"role", s(e.role)},
+                        {"roleText", s(e.roleText)}, {"row", e.row}});
+    return list;
+}
+
+} // namespace
+
+SnapshotInfo setProjectSnapshot(Project &project, const QString &dir)
+{
+    const RosterSnapshot snap = RosterSnapshot::read(dir);
+    SnapshotInfo info{QFileInfo(dir).absoluteFilePath(), snap.takenAt, snap.database, int(snap.teachers.size()),
+                      int(snap.classrooms.size()), int(snap.students.size())};
+    const QString students = QFileInfo(QDir(dir).filePath(QStringLiteral("students.csv"))).absoluteFilePath();
+    const QString teachers = QFileInfo(QDir(dir).filePath(QStringLiteral("teachers.csv"))).absoluteFilePath();
+    nlohmann::json &sec = project.section("roster");
+    sec["rosterList"] = {{"path", s(students)}, {"sha256", s(sha256OfFile(students))}, {"entries", rosterList(snap.rosterEntries())}};
+    sec["staffList"] = {{"path", s(teachers)}, {"sha256", s(sha256OfFile(teachers))}, {"entries", staffList(snap.staffEntries())}};
+    RosterDecisions decisions = projectDecisions(project);
+    snap.decide(decisions);
+    setProjectDecisions(project, decisions);
+    nlohmann::json subjects = nlohmann::json::array();
+    for (const QString &subject : snap.subjects())
+        subjects.push_back(s(subject));
+    sec["snapshot"] = {{"path", s(info.path)},         {"takenAt", s(info.takenAt)},       {"database", s(info.database)},
+                       {"teachers", info.teachers},    {"classrooms", info.classrooms},    {"students", info.students},
+                       {"subjects", subjects}};
+    return info;
+}
+
+std::optional<SnapshotInfo> projectSnapshot(const Project &project)
+{
+    const nlohmann::json *sec = rosterSection(project);
+    if (!sec || !sec->contains("snapshot") || !(*sec)["snapshot"].is_object())
+        return std::nullopt;
+    const nlohmann::json &j = (*sec)["snapshot"];
+    return SnapshotInfo{q(j, "path"), q(j, "takenAt"), q(j, "database"), j.value("teachers", 0), j.value("classrooms", 0),
+                        j.value("students", 0)};
+}
+
 Roster buildProjectRoster(const Project &project, Progress *progress)
 {
-    return RosterBuilder().build(project.acceptedRecords(), projectRosterEntries(project), projectStaffEntries(project),
-                                 projectDecisions(project), progress);
+    const std::vector<IncidentRecord> accepted = project.acceptedRecords();
+    const RosterDecisions decisions = projectDecisions(project);
+    Roster roster = RosterBuilder().build(accepted, projectRosterEntries(project), projectStaffEntries(project),
+                                          decisions, progress);
+    applyAccountRoles(roster, accepted, projectAccountLists(project), decisions);
+    const nlohmann::json *sec = rosterSection(project);
+    if (sec && sec->contains("snapshot") && (*sec)["snapshot"].contains("subjects")) {
+        QStringList subjects;
+        for (const auto &e : (*sec)["snapshot"]["subjects"])
+            if (e.is_string())
+                subjects << QString::fromStdString(e.get<std::string>());
+        settleBySnapshot(roster, subjects);
+    }
+    return roster;
 }
 
 } // namespace tt

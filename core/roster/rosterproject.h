@@ -33,6 +33,21 @@ std::vector<StaffEntry> projectStaffEntries(const Project &project);
 AccountLists projectAccountLists(const Project &project);
 void setProjectAccountLists(Project &project, const AccountLists &lists);
 
+// A roster snapshot (roster/rostersnapshot.h) taken as the school's own records: its students become the
+// roster list, its teachers the staff list, every field it states a decision, and the questions about what
+// it names are settled by it in every build. Throws SourceError naming the file, row and field.
+struct SnapshotInfo
+{
+    QString path;
+    QString takenAt;
+    QString database;
+    int teachers = 0;
+    int classrooms = 0;
+    int students = 0;
+};
+SnapshotInfo setProjectSnapshot(Project &project, const QString &dir);
+std::optional<SnapshotInfo> projectSnapshot(const Project &project);
+
 RosterDecisions projectDecisions(const Project &project);
 void setProjectDecisions(Project &project, const RosterDecisions &decisions);
 

@@ -39,6 +39,7 @@ void DatabaseSession::reset()
 {
     m_identity.reset();
     m_schema.reset();
+    m_privileges.reset();
     m_plan.reset();
     m_applied.reset();
     m_verified.reset();
@@ -54,10 +55,10 @@ void DatabaseSession::setConnection(const QString &text)
     if (m_session->hasProject()) {
         // kept without any password: libpq finds it in PGPASSWORD, .pgpass or the service file
         QString safe;
+        // (text that cannot be read is not saved at all: it may hold a password libpq could not find)
         try {
-            ConnectionSpec spec = ConnectionSpec::parse(m_connection);
-            if (spec.password().isEmpty())
-                safe = m_connection;
+            const ConnectionSpec spec = ConnectionSpec::parse(m_connection);
+            safe = spec.hasSecrets() ? spec.conninfoWithoutSecrets() : m_connection;
         } catch (const std::exception &) {
         }
         nlohmann::json &db = m_session->editableProject().section("database");
@@ -91,9 +92,11 @@ bool DatabaseSession::connectToDatabase()
         Database db(withPassword(text, password));
         auto identity = std::make_shared<ServerIdentity>(db.identify(domain));
         auto schema = std::make_shared<SchemaReport>(db.checkSchema());
-        return std::function<void()>([this, identity, schema] {
+        auto privileges = std::make_shared<PrivilegeReport>(db.checkPrivileges());
+        return std::function<void()>([this, identity, schema, privileges] {
             m_identity = *identity;
             m_schema = *schema;
+            m_privileges = *privileges;
             emit changed();
             emit connected();
         });

@@ -35,6 +35,7 @@ public:
 
     const std::optional<ServerIdentity> &identity() const { return m_identity; }
     const std::optional<SchemaReport> &schema() const { return m_schema; }
+    const std::optional<PrivilegeReport> &privileges() const { return m_privileges; }
     const std::optional<RecoveryPlan> &plan() const { return m_plan; }
     const std::optional<ApplyResult> &applied() const { return m_applied; }
     const std::optional<VerifyResult> &verified() const { return m_verified; }
@@ -55,6 +56,7 @@ private:
     QString m_password;
     std::optional<ServerIdentity> m_identity;
     std::optional<SchemaReport> m_schema;
+    std::optional<PrivilegeReport> m_privileges;
     std::optional<RecoveryPlan> m_plan;
     std::optional<ApplyResult> m_applied;
     std::optional<VerifyResult> m_verified;

@@ -1,8 +1,11 @@
 #include "incidentssession.h"
 
+#include <QDateTime>
 #include <QSet>
 #include <QStringMatcher>
 
+#include <algorithm>
+#include <limits>
 #include <thread>
 
 namespace tt {
@@ -20,13 +23,48 @@ IncidentsSession::IncidentsSession(QObject *parent)
     connect(&m_debounce, &QTimer::timeout, this, &IncidentsSession::apply);
 }
 
+void IncidentsSession::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone)
+{
+    setRecordsIn(std::move(records), zone.isValid() ? zone : QTimeZone::utc());
+}
+
 void IncidentsSession::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds)
 {
+    setRecordsIn(std::move(records), offsetSeconds == 0 ? QTimeZone::utc() : QTimeZone(offsetSeconds));
+}
+
+int IncidentsSession::offsetAt(qint64 utcMs) const
+{
+    // the last change at or before utcMs; before the first one, the first offset
+    auto it = std::upper_bound(m_offsets.begin(), m_offsets.end(), utcMs,
+                               [](qint64 ms, const std::pair<qint64, int> &o) { return ms < o.first; });
+    if (it == m_offsets.begin())
+        return m_offsets.empty() ? 0 : it->second;
+    return std::prev(it)->second;
+}
+
+void IncidentsSession::setRecordsIn(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone)
+{
     m_records = records ? std::move(records) : std::make_shared<const std::vector<IncidentRecord>>();
-    m_offsetSeconds = offsetSeconds;
+    m_zone = zone;
+    // The zone's offsets over the records' span, once: its transitions (daylight saving, and any change of the
+    // zone's rules), so each record's calendar day is a binary search, not a time zone conversion.
+    m_offsets.clear();
+    if (!m_records->empty()) {
+        const auto [lo, hi] = std::minmax_element(m_records->begin(), m_records->end(), [](const IncidentRecord &a, const IncidentRecord &b) {
+            return a.timestampMs < b.timestampMs;
+        });
+        const QDateTime first = QDateTime::fromMSecsSinceEpoch(lo->timestampMs, QTimeZone::utc());
+        const QDateTime last = QDateTime::fromMSecsSinceEpoch(hi->timestampMs, QTimeZone::utc());
+        m_offsets.emplace_back(std::numeric_limits<qint64>::min(), m_zone.offsetFromUtc(first));
+        if (m_zone.hasTransitions()) {
+            for (const QTimeZone::OffsetData &t : m_zone.transitions(first, last.addSecs(1)))
+                m_offsets.emplace_back(t.atUtc.toMSecsSinceEpoch(), t.offsetFromUtc);
+        }
+    }
     m_days.resize(m_records->size());
     for (size_t i = 0; i < m_records->size(); ++i) {
-        const qint64 local = (*m_records)[i].timestampMs + qint64(m_offsetSeconds) * 1000;
+        const qint64 local = (*m_records)[i].timestampMs + qint64(offsetAt((*m_records)[i].timestampMs)) * 1000;
         m_days[i] = qint32(local >= 0 ? local / DayMs : (local - DayMs + 1) / DayMs);
     }
     QSet<QString> teachers, classes, categories;
@@ -129,9 +167,36 @@ bool IncidentsSession::isActive() const
         || !m_student.isEmpty() || !m_category.isEmpty() || !m_text.isEmpty();
 }
 
+std::vector<int> IncidentsSession::matchingRows() const
+{
+    std::vector<int> rows;
+    rows.reserve(size_t(m_matches));
+    for (size_t i = 0; i < m_mask.size(); ++i)
+        if (m_mask[i])
+            rows.push_back(int(i));
+    return rows;
+}
+
+std::vector<int> IncidentsSession::rowsOfStudent(const QString &studentId, const QString &studentName) const
+{
+    std::vector<int> rows;
+    const QString id = studentId.trimmed(), name = studentName.simplified();
+    if (id.isEmpty() && name.isEmpty())
+        return rows;
+    for (size_t i = 0; i < m_records->size(); ++i) {
+        const IncidentRecord &r = (*m_records)[i];
+        if (id.isEmpty() ? (r.studentId.isEmpty() && r.studentName.compare(name, Qt::CaseInsensitive) == 0) : r.studentId == id)
+            rows.push_back(int(i));
+    }
+    std::stable_sort(rows.begin(), rows.end(), [this](int a, int b) {
+        return (*m_records)[size_t(a)].timestampMs < (*m_records)[size_t(b)].timestampMs;
+    });
+    return rows;
+}
+
 QDate IncidentsSession::dateOf(const IncidentRecord &r) const
 {
-    const qint64 local = r.timestampMs + qint64(m_offsetSeconds) * 1000;
+    const qint64 local = r.timestampMs + qint64(offsetAt(r.timestampMs)) * 1000;
     qint64 days = local / DayMs;
     if (local < 0 && local % DayMs != 0)
         --days;
@@ -228,6 +293,11 @@ void IncidentsSession::apply()
     m_matches = m_stats.total;
     for (auto it = weeks.cbegin(); it != weeks.cend(); ++it)
         m_stats.perWeek.insert(Epoch.addDays(it.key()), it.value());
+    if (!m_stats.perWeek.isEmpty()) { // weeks without a log are weeks with 0 logs, not gaps the line skips over
+        const QDate last = m_stats.perWeek.lastKey();
+        for (QDate monday = m_stats.perWeek.firstKey(); monday < last; monday = monday.addDays(7))
+            m_stats.perWeek.insert(monday, m_stats.perWeek.value(monday, 0));
+    }
     for (auto it = cats.cbegin(); it != cats.cend(); ++it)
         m_stats.perCategory.insert(it.key(), it.value());
     for (auto it = classes.cbegin(); it != classes.cend(); ++it)

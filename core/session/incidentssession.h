@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTimer>
+#include <QTimeZone>
 #include <memory>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace tt {
 
 struct IncidentStats
 {
-    QMap<QDate, int> perWeek;      // Monday of the week (school time) -> logs
+    QMap<QDate, int> perWeek;      // Monday of the week (school time) -> logs; every week from the first to the
+                                   // last that matched, weeks without logs as 0 (holidays show as a dip)
     QMap<QString, int> perCategory;
     QMap<QString, int> perClass;   // class code as logged ("" = none)
     qint64 total = 0;
@@ -35,8 +37,12 @@ public:
 
     explicit IncidentsSession(QObject *parent = nullptr);
 
-    // The records to filter (shared, never modified); offsetSeconds: the school's UTC offset for weeks.
+    // The records to filter (shared, never modified). Days and weeks are the school's calendar in its time zone,
+    // daylight-saving changes included (a log at 23:30 on a summer Sunday stays on Sunday).
+    void setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
+    // A fixed UTC offset for every record (tests, and schools whose zone is unknown).
     void setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds = 0);
+    QTimeZone timeZone() const { return m_zone; }
     const std::vector<IncidentRecord> &records() const { return *m_records; }
     std::shared_ptr<const std::vector<IncidentRecord>> sharedRecords() const { return m_records; }
 
@@ -63,6 +69,10 @@ public:
     void apply();
 
     bool accepts(int row) const { return row >= 0 && size_t(row) < m_mask.size() && m_mask[size_t(row)]; }
+    // The rows that match, in record order.
+    std::vector<int> matchingRows() const;
+    // Every row of one student (the same id; without an id, the same name), in time order: a student's history.
+    std::vector<int> rowsOfStudent(const QString &studentId, const QString &studentName) const;
     bool isActive() const;
     qint64 matches() const { return m_matches; }
     const IncidentStats &stats() const { return m_stats; }
@@ -80,10 +90,13 @@ signals:
 
 private:
     void schedule();
+    void setRecordsIn(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
+    int offsetAt(qint64 utcMs) const; // seconds east of UTC in the school's zone at that instant
     bool matchesAt(size_t i, const class QStringMatcher *text, const QStringMatcher *student, qint64 fromDay, qint64 toDay) const;
 
     std::shared_ptr<const std::vector<IncidentRecord>> m_records;
-    int m_offsetSeconds = 0;
+    QTimeZone m_zone;
+    std::vector<std::pair<qint64, int>> m_offsets; // (from this UTC ms on, this offset in seconds), ascending
     std::vector<qint32> m_days; // per record: the school's calendar day, days since 1970-01-01
     int m_type = AnyType;
     QDate m_from, m_to;

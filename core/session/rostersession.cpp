@@ -2,6 +2,7 @@
 
 #include "project/project.h"
 #include "recoverysession.h"
+#include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
 #include "roster/rosterproject.h"
 
@@ -61,9 +62,11 @@ bool RosterSession::rebuild()
     auto staff = projectStaffEntries(m_session->project());
     auto entries = projectRosterEntries(m_session->project());
     RosterDecisions decisions = m_decisions;
+    const AccountLists accounts = projectAccountLists(m_session->project());
     return m_session->runReadTask(tr("Rebuilding teachers, classrooms and students"),
-                                  [this, accepted, generation, staff, entries, decisions](const Project &, Progress *progress) {
+                                  [this, accepted, generation, staff, entries, decisions, accounts](const Project &, Progress *progress) {
         auto roster = std::make_shared<Roster>(RosterBuilder().build(*accepted, entries, staff, decisions, progress));
+        applyAccountRoles(*roster, *accepted, accounts, decisions);
         return std::function<void()>([this, roster, generation] {
             m_roster = std::move(*roster);
             m_built = true;
@@ -201,9 +204,17 @@ void RosterSession::separateStudentId(const QString &loggedId)
     decide(before, tr("Separate student %1").arg(loggedId), true);
 }
 
+bool RosterSession::isUndoable(const Conflict &settled)
+{
+    // the rules of core/roster/rosterrules.h honour RosterDecisions::reopenSettlement
+    static const QStringList rules{u"leadingZeroTwins"_s, u"majoritySpelling"_s, u"namesakesDifferentClasses"_s,
+                                   u"namesakesOnSchoolList"_s, u"uniqueNameMatch"_s};
+    return !settled.needsDecision && rules.contains(settled.settledBy);
+}
+
 void RosterSession::undoSettlement(const Conflict &settled)
 {
-    if (settled.needsDecision || settled.settledBy.isEmpty())
+    if (!isUndoable(settled))
         return;
     const RosterDecisions before = m_decisions;
     m_decisions.reopenSettlement(settled.settledBy, settled.subject);
@@ -212,7 +223,9 @@ void RosterSession::undoSettlement(const Conflict &settled)
 
 RosterSession::Area RosterSession::areaOf(const Conflict &c)
 {
-    static const QStringList teachers{u"teacherName"_s, u"unknownTeacher"_s, u"twoHomerooms"_s};
+    static const QStringList teachers{u"teacherName"_s,       u"unknownTeacher"_s,     u"twoHomerooms"_s,
+                                      u"adminFromEnv"_s,      u"superAdminNotStaff"_s, u"superAdminLogged"_s,
+                                      u"adminSuggested"_s};
     static const QStringList classrooms{u"closeHomeroom"_s, u"noHomeroom"_s};
     if (teachers.contains(c.kind))
         return Area::Teachers;

@@ -32,8 +32,13 @@ struct SheetRow
 {
     qint64 number = 0; // 1-based row number as the user sees it (the spreadsheet row, or CSV record)
     std::vector<Cell> cells;
+    // Cells with a value that the reader did not keep because they lie at or beyond its column limit (no field
+    // is mapped there); a row whose only values lie there is not blank.
+    qint64 cellsBeyond = 0;
     bool isBlank() const
     {
+        if (cellsBeyond > 0)
+            return false;
         for (const Cell &c : cells)
             if (!c.isEmpty())
                 return false;

@@ -80,6 +80,46 @@ Bom sniffBom(const char *data, qint64 size)
     return Bom::None;
 }
 
+// The messages of a row that cannot be read, naming the file, row and column.
+struct RowErrors
+{
+    QString file;
+    QString displayName;
+
+    SourceError binary(qint64 record, int column) const
+    {
+        return SourceError(file, tr("%1 does not look like a text (CSV) file: row %2, column %3 contains "
+                                    "binary data (a NUL byte).")
+                                     .arg(displayName)
+                                     .arg(record)
+                                     .arg(columnLetters(column)));
+    }
+    SourceError tooLarge(qint64 record, int column) const
+    {
+        return SourceError(file, tr("%1, row %2, column %3: the value is larger than %4 MB, which no sheet cell "
+                                    "holds. The file is damaged or is not a sheet export.")
+                                     .arg(displayName)
+                                     .arg(record)
+                                     .arg(columnLetters(column))
+                                     .arg(CsvReader::MaxFieldBytes >> 20));
+    }
+    // The row's cell for a column, added when the row is that wide for the first time; a column beyond the last a
+    // sheet has (XFD) is refused.
+    Cell &cellAt(SheetRow &row, int column) const
+    {
+        if (size_t(column) < row.cells.size())
+            return row.cells[size_t(column)];
+        if (column >= CsvReader::MaxColumns)
+            throw SourceError(file, tr("%1, row %2, column %3: the row has more than %L4 columns, which no sheet has "
+                                       "(the last column is XFD). The file is damaged or is not a sheet export.")
+                                        .arg(displayName)
+                                        .arg(row.number)
+                                        .arg(columnLetters(column))
+                                        .arg(CsvReader::MaxColumns));
+        return row.cells.emplace_back();
+    }
+};
+
 } // namespace
 
 struct CsvReader::Text
@@ -322,21 +362,9 @@ void CsvReader::read(const RowSink &sink, Progress *progress)
     special['\n'] = true;
     special[0] = true;
 
-    auto binaryError = [&](qint64 record, int column) {
-        return SourceError(file, tr("%1 does not look like a text (CSV) file: row %2, column %3 contains "
-                                    "binary data (a NUL byte).")
-                                     .arg(m_displayName)
-                                     .arg(record)
-                                     .arg(columnLetters(column)));
-    };
-    auto tooLarge = [&](qint64 record, int column) {
-        return SourceError(file, tr("%1, row %2, column %3: the value is larger than %4 MB, which no sheet cell "
-                                    "holds. The file is damaged or is not a sheet export.")
-                                     .arg(m_displayName)
-                                     .arg(record)
-                                     .arg(columnLetters(column))
-                                     .arg(MaxFieldBytes >> 20));
-    };
+    const RowErrors errors{file, m_displayName};
+    auto binaryError = [&](qint64 record, int column) { return errors.binary(record, column); };
+    auto tooLarge = [&](qint64 record, int column) { return errors.tooLarge(record, column); };
 
     const char *const begin = t.begin;
     const char *const end = t.end;
@@ -350,9 +378,7 @@ void CsvReader::read(const RowSink &sink, Progress *progress)
         row.number = record;
         int column = 0;
         for (;;) {
-            if (size_t(column) >= row.cells.size())
-                row.cells.emplace_back();
-            Cell &cell = row.cells[size_t(column)];
+            Cell &cell = errors.cellAt(row, column);
             if (p < end && *p == '"') {
                 // Quoted field: up to the closing quote; "" is a quote; newlines and delimiters are data.
                 const char *segment = p + 1;
@@ -420,9 +446,7 @@ void CsvReader::read(const RowSink &sink, Progress *progress)
             if (c == delim) {
                 ++p;
                 if (p >= end) { // "a,b," at the very end: the last field is empty
-                    if (size_t(column) >= row.cells.size())
-                        row.cells.emplace_back();
-                    assignField(row.cells[size_t(column)], nullptr, 0, true);
+                    assignField(errors.cellAt(row, column), nullptr, 0, true);
                     ++column;
                     break;
                 }

@@ -16,7 +16,8 @@ public:
     static CsvReader fromData(const QByteArray &data, const QString &displayName); // tests/embedded data
 
     // Streams every record to the sink; row numbers are 1-based record numbers (a header is record 1).
-    // Throws SourceError (unreadable, not text, unterminated quote, oversized field) or Cancelled.
+    // Throws SourceError (unreadable, not text, unterminated quote, oversized field, more than MaxColumns
+    // columns) or Cancelled.
     void read(const RowSink &sink, Progress *progress = nullptr);
 
     char delimiter() const { return m_delimiter; } // ',' ';' or '\t' (valid after read() or detect())
@@ -27,6 +28,7 @@ public:
     QString displayName() const { return m_displayName; }
 
     static constexpr qint64 MaxFieldBytes = 1 << 20; // a larger field -> SourceError naming row and column
+    static constexpr int MaxColumns = 16384;          // a wider row (beyond column XFD) -> SourceError
     static constexpr qint64 SampleBytes = 64 * 1024;  // what detection looks at
 
 private:

@@ -194,6 +194,135 @@ quint16 UserSignIn::redirectPort() const
     return m_attempt ? m_attempt->handler->port() : 0;
 }
 
+// The OAuth flow of one attempt: Google's addresses, the client, the read-only scope, and PKCE.
+void UserSignIn::setUpFlow(Attempt &a, const QUrl &authUrl, const QUrl &tokenUrl)
+{
+    a.flow = new QOAuth2AuthorizationCodeFlow(a.nam, a.root);
+    a.flow->setAuthorizationUrl(authUrl);
+    a.flow->setAccessTokenUrl(tokenUrl);
+    a.flow->setClientIdentifier(m_client.clientId);
+    a.flow->setClientIdentifierSharedKey(m_client.clientSecret);
+    a.flow->setScope(SheetsApiClient::readOnlyScope());
+    a.flow->setReplyHandler(a.handler);
+    a.flow->setState(a.state);
+    // PKCE (Qt 6.4 has none built in): the challenge goes with the browser, the verifier with the code.
+    const QByteArray verifier = a.verifier, challenge = codeChallenge(a.verifier);
+    a.flow->setModifyParametersFunction(
+        [verifier, challenge](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
+            if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
+                parameters->insert(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));
+                parameters->insert(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+            } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
+                parameters->insert(QStringLiteral("code_verifier"), QString::fromLatin1(verifier));
+                // Qt 6.4 percent-encodes the code twice; Google's codes hold '/' ("4/0A..."), which would then
+                // arrive as "%2F" and be refused. Undo one encoding (a code never holds a literal '%').
+                const QString code = parameters->value(QStringLiteral("code")).toString();
+                if (code.contains(u'%')) {
+                    parameters->remove(QStringLiteral("code"));
+                    parameters->insert(QStringLiteral("code"), QUrl::fromPercentEncoding(code.toLatin1()));
+                }
+            }
+        });
+
+}
+
+// The browser's redirect to 127.0.0.1: only this attempt's state counts; an error in it ends the sign-in.
+void UserSignIn::watchRedirect(Attempt &a)
+{
+    const QString state = a.state;
+    connect(a.handler, &QAbstractOAuthReplyHandler::callbackReceived, this, [this, state](const QVariantMap &data) {
+        // Qt ignores a redirect whose state does not match (it may come from another page); so do we.
+        if (data.value(QStringLiteral("state")).toString() != state) {
+            ++m_ignoredRedirects;
+            return;
+        }
+        const QString error = data.value(QStringLiteral("error")).toString();
+        if (error == u"access_denied")
+            fail(tr("The sign-in was declined in the browser, so nothing was read. To read the sheet, sign in "
+                    "again and allow TrackTally Recovery to see your spreadsheets."));
+        else if (!error.isEmpty())
+            fail(tr("Google refused the sign-in (%1%2). Try again; if it keeps happening, ask whoever set up "
+                    "the OAuth client to check it.")
+                     .arg(error, data.value(QStringLiteral("error_description")).toString().isEmpty()
+                                     ? QString()
+                                     : u": "_qs + data.value(QStringLiteral("error_description")).toString()));
+    });
+}
+
+// Google's answer to the token request: true when it holds a token, otherwise fail() with what went wrong.
+bool UserSignIn::tokenReplyAccepted(QNetworkReply *reply, const QString &file, const QString &tokenHost)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->error() == QNetworkReply::NoError && status == 200)
+        return true;
+    const QByteArray body = reply->readAll();
+    if (status == 0) {
+        if (reply->error() == QNetworkReply::OperationCanceledError)
+            return false; // cancelled or finished already
+        if (reply->error() == QNetworkReply::HostNotFoundError)
+            fail(tr("Could not find %1 to finish the Google sign-in. Check that this computer is connected "
+                    "to the internet.")
+                     .arg(tokenHost));
+        else
+            fail(tr("Could not reach %1 to finish the Google sign-in: %2. Check the internet connection, "
+                    "proxy and firewall.")
+                     .arg(tokenHost, reply->errorString()));
+        return false;
+    }
+    QString code, description;
+    const auto j = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+    if (j.is_object() && j.contains("error") && j["error"].is_string())
+        code = q(j["error"].get<std::string>());
+    if (j.is_object() && j.contains("error_description") && j["error_description"].is_string())
+        description = q(j["error_description"].get<std::string>());
+    const QString said = description.isEmpty() ? code : description;
+    if (code == u"invalid_grant")
+        fail(tr("Google did not accept the sign-in code (%1): it may have expired, been used already, or "
+                "not match this sign-in. Sign in with Google again.")
+                 .arg(said));
+    else if (code == u"invalid_client" || code == u"unauthorized_client")
+        fail(tr("Google does not accept the OAuth client in %1 (%2). Check that it is a Desktop app client "
+                "of your Google Cloud project and that it was not deleted.")
+                 .arg(file, said));
+    else
+        fail(tr("Google's sign-in server (%1) answered HTTP %2 when finishing the sign-in%3. Try again "
+                "later.")
+                 .arg(tokenHost)
+                 .arg(status)
+                 .arg(said.isEmpty() ? QString() : u": "_qs + said));
+    return false;
+}
+
+// How the attempt ends: a token (granted), the browser to open, or the time limit.
+void UserSignIn::watchOutcome(Attempt &a)
+{
+    connect(a.flow, &QAbstractOAuth::granted, this, [this] {
+        QOAuth2AuthorizationCodeFlow *flow = m_attempt->flow;
+        UserAccessToken t;
+        t.accessToken = flow->token().toUtf8();
+        t.expires = flow->expirationAt().toUTC();
+        t.clientFile = m_client.path;
+        if (t.accessToken.isEmpty()) {
+            fail(tr("Google's sign-in answer holds no access token."));
+            return;
+        }
+        m_token = std::move(t);
+        finish();
+        emit granted();
+    });
+    connect(a.flow, &QAbstractOAuth::authorizeWithBrowser, this, &UserSignIn::authorizeWithBrowser);
+    const int timeoutMs = m_timeoutMs;
+    connect(a.timer, &QTimer::timeout, this, [this, timeoutMs] {
+        const QString wait =
+            timeoutMs >= 60000
+                ? QCoreApplication::translate("tt::UserSignIn", "%n minute(s)", nullptr, timeoutMs / 60000)
+                : QCoreApplication::translate("tt::UserSignIn", "%n second(s)", nullptr, timeoutMs / 1000);
+        fail(tr("The sign-in was not finished within %1, so it was stopped. Click to sign in again, and finish "
+                "the sign-in in the web browser that opens.")
+                 .arg(wait));
+    });
+}
+
 bool UserSignIn::start()
 {
     if (m_attempt)
@@ -233,117 +362,12 @@ bool UserSignIn::start()
     a->timer = new QTimer(a->root);
     a->timer->setSingleShot(true);
 
-    a->flow = new QOAuth2AuthorizationCodeFlow(a->nam, a->root);
-    a->flow->setAuthorizationUrl(authUrl);
-    a->flow->setAccessTokenUrl(tokenUrl);
-    a->flow->setClientIdentifier(m_client.clientId);
-    a->flow->setClientIdentifierSharedKey(m_client.clientSecret);
-    a->flow->setScope(SheetsApiClient::readOnlyScope());
-    a->flow->setReplyHandler(a->handler);
-    a->flow->setState(a->state);
-    // PKCE (Qt 6.4 has none built in): the challenge goes with the browser, the verifier with the code.
-    const QByteArray verifier = a->verifier, challenge = codeChallenge(a->verifier);
-    a->flow->setModifyParametersFunction(
-        [verifier, challenge](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
-            if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
-                parameters->insert(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));
-                parameters->insert(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
-            } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
-                parameters->insert(QStringLiteral("code_verifier"), QString::fromLatin1(verifier));
-                // Qt 6.4 percent-encodes the code twice; Google's codes hold '/' ("4/0A..."), which would then
-                // arrive as "%2F" and be refused. Undo one encoding (a code never holds a literal '%').
-                const QString code = parameters->value(QStringLiteral("code")).toString();
-                if (code.contains(u'%')) {
-                    parameters->remove(QStringLiteral("code"));
-                    parameters->insert(QStringLiteral("code"), QUrl::fromPercentEncoding(code.toLatin1()));
-                }
-            }
-        });
-
-    const QString state = a->state;
-    connect(a->handler, &QAbstractOAuthReplyHandler::callbackReceived, this, [this, state](const QVariantMap &data) {
-        // Qt ignores a redirect whose state does not match (it may come from another page); so do we.
-        if (data.value(QStringLiteral("state")).toString() != state) {
-            ++m_ignoredRedirects;
-            return;
-        }
-        const QString error = data.value(QStringLiteral("error")).toString();
-        if (error == u"access_denied")
-            fail(tr("The sign-in was declined in the browser, so nothing was read. To read the sheet, sign in "
-                    "again and allow TrackTally Recovery to see your spreadsheets."));
-        else if (!error.isEmpty())
-            fail(tr("Google refused the sign-in (%1%2). Try again; if it keeps happening, ask whoever set up "
-                    "the OAuth client to check it.")
-                     .arg(error, data.value(QStringLiteral("error_description")).toString().isEmpty()
-                                     ? QString()
-                                     : u": "_qs + data.value(QStringLiteral("error_description")).toString()));
-    });
+    setUpFlow(*a, authUrl, tokenUrl);
+    watchRedirect(*a);
     a->handler->check = [this, file, tokenHost = tokenUrl.host()](QNetworkReply *reply) {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->error() == QNetworkReply::NoError && status == 200)
-            return true;
-        const QByteArray body = reply->readAll();
-        if (status == 0) {
-            if (reply->error() == QNetworkReply::OperationCanceledError)
-                return false; // cancelled or finished already
-            if (reply->error() == QNetworkReply::HostNotFoundError)
-                fail(tr("Could not find %1 to finish the Google sign-in. Check that this computer is connected "
-                        "to the internet.")
-                         .arg(tokenHost));
-            else
-                fail(tr("Could not reach %1 to finish the Google sign-in: %2. Check the internet connection, "
-                        "proxy and firewall.")
-                         .arg(tokenHost, reply->errorString()));
-            return false;
-        }
-        QString code, description;
-        const auto j = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
-        if (j.is_object() && j.contains("error") && j["error"].is_string())
-            code = q(j["error"].get<std::string>());
-        if (j.is_object() && j.contains("error_description") && j["error_description"].is_string())
-            description = q(j["error_description"].get<std::string>());
-        const QString said = description.isEmpty() ? code : description;
-        if (code == u"invalid_grant")
-            fail(tr("Google did not accept the sign-in code (%1): it may have expired, been used already, or "
-                    "not match this sign-in. Sign in with Google again.")
-                     .arg(said));
-        else if (code == u"invalid_client" || code == u"unauthorized_client")
-            fail(tr("Google does not accept the OAuth client in %1 (%2). Check that it is a Desktop app client "
-                    "of your Google Cloud project and that it was not deleted.")
-                     .arg(file, said));
-        else
-            fail(tr("Google's sign-in server (%1) answered HTTP %2 when finishing the sign-in%3. Try again "
-                    "later.")
-                     .arg(tokenHost)
-                     .arg(status)
-                     .arg(said.isEmpty() ? QString() : u": "_qs + said));
-        return false;
+        return tokenReplyAccepted(reply, file, tokenHost);
     };
-    connect(a->flow, &QAbstractOAuth::granted, this, [this] {
-        QOAuth2AuthorizationCodeFlow *flow = m_attempt->flow;
-        UserAccessToken t;
-        t.accessToken = flow->token().toUtf8();
-        t.expires = flow->expirationAt().toUTC();
-        t.clientFile = m_client.path;
-        if (t.accessToken.isEmpty()) {
-            fail(tr("Google's sign-in answer holds no access token."));
-            return;
-        }
-        m_token = std::move(t);
-        finish();
-        emit granted();
-    });
-    connect(a->flow, &QAbstractOAuth::authorizeWithBrowser, this, &UserSignIn::authorizeWithBrowser);
-    const int timeoutMs = m_timeoutMs;
-    connect(a->timer, &QTimer::timeout, this, [this, timeoutMs] {
-        const QString wait =
-            timeoutMs >= 60000
-                ? QCoreApplication::translate("tt::UserSignIn", "%n minute(s)", nullptr, timeoutMs / 60000)
-                : QCoreApplication::translate("tt::UserSignIn", "%n second(s)", nullptr, timeoutMs / 1000);
-        fail(tr("The sign-in was not finished within %1, so it was stopped. Click to sign in again, and finish "
-                "the sign-in in the web browser that opens.")
-                 .arg(wait));
-    });
+    watchOutcome(*a);
     m_attempt = std::move(a);
     m_attempt->timer->start(m_timeoutMs);
     m_attempt->flow->grant(); // emits authorizeWithBrowser(url)

@@ -11,6 +11,8 @@
 #include <QUrl>
 #include <memory>
 
+class QNetworkReply;
+
 namespace tt {
 
 // An OAuth client file as the Google Cloud console downloads it for a "Desktop app" client:
@@ -76,6 +78,10 @@ signals:
 
 private:
     struct Attempt;
+    void setUpFlow(Attempt &a, const QUrl &authUrl, const QUrl &tokenUrl);
+    void watchRedirect(Attempt &a);
+    bool tokenReplyAccepted(QNetworkReply *reply, const QString &file, const QString &tokenHost);
+    void watchOutcome(Attempt &a);
     void finish();
     void fail(const QString &message);
 

@@ -31,7 +31,8 @@ constexpr qint64 kRatioFloor = qint64(50) << 20; // the ratio limit applies abov
 const QLatin1StringView kRelNsTransitional("http://schemas.openxmlformats.org/officeDocument/2006/relationships");
 const QLatin1StringView kRelNsStrict("http://purl.oclc.org/ooxml/officeDocument/relationships");
 
-// Excel escapes characters XML cannot carry as _xHHHH_ in strings.
+// Excel escapes characters XML cannot carry as _xHHHH_ in strings. _x0000_ is kept as written: no cell holds a
+// NUL (XML cannot carry one, PostgreSQL text cannot store one, and it would cut the value short).
 QString decodeXmlEscapes(QString s)
 {
     if (!s.contains(QLatin1StringView("_x")))
@@ -42,7 +43,7 @@ QString decodeXmlEscapes(QString s)
         if (s.at(i) == u'_' && i + 6 < s.size() && s.at(i + 1) == u'x' && s.at(i + 6) == u'_') {
             bool ok = false;
             const uint code = QStringView(s).mid(i + 2, 4).toUInt(&ok, 16);
-            if (ok) {
+            if (ok && code != 0) {
                 out.append(QChar(char16_t(code)));
                 i += 6;
                 continue;
@@ -60,6 +61,18 @@ QString sizeText(qint64 bytes)
     if (bytes >= (qint64(1) << 20))
         return tr("%1 MB").arg(bytes >> 20);
     return tr("%1 KB").arg((bytes + 1023) / 1024);
+}
+
+// Spreadsheet column letters for a 0-based column: 0 -> A, 26 -> AA.
+QString columnLetters(int index)
+{
+    QString name;
+    int n = index + 1;
+    while (n > 0) {
+        name.prepend(QChar(u'A' + (n - 1) % 26));
+        n = (n - 1) / 26;
+    }
+    return name;
 }
 
 bool attrTrue(QStringView v)
@@ -111,6 +124,7 @@ struct XlsxReader::Private
     bool sharedLoaded = false;
     std::vector<QString> sharedStrings;
     std::vector<bool> dateStyles; // cellXfs index -> date/time format
+    int columnLimit = 16384;
 
     ~Private()
     {
@@ -211,7 +225,8 @@ struct XlsxReader::Private
             }
         }
         // Text content of the element just started (its text nodes; child elements' text is included).
-        QString elementText()
+        // Stops keeping text past maxChars and sets *tooLong (the element is still read to its end).
+        QString elementText(qsizetype maxChars, bool *tooLong)
         {
             QString text;
             int depth = 1;
@@ -222,10 +237,17 @@ struct XlsxReader::Private
                 else if (t == QXmlStreamReader::EndElement)
                     --depth;
                 else if (t == QXmlStreamReader::Characters || t == QXmlStreamReader::EntityReference) {
-                    if (text.isEmpty())
+                    if (*tooLong)
+                        continue;
+                    if (text.size() + m_xml.text().size() > maxChars) {
+                        *tooLong = true;
+                        text.clear();
+                        text.squeeze();
+                    } else if (text.isEmpty()) {
                         text = m_xml.text().toString(); // the usual single text node: one allocation
-                    else
+                    } else {
                         text += m_xml.text();
+                    }
                 }
                 else if (t == QXmlStreamReader::EndDocument)
                     break;
@@ -441,28 +463,72 @@ struct XlsxReader::Private
         }
     }
 
-    void loadSharedStrings(Progress *progress)
+    // Where a reader-level problem is: "export.xlsx, sheet "Incidents", row 12, column C".
+    QString where(const Sheet &sheet, qint64 row, int column) const
+    {
+        return tr("%1, sheet \"%2\", row %3, column %4").arg(displayName, sheet.name).arg(row).arg(columnLetters(column));
+    }
+    [[noreturn]] void cellTooLong(const Sheet &sheet, qint64 row, int column) const
+    {
+        throw SourceError(path, tr("%1: the value is longer than %L2 characters, which no sheet cell holds. The file is "
+                                   "damaged or is not a sheet export.")
+                                    .arg(where(sheet, row, column))
+                                    .arg(limits.maxCellChars));
+    }
+    qint64 sharedStringBudget() const
+    {
+        if (limits.maxSharedStringBytes >= 0)
+            return limits.maxSharedStringBytes;
+        return (qint64(64) << 20) + 32 * QFileInfo(path).size();
+    }
+
+    // Loaded on the first shared-text cell (sheet, row, column name that cell in messages).
+    void loadSharedStrings(Progress *progress, const Sheet &sheet, qint64 row, int column)
     {
         if (sharedLoaded)
             return;
         sharedLoaded = true;
         if (sharedStringsPart.isEmpty())
             return;
+        const qint64 budget = sharedStringBudget();
+        qint64 bytes = 0;
         Part p(this, sharedStringsPart);
         for (;;) {
             const auto t = p.next();
             if (t == QXmlStreamReader::EndDocument)
                 break;
-            if (t == QXmlStreamReader::StartElement && p.xml().name() == u"si") {
-                sharedStrings.push_back(decodeXmlEscapes(readStringItem(p)));
-                if ((sharedStrings.size() & 0x3FFF) == 0)
-                    checkCancel(progress);
-            }
+            if (t != QXmlStreamReader::StartElement || p.xml().name() != u"si")
+                continue;
+            bool tooLong = false;
+            QString text = readStringItem(p, limits.maxCellChars, &tooLong);
+            if (tooLong)
+                throw SourceError(path, tr("%1: shared text number %2 (in %3) is longer than %L4 characters, which no "
+                                           "sheet cell holds; it was needed for row %5, column %6 of sheet \"%7\". The "
+                                           "file is damaged or is not a sheet export.")
+                                            .arg(displayName)
+                                            .arg(sharedStrings.size() + 1)
+                                            .arg(sharedStringsPart)
+                                            .arg(limits.maxCellChars)
+                                            .arg(row)
+                                            .arg(columnLetters(column), sheet.name));
+            bytes += 2 * qint64(text.size()) + 32;
+            if (bytes > budget)
+                throw SourceError(path, tr("%1: its table of shared texts (%2) needs more than %3 of memory, far more "
+                                           "than a workbook of %4 holds; it was needed for row %5, column %6 of sheet "
+                                           "\"%7\". The file was not read because it may be malicious.")
+                                            .arg(displayName, sharedStringsPart, sizeText(budget),
+                                                 sizeText(QFileInfo(path).size()))
+                                            .arg(row)
+                                            .arg(columnLetters(column), sheet.name));
+            sharedStrings.push_back(decodeXmlEscapes(std::move(text)));
+            if ((sharedStrings.size() & 0x3FFF) == 0)
+                checkCancel(progress);
         }
     }
 
     // <si> or <is>: plain <t>, or rich-text runs <r><t>; phonetic runs (<rPh>) are not part of the text.
-    static QString readStringItem(Part &p)
+    // Past maxChars in all, sets *tooLong and returns nothing.
+    static QString readStringItem(Part &p, qsizetype maxChars, bool *tooLong)
     {
         QString text;
         int depth = 1;
@@ -470,12 +536,19 @@ struct XlsxReader::Private
             const auto t = p.next();
             if (t == QXmlStreamReader::StartElement) {
                 const auto name = p.xml().name();
-                if (name == u"t")
-                    text += p.elementText();
-                else if (name == u"rPh" || name == u"phoneticPr")
+                if (name == u"t") {
+                    const QString run = p.elementText(maxChars, tooLong);
+                    if (!*tooLong && text.size() + run.size() > maxChars)
+                        *tooLong = true;
+                    if (*tooLong)
+                        text.clear();
+                    else
+                        text += run;
+                } else if (name == u"rPh" || name == u"phoneticPr") {
                     p.skipElement();
-                else
+                } else {
                     ++depth;
+                }
             } else if (t == QXmlStreamReader::EndElement) {
                 --depth;
             } else if (t == QXmlStreamReader::EndDocument) {
@@ -485,34 +558,172 @@ struct XlsxReader::Private
         return text;
     }
 
+    // The row being read.
+    struct RowState
+    {
+        SheetRow row;
+        bool inRow = false;
+        int nextColumn = 0;
+        int limit = 16384; // columnLimit when the row began
+    };
+
+    // <row r="..">: the number as written (refused beyond maxRows, never overflowing), else the next one.
+    void beginRow(Part &p, const Sheet &sheet, RowState &st)
+    {
+        const QXmlStreamAttributes attributes = p.xml().attributes();
+        const QStringView r = attributes.value(QLatin1StringView("r")).trimmed();
+        qint64 number = st.row.number + 1; // <= maxRows + 1: cannot overflow
+        if (!r.isEmpty()) {
+            bool ok = false;
+            const qint64 n = r.toLongLong(&ok);
+            const bool digits = std::all_of(r.begin(), r.end(), [](QChar c) { return c.isDigit(); });
+            if (ok && n > 0)
+                number = n;
+            else if (digits && !ok)
+                number = -1; // too large for a 64-bit number
+        }
+        if (number < 0 || number > limits.maxRows)
+            throw SourceError(path, tr("%1, sheet \"%2\", row %3 (its row number, in %4): a sheet has no row after "
+                                       "row %L5. The file is damaged or was not made by a spreadsheet program.")
+                                        .arg(displayName, sheet.name, number < 0 ? r.left(40).toString() : QString::number(number),
+                                             sheet.part)
+                                        .arg(limits.maxRows));
+        st.row.number = number;
+        st.row.cells.clear();
+        st.row.cellsBeyond = 0;
+        st.nextColumn = 0;
+        st.limit = columnLimit;
+        st.inRow = true;
+    }
+
+    // One <c> element just started: its column and typed value.
+    Cell readCell(Part &p, const Sheet &sheet, RowState &st, Progress *progress, int *columnOut)
+    {
+        const QXmlStreamAttributes a = p.xml().attributes();
+        const QStringView t = a.value(QLatin1StringView("t"));
+        const int style = a.value(QLatin1StringView("s")).isEmpty() ? 0 : a.value(QLatin1StringView("s")).toInt();
+        int column = st.nextColumn;
+        const auto ref = a.value(QLatin1StringView("r"));
+        if (!ref.isEmpty()) {
+            const int c = columnIndex(ref);
+            if (c >= 0)
+                column = c;
+        }
+        if (column > 16383)
+            damaged(tr("%1, row %2: a cell reference beyond column XFD").arg(sheet.part).arg(st.row.number));
+        *columnOut = column;
+        QString value;
+        QString inlineText;
+        bool hasValue = false;
+        bool hasInline = false;
+        bool tooLong = false;
+        int depth = 1;
+        while (depth > 0) {
+            const auto ct = p.next();
+            if (ct == QXmlStreamReader::StartElement) {
+                const auto cn = p.xml().name();
+                if (cn == u"v") {
+                    value = p.elementText(limits.maxCellChars, &tooLong);
+                    hasValue = true;
+                } else if (cn == u"is") {
+                    inlineText = readStringItem(p, limits.maxCellChars, &tooLong);
+                    hasInline = true;
+                } else {
+                    p.skipElement(); // <f>, <extLst>
+                }
+            } else if (ct == QXmlStreamReader::EndElement) {
+                --depth;
+            } else if (ct == QXmlStreamReader::EndDocument) {
+                break;
+            }
+        }
+        if (tooLong)
+            cellTooLong(sheet, st.row.number, column);
+        if (t == u"s") {
+            if (!hasValue)
+                return {};
+            loadSharedStrings(progress, sheet, st.row.number, column);
+            bool ok = false;
+            const qint64 idx = value.trimmed().toLongLong(&ok);
+            if (!ok || idx < 0 || idx >= qint64(sharedStrings.size()))
+                damaged(tr("cell %1%2 of sheet \"%3\" refers to a shared text that does not exist")
+                            .arg(columnLetters(column))
+                            .arg(st.row.number)
+                            .arg(sheet.name));
+            return Cell::makeText(sharedStrings[size_t(idx)]);
+        }
+        if (t == u"inlineStr")
+            return Cell::makeText(decodeXmlEscapes(hasInline ? inlineText : value));
+        return typedCell(t, value, hasValue, style);
+    }
+
+    // A cell that is not a string: number, date, boolean, error, formula text ("str").
+    Cell typedCell(QStringView t, const QString &value, bool hasValue, int style) const
+    {
+        if (t == u"str")
+            return Cell::makeText(decodeXmlEscapes(value));
+        if (!hasValue)
+            return {};
+        if (t == u"b") {
+            const bool b = attrTrue(QStringView(value).trimmed());
+            return Cell{Cell::Kind::Boolean, b ? QStringLiteral("TRUE") : QStringLiteral("FALSE"), b ? 1.0 : 0.0};
+        }
+        if (t == u"e")
+            return Cell{Cell::Kind::Error, value, 0.0};
+        if (t == u"d") {
+            double serial = 0;
+            if (isoToSerial(value.trimmed(), &serial))
+                return Cell{Cell::Kind::DateTime, value, serial};
+            return Cell::makeText(value);
+        }
+        // "n", absent, or an unknown type read as a number if it is one
+        if (value.isEmpty())
+            return {};
+        bool ok = false;
+        double number = value.trimmed().toDouble(&ok);
+        if (!ok)
+            return Cell::makeText(value);
+        if (style >= 0 && size_t(style) < dateStyles.size() && dateStyles[size_t(style)]) {
+            if (date1904)
+                number += 1462;
+            return Cell{Cell::Kind::DateTime, value, number};
+        }
+        return Cell{Cell::Kind::Number, value, number};
+    }
+
+    // Puts a cell into the row: never beyond the row's column limit (a value there is only counted).
+    static void storeCell(RowState &st, int column, Cell &&cell)
+    {
+        st.nextColumn = column + 1;
+        if (column >= st.limit) {
+            if (!cell.isEmpty())
+                ++st.row.cellsBeyond;
+            return;
+        }
+        if (size_t(column) < st.row.cells.size()) {
+            st.row.cells[size_t(column)] = std::move(cell); // a repeated or out-of-order reference
+        } else {
+            st.row.cells.resize(size_t(column)); // gaps are empty cells
+            st.row.cells.push_back(std::move(cell));
+        }
+    }
+
     void readSheetPart(const Sheet &sheet, const RowSink &sink, Progress *progress)
     {
         Part p(this, sheet.part, progress);
         if (progress)
             progress->begin(tr("Reading %1, sheet %2").arg(displayName, sheet.name), p.declaredSize());
-        SheetRow row;
-        row.cells.reserve(16);
-        qint64 rowNumber = 0;
-        bool inRow = false;
-        int nextColumn = 0;
+        RowState st;
+        st.row.cells.reserve(16);
         qint64 rowsSeen = 0;
-        auto cellName = [&](int col) {
-            QString letters;
-            int n = col + 1;
-            while (n > 0) {
-                letters.prepend(QChar(u'A' + (n - 1) % 26));
-                n = (n - 1) / 26;
-            }
-            return letters + QString::number(rowNumber);
-        };
         for (;;) {
             const auto t = p.next();
             if (t == QXmlStreamReader::EndDocument)
                 break;
             if (t == QXmlStreamReader::EndElement) {
-                if (inRow && p.xml().name() == u"row") {
-                    inRow = false;
-                    if (!sink(row))
+                if (st.inRow && p.xml().name() == u"row") {
+                    st.inRow = false;
+                    if (!sink(st.row))
                         return;
                     if ((++rowsSeen & 0x3FF) == 0)
                         checkCancel(progress);
@@ -523,129 +734,14 @@ struct XlsxReader::Private
                 continue;
             const auto name = p.xml().name();
             if (name == u"row") {
-                const auto r = p.xml().attributes().value(QLatin1StringView("r"));
-                bool ok = false;
-                const qint64 n = r.isEmpty() ? 0 : r.toLongLong(&ok);
-                rowNumber = (ok && n > 0) ? n : rowNumber + 1;
-                row.number = rowNumber;
-                row.cells.clear();
-                nextColumn = 0;
-                inRow = true;
-                continue;
+                beginRow(p, sheet, st);
+            } else if (name == u"c" && st.inRow) {
+                int column = 0;
+                Cell cell = readCell(p, sheet, st, progress, &column);
+                storeCell(st, column, std::move(cell));
+            } else if (name != u"sheetData" && name != u"worksheet") {
+                p.skipElement(); // sheetPr, cols, mergeCells, ... and anything unknown
             }
-            if (name != u"c" || !inRow) {
-                if (name != u"sheetData" && name != u"worksheet")
-                    p.skipElement(); // sheetPr, cols, mergeCells, ... and anything unknown
-                continue;
-            }
-            // A cell.
-            const QXmlStreamAttributes a = p.xml().attributes();
-            enum class Type { Number, Shared, Inline, Str, Bool, Error, Date, Other };
-            Type type = Type::Number;
-            {
-                const QStringView t = a.value(QLatin1StringView("t"));
-                if (t.isEmpty() || t == u"n")
-                    type = Type::Number;
-                else if (t == u"s")
-                    type = Type::Shared;
-                else if (t == u"inlineStr")
-                    type = Type::Inline;
-                else if (t == u"str")
-                    type = Type::Str;
-                else if (t == u"b")
-                    type = Type::Bool;
-                else if (t == u"e")
-                    type = Type::Error;
-                else if (t == u"d")
-                    type = Type::Date;
-                else
-                    type = Type::Other;
-            }
-            const int style = a.value(QLatin1StringView("s")).isEmpty() ? 0 : a.value(QLatin1StringView("s")).toInt();
-            int column = nextColumn;
-            const auto ref = a.value(QLatin1StringView("r"));
-            if (!ref.isEmpty()) {
-                const int c = columnIndex(ref);
-                if (c >= 0)
-                    column = c;
-            }
-            if (column > 16383)
-                damaged(tr("%1, row %2: a cell reference beyond column XFD").arg(sheet.part).arg(rowNumber));
-            QString value;
-            QString inlineText;
-            bool hasValue = false;
-            bool hasInline = false;
-            int depth = 1;
-            while (depth > 0) {
-                const auto ct = p.next();
-                if (ct == QXmlStreamReader::StartElement) {
-                    const auto cn = p.xml().name();
-                    if (cn == u"v") {
-                        value = p.elementText();
-                        hasValue = true;
-                    } else if (cn == u"is") {
-                        inlineText = readStringItem(p);
-                        hasInline = true;
-                    } else {
-                        p.skipElement(); // <f>, <extLst>
-                    }
-                } else if (ct == QXmlStreamReader::EndElement) {
-                    --depth;
-                } else if (ct == QXmlStreamReader::EndDocument) {
-                    break;
-                }
-            }
-            Cell cell;
-            if (type == Type::Shared) {
-                if (hasValue) {
-                    loadSharedStrings(progress);
-                    bool ok = false;
-                    const qint64 idx = value.trimmed().toLongLong(&ok);
-                    if (!ok || idx < 0 || idx >= qint64(sharedStrings.size()))
-                        damaged(tr("cell %1 of sheet \"%2\" refers to a shared text that does not exist")
-                                    .arg(cellName(column), sheet.name));
-                    cell = Cell::makeText(sharedStrings[size_t(idx)]);
-                }
-            } else if (type == Type::Inline) {
-                cell = Cell::makeText(decodeXmlEscapes(hasInline ? inlineText : value));
-            } else if (type == Type::Str) {
-                cell = Cell::makeText(decodeXmlEscapes(value));
-            } else if (type == Type::Bool) {
-                if (hasValue) {
-                    const bool b = attrTrue(QStringView(value).trimmed());
-                    cell = Cell{Cell::Kind::Boolean, b ? QStringLiteral("TRUE") : QStringLiteral("FALSE"), b ? 1.0 : 0.0};
-                }
-            } else if (type == Type::Error) {
-                if (hasValue)
-                    cell = Cell{Cell::Kind::Error, value, 0.0};
-            } else if (type == Type::Date) {
-                double serial = 0;
-                if (hasValue && isoToSerial(value.trimmed(), &serial))
-                    cell = Cell{Cell::Kind::DateTime, value, serial};
-                else if (hasValue)
-                    cell = Cell::makeText(value);
-            } else { // "n", absent, or an unknown type read as a number if it is one
-                if (hasValue && !value.isEmpty()) {
-                    bool ok = false;
-                    double number = value.trimmed().toDouble(&ok);
-                    if (!ok) {
-                        cell = Cell::makeText(value);
-                    } else if (style >= 0 && size_t(style) < dateStyles.size() && dateStyles[size_t(style)]) {
-                        if (date1904)
-                            number += 1462;
-                        cell = Cell{Cell::Kind::DateTime, value, number};
-                    } else {
-                        cell = Cell{Cell::Kind::Number, value, number};
-                    }
-                }
-            }
-            if (size_t(column) < row.cells.size()) {
-                row.cells[size_t(column)] = std::move(cell); // a repeated or out-of-order reference
-            } else {
-                row.cells.resize(size_t(column)); // gaps are empty cells
-                row.cells.push_back(std::move(cell));
-            }
-            nextColumn = column + 1;
         }
         if (progress)
             progress->advance(p.declaredSize());
@@ -668,6 +764,16 @@ QStringList XlsxReader::sheetNames() const
     for (const auto &s : d->sheets)
         names.append(s.name);
     return names;
+}
+
+void XlsxReader::setColumnLimit(int columns)
+{
+    d->columnLimit = std::clamp(columns, 0, 16384);
+}
+
+int XlsxReader::columnLimit() const
+{
+    return d->columnLimit;
 }
 
 bool XlsxReader::date1904() const

@@ -16,6 +16,10 @@ struct XlsxLimits
     qint64 maxEntries = 10000;
     qint64 maxUncompressedBytes = qint64(4) << 30;
     double maxRatio = 200; // uncompressed/compressed, checked for entries over 50 MB
+    qint64 maxCellChars = qint64(1) << 20; // one cell or shared text (as the CSV reader's field cap)
+    // The shared-text table, in bytes of memory (2 per character + 32 per entry); -1: 64 MB + 32 x the file size.
+    qint64 maxSharedStringBytes = -1;
+    qint64 maxRows = 1048576; // Excel's last row; a row numbered beyond it is refused
 };
 
 class XlsxReader
@@ -31,6 +35,11 @@ public:
     // Streams rows of the named sheet (exact name match first, then case-insensitive/trimmed match).
     // Throws SourceError (missing sheet, damaged or hostile part) or Cancelled.
     void readSheet(const QString &name, const RowSink &sink, Progress *progress = nullptr);
+    // Cells at or beyond this 0-based column are not kept: a row is never wider than the limit, and the values
+    // left out are counted in SheetRow::cellsBeyond. May be called from the sink; applies from the next row.
+    // Default and maximum: 16,384 (column XFD, the last a sheet has).
+    void setColumnLimit(int columns);
+    int columnLimit() const;
 
     // Helpers exposed for tests: is this number format (code, or built-in id when code is empty) a date?
     static bool isDateFormat(int numFmtId, const QString &formatCode);

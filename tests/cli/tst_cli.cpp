@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QMap>
 #include <QProcess>
 
 #include <csignal>
@@ -20,13 +21,15 @@ struct Run
     QString out, err;
 };
 
-Run run(const QStringList &args)
+Run run(const QStringList &args, const QMap<QString, QString> &extraEnv = {})
 {
     QProcess p;
     p.setProgram(qEnvironmentVariable("TT_APP"));
     p.setArguments(args);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it)
+        env.insert(it.key(), it.value());
     p.setProcessEnvironment(env);
     p.start();
     if (!p.waitForFinished(120000))
@@ -58,6 +61,7 @@ private slots:
     void usage_data();
     void usage();
     void importReconstructReport();
+    void openProjectFile();
     void userErrors_data();
     void userErrors();
     void ctrlCStopsImportBeforeSaving();
@@ -114,6 +118,35 @@ void tst_Cli::usage()
         QVERIFY2(r.out.contains(outContains), qPrintable(r.out));
     if (code == 2)
         QVERIFY(!r.err.isEmpty());
+}
+
+// `tracktally-recovery FILE.ttproj` (what a file manager runs on a double-click: Exec=tracktally-recovery %f) opens
+// the wizard on that project, with the school and the file in the window title; a command word stays a command.
+void tst_Cli::openProjectFile()
+{
+    const QString project = m_dir.filePath(u"opened.ttproj"_qs);
+    QCOMPARE(run({u"import"_qs, u"--project"_qs, project, u"--school"_qs, m_school.spec.name, u"--domain"_qs,
+                  m_school.spec.domain, u"--timezone"_qs, m_school.spec.timeZone, u"--incidents"_qs, m_inc.path})
+                 .code,
+             0);
+    const QMap<QString, QString> quit{{u"TT_QUIT_AFTER_SHOWN"_qs, u"1"_qs}};
+    Run r = run({project}, quit);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(!r.err.contains(u"Unknown command"_qs), qPrintable(r.err));
+    QCOMPARE(r.out.trimmed(), m_school.spec.name + u" (opened.ttproj) — TrackTally Recovery"_qs);
+
+    // A project file whose name is not .ttproj still opens when it exists; the --project option still works.
+    const QString renamed = m_dir.filePath(u"opened-copy.json"_qs);
+    QVERIFY(QFile::copy(project, renamed));
+    r = run({renamed}, quit);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed(), m_school.spec.name + u" (opened-copy.json) — TrackTally Recovery"_qs);
+    r = run({u"--project"_qs, project}, quit);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(u"(opened.ttproj)"_qs), qPrintable(r.out));
+
+    // Neither a command nor a file: still "Unknown command", exit 2 (see usage_data).
+    QCOMPARE(run({m_dir.filePath(u"no-such-file.txt"_qs)}).code, 2);
 }
 
 void tst_Cli::importReconstructReport()

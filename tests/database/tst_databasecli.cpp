@@ -2,6 +2,7 @@
 // print, on a project made by the app's own `import` from a small hand-written CSV.
 #include "dbtestsupport.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -56,6 +57,15 @@ void tst_DatabaseCli::initTestCase()
                   u"wattle.example"_s, u"--timezone"_s, u"Australia/Melbourne"_s, u"--incidents"_s, csv},
                  nullptr, &err),
              0);
+    // TrackTally's .env: the app's pooled URL (never written through) and the direct URL to this database.
+    auto writeEnv = [this](const QString &name, const QByteArray &text) {
+        QFile f(m_dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text);
+    };
+    writeEnv(u"direct.env"_s, "DATABASE_URL=\"postgresql://app:app-Pa55@ep-x-pooler.invalid/tst_cli?sslmode=require&pgbouncer=true\"\r\n"
+                              "export DIRECT_DATABASE_URL='" + m_url.toUtf8() + "'\r\n");
+    writeEnv(u"pooled-only.env"_s, "DATABASE_URL=\"" + m_url.toUtf8() + "\"\n");
 }
 
 void tst_DatabaseCli::cleanupTestCase()
@@ -93,6 +103,26 @@ void tst_DatabaseCli::commands_data()
                             << u"Verified"_s << u"3"_s;
     QTest::newRow("backup") << QStringList{u"backup"_s, u"--database"_s, u"@D"_s, u"--backup-dir"_s, u"@B"_s} << 0
                             << u"written and verified"_s << u"3"_s;
+    // --env instead of --database: DIRECT_DATABASE_URL, never the pooled DATABASE_URL for backup and apply.
+    QTest::newRow("plan-from-env") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@E"_s} << 0
+                                   << u"Target from DIRECT_DATABASE_URL (line 2)"_s << u"3"_s;
+    QTest::newRow("apply-from-env") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@E"_s,
+                                                   u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
+                                    << 0 << u"Target from DIRECT_DATABASE_URL (line 2)"_s << u"3"_s;
+    QTest::newRow("backup-from-env") << QStringList{u"backup"_s, u"--env"_s, u"@E"_s, u"--backup-dir"_s, u"@B"_s} << 0
+                                     << u"written and verified"_s << u"3"_s;
+    QTest::newRow("verify-from-env") << QStringList{u"verify"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@E"_s} << 0
+                                     << u"Verified"_s << u"3"_s;
+    QTest::newRow("apply-pooled-only-refused") << QStringList{u"apply"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@Q"_s,
+                                                              u"--backup-dir"_s, u"@B"_s, u"--confirm"_s, u"tst_cli"_s}
+                                               << 3 << u"does not set DIRECT_DATABASE_URL"_s << u"3"_s;
+    QTest::newRow("backup-pooled-only-refused") << QStringList{u"backup"_s, u"--env"_s, u"@Q"_s, u"--backup-dir"_s,
+                                                               u"@B"_s}
+                                                << 3 << u"never DATABASE_URL"_s << u"3"_s;
+    QTest::newRow("plan-pooled-only-reads") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s, u"--env"_s, u"@Q"_s}
+                                            << 0 << u"Target from DATABASE_URL (line 1)"_s << u"3"_s;
+    QTest::newRow("plan-without-target") << QStringList{u"plan"_s, u"--project"_s, u"@P"_s} << 2
+                                         << u"--database is required"_s << u"3"_s;
     QTest::newRow("unreachable-database-password-hidden")
         << QStringList{u"backup"_s, u"--database"_s, u"postgresql://u:hunter2@127.0.0.1:1/x"_s, u"--backup-dir"_s, u"@B"_s}
         << 1 << u"password=***"_s << u"3"_s;
@@ -110,12 +140,17 @@ void tst_DatabaseCli::commands()
             a = m_url;
         else if (a == u"@B"_s)
             a = m_dir.filePath(u"backups"_s);
+        else if (a == u"@E"_s)
+            a = m_dir.filePath(u"direct.env"_s);
+        else if (a == u"@Q"_s)
+            a = m_dir.filePath(u"pooled-only.env"_s);
     }
     QString out, err;
     QCOMPARE(run(args, &out, &err), exitCode);
     const QString all = out + err;
     QVERIFY2(all.contains(expected), qPrintable(all));
     QVERIFY(!all.contains(u"hunter2"_s));
+    QVERIFY(!all.contains(u"app-Pa55"_s));
     QTEST(queryValue(m_url, u"SELECT count(*) FROM \"Incident\""_s), "incidents");
 }
 

@@ -9,6 +9,7 @@
 #include "database/database.h"
 #include "database/recoverywriter.h"
 
+#include <sys/stat.h>
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -66,6 +67,25 @@ private:
     bool m_cancel = false;
 };
 
+// Asks to cancel as soon as the backup begins: pg_dump is started, then stopped.
+class CancelOnBegin : public Progress
+{
+public:
+    void begin(const QString &, qint64) override { m_cancel = true; }
+    bool cancelRequested() const override { return m_cancel; }
+
+private:
+    bool m_cancel = false;
+};
+
+uint modeOf(const QString &path)
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return 0xFFFF;
+    return st.st_mode & 0777;
+}
+
 } // namespace
 
 class tst_RecoveryWriter : public QObject
@@ -79,10 +99,15 @@ private slots:
     void identify();
     void backup_data();
     void backup();
+    void backupCancelled();
     void applyIntoEmpty_data();
     void applyIntoEmpty();
     void applyBesideOtherSchool_data();
     void applyBesideOtherSchool();
+    void caseInsensitiveKeys_data();
+    void caseInsensitiveKeys();
+    void dumpHeader_data();
+    void dumpHeader();
     void refusals_data();
     void refusals();
     void cancel_data();
@@ -188,13 +213,22 @@ void tst_RecoveryWriter::backup()
     }
     Database db(ConnectionSpec::parse(url));
     QTemporaryDir dir;
+    ::umask(022); // the usual umask, which would make the dump 0644
     const BackupResult b = Backup::run(db, dir.path() + u"/nested/backups"_s);
     QVERIFY(b.verified);
     QVERIFY(QFileInfo::exists(b.file));
+    // A dump of every school's data: owner-only, in owner-only folders; nothing else left in the folder.
+    QCOMPARE(modeOf(b.file), 0600u);
+    QCOMPARE(modeOf(dir.path() + u"/nested"_s), 0700u);
+    QCOMPARE(modeOf(dir.path() + u"/nested/backups"_s), 0700u);
+    QCOMPARE(QDir(dir.path() + u"/nested/backups"_s).entryList(QDir::Files | QDir::Hidden),
+             QStringList{QFileInfo(b.file).fileName()});
     QVERIFY(QFileInfo(b.file).fileName().startsWith(db.databaseName() + u'_'));
     QVERIFY(b.file.endsWith(u"Z.dump"_s));
     QCOMPARE(b.bytes, QFileInfo(b.file).size());
     QCOMPARE(b.tables.size(), 8);
+    QCOMPARE(b.dumpedDatabase, db.databaseName()); // read from the archive's own header
+    QVERIFY(!b.dumpedServerVersion.isEmpty());
     // The archive really holds the rows: restore it into a new database and compare.
     const QString restored = scratch(u"restored_"_s + QString::fromLatin1(QTest::currentDataTag()));
     execSql(restored, u"DROP TABLE \"Incident\", \"AuditLog\", \"Setting\", \"TeacherClass\", \"Student\", "
@@ -204,6 +238,16 @@ void tst_RecoveryWriter::backup()
     QVERIFY(restore.waitForFinished(60000));
     QCOMPARE(restore.exitCode(), 0);
     QCOMPARE(snapshot(restored), snapshot(url));
+}
+
+void tst_RecoveryWriter::backupCancelled()
+{
+    const QString url = scratch(u"backup_cancelled"_s);
+    Database db(ConnectionSpec::parse(url));
+    QTemporaryDir dir;
+    CancelOnBegin cancel;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, Backup::run(db, dir.path(), &cancel));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList()); // no partial dump left
 }
 
 void tst_RecoveryWriter::checkIncidents(const QString &url, const RecoveryInput &in,
@@ -435,6 +479,117 @@ void tst_RecoveryWriter::applyBesideOtherSchool()
     writer.apply(o);
     QCOMPARE(snapshot(url, false), afterFirst);
     QCOMPARE(schoolChecksum(url, otherOrg), otherBefore);
+}
+
+// Emails and class codes match existing rows ignoring case: this school's "Jane.Doe@…" is not inserted
+// again (links use it); another school's is a conflict; both are reported (JSON "caseDifferences").
+void tst_RecoveryWriter::caseInsensitiveKeys_data()
+{
+    QTest::addColumn<bool>("sameSchool");
+    QTest::newRow("this-schools-rows") << true;
+    QTest::newRow("another-schools-rows") << false;
+}
+
+void tst_RecoveryWriter::caseInsensitiveKeys()
+{
+    QFETCH(bool, sameSchool);
+    SchoolSpec spec;
+    spec.seed = 21;
+    spec.classes = 3;
+    spec.students = 20;
+    spec.incidents = 120;
+    const RecoveryInput in = makeSchool(spec);
+    const QString url = scratch(u"case_"_s + QString::fromLatin1(QTest::currentDataTag()));
+    const QString email = in.roster.teachers.front().email;
+    const QString code = in.roster.classrooms.front().code;
+    const QString shoutedEmail = email.left(email.indexOf(u'@')).toUpper() + email.mid(email.indexOf(u'@')).toUpper();
+    const QString lowerCode = code.toLower();
+    QVERIFY(shoutedEmail != email && lowerCode != code);
+    const QString domain = sameSchool ? spec.domain : u"other.example.edu.au"_s;
+    execSql(url, uR"(INSERT INTO "Organization" ("id","name","domain","updatedAt") VALUES ('c00000000000000000000000o1', '%1', '%2', now());
+                     INSERT INTO "Teacher" ("id","email","organizationId") VALUES ('c00000000000000000000000t1', '%3', 'c00000000000000000000000o1');
+                     INSERT INTO "Classroom" ("id","name","code","organizationId") VALUES ('c00000000000000000000000k1', 'Existing', '%4', 'c00000000000000000000000o1'))"_s
+                     .arg(sameSchool ? spec.name : u"Other School"_s, domain, shoutedEmail, lowerCode));
+
+    Database db(ConnectionSpec::parse(url));
+    RecoveryWriter writer(db, in);
+    const RecoveryPlan plan = writer.plan();
+    QCOMPARE(qsizetype(plan.caseDifferences.size()), 2);
+    for (const CaseDifference &c : plan.caseDifferences) {
+        QCOMPARE(c.sameSchool, sameSchool);
+        QCOMPARE(c.existing, c.table == u"Teacher" ? shoutedEmail : lowerCode);
+        QCOMPARE(c.key, c.table == u"Teacher" ? email : code);
+    }
+    QCOMPARE(plan.toJson().value(u"caseDifferences"_s).toArray().size(), qsizetype(2));
+    QVERIFY(plan.describe().contains(shoutedEmail));
+    const qint64 teachers = qint64(in.roster.teachers.size()), classes = qint64(in.roster.classrooms.size());
+    QCOMPARE(plan.teachers.toInsert, teachers - 1);
+    QCOMPARE(plan.classrooms.toInsert, classes - 1);
+    QCOMPARE(sameSchool ? plan.teachers.existing : plan.teachers.conflicting, qint64(1));
+    QCOMPARE(sameSchool ? plan.classrooms.existing : plan.classrooms.conflicting, qint64(1));
+    QCOMPARE(plan.hasConflicts(), !sameSchool);
+
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    o.skipConflicting = !sameSchool;
+    const ApplyResult r = writer.apply(o);
+    QCOMPARE(r.insertedTeachers, teachers - 1);
+    QCOMPARE(r.insertedClassrooms, classes - 1);
+    // One row each, whatever the case: no second Teacher, no second Classroom.
+    QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "Teacher" WHERE lower("email") = '%1')"_s.arg(email)), u"1"_s);
+    QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "Classroom" WHERE lower("code") = '%1')"_s.arg(lowerCode)), u"1"_s);
+    qint64 linkedToCode = 0;
+    for (size_t i = 0; i < r.plan.links.size(); ++i)
+        linkedToCode += r.plan.links[i].classCode == code ? 1 : 0;
+    QCOMPARE(linkedToCode > 0, sameSchool); // another school's class is never linked to
+    QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "Incident" WHERE "classroomId" = 'c00000000000000000000000k1')"_s),
+             QString::number(linkedToCode));
+    if (sameSchool) {
+        qint64 homeroomOf = 0, specialistOf = 0;
+        for (const ClassroomDraft &c : in.roster.classrooms) {
+            homeroomOf += c.code != code && c.homeroomTeacherEmail == email ? 1 : 0;
+            specialistOf += c.specialistEmails.contains(email) ? 1 : 0;
+        }
+        QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "Classroom" WHERE "homeroomTeacherId" = 'c00000000000000000000000t1')"_s),
+                 QString::number(homeroomOf));
+        QCOMPARE(queryValue(url, uR"(SELECT count(*) FROM "TeacherClass" WHERE "teacherId" = 'c00000000000000000000000t1')"_s),
+                 QString::number(specialistOf));
+    }
+    const VerifyResult v = writer.verify();
+    QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
+    QVERIFY(writer.apply(o).nothingToWrite); // idempotent with the case differences too
+}
+
+// The backup is checked against its own header (pg_restore --list), not against the database's name twice.
+void tst_RecoveryWriter::dumpHeader_data()
+{
+    QTest::addColumn<QString>("toc");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QString>("mentions");
+    const QString header = u";\n; Archive created at 2025-11-25 01:00:00 UTC\n;     dbname: %1\n;     TOC Entries: 80\n"
+                           ";     Format: CUSTOM\n;     Dumped from database version: %2\n"
+                           ";     Dumped by pg_dump version: 15.18\n;\n215; 1259 16390 TABLE public Incident tracktally\n"_s;
+    QTest::newRow("matches") << header.arg(u"tracktally_prod"_s, u"15.18 (Debian 15.18-0+deb12u1)"_s) << true << QString();
+    QTest::newRow("other-database") << header.arg(u"tracktally_stage"_s, u"15.18 (Debian 15.18-0+deb12u1)"_s) << false
+                                    << u"tracktally_stage"_s;
+    QTest::newRow("other-server") << header.arg(u"tracktally_prod"_s, u"16.4"_s) << false << u"16.4"_s;
+    QTest::newRow("no-header") << u"215; 1259 16390 TABLE public Incident tracktally\n"_s << false << u"header"_s;
+}
+
+void tst_RecoveryWriter::dumpHeader()
+{
+    QFETCH(QString, toc);
+    QFETCH(bool, ok);
+    QFETCH(QString, mentions);
+    BackupResult r;
+    const QString problem = Backup::checkDumpHeader(toc, u"tracktally_prod"_s, u"15.18 (Debian 15.18-0+deb12u1)"_s, &r);
+    QCOMPARE(problem.isEmpty(), ok);
+    QVERIFY2(problem.contains(mentions), qPrintable(problem));
+    if (ok) {
+        QCOMPARE(r.dumpedDatabase, u"tracktally_prod"_s);
+        QCOMPARE(r.dumpedServerVersion, u"15.18 (Debian 15.18-0+deb12u1)"_s);
+    }
 }
 
 void tst_RecoveryWriter::refusals_data()

@@ -119,9 +119,13 @@ void tst_DotEnv::crlfAndMultiline()
                             "GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY=\"-----BEGIN PRIVATE KEY-----\r\n"
                             "MIIEv\r\n"
                             "-----END PRIVATE KEY-----\"\r\n"
-                            "ADMIN_EMAILS=\"a@x.org,b@x.org\"\r\n";
+                            "ADMIN_EMAILS=\"a@x.org,b@x.org\"\r\n"
+                            "\r\n"     // blank lines, CRLF: not a problem
+                            "  \t\r\n"
+                            "NODE_ENV=production\r\n";
     const DotEnv env = DotEnv::parse(text, QStringLiteral(".env"));
-    QVERIFY(env.problems().isEmpty());
+    QVERIFY2(env.problems().isEmpty(), qPrintable(env.problems().value(0).message));
+    QCOMPARE(env.line(QStringLiteral("NODE_ENV")), 9);
     QCOMPARE(env.value(QStringLiteral("SHEET_ID")), QStringLiteral("abc"));
     QCOMPARE(env.value(QStringLiteral("GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY")),
              QStringLiteral("-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----"));

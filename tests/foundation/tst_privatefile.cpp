@@ -20,6 +20,7 @@ private slots:
     void overwritesA0644File();
     void nothingLeftWithoutCommit();
     void errorsNameTheFile();
+    void emptyFileForAnotherProgram();
 };
 
 static uint modeOf(const QString &path)
@@ -98,6 +99,28 @@ void tst_PrivateFile::errorsNameTheFile()
     } catch (const tt::UserError &e) {
         QVERIFY2(e.message().contains(blocker), qPrintable(e.message()));
     }
+}
+
+// pg_dump writes into a file made beforehand: 0600 and empty from the start, never one that already exists.
+void tst_PrivateFile::emptyFileForAnotherProgram()
+{
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath(QStringLiteral("backups/nested/db.dump.partial"));
+    tt::createPrivateEmptyFile(file);
+    QCOMPARE(modeOf(file), 0600u);
+    QCOMPARE(QFileInfo(file).size(), qint64(0));
+    QCOMPARE(modeOf(tmp.filePath(QStringLiteral("backups"))), 0700u);
+    QCOMPARE(modeOf(tmp.filePath(QStringLiteral("backups/nested"))), 0700u);
+    try {
+        tt::createPrivateEmptyFile(file); // something has the name already: refused, left alone
+        QFAIL("an existing file was taken over");
+    } catch (const tt::UserError &e) {
+        QVERIFY2(e.message().contains(file), qPrintable(e.message()));
+    }
+    const QString link = tmp.filePath(QStringLiteral("link.dump"));
+    QVERIFY(QFile::link(tmp.filePath(QStringLiteral("elsewhere.dump")), link));
+    QVERIFY_THROWS_EXCEPTION(tt::UserError, tt::createPrivateEmptyFile(link)); // a dangling symlink is not followed
+    QVERIFY(!QFileInfo::exists(tmp.filePath(QStringLiteral("elsewhere.dump"))));
 }
 
 QTEST_GUILESS_MAIN(tst_PrivateFile)

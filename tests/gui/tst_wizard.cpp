@@ -30,6 +30,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
@@ -55,6 +56,7 @@ private slots:
     void fixQuarantinedRow();
     void filterIncidents_data();
     void filterIncidents();
+    void exportListAndStudentHistory();
     void backAlwaysWorks();
     void classSpecialistsAndUndo();
     void mergeStudentsUndoRedoSeparate();
@@ -282,6 +284,92 @@ void tst_Wizard::filterIncidents()
     auto *view = find<QTableView>(QStringLiteral("incidentView"));
     QTRY_COMPARE(view->model()->rowCount(), expected);
     QTRY_VERIFY(find<QLabel>(QStringLiteral("matchesLabel"))->text().contains(QLocale().toString(expected)));
+}
+
+namespace {
+// pdftotext (poppler-utils, installed by script/deps): the PDF's text, or a null string when it cannot be read.
+QString pdfText(const QString &path)
+{
+    QProcess p;
+    p.start(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), path, QStringLiteral("-")});
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return {};
+    return QString::fromUtf8(p.readAllStandardOutput());
+}
+} // namespace
+
+// The list as filtered and sorted, to CSV and PDF; the selected log's student's whole history to PDF.
+void tst_Wizard::exportListAndStudentHistory()
+{
+    QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::IncidentsStep));
+    auto *page = qobject_cast<IncidentsPage *>(m_window->wizard()->currentPage());
+    QVERIFY(page);
+    find<QPushButton>(QStringLiteral("clearFiltersButton"))->click();
+    const std::vector<IncidentRecord> accepted = m_window->session()->project().acceptedRecords();
+    const QString cls = accepted.front().classCode;
+    auto *classCombo = find<QComboBox>(QStringLiteral("classFilter"));
+    classCombo->setCurrentText(cls);
+    const auto expected = std::count_if(accepted.begin(), accepted.end(), [&](const IncidentRecord &r) {
+        return r.classCode.compare(cls, Qt::CaseInsensitive) == 0;
+    });
+    auto *view = find<QTableView>(QStringLiteral("incidentView"));
+    QTRY_COMPARE(qint64(view->model()->rowCount()), qint64(expected));
+    view->sortByColumn(IncidentModel::StudentColumn, Qt::DescendingOrder);
+
+    // CSV: one line per row shown, in the order shown (the log id column), under the header.
+    const QString csv = m_dir.filePath(QStringLiteral("class-list.csv"));
+    QVERIFY(page->exportListTo(csv, IncidentsPage::ListFormat::Csv));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll().mid(3)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    f.close();
+    QVERIFY(lines.first().startsWith(QStringLiteral("When (school time),Type,Student,")));
+    int shown = 0;
+    for (int row = 0; row < view->model()->rowCount(); ++row) {
+        const IncidentRecord *r = page->model()->record(page->proxy()->mapToSource(view->model()->index(row, 0)).row());
+        QVERIFY(r);
+        if (r->note.contains(u'\n'))
+            break; // a multi-line note spans lines of the file: compare up to there
+        QVERIFY2(lines.at(row + 1).contains(u',' + r->uuid + u','), qPrintable(lines.at(row + 1)));
+        ++shown;
+    }
+    QVERIFY(shown > 0);
+    QVERIFY(find<QLabel>(QStringLiteral("saveMessage"))->text().contains(QStringLiteral("saved to")));
+
+    // PDF of the same list, read back as text.
+    const QString pdf = m_dir.filePath(QStringLiteral("class-list.pdf"));
+    QVERIFY(page->exportListTo(pdf, IncidentsPage::ListFormat::Pdf));
+    QString text = pdfText(pdf);
+    QVERIFY2(!text.isNull(), "pdftotext could not read the PDF");
+    QVERIFY2(text.contains(QStringLiteral("Recovered incidents: ") + m_school.spec.name), qPrintable(text.left(400)));
+    QVERIFY2(text.contains(QStringLiteral("Filtered: class: ") + cls), qPrintable(text.left(400)));
+    QVERIFY(text.contains(QStringLiteral("%1 log").arg(QLocale().toString(qint64(expected)))));
+
+    // One student's history: every log with that id, whatever the filter.
+    view->selectionModel()->setCurrentIndex(view->model()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    const IncidentRecord *selected = page->model()->record(page->proxy()->mapToSource(view->model()->index(0, 0)).row());
+    QVERIFY(selected && !selected->studentId.isEmpty());
+    QVERIFY(find<QPushButton>(QStringLiteral("studentHistoryButton"))->isEnabled());
+    qint64 incidents = 0, commendations = 0;
+    for (const IncidentRecord &r : accepted)
+        if (r.studentId == selected->studentId)
+            ++(r.type == RecordType::Incident ? incidents : commendations);
+    const QString history = m_dir.filePath(QStringLiteral("history.pdf"));
+    QVERIFY(page->printStudentHistoryTo(history));
+    text = pdfText(history);
+    QVERIFY2(text.contains(QStringLiteral("Behaviour history: ") + selected->studentName), qPrintable(text.left(400)));
+    QVERIFY(text.contains(QStringLiteral("Student ID: ") + selected->studentId));
+    const QString said = (incidents == 1 ? QStringLiteral("1 incident") : QStringLiteral("%1 incidents").arg(incidents))
+                         + QStringLiteral(" and ")
+                         + (commendations == 1 ? QStringLiteral("1 commendation") : QStringLiteral("%1 commendations").arg(commendations));
+    QVERIFY2(text.contains(said), qPrintable(text.left(600)));
+
+    // A folder that cannot be written: a message that says so, and nothing claimed saved.
+    const QString blocked = m_dir.filePath(QStringLiteral("class-list.csv/inside.pdf"));
+    QVERIFY(!page->exportListTo(blocked, IncidentsPage::ListFormat::Pdf));
+    QVERIFY(find<QLabel>(QStringLiteral("saveMessage"))->text().startsWith(QStringLiteral("Could not save")));
+    find<QPushButton>(QStringLiteral("clearFiltersButton"))->click();
+    view->sortByColumn(IncidentModel::TimeColumn, Qt::AscendingOrder);
 }
 
 void tst_Wizard::backAlwaysWorks()

@@ -67,6 +67,7 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/tracktally-recovery \
          ./usr/share/applications/tracktally-recovery.desktop \
          ./usr/share/metainfo/example.tracktally.recovery.metainfo.xml \
+         ./usr/share/mime/packages/tracktally-recovery.xml \
          ./usr/share/icons/hicolor/scalable/apps/tracktally-recovery.svg \
          ./usr/share/icons/hicolor/16x16/apps/tracktally-recovery.png \
          ./usr/share/icons/hicolor/48x48/apps/tracktally-recovery.png \
@@ -126,6 +127,11 @@ else
   cat "$work/import.out" "$work/import.err" >&2; fail "no summary line in the import output"
 fi
 
+# As a double-click does: the installed binary given only the project file opens the wizard on it.
+title=$(cd "$work/project" && TT_QUIT_AFTER_SHOWN=1 timeout 60 "$app" demo.ttproj 2>"$work/open.err" | tail -n1)
+[ "$title" = "Wattle Grove Primary (demo.ttproj) — TrackTally Recovery" ] && pass "opens demo.ttproj: $title" \
+  || { cat "$work/open.err" >&2; fail "tracktally-recovery demo.ttproj: window title '$title'"; }
+
 # The sandbox needs the installed schema and PostgreSQL's server (Recommends: postgresql).
 if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   url=$("$app" sandbox start --dir "$work/sandbox" 2>"$work/sandbox.err" | tail -n1)
@@ -144,6 +150,18 @@ fi
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate /usr/share/applications/tracktally-recovery.desktop && pass "desktop file valid" \
     || fail "desktop-file-validate"
+fi
+# A .ttproj is a TrackTally Recovery project, and the desktop entry opens one (%f) when asked.
+grep -q '^MimeType=.*application/x-tracktally-recovery-project;' /usr/share/applications/tracktally-recovery.desktop \
+  && grep -q '^Exec=tracktally-recovery %f$' /usr/share/applications/tracktally-recovery.desktop \
+  && pass "desktop entry opens .ttproj files" || fail "the desktop entry does not take .ttproj files (%f, MimeType)"
+if command -v xmllint >/dev/null; then
+  xmllint --noout /usr/share/mime/packages/tracktally-recovery.xml && pass "MIME type file is well-formed XML" \
+    || fail "xmllint /usr/share/mime/packages/tracktally-recovery.xml"
+fi
+if [ -f /usr/share/mime/globs2 ]; then
+  grep -q 'application/x-tracktally-recovery-project:\*\.ttproj' /usr/share/mime/globs2 \
+    && pass "*.ttproj registered in the MIME database" || fail "*.ttproj is not in /usr/share/mime/globs2"
 fi
 if command -v appstreamcli >/dev/null; then
   appstreamcli validate --no-net /usr/share/metainfo/example.tracktally.recovery.metainfo.xml >"$work/as.log" 2>&1 \

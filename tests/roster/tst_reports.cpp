@@ -3,6 +3,7 @@
 #include "report/htmlreport.h"
 #include "roster/rosterbuilder.h"
 
+#include <sys/stat.h>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -129,6 +130,7 @@ void tst_Reports::filesWritten()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString dir = tmp.filePath(u"exports/nested"_s);
+    ::umask(022); // the usual umask, which would make the files 0644
     writeCsvExports(m_data, dir);
     for (const QString &name : {u"teachers.csv"_s, u"classrooms.csv"_s, u"students.csv"_s, u"quarantine.csv"_s}) {
         const QByteArray bytes = readAll(QDir(dir).filePath(name));
@@ -149,6 +151,13 @@ void tst_Reports::filesWritten()
     QVERIFY(teachers.contains(u"jane.smith@school.example,Jane Smith,email,teacher"_s));
     // nothing left behind by the atomic writes
     QCOMPARE(QDir(dir).entryList(QDir::Files).size(), 4);
+    // children's data: owner-only files in owner-only folders, whatever the umask
+    const QFileDevice::Permissions userBits = QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser;
+    for (const QString &name : QDir(dir).entryList(QDir::Files))
+        QCOMPARE(QFile::permissions(QDir(dir).filePath(name)) & ~userBits, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    for (const QString &folder : {tmp.filePath(u"exports"_s), dir})
+        QCOMPARE(QFile::permissions(folder) & ~userBits,
+                 QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 }
 
 void tst_Reports::unwritableDirectory()

@@ -5,10 +5,12 @@
 #include "fakesheetsserver.h"
 #include "valuesfixture.h"
 #include "fixturegenerator.h"
+#include "envfixture.h"
 
 #include "common/errors.h"
 #include "project/project.h"
 #include "import/importer.h"
+#include "session/envconfig.h"
 #include "session/recoverysession.h"
 #include "session/sourcessession.h"
 #include "sheets/jwt.h"
@@ -19,6 +21,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -97,8 +100,11 @@ private slots:
     void workerThread();
     void sourcesChoice();
     void commandLine();
+    void envFileCredentials();
+    void envFileCommandLine();
 
 private:
+    EnvFixture envFixture() const;
     QString writeKey(const nlohmann::json &key, const QString &name);
     FakeSheetsServer::Config baseConfig() const;
 
@@ -736,6 +742,122 @@ void tst_SheetsApi::commandLine()
     QCOMPARE(run(api, &out, &err), 1);
     QVERIFY2(err.contains(QString::fromStdString(keyJson()["client_email"].get<std::string>())),
              qPrintable(err));
+}
+
+// TrackTally's .env instead of a JSON key: a freshly generated key, pasted with literal \n, signs the JWT;
+// the fake token endpoint verifies it with that key's public half.
+EnvFixture tst_SheetsApi::envFixture() const
+{
+    EnvFixture f = EnvFixture::generate();
+    f.sheetId = kSheetId;
+    f.clientEmail = u"tracktally-appender@school-sheets.iam.gserviceaccount.com"_qs;
+    f.domain = m_school.spec.domain;
+    return f;
+}
+
+void tst_SheetsApi::envFileCredentials()
+{
+    const EnvFixture f = envFixture();
+    FakeSheetsServer::Config c = baseConfig();
+    c.clientEmail = f.clientEmail;
+    c.publicKeyPem = f.key.publicPem;
+    m_server.setConfig(c);
+    qputenv("TT_GOOGLE_TOKEN_URI", m_server.tokenUrl().toUtf8()); // the test server, as the key's token endpoint
+    const auto unset = qScopeGuard([] { qunsetenv("TT_GOOGLE_TOKEN_URI"); });
+    const EnvConfig env = EnvConfig::load(f.write(m_dir.path(), u"core.env"_qs));
+    QVERIFY(env.canReadSheet());
+    QCOMPARE(env.serviceAccountKey().tokenUri, m_server.tokenUrl());
+    Project project = newProject(m_school);
+    const auto outcomes = importFromSheetsApi(project, env.sheetId().text, env.serviceAccountKey(), env.path(), m_options);
+    QVERIFY2(m_server.stats().rejections.isEmpty(), qPrintable(m_server.stats().rejections.join(u'\n')));
+    QCOMPARE(m_server.stats().tokensIssued, 1);
+    QCOMPARE(outcomes.size(), size_t(2));
+    QCOMPARE(outcomes[0].counts.read, m_inc.counts.read);
+    QCOMPARE(outcomes[1].counts.read, m_com.counts.read);
+    const SheetsApiSettings settings = SheetsApiSettings::fromProject(project);
+    QCOMPARE(settings.envFile, env.path());
+    QVERIFY(settings.keyFile.isEmpty());
+    const QString file = m_dir.filePath(u"env.ttproj"_qs);
+    project.save(file);
+    const QByteArray saved = readAll(file);
+    QVERIFY(!saved.contains("PRIVATE KEY"));
+    QVERIFY(!saved.contains(f.keyOnOneLine().mid(60, 40)));
+    QVERIFY(!saved.contains("Pa55word"));
+
+    // A key the service account does not have (the .env holds another key): refused by the token endpoint.
+    EnvFixture other = f;
+    other.key = RsaKeyPair::generate();
+    const EnvConfig wrong = EnvConfig::load(other.write(m_dir.path(), u"wrong.env"_qs));
+    Project p2 = newProject(m_school);
+    QVERIFY_THROWS_EXCEPTION(UserError, importFromSheetsApi(p2, wrong.sheetId().text, wrong.serviceAccountKey(),
+                                                            wrong.path(), m_options));
+    QCOMPARE(m_server.stats().tokensIssued, 1);
+    QVERIFY(p2.records().empty());
+}
+
+void tst_SheetsApi::envFileCommandLine()
+{
+    const QString app = qEnvironmentVariable("TT_APP");
+    QVERIFY2(QFileInfo(app).isExecutable(), "TT_APP is not built");
+    const EnvFixture f = envFixture();
+    FakeSheetsServer::Config c = baseConfig();
+    c.clientEmail = f.clientEmail;
+    c.publicKeyPem = f.key.publicPem;
+    m_server.setConfig(c);
+    const QString envPath = f.write(m_dir.path(), u"cli.env"_qs);
+    auto run = [&](const QStringList &args, QString *out, QString *err) {
+        QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"TT_GOOGLE_TOKEN_URI"_qs, m_server.tokenUrl());
+        p.setProcessEnvironment(e);
+        p.start(app, QStringList{u"import"_qs} + args);
+        if (!p.waitForFinished(60000))
+            return -1;
+        *out = QString::fromUtf8(p.readAllStandardOutput());
+        *err = QString::fromUtf8(p.readAllStandardError());
+        return p.exitCode();
+    };
+    QString out, err;
+    // No file arguments and no --domain: the sheet and the domain come from the .env.
+    const QString projectFile = m_dir.filePath(u"cli-env.ttproj"_qs);
+    QCOMPARE(run({u"--project"_qs, projectFile, u"--school"_qs, m_school.spec.name, u"--timezone"_qs,
+                  m_school.spec.timeZone, u"--env"_qs, envPath, u"--sheets-api-base"_qs, m_server.baseUrl()},
+                 &out, &err),
+             0);
+    QVERIFY2(out.contains(u"Google Sheet, Incidents: %1 rows read"_qs.arg(m_inc.counts.read)), qPrintable(out + err));
+    QVERIFY2(out.contains(u"Sheet: %1 (from SHEET_ID (line 5))"_qs.arg(kSheetId)), qPrintable(out));
+    QVERIFY2(out.contains(u"DIRECT_DATABASE_URL"_qs), qPrintable(out));
+    QVERIFY2(!(out + err).contains(u"Pa55word"_qs), qPrintable(out + err));
+    QVERIFY(!(out + err).contains(u"PRIVATE KEY-----"_qs));
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const Project project = Project::load(projectFile);
+    QCOMPARE(project.school().domain, m_school.spec.domain);
+    QCOMPARE(EnvConfig::projectEnvPath(project), envPath);
+    QVERIFY(!readAll(projectFile).contains("PRIVATE KEY"));
+    QCOMPARE(m_server.stats().rejections, QStringList());
+
+    // --domain that disagrees with ALLOWED_GOOGLE_DOMAIN: a warning naming both.
+    QCOMPARE(run({u"--project"_qs, m_dir.filePath(u"cli-env2.ttproj"_qs), u"--school"_qs, m_school.spec.name,
+                  u"--domain"_qs, u"other.example.edu"_qs, u"--env"_qs, envPath, u"--sheets-api-base"_qs,
+                  m_server.baseUrl()},
+                 &out, &err),
+             0);
+    QVERIFY2(err.contains(u"other.example.edu"_qs) && err.contains(m_school.spec.domain), qPrintable(err));
+
+    // A .env without the key: exit 1, naming the variable.
+    EnvFixture noKey = f;
+    QByteArray text = noKey.text();
+    text.replace("GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY=", "# GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY=");
+    const QString noKeyPath = m_dir.filePath(u"nokey.env"_qs);
+    QFile nk(noKeyPath);
+    QVERIFY(nk.open(QIODevice::WriteOnly));
+    nk.write(text);
+    nk.close();
+    QCOMPARE(run({u"--project"_qs, m_dir.filePath(u"cli-env3.ttproj"_qs), u"--school"_qs, m_school.spec.name,
+                  u"--env"_qs, noKeyPath, u"--sheets-api-base"_qs, m_server.baseUrl()},
+                 &out, &err),
+             1);
+    QVERIFY2(err.contains(u"GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY"_qs), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(tst_SheetsApi)

@@ -4,6 +4,7 @@
 
 #include <QGridLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QTimeZone>
 
 #ifdef TT_HAVE_CHARTS
@@ -25,6 +26,8 @@ struct ChartsPanel::Private
     QChartView *week = nullptr;
     QChartView *category = nullptr;
     QChartView *classes = nullptr;
+    QScrollArea *categoryScroll = nullptr;
+    QScrollArea *classScroll = nullptr;
 #else
     QLabel *text = nullptr;
 #endif
@@ -47,9 +50,22 @@ ChartsPanel::ChartsPanel(QWidget *parent) : QWidget(parent), d(std::make_unique<
     d->week = make(QStringLiteral("weekChart"), tr("Logs per week"));
     d->category = make(QStringLiteral("categoryChart"), tr("Logs per category"));
     d->classes = make(QStringLiteral("classChart"), tr("Logs per class"));
+    // A bar chart is as tall as its bars need for every label to show (Qt hides the labels of a category axis
+    // that do not fit); when that is taller than the panel, it scrolls.
+    auto scroll = [this](QChartView *v, const QString &name) {
+        auto *area = new QScrollArea(this);
+        area->setObjectName(name);
+        area->setWidget(v);
+        area->setWidgetResizable(true);
+        area->setFrameShape(QFrame::NoFrame);
+        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        return area;
+    };
+    d->categoryScroll = scroll(d->category, QStringLiteral("categoryChartScroll"));
+    d->classScroll = scroll(d->classes, QStringLiteral("classChartScroll"));
     layout->addWidget(d->week, 0, 0, 1, 2);
-    layout->addWidget(d->category, 1, 0);
-    layout->addWidget(d->classes, 1, 1);
+    layout->addWidget(d->categoryScroll, 1, 0);
+    layout->addWidget(d->classScroll, 1, 1);
     layout->setRowStretch(0, 2);
     layout->setRowStretch(1, 3);
 #else
@@ -133,8 +149,17 @@ void ChartsPanel::setStats(const IncidentStats &stats)
         delete old;
     };
     replace(d->week, week);
-    replace(d->category, barChart(tr("Logs per category"), stats.perCategory, tr("(none)"), 12));
-    replace(d->classes, barChart(tr("Logs per class (the 12 busiest)"), stats.perClass, tr("(no class)"), 12));
+    // Every category and class, up to MaxBars (the busiest), each bar with its label.
+    constexpr int MaxBars = 40;
+    const int rowHeight = QFontMetrics(d->category->font()).height() + 8;
+    auto bars = [&](QChartView *v, const QString &title, const QString &titleCapped, const QMap<QString, int> &values,
+                    const QString &emptyName) {
+        const int shown = int(qMin<qsizetype>(values.size(), MaxBars));
+        replace(v, barChart(values.size() > MaxBars ? titleCapped.arg(MaxBars) : title, values, emptyName, MaxBars));
+        v->setMinimumHeight(qMax(180, shown * rowHeight + 110)); // the title and the value axis take about 110
+    };
+    bars(d->category, tr("Logs per category"), tr("Logs per category (the %1 most frequent)"), stats.perCategory, tr("(none)"));
+    bars(d->classes, tr("Logs per class"), tr("Logs per class (the %1 busiest)"), stats.perClass, tr("(no class)"));
 #else
     d->text->setText(tr("%L1 logs in %2 weeks, %3 categories, %4 classes.")
                          .arg(stats.total)

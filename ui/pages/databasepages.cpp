@@ -1,6 +1,7 @@
 #include "databasepages.h"
 
 #include "passwordstore.h"
+#include "pdfprint.h"
 #include "database/connectionspec.h"
 #include "report/csvexport.h"
 #include "report/htmlreport.h"
@@ -15,10 +16,6 @@
 #include <QCoreApplication>
 #include <QMenu>
 #include <QMetaEnum>
-#include <QPdfWriter>
-#include <QAbstractTextDocumentLayout>
-#include <QPainter>
-#include <QTextDocument>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -36,59 +33,6 @@
 namespace tt::ui {
 
 namespace {
-// The HTML report printed on A4 with 15 mm margins; QTextDocument::print() paginates (rows are not split)
-// and numbers the pages at the bottom. Returns false when the PDF could not be written.
-bool printHtmlToPdf(const QString &html, QIODevice *device)
-{
-    QPdfWriter writer(device);
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setPageOrientation(QPageLayout::Landscape); // the roster tables have up to ten columns
-    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
-    writer.setResolution(72); // device units = points: the layout does not depend on the screen's DPI
-    writer.setCreator(QStringLiteral("TrackTally Recovery"));
-    writer.setTitle(QCoreApplication::translate("tt::ui::VerifyPage", "Recovery report"));
-
-    QTextDocument doc;
-    doc.documentLayout()->setPaintDevice(&writer);
-    QFont font = doc.defaultFont();
-    font.setPointSizeF(8);
-    doc.setDefaultFont(font);
-    // QTextDocument ignores CSS table widths: wide tables get the page width as an attribute instead, so long
-    // e-mail addresses wrap less (the small totals tables keep their natural width).
-    QString printable = html;
-    printable.replace(QStringLiteral("<table>"), QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"3\">"));
-    printable.replace(QStringLiteral("<table class=\"totals\">"), QStringLiteral("<table class=\"totals\" cellspacing=\"0\" cellpadding=\"3\">"));
-    doc.setHtml(printable);
-    doc.setDocumentMargin(0);
-
-    const QRectF area = writer.pageLayout().paintRectPixels(72);
-    const qreal footer = 18; // points for the page number
-    const QSizeF page(area.width(), area.height() - footer);
-    doc.setPageSize(page);
-    const int pages = doc.pageCount();
-    QPainter painter;
-    if (!painter.begin(&writer))
-        return false;
-    painter.setFont(font);
-    for (int n = 0; n < pages; ++n) {
-        if (n > 0)
-            writer.newPage();
-        painter.save();
-        painter.translate(0, -n * page.height());
-        const QRectF clip(0, n * page.height(), page.width(), page.height());
-        painter.setClipRect(clip);
-        QAbstractTextDocumentLayout::PaintContext context;
-        context.clip = clip;
-        doc.documentLayout()->draw(&painter, context);
-        painter.restore();
-        painter.drawText(QRectF(0, page.height(), page.width(), footer), Qt::AlignRight | Qt::AlignBottom,
-                         QCoreApplication::translate("tt::ui::VerifyPage", "Page %1 of %2").arg(n + 1).arg(pages));
-    }
-    painter.end();
-    const auto *file = qobject_cast<QFileDevice *>(device);
-    return !file || file->error() == QFileDevice::NoError;
-}
-
 QString pre(const QString &text)
 {
     return QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>").arg(text.toHtmlEscaped());
@@ -315,6 +259,8 @@ void DatabasePage::refresh()
         QString text = m_db->identity()->describe();
         if (m_db->schema())
             text += QStringLiteral("\n\n") + (m_db->schema()->ok() ? tr("TrackTally's tables are all there.") : m_db->schema()->describe());
+        if (m_db->privileges() && !m_db->privileges()->ok())
+            text += QStringLiteral("\n\n") + m_db->privileges()->describe();
         m_banner->setText(text);
         m_banner->setStyleSheet(m_db->isConnected() ? QStringLiteral("QLabel { background: #eef4fb; border: 1px solid #b8cce4; padding: 8px; }")
                                                     : QStringLiteral("QLabel { background: #fbeeee; border: 1px solid #e4b8b8; padding: 8px; }"));
@@ -550,7 +496,7 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
                 const QByteArray bytes = QByteArray::fromStdString(buildJsonReport(m_session->project(), &m_roster->roster()).dump(2)) + '\n';
                 written = f.write(bytes) == bytes.size();
             } else {
-                written = printHtmlToPdf(renderHtmlReport(data), &f);
+                written = printHtmlToPdf(renderHtmlReport(data), &f, tr("Recovery report"));
             }
             if (!written || !f.commit())
                 return fail(f.errorString().isEmpty() ? tr("the file could not be written") : f.errorString());
