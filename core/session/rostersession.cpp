@@ -252,9 +252,17 @@ void RosterSession::separateStudentId(const QString &loggedId)
     decide(before, tr("Separate student %1").arg(loggedId), true);
 }
 
+bool RosterSession::isUndoable(const Conflict &settled)
+{
+    // the rules of core/roster/rosterrules.h honour RosterDecisions::reopenSettlement
+    static const QStringList rules{u"leadingZeroTwins"_s, u"majoritySpelling"_s, u"namesakesDifferentClasses"_s,
+                                   u"namesakesOnSchoolList"_s, u"uniqueNameMatch"_s};
+    return !settled.needsDecision && rules.contains(settled.settledBy);
+}
+
 void RosterSession::undoSettlement(const Conflict &settled)
 {
-    if (settled.needsDecision || settled.settledBy.isEmpty())
+    if (!isUndoable(settled))
         return;
     const RosterDecisions before = m_decisions;
     m_decisions.reopenSettlement(settled.settledBy, settled.subject);
@@ -263,7 +271,9 @@ void RosterSession::undoSettlement(const Conflict &settled)
 
 RosterSession::Area RosterSession::areaOf(const Conflict &c)
 {
-    static const QStringList teachers{u"teacherName"_s, u"unknownTeacher"_s, u"twoHomerooms"_s};
+    static const QStringList teachers{u"teacherName"_s,       u"unknownTeacher"_s,     u"twoHomerooms"_s,
+                                      u"adminFromEnv"_s,      u"superAdminNotStaff"_s, u"superAdminLogged"_s,
+                                      u"adminSuggested"_s};
     static const QStringList classrooms{u"closeHomeroom"_s, u"noHomeroom"_s};
     if (teachers.contains(c.kind))
         return Area::Teachers;

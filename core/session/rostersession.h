@@ -60,6 +60,8 @@ public:
     // the logs under loggedId become their own student again.
     void separateStudentId(const QString &loggedId);
     // Undoes an automatic settlement (Conflict::settledBy): it becomes a question again. Undoable like any edit.
+    // Settlements made from the administrator's own files (.env, roster snapshot) are undone there instead.
+    static bool isUndoable(const Conflict &settled);
     void undoSettlement(const Conflict &settled);
     // Ids merged into studentId (directly or through a chain, or automatically as leading-zero twins).
     QStringList mergedInto(const QString &studentId) const;

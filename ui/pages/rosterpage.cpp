@@ -531,6 +531,8 @@ QString ruleName(const QString &settledBy)
         return RosterPage::tr("Namesakes on the school roster");
     if (settledBy == u"uniqueNameMatch")
         return RosterPage::tr("No ID, linked by name");
+    if (settledBy == u"rosterSnapshot")
+        return RosterPage::tr("Roster snapshot");
     return settledBy;
 }
 
@@ -597,9 +599,16 @@ void RosterPage::undoSelectedSettlement()
         return;
     }
     const QString rule = item->data(0, Qt::UserRole).toString(), subject = item->data(1, Qt::UserRole).toString();
-    for (const Conflict &c : m_roster->settledConflicts(areaOf(m_kind)))
-        if (c.settledBy == rule && c.subject == subject)
-            return m_roster->undoSettlement(c);
+    for (const Conflict &c : m_roster->settledConflicts(areaOf(m_kind))) {
+        if (c.settledBy != rule || c.subject != subject)
+            continue;
+        if (!RosterSession::isUndoable(c)) {
+            m_details->setText(tr("This was settled from your own file (the .env or the roster snapshot): change it "
+                                  "there, or edit the row."));
+            return;
+        }
+        return m_roster->undoSettlement(c);
+    }
 }
 
 void RosterPage::importList()
