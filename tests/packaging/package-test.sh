@@ -168,7 +168,7 @@ if command -v appstreamcli >/dev/null; then
     && pass "AppStream metainfo valid" || { cat "$work/as.log" >&2; fail "appstreamcli validate"; }
 fi
 if command -v man >/dev/null; then
-  for cmd in import reconstruct report sandbox backup plan apply verify; do
+  for cmd in import reconstruct report sandbox backup plan apply verify drill preflight snapshot; do
     MANWIDTH=120 man -P cat tracktally-recovery 2>/dev/null | grep -qE "^ +$cmd( |$)" \
       || fail "man tracktally-recovery does not document '$cmd'"
   done
