@@ -252,12 +252,7 @@ QJsonObject DrillResult::toJson() const
         o.insert(u"ok", t.ok());
         tableArray.append(o);
     }
-    QJsonObject db;
-    db.insert(u"name", database);
-    db.insert(u"host", host);
-    db.insert(u"port", port);
-    db.insert(u"systemIdentifier", systemIdentifier);
-    db.insert(u"serverVersion", serverVersion);
+    const QJsonObject db = identityJson(database, host, port, systemIdentifier, serverVersion);
     QJsonObject backup;
     backup.insert(u"file", backupFile);
     backup.insert(u"bytes", backupBytes);

@@ -356,12 +356,7 @@ QJsonObject PreflightResult::toJson() const
         o.insert(u"ok", !t.harmed());
         tableArray.append(o);
     }
-    QJsonObject db;
-    db.insert(u"name", database);
-    db.insert(u"host", host);
-    db.insert(u"port", port);
-    db.insert(u"systemIdentifier", systemIdentifier);
-    db.insert(u"serverVersion", serverVersion);
+    const QJsonObject db = identityJson(database, host, port, systemIdentifier, serverVersion);
     QJsonObject migration;
     migration.insert(u"file", migrationFile);
     migration.insert(u"sha256", migrationSha256);

@@ -96,4 +96,16 @@ QString RestoredCopy::restore(const QString &file, const QString &url, Progress 
     return text.isEmpty() ? tr("pg_restore failed (exit code %1).").arg(p.exitCode()) : text;
 }
 
+QJsonObject identityJson(const QString &name, const QString &host, const QString &port, const QString &systemIdentifier,
+                         const QString &serverVersion)
+{
+    QJsonObject db;
+    db.insert(u"name", name);
+    db.insert(u"host", host);
+    db.insert(u"port", port);
+    db.insert(u"systemIdentifier", systemIdentifier);
+    db.insert(u"serverVersion", serverVersion);
+    return db;
+}
+
 } // namespace tt

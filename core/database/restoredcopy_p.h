@@ -4,6 +4,7 @@
 // removed when this object goes away, whatever happened.
 #include "sandbox.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -33,5 +34,10 @@ public:
 private:
     Sandbox m_sandbox;
 };
+
+// The database a drill or a rehearsal was run on, as both write it in their JSON ("database": {name, host, port,
+// systemIdentifier, serverVersion}).
+QJsonObject identityJson(const QString &name, const QString &host, const QString &port, const QString &systemIdentifier,
+                         const QString &serverVersion);
 
 } // namespace tt
