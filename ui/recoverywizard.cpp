@@ -33,7 +33,7 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
     button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
     button(QWizard::FinishButton)->setObjectName(QStringLiteral("finishButton"));
 
-    auto *project = new ProjectPage(session, new EnvSetupSession(session, database, this), this);
+    auto *project = new ProjectPage(session, new EnvSetupSession(session, database, this), nullptr, this);
     setPage(ProjectStep, project);
     setPage(SourcesStep, new SourcesPage(session, sources, this));
     setPage(ValidateStep, new ValidatePage(session, new ValidationSession(session, this), this));

@@ -74,6 +74,10 @@ for f in ./usr/bin/tracktally-recovery \
          ./usr/share/icons/hicolor/256x256/apps/tracktally-recovery.png \
          ./usr/share/man/man1/tracktally-recovery.1.gz \
          ./usr/share/tracktally-recovery/schema/tracktally.sql \
+         ./usr/share/tracktally-recovery/demo/incidents.csv \
+         ./usr/share/tracktally-recovery/demo/commendations.csv \
+         ./usr/share/tracktally-recovery/demo/roster.csv \
+         ./usr/share/tracktally-recovery/demo/staff.csv \
          ./usr/share/doc/tracktally-recovery/copyright; do
   grep -qxF "$f" <<<"$contents" || fail "the package does not hold $f"
 done
@@ -103,7 +107,8 @@ idn_exp=$(( $(expect incidents.csv identical) + $(expect commendations.csv ident
 con_exp=$(( $(expect incidents.csv conflicting) + $(expect commendations.csv conflicting) ))
 qua_exp=$(( $(expect incidents.csv quarantined) + $(expect commendations.csv quarantined) ))
 mkdir -p "$work/project"
-cp resources/demo/incidents.csv resources/demo/commendations.csv "$work/project/"
+cp /usr/share/tracktally-recovery/demo/incidents.csv /usr/share/tracktally-recovery/demo/commendations.csv "$work/project/" \
+  || fail "the installed demo exports (/usr/share/tracktally-recovery/demo) cannot be read"
 (cd "$work/project" && "$app" import --project demo.ttproj --school "Wattle Grove Primary" \
    --domain wattlegrove.example.edu.au --timezone Australia/Melbourne \
    --incidents incidents.csv --commendations commendations.csv) >"$work/import.out" 2>"$work/import.err"

@@ -1,10 +1,13 @@
 #include "projectpage.h"
 
 #include "common/errors.h"
+#include "session/demoschool.h"
 #include "session/envsetupsession.h"
 #include "session/recoverysession.h"
 
+#include <QButtonGroup>
 #include <QComboBox>
+#include <QCommandLinkButton>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -17,75 +20,22 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalBlocker>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
 namespace tt::ui {
 
-ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget *parent)
-    : WizardPage(session, parent), m_env(env)
+ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, ProtectSession *protect, QWidget *parent)
+    : WizardPage(session, parent), m_env(env), m_protect(protect)
 {
     setObjectName(QStringLiteral("projectPage"));
     setTitle(tr("Recovery project"));
     setSubTitle(tr("A project is one file that keeps every source, choice and edit, so you can stop and carry on later."));
 
-    auto *newBox = new QGroupBox(tr("Start a new recovery"), this);
-    m_name = new QLineEdit(newBox);
-    m_name->setObjectName(QStringLiteral("schoolNameEdit"));
-    m_name->setPlaceholderText(tr("e.g. Wattle Grove Primary"));
-    m_name->setAccessibleName(tr("School name"));
-    m_domain = new QLineEdit(newBox);
-    m_domain->setObjectName(QStringLiteral("domainEdit"));
-    m_domain->setPlaceholderText(tr("e.g. wattlegrove.example.edu.au"));
-    m_domain->setAccessibleName(tr("School domain"));
-    m_zone = new QComboBox(newBox);
-    m_zone->setObjectName(QStringLiteral("timeZoneCombo"));
-    m_zone->setEditable(true);
-    m_zone->setAccessibleName(tr("School time zone"));
-    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
-        m_zone->addItem(QString::fromLatin1(id));
-    m_zone->setCurrentText(QString::fromLatin1(QTimeZone::systemTimeZoneId()));
-    m_file = new QLineEdit(newBox);
-    m_file->setObjectName(QStringLiteral("projectFileEdit"));
-    m_file->setAccessibleName(tr("Project file"));
-    m_file->setPlaceholderText(tr("Where to save the project (.ttproj)"));
-    auto *browse = new QPushButton(tr("Choose…"), newBox);
-    browse->setObjectName(QStringLiteral("chooseFileButton"));
-    browse->setAccessibleName(tr("Choose where to save the project"));
-    m_create = new QPushButton(tr("Create project"), newBox);
-    m_create->setObjectName(QStringLiteral("createProjectButton"));
-
-    auto *fileRow = new QHBoxLayout;
-    fileRow->addWidget(m_file, 1);
-    fileRow->addWidget(browse);
-    auto *form = new QFormLayout(newBox);
-    form->addRow(tr("School &name:"), m_name);
-    form->addRow(tr("&Domain (staff e-mail domain):"), m_domain);
-    form->addRow(tr("&Time zone:"), m_zone);
-    auto *fileLabel = new QLabel(tr("Project &file:"), newBox);
-    fileLabel->setBuddy(m_file);
-    form->addRow(fileLabel, fileRow);
-    form->addRow(QString(), m_create);
-
-    auto *openBox = new QGroupBox(tr("Or carry on with a project"), this);
-    m_recent = new QListWidget(openBox);
-    m_recent->setObjectName(QStringLiteral("recentList"));
-    m_recent->setAccessibleName(tr("Recent projects"));
-    m_recent->setUniformItemSizes(true);
-    m_openRecent = new QPushButton(tr("Open selected"), openBox);
-    m_openRecent->setObjectName(QStringLiteral("openRecentButton"));
-    auto *openOther = new QPushButton(tr("Open another file…"), openBox);
-    openOther->setObjectName(QStringLiteral("openProjectButton"));
-    auto *openButtons = new QHBoxLayout;
-    openButtons->addWidget(m_openRecent);
-    openButtons->addWidget(openOther);
-    openButtons->addStretch();
-    auto *openLayout = new QVBoxLayout(openBox);
-    openLayout->addWidget(new QLabel(tr("Recent projects:"), openBox));
-    openLayout->addWidget(m_recent);
-    openLayout->addLayout(openButtons);
-
+    QGroupBox *newBox = buildNewBox();
+    QGroupBox *openBox = buildOpenBox();
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("projectErrorLabel"));
     m_error->setWordWrap(true);
@@ -95,22 +45,36 @@ ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget
     m_current->setObjectName(QStringLiteral("currentProjectLabel"));
     m_current->setWordWrap(true);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_current);
+    auto *recover = new QVBoxLayout;
     if (m_env)
-        layout->addWidget(buildEnvBox());
-    layout->addWidget(newBox);
-    layout->addWidget(openBox, 1);
+        recover->addWidget(buildEnvBox());
+    recover->addWidget(newBox);
+    recover->addWidget(openBox, 1);
+    auto *recoverPane = new QWidget(this);
+    recoverPane->setObjectName(QStringLiteral("recoverPane"));
+    auto *columns = new QHBoxLayout(recoverPane);
+    columns->setContentsMargins(0, 0, 0, 0);
+    columns->addLayout(recover, 1);
+    columns->addWidget(buildNeedsBox());
+    m_modes = new QStackedWidget(this);
+    m_modes->addWidget(recoverPane);
+
+    auto *layout = new QVBoxLayout(this);
+    if (m_protect)
+        layout->addLayout(buildModeRow());
+    layout->addWidget(m_current);
+    layout->addWidget(m_modes, 1);
     layout->addWidget(m_error);
 
     setTabOrder(m_name, m_domain);
     setTabOrder(m_domain, m_zone);
     setTabOrder(m_zone, m_file);
-    setTabOrder(m_file, browse);
-    setTabOrder(browse, m_create);
+    setTabOrder(m_file, m_browse);
+    setTabOrder(m_browse, m_create);
     setTabOrder(m_create, m_recent);
     setTabOrder(m_recent, m_openRecent);
-    setTabOrder(m_openRecent, openOther);
+    setTabOrder(m_openRecent, m_openOther);
+    setTabOrder(m_openOther, m_demo);
 
     connect(m_name, &QLineEdit::textEdited, this, [this](const QString &name) {
         if (m_file->isModified())
@@ -121,8 +85,6 @@ ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget
         m_file->setText(base.isEmpty() ? QString() : QDir(dir).filePath(base.toLower() + QStringLiteral("-recovery.ttproj")));
     });
     connect(m_create, &QPushButton::clicked, this, &ProjectPage::createProject);
-    connect(browse, &QPushButton::clicked, this, &ProjectPage::browseSave);
-    connect(openOther, &QPushButton::clicked, this, &ProjectPage::browseOpen);
     connect(m_openRecent, &QPushButton::clicked, this, [this] {
         if (auto *item = m_recent->currentItem())
             openProject(item->data(Qt::UserRole).toString());
@@ -149,6 +111,173 @@ ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget
     });
     m_current->setText(tr("No project is open yet."));
     refreshRecent();
+}
+
+// "Start a new recovery": school name, domain, time zone, project file.
+QGroupBox *ProjectPage::buildNewBox()
+{
+    auto *newBox = new QGroupBox(tr("Start a new recovery"), this);
+    m_name = new QLineEdit(newBox);
+    m_name->setObjectName(QStringLiteral("schoolNameEdit"));
+    m_name->setPlaceholderText(tr("e.g. Wattle Grove Primary"));
+    m_name->setAccessibleName(tr("School name"));
+    m_domain = new QLineEdit(newBox);
+    m_domain->setObjectName(QStringLiteral("domainEdit"));
+    m_domain->setPlaceholderText(tr("e.g. wattlegrove.example.edu.au"));
+    m_domain->setAccessibleName(tr("School domain"));
+    m_zone = new QComboBox(newBox);
+    m_zone->setObjectName(QStringLiteral("timeZoneCombo"));
+    m_zone->setEditable(true);
+    m_zone->setAccessibleName(tr("School time zone"));
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        m_zone->addItem(QString::fromLatin1(id));
+    m_zone->setCurrentText(QString::fromLatin1(QTimeZone::systemTimeZoneId()));
+    m_file = new QLineEdit(newBox);
+    m_file->setObjectName(QStringLiteral("projectFileEdit"));
+    m_file->setAccessibleName(tr("Project file"));
+    m_file->setPlaceholderText(tr("Where to save the project (.ttproj)"));
+    m_browse = new QPushButton(tr("Choose…"), newBox);
+    m_browse->setObjectName(QStringLiteral("chooseFileButton"));
+    m_browse->setAccessibleName(tr("Choose where to save the project"));
+    m_create = new QPushButton(tr("Create project"), newBox);
+    m_create->setObjectName(QStringLiteral("createProjectButton"));
+
+    auto *fileRow = new QHBoxLayout;
+    fileRow->addWidget(m_file, 1);
+    fileRow->addWidget(m_browse);
+    auto *form = new QFormLayout(newBox);
+    form->addRow(tr("School &name:"), m_name);
+    form->addRow(tr("&Domain (staff e-mail domain):"), m_domain);
+    form->addRow(tr("&Time zone:"), m_zone);
+    auto *fileLabel = new QLabel(tr("Project &file:"), newBox);
+    fileLabel->setBuddy(m_file);
+    form->addRow(fileLabel, fileRow);
+    form->addRow(QString(), m_create);
+
+    connect(m_browse, &QPushButton::clicked, this, &ProjectPage::browseSave);
+    return newBox;
+}
+
+// "Or carry on with a project": the recent list and Open another file.
+QGroupBox *ProjectPage::buildOpenBox()
+{
+    auto *openBox = new QGroupBox(tr("Or carry on with a project"), this);
+    m_recent = new QListWidget(openBox);
+    m_recent->setObjectName(QStringLiteral("recentList"));
+    m_recent->setAccessibleName(tr("Recent projects"));
+    m_recent->setUniformItemSizes(true);
+    m_openRecent = new QPushButton(tr("Open selected"), openBox);
+    m_openRecent->setObjectName(QStringLiteral("openRecentButton"));
+    m_openOther = new QPushButton(tr("Open another file…"), openBox);
+    m_openOther->setObjectName(QStringLiteral("openProjectButton"));
+    auto *openButtons = new QHBoxLayout;
+    openButtons->addWidget(m_openRecent);
+    openButtons->addWidget(m_openOther);
+    openButtons->addStretch();
+    auto *openLayout = new QVBoxLayout(openBox);
+    openLayout->addWidget(new QLabel(tr("Recent projects:"), openBox));
+    openLayout->addWidget(m_recent);
+    openLayout->addLayout(openButtons);
+
+    connect(m_openOther, &QPushButton::clicked, this, &ProjectPage::browseOpen);
+    return openBox;
+}
+
+// The two paths of the first page: recover a school (the wizard's steps), or protect a database.
+QLayout *ProjectPage::buildModeRow()
+{
+    m_recoverMode = new QCommandLinkButton(tr("Recover a school"),
+                                           tr("The roster is gone: rebuild teachers, classrooms and students from the "
+                                              "incidents in the school's Google Sheet and write them back safely."),
+                                           this);
+    m_recoverMode->setObjectName(QStringLiteral("recoverModeButton"));
+    m_protectMode = new QCommandLinkButton(tr("Protect a database"),
+                                           tr("Before the next loss: prove the backup restores, rehearse a migration "
+                                              "on a copy, snapshot the roster."),
+                                           this);
+    m_protectMode->setObjectName(QStringLiteral("protectModeButton"));
+    auto *group = new QButtonGroup(this);
+    for (QCommandLinkButton *b : {m_recoverMode, m_protectMode}) {
+        b->setCheckable(true);
+        group->addButton(b);
+    }
+    group->setExclusive(true);
+    m_recoverMode->setChecked(true);
+    connect(m_protectMode, &QAbstractButton::toggled, this, &ProjectPage::setProtectMode);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_recoverMode, 1);
+    row->addWidget(m_protectMode, 1);
+    return row;
+}
+
+void ProjectPage::setProtectMode(bool protect)
+{
+    m_modes->setCurrentIndex(protect ? 1 : 0);
+    m_current->setVisible(!protect);
+    if (protect) {
+        setTitle(tr("Protect a database"));
+        setSubTitle(tr("Checks that need no recovery project: each only reads the database (a migration is rehearsed "
+                       "on a copy) and saves a report in the folder you choose."));
+    } else {
+        setTitle(tr("Recovery project"));
+        setSubTitle(tr("A project is one file that keeps every source, choice and edit, so you can stop and carry on later."));
+    }
+    emit completeChanged();
+}
+
+bool ProjectPage::isComplete() const
+{
+    return m_modes->currentIndex() == 0 && WizardPage::isComplete();
+}
+
+// "What you need" for a recovery, and the demo school to try it on first.
+QWidget *ProjectPage::buildNeedsBox()
+{
+    auto *box = new QGroupBox(tr("What you need"), this);
+    box->setObjectName(QStringLiteral("needsBox"));
+    box->setMaximumWidth(340);
+    auto *list = new QLabel(box);
+    list->setObjectName(QStringLiteral("needsLabel"));
+    list->setWordWrap(true);
+    list->setTextFormat(Qt::RichText);
+    list->setText(tr("<ul style=\"margin-left:-20px\">"
+                     "<li><b>The school's Google Sheet</b> (TrackTally's incident log), or its download as CSV "
+                     "(one file per tab) or XLSX (the whole workbook).</li>"
+                     "<li><i>Optional:</i> the school's student list (CSV, with guardians and classes) and staff "
+                     "list.</li>"
+                     "<li><b>The TrackTally database:</b> its connection address (postgresql://…) or TrackTally's "
+                     "<b>.env</b> file, which names it.</li>"
+                     "<li><b>A folder for backups:</b> a backup is taken and checked before anything is "
+                     "written.</li></ul>"));
+    m_demo = new QPushButton(tr("Try it on the demo school"), box);
+    m_demo->setObjectName(QStringLiteral("demoButton"));
+    m_demo->setToolTip(tr("Opens a demo project built from the sample exports shipped with TrackTally Recovery"));
+    auto *demoHint = new QLabel(tr("An invented school (Wattle Grove Primary, 3,000 logs with every kind of "
+                                   "spreadsheet quirk). Walk every step without touching real data."),
+                                box);
+    demoHint->setWordWrap(true);
+    demoHint->setStyleSheet(QStringLiteral("color: #555;"));
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(list);
+    layout->addStretch(1);
+    layout->addWidget(demoHint);
+    layout->addWidget(m_demo);
+    connect(m_demo, &QPushButton::clicked, this, &ProjectPage::openDemo);
+    return box;
+}
+
+void ProjectPage::openDemo()
+{
+    try {
+        if (!DemoSchool::open(*m_session, DemoSchool::defaultProjectPath())) {
+            showError(tr("Wait until the current work has finished, then open the demo school again."));
+            return;
+        }
+        showError({});
+        emit projectCreated(); // the wizard goes on to the sheet exports, which fill in as they are read
+    } catch (const std::exception &e) {
+        showError(describeError(e));
+    }
 }
 
 void ProjectPage::initializePage()

@@ -3,6 +3,10 @@
 #include "wizardpage.h"
 
 class QComboBox;
+class QCommandLinkButton;
+class QLayout;
+class QStackedWidget;
+class QGroupBox;
 class QLineEdit;
 class QListWidget;
 class QLabel;
@@ -10,6 +14,7 @@ class QPushButton;
 
 namespace tt {
 class EnvSetupSession;
+class ProtectSession;
 }
 
 namespace tt::ui {
@@ -19,8 +24,13 @@ class ProjectPage : public WizardPage
     Q_OBJECT
 public:
     // env: "Start from TrackTally's .env" (may be null: the box is not shown).
-    ProjectPage(RecoverySession *session, EnvSetupSession *env, QWidget *parent = nullptr);
+    // protect: the "Protect a database" path (may be null: only the recovery is offered).
+    ProjectPage(RecoverySession *session, EnvSetupSession *env, ProtectSession *protect = nullptr,
+                QWidget *parent = nullptr);
     void initializePage() override;
+    bool isComplete() const override;
+    // Shows "Protect a database" (true) or the recovery project (false).
+    void setProtectMode(bool protect);
 
 signals:
     // A project was opened from a file: the wizard goes to the step it was left at.
@@ -34,6 +44,11 @@ private:
     void browseOpen();
     void refreshRecent();
     void showError(const QString &message);
+    QGroupBox *buildNewBox();
+    QGroupBox *buildOpenBox();
+    QWidget *buildNeedsBox();
+    QLayout *buildModeRow();
+    void openDemo();
     QWidget *buildEnvBox();
     void readEnv();
     void showEnv();
@@ -42,13 +57,20 @@ private:
     QLineEdit *m_domain;
     QComboBox *m_zone;
     QLineEdit *m_file;
+    QPushButton *m_browse;
     QPushButton *m_create;
+    QPushButton *m_openOther;
+    QPushButton *m_demo;
     QListWidget *m_recent;
     QPushButton *m_openRecent;
     QLabel *m_error;
     QLabel *m_current;
     bool m_opening = false; // a project is being read on the worker
     EnvSetupSession *m_env;
+    ProtectSession *m_protect;
+    QStackedWidget *m_modes = nullptr;
+    QCommandLinkButton *m_recoverMode = nullptr;
+    QCommandLinkButton *m_protectMode = nullptr;
     QLineEdit *m_envFile = nullptr;
     QListWidget *m_envParts = nullptr;
     QLabel *m_envProblems = nullptr;
