@@ -70,17 +70,45 @@ private:
 RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roster, QWidget *parent)
     : WizardPage(session, parent), m_kind(kind), m_roster(roster)
 {
-    QPushButton *import = nullptr;
+    // Widgets are created in this order (it is the tab order): accept, import, the filter bar, the action bar,
+    // the table, the details.
     auto *accept = new QPushButton(tr("Accept all &suggestions"), this);
     accept->setObjectName(QStringLiteral("acceptAllButton"));
     accept->setToolTip(tr("Confirm every suggestion on this and the other roster pages as it stands now."));
-    switch (kind) {
+    QPushButton *import = setUpKind();
+
+    m_proxy = new RosterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    QHBoxLayout *top = buildFilterBar(accept, import);
+    QHBoxLayout *bulk = buildActionBar();
+    buildTable();
+    buildDetailPanel();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addLayout(top);
+    layout->addLayout(bulk);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_settledView, 1);
+    layout->addWidget(m_details);
+
+    connectSessionSignals(session);
+    refresh();
+}
+
+QPushButton *RosterPage::setUpKind()
+{
+    QPushButton *import = nullptr;
+    switch (m_kind) {
     case Teachers:
         setObjectName(QStringLiteral("teachersPage"));
         setTitle(tr("Teachers"));
         setSubTitle(tr("One row per e-mail address seen in the logs. Names, roles and specialist flags in italics are "
                        "suggestions: hover for the evidence, edit by typing, or accept them all."));
-        m_model = new TeacherModel(roster, this);
+        m_model = new TeacherModel(m_roster, this);
         import = new QPushButton(tr("&Import staff list (CSV)…"), this);
         break;
     case Classrooms:
@@ -88,25 +116,24 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
         setTitle(tr("Classrooms"));
         setSubTitle(tr("One row per class code seen. The homeroom teacher is suggested from who logged most in the class; "
                        "hover for the evidence and the runner-up."));
-        m_model = new ClassroomModel(roster, this);
+        m_model = new ClassroomModel(m_roster, this);
         break;
     case Students:
         setObjectName(QStringLiteral("studentsPage"));
         setTitle(tr("Students"));
         setSubTitle(tr("One row per student ID. Names are split from the logged names; the class is where the most recent "
                        "logs are. A school roster CSV adds guardians and students who were never logged."));
-        m_model = new StudentModel(roster, this);
+        m_model = new StudentModel(m_roster, this);
         import = new QPushButton(tr("&Import school roster (CSV)…"), this);
         break;
     }
     if (import)
         import->setObjectName(QStringLiteral("importListButton"));
+    return import;
+}
 
-    m_proxy = new RosterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-
+QHBoxLayout *RosterPage::buildFilterBar(QPushButton *accept, QPushButton *import)
+{
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("rosterSummaryLabel"));
     m_summary->setWordWrap(true);
@@ -125,19 +152,34 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
     if (import)
         top->addWidget(import);
 
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_onlyProblems, &QCheckBox::toggled, this, [this](bool on) { m_proxy->setOnlyProblems(on); });
+    connect(accept, &QPushButton::clicked, m_roster, &RosterSession::acceptAll);
+    if (import)
+        connect(import, &QPushButton::clicked, this, &RosterPage::importList);
+    return top;
+}
+
+QHBoxLayout *RosterPage::buildActionBar()
+{
     for (QToolButton **b : {&m_undoButton, &m_redoButton}) {
         *b = new QToolButton(this);
         (*b)->setObjectName(b == &m_undoButton ? QStringLiteral("undoButton") : QStringLiteral("redoButton"));
         (*b)->setToolButtonStyle(Qt::ToolButtonTextOnly);
         (*b)->setVisible(false);
     }
-
     auto *bulk = new QHBoxLayout;
-    QPushButton *applyBulk = nullptr;
-    QPushButton *merge = nullptr;
-    QPushButton *separate = nullptr;
-    QPushButton *specialists = nullptr;
-    if (kind == Teachers) {
+    addBulkEdit(bulk);
+    addRowActions(bulk);
+    bulk->addStretch(1);
+    bulk->addWidget(m_undoButton);
+    bulk->addWidget(m_redoButton);
+    return bulk;
+}
+
+void RosterPage::addBulkEdit(QHBoxLayout *bulk)
+{
+    if (m_kind == Teachers) {
         m_bulkValue = new QComboBox(this);
         m_bulkValue->setObjectName(QStringLiteral("bulkValueCombo"));
         m_bulkValue->setAccessibleName(tr("Change for the selected teachers"));
@@ -145,7 +187,7 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
         m_bulkValue->addItem(tr("Role: admin"), QStringLiteral("role:admin"));
         m_bulkValue->addItem(tr("Specialist: yes"), QStringLiteral("specialist:1"));
         m_bulkValue->addItem(tr("Specialist: no"), QStringLiteral("specialist:0"));
-    } else if (kind == Students) {
+    } else if (m_kind == Students) {
         m_bulkValue = new QComboBox(this);
         m_bulkValue->setObjectName(QStringLiteral("bulkValueCombo"));
         m_bulkValue->setAccessibleName(tr("Class for the selected students"));
@@ -153,35 +195,61 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
         m_bulkValue->setInsertPolicy(QComboBox::NoInsert);
         m_bulkValue->setMinimumContentsLength(10);
     }
-    if (m_bulkValue) {
-        applyBulk = new QPushButton(tr("Apply to selected &rows"), this);
-        applyBulk->setObjectName(QStringLiteral("applyBulkButton"));
-        auto *l = new QLabel(kind == Teachers ? tr("Set for the selected teachers:") : tr("Move the selected students to class:"), this);
-        l->setBuddy(m_bulkValue);
-        bulk->addWidget(l);
-        bulk->addWidget(m_bulkValue);
-        bulk->addWidget(applyBulk);
+    if (!m_bulkValue)
+        return;
+    auto *applyBulk = new QPushButton(tr("Apply to selected &rows"), this);
+    applyBulk->setObjectName(QStringLiteral("applyBulkButton"));
+    auto *l = new QLabel(m_kind == Teachers ? tr("Set for the selected teachers:") : tr("Move the selected students to class:"), this);
+    l->setBuddy(m_bulkValue);
+    bulk->addWidget(l);
+    bulk->addWidget(m_bulkValue);
+    bulk->addWidget(applyBulk);
+    connect(applyBulk, &QPushButton::clicked, this, &RosterPage::applyBulkEdit);
+}
+
+void RosterPage::applyBulkEdit()
+{
+    const QStringList keys = selectedKeys();
+    if (keys.isEmpty()) {
+        m_details->setText(tr("Select one or more rows first (Shift or Ctrl with the arrow keys or the mouse)."));
+        return;
     }
-    if (kind == Students) {
-        merge = new QPushButton(tr("&Merge selected…"), this);
+    if (m_kind == Students) {
+        m_roster->setStudentClass(keys, m_bulkValue->currentText().trimmed());
+        return;
+    }
+    const QString v = m_bulkValue->currentData().toString();
+    if (v.startsWith(u"role:"))
+        m_roster->setTeacherRole(keys, v.mid(5));
+    else
+        m_roster->setTeacherSpecialist(keys, v.endsWith(u'1'));
+}
+
+void RosterPage::addRowActions(QHBoxLayout *bulk)
+{
+    if (m_kind == Students) {
+        auto *merge = new QPushButton(tr("&Merge selected…"), this);
         merge->setObjectName(QStringLiteral("mergeStudentsButton"));
         merge->setToolTip(tr("The selected rows are one child logged under different student IDs: keep one ID for all their logs."));
-        separate = new QPushButton(tr("Se&parate…"), this);
+        auto *separate = new QPushButton(tr("Se&parate…"), this);
         separate->setObjectName(QStringLiteral("separateStudentButton"));
         separate->setToolTip(tr("Undo a merge: the logs under an ID merged into this student become a student of their own again."));
         bulk->addSpacing(16);
         bulk->addWidget(merge);
         bulk->addWidget(separate);
-    } else if (kind == Classrooms) {
-        specialists = new QPushButton(tr("S&pecialists of this class…"), this);
+        connect(merge, &QPushButton::clicked, this, &RosterPage::mergeSelected);
+        connect(separate, &QPushButton::clicked, this, &RosterPage::separateCurrent);
+    } else if (m_kind == Classrooms) {
+        auto *specialists = new QPushButton(tr("S&pecialists of this class…"), this);
         specialists->setObjectName(QStringLiteral("editSpecialistsButton"));
         specialists->setToolTip(tr("Choose the specialist teachers (art, music, PE…) who also teach the selected class."));
         bulk->addWidget(specialists);
+        connect(specialists, &QPushButton::clicked, this, &RosterPage::editSpecialists);
     }
-    bulk->addStretch(1);
-    bulk->addWidget(m_undoButton);
-    bulk->addWidget(m_redoButton);
+}
 
+void RosterPage::buildTable()
+{
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("rosterView"));
     m_view->setAccessibleName(title());
@@ -203,52 +271,22 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
         for (int c = 0; c < h->count(); ++c)
             h->resizeSection(c, qBound(56, h->sectionSize(c) + 8, 300));
     });
+}
 
+void RosterPage::buildDetailPanel()
+{
     m_details = new QLabel(this);
     m_details->setObjectName(QStringLiteral("rowDetailsLabel"));
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setMinimumHeight(48);
     m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_summary);
-    layout->addLayout(top);
-    layout->addLayout(bulk);
-    layout->addWidget(m_view, 1);
-    layout->addWidget(m_settledView, 1);
-    layout->addWidget(m_details);
-
-    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    connect(m_onlyProblems, &QCheckBox::toggled, this, [this](bool on) { m_proxy->setOnlyProblems(on); });
-    connect(accept, &QPushButton::clicked, roster, &RosterSession::acceptAll);
-    if (import)
-        connect(import, &QPushButton::clicked, this, &RosterPage::importList);
-    if (merge)
-        connect(merge, &QPushButton::clicked, this, &RosterPage::mergeSelected);
-    if (separate)
-        connect(separate, &QPushButton::clicked, this, &RosterPage::separateCurrent);
-    if (specialists)
-        connect(specialists, &QPushButton::clicked, this, &RosterPage::editSpecialists);
-    if (applyBulk)
-        connect(applyBulk, &QPushButton::clicked, this, [this] {
-            const QStringList keys = selectedKeys();
-            if (keys.isEmpty()) {
-                m_details->setText(tr("Select one or more rows first (Shift or Ctrl with the arrow keys or the mouse)."));
-                return;
-            }
-            if (m_kind == Students) {
-                m_roster->setStudentClass(keys, m_bulkValue->currentText().trimmed());
-                return;
-            }
-            const QString v = m_bulkValue->currentData().toString();
-            if (v.startsWith(u"role:"))
-                m_roster->setTeacherRole(keys, v.mid(5));
-            else
-                m_roster->setTeacherSpecialist(keys, v.endsWith(u'1'));
-        });
-    connect(roster, &RosterSession::rosterChanged, this, &RosterPage::refresh);
-    connect(roster, &RosterSession::rowsEdited, this, &RosterPage::refresh);
+void RosterPage::connectSessionSignals(RecoverySession *session)
+{
+    connect(m_roster, &RosterSession::rosterChanged, this, &RosterPage::refresh);
+    connect(m_roster, &RosterSession::rowsEdited, this, &RosterPage::refresh);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RosterPage::showSelection);
     connect(session, &RecoverySession::busyChanged, this, [this](bool busy) {
         if (busy && isVisible())
@@ -256,7 +294,6 @@ RosterPage::RosterPage(Kind kind, RecoverySession *session, RosterSession *roste
         else
             refresh();
     });
-    refresh();
 }
 
 void RosterPage::initializePage()

@@ -53,6 +53,17 @@ public:
     void undoSelectedSettlement();
 
 private:
+    // The constructor's parts, in the order it calls them (widgets are created in tab order).
+    QPushButton *setUpKind(); // title, model; the import button of the kind (or null)
+    QHBoxLayout *buildFilterBar(QPushButton *accept, QPushButton *import);
+    QHBoxLayout *buildActionBar();
+    void addBulkEdit(QHBoxLayout *bulk);
+    void addRowActions(QHBoxLayout *bulk);
+    void buildTable();
+    void buildDetailPanel();
+    void connectSessionSignals(RecoverySession *session);
+    void applyBulkEdit();
+
     QStringList selectedKeys() const;
     QString currentKey() const;
     void refresh();
