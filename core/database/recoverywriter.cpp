@@ -126,16 +126,17 @@ QString otherName(const Found &f)
     return f.orgId.isEmpty() ? tr("(no school)") : (f.orgName.isEmpty() ? f.orgId : f.orgName);
 }
 
-// Every lookup the plan needs, in one round trip.
-PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in, Progress *progress)
+// The keys the plan looks up: emails and class codes folded, student ids and uuids exact.
+struct PlanKeys
 {
-    PlanState st;
-    RecoveryPlan &plan = st.plan;
-    checkCancel(progress);
-
     QStringList emails, codes, studentIds, uuids;
+};
+
+PlanKeys collectKeys(const RecoveryInput &in)
+{
+    PlanKeys k;
     for (const TeacherDraft &t : in.roster.teachers)
-        emails << fold(t.email);
+        k.emails << fold(t.email);
     QSet<QString> codeSet, idSet;
     for (const ClassroomDraft &c : in.roster.classrooms)
         codeSet.insert(c.code);
@@ -148,20 +149,28 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
             idSet.insert(l.studentId);
     }
     for (const QString &c : std::as_const(codeSet))
-        codes << fold(c);
-    studentIds = QStringList(idSet.begin(), idSet.end());
-    uuids.reserve(qsizetype(in.records.size()));
+        k.codes << fold(c);
+    k.studentIds = QStringList(idSet.begin(), idSet.end());
+    k.uuids.reserve(qsizetype(in.records.size()));
     for (const IncidentRecord &r : in.records)
-        uuids << r.uuid;
+        k.uuids << r.uuid;
+    return k;
+}
 
+// The database's name and this school's Organization row.
+void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in, PlanState &st)
+{
     const pqxx::row org = tx.exec_params1(
         R"(SELECT current_database(), (SELECT "id" FROM "Organization" WHERE "domain" = $1))", toStd(in.school.domain));
     ++d->statements;
-    plan.database = fromField(org[0]);
-    plan.organizationId = fromField(org[1]);
-    plan.organizationExists = !plan.organizationId.isEmpty();
-    checkCancel(progress);
+    st.plan.database = fromField(org[0]);
+    st.plan.organizationId = fromField(org[1]);
+    st.plan.organizationExists = !st.plan.organizationId.isEmpty();
+}
 
+// Every existing row the recovery's keys name (any school's), and this school's TeacherClass pairs.
+void readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const PlanKeys &k, PlanState &st)
+{
     const pqxx::result rows = tx.exec_params(R"SQL(
 SELECT 'T', t."email", t."organizationId", o."name", o."domain"
   FROM "Teacher" t LEFT JOIN "Organization" o ON o."id" = t."organizationId" WHERE lower(t."email") = ANY($1::text[])
@@ -179,8 +188,8 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
   FROM "TeacherClass" tc JOIN "Teacher" t ON t."id" = tc."teacherId" JOIN "Classroom" c ON c."id" = tc."classroomId"
   WHERE c."organizationId" = $5 AND t."organizationId" = $5
 )SQL",
-                                             pgTextArray(emails), pgTextArray(codes), pgTextArray(studentIds),
-                                             pgTextArray(uuids), toStd(plan.organizationId));
+                                             pgTextArray(k.emails), pgTextArray(k.codes), pgTextArray(k.studentIds),
+                                             pgTextArray(k.uuids), toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
         const char kind = row[0].c_str()[0];
@@ -195,58 +204,93 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
         default: break;
         }
     }
-    checkCancel(progress);
+}
 
-    const QString ours = plan.organizationId;
-    auto count = [&](TablePlan &tp, const QHash<QString, Found> &found, const QString &table, const QString &key,
-                     QSet<QString> *conflicting) {
-        const Found *f = st.find(found, key);
-        if (f && f->actual != key)
-            plan.caseDifferences.push_back({table, key, f->actual, f->orgId == ours && !ours.isEmpty(),
-                                            otherName(*f)});
-        switch (st.classify(found, key)) {
-        case KeyState::New: ++tp.toInsert; break;
-        case KeyState::Ours: ++tp.existing; break;
-        case KeyState::Other: {
-            ++tp.conflicting;
-            plan.conflicts.push_back({table, key, otherName(*f), f->orgDomain});
-            if (conflicting)
-                conflicting->insert(key);
-            break;
-        }
-        }
-    };
+// One roster row: new, already this school's (skipped), or another school's (a conflict); and a key that
+// matches an existing row only ignoring case.
+void countKey(PlanState &st, TablePlan &tp, const QHash<QString, Found> &found, const QString &table,
+              const QString &key, QSet<QString> *conflicting)
+{
+    RecoveryPlan &plan = st.plan;
+    const QString &ours = plan.organizationId;
+    const Found *f = st.find(found, key);
+    if (f && f->actual != key)
+        plan.caseDifferences.push_back({table, key, f->actual, f->orgId == ours && !ours.isEmpty(), otherName(*f)});
+    switch (st.classify(found, key)) {
+    case KeyState::New: ++tp.toInsert; break;
+    case KeyState::Ours: ++tp.existing; break;
+    case KeyState::Other:
+        ++tp.conflicting;
+        plan.conflicts.push_back({table, key, otherName(*f), f->orgDomain});
+        if (conflicting)
+            conflicting->insert(key);
+        break;
+    }
+}
 
+void planRoster(PlanState &st, const RecoveryInput &in)
+{
+    RecoveryPlan &plan = st.plan;
     (plan.organizationExists ? plan.organization.existing : plan.organization.toInsert) = 1;
     for (const TeacherDraft &t : in.roster.teachers)
-        count(plan.teachers, st.teachers, QStringLiteral("Teacher"), t.email, &st.conflictingTeachers);
+        countKey(st, plan.teachers, st.teachers, QStringLiteral("Teacher"), t.email, &st.conflictingTeachers);
     for (const ClassroomDraft &c : in.roster.classrooms)
-        count(plan.classrooms, st.classrooms, QStringLiteral("Classroom"), c.code, &st.conflictingClassrooms);
+        countKey(st, plan.classrooms, st.classrooms, QStringLiteral("Classroom"), c.code, &st.conflictingClassrooms);
     for (const StudentDraft &s : in.roster.students)
-        count(plan.students, st.students, QStringLiteral("Student"), s.studentId, &st.conflictingStudents);
+        countKey(st, plan.students, st.students, QStringLiteral("Student"), s.studentId, &st.conflictingStudents);
+}
 
-    QSet<QString> rosterTeachers, rosterClasses, rosterStudents;
+// Specialists attached to classes: a pair is left out when its teacher or class is another school's (or the
+// teacher is neither in the roster nor already this school's).
+void planTeacherClasses(PlanState &st, const RecoveryInput &in)
+{
+    QSet<QString> rosterTeachers;
     for (const TeacherDraft &t : in.roster.teachers)
         rosterTeachers.insert(t.email);
-    for (const ClassroomDraft &c : in.roster.classrooms)
-        rosterClasses.insert(c.code);
-    for (const StudentDraft &s : in.roster.students)
-        rosterStudents.insert(s.studentId);
-
+    TablePlan &tp = st.plan.teacherClasses;
     for (const ClassroomDraft &c : in.roster.classrooms) {
         for (const QString &email : c.specialistEmails) {
             const bool teacherOk = !st.conflictingTeachers.contains(email)
                 && (rosterTeachers.contains(email) || st.classify(st.teachers, email) == KeyState::Ours);
             const bool classOk = !st.conflictingClassrooms.contains(c.code);
             if (!teacherOk || !classOk)
-                ++plan.teacherClasses.conflicting;
+                ++tp.conflicting;
             else if (st.existingPairs.contains(fold(email) + u'\n' + fold(c.code)))
-                ++plan.teacherClasses.existing;
+                ++tp.existing;
             else
-                ++plan.teacherClasses.toInsert;
+                ++tp.toInsert;
         }
     }
+}
 
+// One link of an incident (to a student or a class): kept when the row is this school's or in the roster,
+// left empty (and listed) otherwise. Returns the key to link to, or an empty string.
+QString planLink(PlanState &st, const QHash<QString, Found> &found, const QSet<QString> &roster, const QString &uuid,
+                 const QString &what, const QString &key)
+{
+    if (key.isEmpty())
+        return {};
+    const KeyState s = st.classify(found, key);
+    const bool student = what == QLatin1String("student");
+    if (s == KeyState::Ours || (s == KeyState::New && roster.contains(key)))
+        return key;
+    const QString reason = s == KeyState::Other
+        ? (student ? tr("student id %1 belongs to %2") : tr("class code %1 belongs to %2"))
+              .arg(key, otherName(*st.find(found, key)))
+        : (student ? tr("student id %1 is not in the roster") : tr("class code %1 is not in the roster")).arg(key);
+    st.plan.droppedLinks.push_back({uuid, what, key, reason});
+    return {};
+}
+
+// Each record: new, already there, or another school's uuid (left out); and the links it will carry.
+void planIncidents(PlanState &st, const RecoveryInput &in, Progress *progress)
+{
+    RecoveryPlan &plan = st.plan;
+    QSet<QString> rosterClasses, rosterStudents;
+    for (const ClassroomDraft &c : in.roster.classrooms)
+        rosterClasses.insert(c.code);
+    for (const StudentDraft &s : in.roster.students)
+        rosterStudents.insert(s.studentId);
     plan.links.resize(in.records.size());
     plan.incidentAccepted.assign(in.records.size(), true);
     QSet<QString> seenUuids;
@@ -254,16 +298,8 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
         const IncidentRecord &r = in.records[i];
         const bool firstTime = !seenUuids.contains(r.uuid);
         seenUuids.insert(r.uuid);
-        switch (st.classify(st.incidents, r.uuid)) {
-        case KeyState::New:
-            if (firstTime)
-                ++plan.incidents.toInsert;
-            break;
-        case KeyState::Ours:
-            if (firstTime)
-                ++plan.incidents.existing;
-            break;
-        case KeyState::Other: {
+        const KeyState state = st.classify(st.incidents, r.uuid);
+        if (state == KeyState::Other) {
             plan.incidentAccepted[i] = false;
             if (firstTime) {
                 ++plan.incidents.conflicting;
@@ -272,38 +308,30 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
             }
             continue;
         }
-        }
+        if (firstTime)
+            ++(state == KeyState::New ? plan.incidents.toInsert : plan.incidents.existing);
         const RecordLink link = i < in.roster.links.size() ? in.roster.links[i] : RecordLink{};
         PlannedLink &pl = plan.links[i];
-        if (!link.studentId.isEmpty()) {
-            const KeyState s = st.classify(st.students, link.studentId);
-            if (s == KeyState::Other) {
-                plan.droppedLinks.push_back({r.uuid, QStringLiteral("student"), link.studentId,
-                                             tr("student id %1 belongs to %2")
-                                                 .arg(link.studentId, otherName(*st.find(st.students, link.studentId)))});
-            } else if (s == KeyState::Ours || rosterStudents.contains(link.studentId)) {
-                pl.studentId = link.studentId;
-            } else {
-                plan.droppedLinks.push_back({r.uuid, QStringLiteral("student"), link.studentId,
-                                             tr("student id %1 is not in the roster").arg(link.studentId)});
-            }
-        }
-        if (!link.classCode.isEmpty()) {
-            const KeyState s = st.classify(st.classrooms, link.classCode);
-            if (s == KeyState::Other) {
-                plan.droppedLinks.push_back({r.uuid, QStringLiteral("classroom"), link.classCode,
-                                             tr("class code %1 belongs to %2")
-                                                 .arg(link.classCode, otherName(*st.find(st.classrooms, link.classCode)))});
-            } else if (s == KeyState::Ours || rosterClasses.contains(link.classCode)) {
-                pl.classCode = link.classCode;
-            } else {
-                plan.droppedLinks.push_back({r.uuid, QStringLiteral("classroom"), link.classCode,
-                                             tr("class code %1 is not in the roster").arg(link.classCode)});
-            }
-        }
+        pl.studentId = planLink(st, st.students, rosterStudents, r.uuid, QStringLiteral("student"), link.studentId);
+        pl.classCode = planLink(st, st.classrooms, rosterClasses, r.uuid, QStringLiteral("classroom"), link.classCode);
         if ((i + 1) % kProgressStep == 0)
             checkCancel(progress);
     }
+}
+
+// Every lookup the plan needs, in two round trips; then the counting, in memory.
+PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in, Progress *progress)
+{
+    PlanState st;
+    checkCancel(progress);
+    const PlanKeys keys = collectKeys(in);
+    readOrganization(tx, d, in, st);
+    checkCancel(progress);
+    readExistingRows(tx, d, keys, st);
+    checkCancel(progress);
+    planRoster(st, in);
+    planTeacherClasses(st, in);
+    planIncidents(st, in, progress);
     return st;
 }
 
@@ -549,21 +577,342 @@ QJsonObject auditLogMeta(const ApplyResult &result, const RecoveryPlan &plan, co
             meta.insert(it.key(), it.value());
     return meta;
 }
+// The write transaction of one apply, as named steps: lock and plan again, stage the rows in this run's
+// temporary tables (COPY), insert from them, write the audit row, commit (or roll back when nothing is new).
+class ApplyRun
+{
+public:
+    ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const ApplyOptions &options, ApplyResult &result,
+             Progress *progress);
+    void lockAndPlan();
+    void stageRows();
+    void insertFromStaging();
+    bool nothingNew() const;
+    void rollBack();
+    void writeAudit(const QString &performedBy);
+    void commit();
+
+private:
+    std::string named(std::string sql) const;
+    void createStagingTables();
+    void tick();
+    void stageTeachers();
+    void stageClassrooms();
+    void stageTeacherClasses();
+    void stageStudents();
+    void stageIncidents();
+    void insertOrganization();
+    qint64 insert(const std::string &sql);
+    void finish();
+
+    DatabasePrivate *m_d;
+    const RecoveryInput &m_in;
+    const ApplyOptions &m_options;
+    ApplyResult &m_result;
+    Progress *m_progress;
+    pqxx::work m_tx;
+    PlanState m_st;
+    // This run's temporary tables: named per run, gone when the session ends or the transaction rolls back.
+    // (No ON COMMIT DROP: the statement log of a recovery shows no DROP, DELETE, UPDATE, TRUNCATE or ALTER.)
+    const std::string m_suffix;
+    qint64 m_statements = 0;
+    qint64 m_done = 0;
+};
+
+ApplyRun::ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const ApplyOptions &options, ApplyResult &result,
+                   Progress *progress)
+    : m_d(d), m_in(input), m_options(options), m_result(result), m_progress(progress), m_tx(*d->conn),
+      m_suffix(toStd(u'_' + newCuid()))
+{
+    ++m_statements; // BEGIN
+}
+
+std::string ApplyRun::named(std::string sql) const
+{
+    for (size_t pos = sql.find("_RUN"); pos != std::string::npos; pos = sql.find("_RUN", pos))
+        sql.replace(pos, 4, m_suffix);
+    return sql;
+}
+
+// One writer at a time (the advisory lock), then the plan again inside the transaction: rows of another
+// school that appeared since the dry run stop the write.
+void ApplyRun::lockAndPlan()
+{
+    m_tx.exec(sessionLimits(m_d->statementTimeoutMs) + "SELECT pg_advisory_xact_lock(" TT_LOCK_KEY ")");
+    ++m_statements;
+    m_st = computePlan(m_tx, m_d, m_in, m_progress);
+    m_statements += 2;
+    m_result.plan = m_st.plan;
+    if (m_st.plan.hasConflicts() && !m_options.skipConflicting)
+        throw RefusalError(tr("Refusing to write: rows of another school appeared meanwhile (%1).")
+                               .arg(conflictsSummary(m_st.plan, 5)));
+}
+
+void ApplyRun::createStagingTables()
+{
+    m_tx.exec(named(R"SQL(
+CREATE TEMP TABLE tt_teacher_RUN (id text, email text, display_name text, role text, is_specialist boolean);
+CREATE TEMP TABLE tt_classroom_RUN (id text, name text, code text, homeroom_email text);
+CREATE TEMP TABLE tt_teacherclass_RUN (id text, email text, code text);
+CREATE TEMP TABLE tt_student_RUN (id text, student_id text, first_name text, last_name text, guardians text,
+                              notes text, class_code text);
+CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_student text, student_name text,
+                               link_class text, class_code text, teacher_email text, level text, category text,
+                               location text, action_taken text, note text, device text)
+)SQL"));
+    ++m_statements;
+}
+
+void ApplyRun::tick()
+{
+    if (++m_done % kProgressStep == 0) {
+        checkCancel(m_progress);
+        if (m_progress)
+            m_progress->advance(m_done);
+    }
+}
+
+void ApplyRun::stageRows()
+{
+    createStagingTables();
+    const qint64 total = qint64(m_in.roster.teachers.size() + m_in.roster.classrooms.size()
+                                + m_in.roster.students.size() + m_in.records.size());
+    if (m_progress)
+        m_progress->begin(tr("Sending rows"), total);
+    stageTeachers();
+    stageClassrooms();
+    stageTeacherClasses();
+    stageStudents();
+    stageIncidents();
+    if (m_progress)
+        m_progress->advance(total);
+    checkCancel(m_progress);
+}
+
+void ApplyRun::stageTeachers()
+{
+    CopyStream s(m_tx, named("tt_teacher_RUN"), {"id", "email", "display_name", "role", "is_specialist"});
+    for (const TeacherDraft &t : m_in.roster.teachers) {
+        if (m_st.classify(m_st.teachers, t.email) != KeyState::New) // another school's, or already ours
+            continue;
+        const std::string id = toStd(newCuid()), email = toStd(t.email), name = toStd(t.displayName),
+                          role = toStd(t.role.isEmpty() ? QStringLiteral("teacher") : t.role);
+        s.write(std::array<const char *, 5>{id.c_str(), email.c_str(), opt(name), role.c_str(),
+                                            t.isSpecialist ? "t" : "f"});
+        tick();
+    }
+    s.complete();
+    ++m_statements;
+}
+
+void ApplyRun::stageClassrooms()
+{
+    CopyStream s(m_tx, named("tt_classroom_RUN"), {"id", "name", "code", "homeroom_email"});
+    for (const ClassroomDraft &c : m_in.roster.classrooms) {
+        if (m_st.classify(m_st.classrooms, c.code) != KeyState::New)
+            continue;
+        const std::string id = toStd(newCuid()), name = toStd(c.name.isEmpty() ? c.code : c.name),
+                          code = toStd(c.code), home = toStd(m_st.canonical(m_st.teachers, c.homeroomTeacherEmail));
+        s.write(std::array<const char *, 4>{id.c_str(), name.c_str(), code.c_str(), opt(home)});
+        tick();
+    }
+    s.complete();
+    ++m_statements;
+}
+
+void ApplyRun::stageTeacherClasses()
+{
+    CopyStream s(m_tx, named("tt_teacherclass_RUN"), {"id", "email", "code"});
+    for (const ClassroomDraft &c : m_in.roster.classrooms) {
+        if (m_st.conflictingClassrooms.contains(c.code))
+            continue;
+        for (const QString &email : c.specialistEmails) {
+            if (m_st.conflictingTeachers.contains(email))
+                continue;
+            const std::string id = toStd(newCuid()), e = toStd(m_st.canonical(m_st.teachers, email)),
+                              code = toStd(m_st.canonical(m_st.classrooms, c.code));
+            s.write(std::array<const char *, 3>{id.c_str(), e.c_str(), code.c_str()});
+        }
+    }
+    s.complete();
+    ++m_statements;
+}
+
+void ApplyRun::stageStudents()
+{
+    CopyStream s(m_tx, named("tt_student_RUN"),
+                 {"id", "student_id", "first_name", "last_name", "guardians", "notes", "class_code"});
+    for (const StudentDraft &sd : m_in.roster.students) {
+        if (m_st.conflictingStudents.contains(sd.studentId))
+            continue;
+        const std::string id = toStd(newCuid()), sid = toStd(sd.studentId), first = toStd(sd.firstName),
+                          last = toStd(sd.lastName), guardians = toStd(sd.guardians), notes = toStd(sd.notes),
+                          code = toStd(m_st.canonical(m_st.classrooms, sd.classCode));
+        s.write(std::array<const char *, 7>{id.c_str(), sid.c_str(), first.c_str(), last.c_str(), opt(guardians),
+                                            opt(notes), opt(code)});
+        tick();
+    }
+    s.complete();
+    ++m_statements;
+}
+
+void ApplyRun::stageIncidents()
+{
+    CopyStream s(m_tx, named("tt_incident_RUN"),
+                 {"id", "uuid", "ts", "type", "link_student", "student_name", "link_class", "class_code",
+                  "teacher_email", "level", "category", "location", "action_taken", "note", "device"});
+    const size_t half = m_in.records.size() / 2;
+    for (size_t i = 0; i < m_in.records.size(); ++i) {
+        if (i == half)
+            testPause("copy");
+        if (!m_st.plan.incidentAccepted[i])
+            continue;
+        const IncidentRecord &r = m_in.records[i];
+        const PlannedLink &pl = m_st.plan.links[i];
+        const std::string id = toStd(newCuid()), uuid = toStd(r.uuid), ts = formatTimestamp(r.timestampMs),
+                          linkStudent = toStd(pl.studentId), name = toStd(r.studentName),
+                          linkClass = toStd(m_st.canonical(m_st.classrooms, pl.classCode)),
+                          classCode = pl.classCode.isEmpty() ? toStd(r.classCode) : linkClass,
+                          email = toStd(r.teacherEmail), level = toStd(r.level), category = toStd(r.category),
+                          location = toStd(r.location), action = toStd(r.actionTaken), note = toStd(r.note),
+                          device = toStd(r.device);
+        s.write(std::array<const char *, 15>{
+            id.c_str(), uuid.c_str(), ts.c_str(), r.type == RecordType::Incident ? "incident" : "commendation",
+            opt(linkStudent), name.c_str(), opt(linkClass), opt(classCode), email.c_str(), level.c_str(),
+            category.c_str(), location.c_str(), opt(action), opt(note), opt(device)});
+        tick();
+    }
+    s.complete();
+    ++m_statements;
+}
+
+// This school's Organization row: inserted, or the existing one (by domain) found.
+void ApplyRun::insertOrganization()
+{
+    const pqxx::row org = m_tx.exec_params1(
+        R"SQL(
+WITH ins AS (
+  INSERT INTO "Organization" ("id", "name", "domain", "active", "lmsProvider", "createdAt", "updatedAt")
+  VALUES ($1, $2, $3, true, 'TRACKTALLY', )SQL" TT_NOW_UTC ", " TT_NOW_UTC R"SQL()
+  ON CONFLICT DO NOTHING RETURNING "id")
+SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHERE "domain" = $3
+)SQL",
+        toStd(newCuid()), toStd(m_in.school.name), toStd(m_in.school.domain));
+    ++m_statements;
+    m_result.organizationId = fromField(org[0]);
+    m_result.insertedOrganizations = org[1].as<bool>() ? 1 : 0;
+}
+
+qint64 ApplyRun::insert(const std::string &sql)
+{
+    ++m_statements;
+    return m_tx.exec_params(named(sql), toStd(m_result.organizationId)).affected_rows();
+}
+
+// Each table from its staging table, joined to the rows it links to (this school's only); ON CONFLICT DO
+// NOTHING, so a row that exists (or appeared) is skipped, never changed.
+void ApplyRun::insertFromStaging()
+{
+    insertOrganization();
+    m_result.insertedTeachers = insert(
+        R"(INSERT INTO "Teacher" ("id", "email", "displayName", "role", "isSpecialist", "active", "createdAt", "organizationId")
+           SELECT t.id, t.email, t.display_name, t.role, t.is_specialist, true, )" TT_NOW_UTC R"(, $1
+           FROM tt_teacher_RUN t ON CONFLICT DO NOTHING)");
+    m_result.insertedClassrooms = insert(
+        R"(INSERT INTO "Classroom" ("id", "name", "code", "archived", "createdAt", "organizationId", "homeroomTeacherId")
+           SELECT c.id, c.name, c.code, false, )" TT_NOW_UTC R"(, $1, t."id"
+           FROM tt_classroom_RUN c LEFT JOIN "Teacher" t ON t."email" = c.homeroom_email AND t."organizationId" = $1
+           ON CONFLICT DO NOTHING)");
+    m_result.insertedTeacherClasses = insert(
+        R"(INSERT INTO "TeacherClass" ("id", "teacherId", "classroomId", "assignedAt")
+           SELECT x.id, t."id", c."id", )" TT_NOW_UTC R"(
+           FROM tt_teacherclass_RUN x
+           JOIN "Teacher" t ON t."email" = x.email AND t."organizationId" = $1
+           JOIN "Classroom" c ON c."code" = x.code AND c."organizationId" = $1
+           ON CONFLICT DO NOTHING)");
+    m_result.insertedStudents = insert(
+        R"(INSERT INTO "Student" ("id", "studentId", "firstName", "lastName", "guardians", "notes", "active",
+                                 "createdAt", "updatedAt", "classroomId", "organizationId")
+           SELECT s.id, s.student_id, s.first_name, s.last_name, s.guardians, s.notes, true, )" TT_NOW_UTC ", " TT_NOW_UTC R"(, c."id", $1
+           FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1
+           ON CONFLICT DO NOTHING)");
+    m_result.insertedIncidents = insert(
+        R"(INSERT INTO "Incident" ("id", "uuid", "timestamp", "type", "studentId", "studentName", "classroomId",
+                                  "classCode", "teacherEmail", "level", "category", "location", "actionTaken",
+                                  "note", "device", "createdAt", "organizationId")
+           SELECT i.id, i.uuid, i.ts::timestamp(3), i.type, s."studentId", i.student_name, c."id", i.class_code,
+                  i.teacher_email, i.level, i.category, i.location, i.action_taken, i.note, i.device,
+                  i.ts::timestamp(3), $1
+           FROM tt_incident_RUN i
+           LEFT JOIN "Student" s ON s."studentId" = i.link_student AND s."organizationId" = $1
+           LEFT JOIN "Classroom" c ON c."code" = i.link_class AND c."organizationId" = $1
+           ON CONFLICT DO NOTHING)");
+    testPause("insert");
+    checkCancel(m_progress);
+}
+
+bool ApplyRun::nothingNew() const
+{
+    const ApplyResult &r = m_result;
+    return r.insertedOrganizations + r.insertedTeachers + r.insertedClassrooms + r.insertedTeacherClasses
+        + r.insertedStudents + r.insertedIncidents
+        == 0;
+}
+
+void ApplyRun::finish()
+{
+    m_result.statements = m_statements;
+    m_d->statements += m_statements;
+}
+
+// A re-run with nothing new: roll back (the temporary tables go with it) and leave no trace.
+void ApplyRun::rollBack()
+{
+    m_tx.abort();
+    ++m_statements; // ROLLBACK
+    m_result.nothingToWrite = true;
+    finish();
+}
+
+// The run's AuditLog row; its insert also reads the transaction's id, which settles a lost COMMIT.
+void ApplyRun::writeAudit(const QString &performedBy)
+{
+    const QJsonObject meta = auditLogMeta(m_result, m_st.plan, m_in, m_options);
+    m_result.transactionId = fromField(m_tx.exec_params1(
+        R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
+           VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ") RETURNING txid_current()::text",
+        toStd(newCuid()), toStd(performedBy), QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString())[0]);
+    ++m_statements;
+    testPause("commit");
+    checkCancel(m_progress);
+}
+
+// A connection that breaks during COMMIT leaves the outcome to be settled (settleLostCommit).
+void ApplyRun::commit()
+{
+    ++m_statements; // COMMIT
+    finish();
+    try {
+        m_tx.commit();
+    } catch (const pqxx::in_doubt_error &) {
+        m_result.outcomeWasUnknown = true;
+    } catch (const pqxx::broken_connection &) {
+        m_result.outcomeWasUnknown = true;
+    }
+}
 } // namespace
 
-ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
+// The right database, reached directly, by a role that may do what the recovery needs; no unresolved
+// conflicts (a dry run); a verified backup taken now. Throws tt::RefusalError, having written nothing.
+void RecoveryWriter::refuseUnlessSafe(const ApplyOptions &options, ApplyResult &result, Progress *progress)
 {
-    ApplyResult result;
-    // 1. The right database, reached directly, by a role that may do what the recovery needs.
     const QString dbName = refuseUnsafeTarget(m_db, options);
-    // 2. A dry run: unresolved conflicts stop here, before anything else.
     const RecoveryPlan dryRun = plan(progress);
     if (dryRun.hasConflicts() && !options.skipConflicting)
         throw RefusalError(tr("Refusing to write: %1 rows belong to another school (%2). Resolve them, or use "
                               "--skip-conflicting to leave them out.")
                                .arg(qsizetype(dryRun.conflicts.size()))
                                .arg(conflictsSummary(dryRun, 5)));
-    // 3. A verified backup, taken now.
     if (options.backupDir.isEmpty())
         throw RefusalError(tr("Refusing to write: no backup folder was given (--backup-dir)."));
     try {
@@ -575,229 +924,25 @@ ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progres
     }
     if (!result.backup.verified || result.backup.database != dbName)
         throw RefusalError(tr("Refusing to write: the backup could not be verified."));
+}
 
+ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
+{
+    ApplyResult result;
+    refuseUnlessSafe(options, result, progress);
     result.runId = options.runId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : options.runId;
     const QString performedBy = options.performedBy.isEmpty() ? currentUser() : options.performedBy;
-    DatabasePrivate *d = m_db.d();
-    qint64 statements = 0;
-    // This run's temporary tables: named per run, gone when the session ends or the transaction rolls back.
-    // (No ON COMMIT DROP: the statement log of a recovery shows no DROP, DELETE, UPDATE, TRUNCATE or ALTER.)
-    const std::string suffix = toStd(u'_' + newCuid());
-    auto named = [&suffix](std::string sql) {
-        for (size_t pos = sql.find("_RUN"); pos != std::string::npos; pos = sql.find("_RUN", pos))
-            sql.replace(pos, 4, suffix);
-        return sql;
-    };
-
     try {
-        pqxx::work tx(*d->conn);
-        ++statements; // BEGIN
-        tx.exec(sessionLimits(d->statementTimeoutMs) + "SELECT pg_advisory_xact_lock(" TT_LOCK_KEY ")");
-        ++statements;
-        PlanState st = computePlan(tx, d, m_input, progress);
-        statements += 2;
-        result.plan = st.plan;
-        if (st.plan.hasConflicts() && !options.skipConflicting)
-            throw RefusalError(tr("Refusing to write: rows of another school appeared meanwhile (%1).")
-                                   .arg(conflictsSummary(st.plan, 5)));
-
-        tx.exec(named(R"SQL(
-CREATE TEMP TABLE tt_teacher_RUN (id text, email text, display_name text, role text, is_specialist boolean);
-CREATE TEMP TABLE tt_classroom_RUN (id text, name text, code text, homeroom_email text);
-CREATE TEMP TABLE tt_teacherclass_RUN (id text, email text, code text);
-CREATE TEMP TABLE tt_student_RUN (id text, student_id text, first_name text, last_name text, guardians text,
-                              notes text, class_code text);
-CREATE TEMP TABLE tt_incident_RUN (id text, uuid text, ts text, type text, link_student text, student_name text,
-                               link_class text, class_code text, teacher_email text, level text, category text,
-                               location text, action_taken text, note text, device text)
-)SQL"));
-        ++statements;
-
-        const qint64 total = qint64(m_input.roster.teachers.size() + m_input.roster.classrooms.size()
-                                    + m_input.roster.students.size() + m_input.records.size());
-        qint64 done = 0;
-        if (progress)
-            progress->begin(tr("Sending rows"), total);
-        auto tick = [&] {
-            if (++done % kProgressStep == 0) {
-                checkCancel(progress);
-                if (progress)
-                    progress->advance(done);
-            }
-        };
-
-        {
-            CopyStream s(tx, named("tt_teacher_RUN"), {"id", "email", "display_name", "role", "is_specialist"});
-            for (const TeacherDraft &t : m_input.roster.teachers) {
-                if (st.classify(st.teachers, t.email) != KeyState::New) // another school's, or already ours
-                    continue;
-                const std::string id = toStd(newCuid()), email = toStd(t.email), name = toStd(t.displayName),
-                                  role = toStd(t.role.isEmpty() ? QStringLiteral("teacher") : t.role);
-                s.write(std::array<const char *, 5>{id.c_str(), email.c_str(), opt(name), role.c_str(),
-                                                    t.isSpecialist ? "t" : "f"});
-                tick();
-            }
-            s.complete();
-            ++statements;
-        }
-        {
-            CopyStream s(tx, named("tt_classroom_RUN"), {"id", "name", "code", "homeroom_email"});
-            for (const ClassroomDraft &c : m_input.roster.classrooms) {
-                if (st.classify(st.classrooms, c.code) != KeyState::New)
-                    continue;
-                const std::string id = toStd(newCuid()), name = toStd(c.name.isEmpty() ? c.code : c.name),
-                                  code = toStd(c.code), home = toStd(st.canonical(st.teachers, c.homeroomTeacherEmail));
-                s.write(std::array<const char *, 4>{id.c_str(), name.c_str(), code.c_str(), opt(home)});
-                tick();
-            }
-            s.complete();
-            ++statements;
-        }
-        {
-            CopyStream s(tx, named("tt_teacherclass_RUN"), {"id", "email", "code"});
-            for (const ClassroomDraft &c : m_input.roster.classrooms) {
-                if (st.conflictingClassrooms.contains(c.code))
-                    continue;
-                for (const QString &email : c.specialistEmails) {
-                    if (st.conflictingTeachers.contains(email))
-                        continue;
-                    const std::string id = toStd(newCuid()), e = toStd(st.canonical(st.teachers, email)),
-                                      code = toStd(st.canonical(st.classrooms, c.code));
-                    s.write(std::array<const char *, 3>{id.c_str(), e.c_str(), code.c_str()});
-                }
-            }
-            s.complete();
-            ++statements;
-        }
-        {
-            CopyStream s(tx, named("tt_student_RUN"),
-                         {"id", "student_id", "first_name", "last_name", "guardians", "notes", "class_code"});
-            for (const StudentDraft &sd : m_input.roster.students) {
-                if (st.conflictingStudents.contains(sd.studentId))
-                    continue;
-                const std::string id = toStd(newCuid()), sid = toStd(sd.studentId), first = toStd(sd.firstName),
-                                  last = toStd(sd.lastName), guardians = toStd(sd.guardians), notes = toStd(sd.notes),
-                                  code = toStd(st.canonical(st.classrooms, sd.classCode));
-                s.write(std::array<const char *, 7>{id.c_str(), sid.c_str(), first.c_str(), last.c_str(),
-                                                    opt(guardians), opt(notes), opt(code)});
-                tick();
-            }
-            s.complete();
-            ++statements;
-        }
-        {
-            CopyStream s(tx, named("tt_incident_RUN"),
-                         {"id", "uuid", "ts", "type", "link_student", "student_name", "link_class", "class_code",
-                          "teacher_email", "level", "category", "location", "action_taken", "note", "device"});
-            const size_t half = m_input.records.size() / 2;
-            for (size_t i = 0; i < m_input.records.size(); ++i) {
-                if (i == half)
-                    testPause("copy");
-                if (!st.plan.incidentAccepted[i])
-                    continue;
-                const IncidentRecord &r = m_input.records[i];
-                const PlannedLink &pl = st.plan.links[i];
-                const std::string id = toStd(newCuid()), uuid = toStd(r.uuid), ts = formatTimestamp(r.timestampMs),
-                                  linkStudent = toStd(pl.studentId), name = toStd(r.studentName),
-                                  linkClass = toStd(st.canonical(st.classrooms, pl.classCode)),
-                                  classCode = pl.classCode.isEmpty() ? toStd(r.classCode) : linkClass,
-                                  email = toStd(r.teacherEmail), level = toStd(r.level), category = toStd(r.category),
-                                  location = toStd(r.location), action = toStd(r.actionTaken), note = toStd(r.note),
-                                  device = toStd(r.device);
-                s.write(std::array<const char *, 15>{
-                    id.c_str(), uuid.c_str(), ts.c_str(), r.type == RecordType::Incident ? "incident" : "commendation",
-                    opt(linkStudent), name.c_str(), opt(linkClass), opt(classCode), email.c_str(), level.c_str(),
-                    category.c_str(), location.c_str(), opt(action), opt(note), opt(device)});
-                tick();
-            }
-            s.complete();
-            ++statements;
-        }
-        if (progress)
-            progress->advance(total);
-        checkCancel(progress);
-
-        const pqxx::row org = tx.exec_params1(
-            R"SQL(
-WITH ins AS (
-  INSERT INTO "Organization" ("id", "name", "domain", "active", "lmsProvider", "createdAt", "updatedAt")
-  VALUES ($1, $2, $3, true, 'TRACKTALLY', )SQL" TT_NOW_UTC ", " TT_NOW_UTC R"SQL()
-  ON CONFLICT DO NOTHING RETURNING "id")
-SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHERE "domain" = $3
-)SQL",
-            toStd(newCuid()), toStd(m_input.school.name), toStd(m_input.school.domain));
-        ++statements;
-        result.organizationId = fromField(org[0]);
-        result.insertedOrganizations = org[1].as<bool>() ? 1 : 0;
-        const std::string orgId = toStd(result.organizationId);
-
-        result.insertedTeachers = tx.exec_params(named(
-            R"(INSERT INTO "Teacher" ("id", "email", "displayName", "role", "isSpecialist", "active", "createdAt", "organizationId")
-               SELECT t.id, t.email, t.display_name, t.role, t.is_specialist, true, )" TT_NOW_UTC R"(, $1
-               FROM tt_teacher_RUN t ON CONFLICT DO NOTHING)"), orgId).affected_rows();
-        result.insertedClassrooms = tx.exec_params(named(
-            R"(INSERT INTO "Classroom" ("id", "name", "code", "archived", "createdAt", "organizationId", "homeroomTeacherId")
-               SELECT c.id, c.name, c.code, false, )" TT_NOW_UTC R"(, $1, t."id"
-               FROM tt_classroom_RUN c LEFT JOIN "Teacher" t ON t."email" = c.homeroom_email AND t."organizationId" = $1
-               ON CONFLICT DO NOTHING)"), orgId).affected_rows();
-        result.insertedTeacherClasses = tx.exec_params(named(
-            R"(INSERT INTO "TeacherClass" ("id", "teacherId", "classroomId", "assignedAt")
-               SELECT x.id, t."id", c."id", )" TT_NOW_UTC R"(
-               FROM tt_teacherclass_RUN x
-               JOIN "Teacher" t ON t."email" = x.email AND t."organizationId" = $1
-               JOIN "Classroom" c ON c."code" = x.code AND c."organizationId" = $1
-               ON CONFLICT DO NOTHING)"), orgId).affected_rows();
-        result.insertedStudents = tx.exec_params(named(
-            R"(INSERT INTO "Student" ("id", "studentId", "firstName", "lastName", "guardians", "notes", "active",
-                                     "createdAt", "updatedAt", "classroomId", "organizationId")
-               SELECT s.id, s.student_id, s.first_name, s.last_name, s.guardians, s.notes, true, )" TT_NOW_UTC ", " TT_NOW_UTC R"(, c."id", $1
-               FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1
-               ON CONFLICT DO NOTHING)"), orgId).affected_rows();
-        result.insertedIncidents = tx.exec_params(named(
-            R"(INSERT INTO "Incident" ("id", "uuid", "timestamp", "type", "studentId", "studentName", "classroomId",
-                                      "classCode", "teacherEmail", "level", "category", "location", "actionTaken",
-                                      "note", "device", "createdAt", "organizationId")
-               SELECT i.id, i.uuid, i.ts::timestamp(3), i.type, s."studentId", i.student_name, c."id", i.class_code,
-                      i.teacher_email, i.level, i.category, i.location, i.action_taken, i.note, i.device,
-                      i.ts::timestamp(3), $1
-               FROM tt_incident_RUN i
-               LEFT JOIN "Student" s ON s."studentId" = i.link_student AND s."organizationId" = $1
-               LEFT JOIN "Classroom" c ON c."code" = i.link_class AND c."organizationId" = $1
-               ON CONFLICT DO NOTHING)"), orgId).affected_rows();
-        statements += 5;
-        testPause("insert");
-        checkCancel(progress);
-
-        if (result.insertedOrganizations + result.insertedTeachers + result.insertedClassrooms
-                + result.insertedTeacherClasses + result.insertedStudents + result.insertedIncidents
-            == 0) {
-            // A re-run with nothing new: roll back (the temporary tables go with it) and leave no trace.
-            tx.abort();
-            ++statements; // ROLLBACK
-            result.statements = statements;
-            result.nothingToWrite = true;
-            d->statements += statements;
+        ApplyRun run(m_db.d(), m_input, options, result, progress);
+        run.lockAndPlan();
+        run.stageRows();
+        run.insertFromStaging();
+        if (run.nothingNew()) {
+            run.rollBack();
             return result;
         }
-
-        const QJsonObject meta = auditLogMeta(result, st.plan, m_input, options);
-        result.transactionId = fromField(tx.exec_params1(
-            R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
-               VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ") RETURNING txid_current()::text",
-            toStd(newCuid()), toStd(performedBy), QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString())[0]);
-        ++statements;
-        testPause("commit");
-        checkCancel(progress);
-        ++statements; // COMMIT
-        result.statements = statements;
-        d->statements += statements;
-        try {
-            tx.commit();
-        } catch (const pqxx::in_doubt_error &) {
-            result.outcomeWasUnknown = true;
-        } catch (const pqxx::broken_connection &) {
-            result.outcomeWasUnknown = true;
-        }
+        run.writeAudit(performedBy);
+        run.commit();
     } catch (const UserError &) {
         throw;
     } catch (const Cancelled &) {
@@ -810,7 +955,7 @@ SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHER
         throw DatabaseError(tr("The recovery failed and was rolled back; nothing was written: %1")
                                 .arg(describeDbError(e)));
     }
-
+    // settle: a COMMIT whose answer was lost is asked after, never applied again blindly
     if (result.outcomeWasUnknown)
         settleLostCommit(m_db.spec(), result);
     return result;
@@ -891,6 +1036,143 @@ WHERE s."organizationId" = $1
         }
     }
 }
+using DiffFn = std::function<void(const QString &)>;
+
+// An incident as found in the database (by uuid), with the fields compareIncidentFields() reads.
+struct FoundIncident
+{
+    QString org, studentId, classCode, classOrg, type;
+    QStringList fields; // as compareIncidentFields() lists them
+    qint64 ms = 0;
+    int copies = 0;
+};
+
+QHash<QString, FoundIncident> readIncidents(pqxx::transaction_base &tx, const RecoveryInput &in)
+{
+    QStringList uuids;
+    for (const IncidentRecord &r : in.records)
+        uuids << r.uuid;
+    const pqxx::result rows = tx.exec_params(R"SQL(
+SELECT i."uuid", i."organizationId", i."studentId", c."code", c."organizationId",
+       (extract(epoch FROM i."timestamp") * 1000)::bigint, i."type",
+       i."studentName", i."teacherEmail", i."level", i."category", i."location", i."actionTaken", i."note", i."device"
+FROM "Incident" i LEFT JOIN "Classroom" c ON c."id" = i."classroomId"
+WHERE i."uuid" = ANY($1::text[])
+)SQL",
+                                             pgTextArray(uuids));
+    QHash<QString, FoundIncident> found;
+    for (const auto &row : rows) {
+        FoundIncident &r = found[fromField(row[0])];
+        ++r.copies;
+        r.org = fromField(row[1]);
+        r.studentId = fromField(row[2]);
+        r.classCode = fromField(row[3]);
+        r.classOrg = fromField(row[4]);
+        r.ms = row[5].as<qint64>();
+        r.type = fromField(row[6]);
+        r.fields.clear();
+        for (int f = 7; f < 15; ++f)
+            r.fields << fromField(row[f]);
+    }
+    return found;
+}
+
+// One present incident against its record and planned links.
+void compareIncident(const IncidentRecord &rec, const FoundIncident &found, const RecoveryPlan &plan,
+                     const PlannedLink &pl, VerifyResult &v, const DiffFn &diff)
+{
+    if (found.copies != 1) {
+        ++v.incidentsDuplicated;
+        diff(tr("Incident %1 is present %2 times.").arg(rec.uuid).arg(found.copies));
+    }
+    compareIncidentFields(rec, found.fields, v, diff);
+    if (found.org != plan.organizationId)
+        diff(tr("Incident %1 belongs to another organization.").arg(rec.uuid));
+    v.studentLinksExpected += pl.studentId.isEmpty() ? 0 : 1;
+    v.classroomLinksExpected += pl.classCode.isEmpty() ? 0 : 1;
+    if (found.studentId != pl.studentId)
+        diff(tr("Incident %1 links to student \"%2\", planned \"%3\".").arg(rec.uuid, found.studentId, pl.studentId));
+    else if (!pl.studentId.isEmpty())
+        ++v.linkedStudents;
+    if (fold(found.classCode) != fold(pl.classCode)
+        || (!found.classCode.isEmpty() && found.classOrg != plan.organizationId))
+        diff(tr("Incident %1 links to class \"%2\", planned \"%3\".").arg(rec.uuid, found.classCode, pl.classCode));
+    else if (!pl.classCode.isEmpty())
+        ++v.linkedClassrooms;
+    v.incidentFieldsChecked += 2;
+    if (found.ms != rec.timestampMs) {
+        ++v.incidentFieldsDiffering;
+        diff(tr("Incident %1 has timestamp %2 ms, expected %3 ms.").arg(rec.uuid).arg(found.ms).arg(rec.timestampMs));
+    }
+    if (found.type != recordTypeKey(rec.type)) {
+        ++v.incidentFieldsDiffering;
+        diff(tr("Incident %1 has type \"%2\", expected \"%3\".").arg(rec.uuid, found.type, recordTypeKey(rec.type)));
+    }
+}
+
+void verifyIncidents(pqxx::transaction_base &tx, const RecoveryInput &in, const RecoveryPlan &plan, VerifyResult &v,
+                     const DiffFn &diff, Progress *progress)
+{
+    const QHash<QString, FoundIncident> found = readIncidents(tx, in);
+    QSet<QString> checked;
+    for (size_t i = 0; i < in.records.size(); ++i) {
+        const IncidentRecord &rec = in.records[i];
+        if (!plan.incidentAccepted[i] || checked.contains(rec.uuid))
+            continue;
+        checked.insert(rec.uuid);
+        ++v.incidentsChecked;
+        const auto it = found.constFind(rec.uuid);
+        if (it == found.cend()) {
+            diff(tr("Incident %1 (row %2) is missing.").arg(rec.uuid).arg(rec.sourceRow));
+            continue;
+        }
+        ++v.incidentsPresent;
+        compareIncident(rec, *it, plan, plan.links[i], v, diff);
+        if (v.incidentsChecked % kProgressStep == 0) {
+            checkCancel(progress);
+            if (progress)
+                progress->advance(v.incidentsChecked);
+        }
+    }
+}
+
+// Every teacher, classroom (with its specialists) and student of the roster is there for this school.
+void verifyRoster(const PlanState &st, const Roster &roster, VerifyResult &v, const DiffFn &diff)
+{
+    auto present = [&](const QHash<QString, Found> &h, const QString &key) {
+        return st.classify(h, key) == KeyState::Ours;
+    };
+    for (const TeacherDraft &t : roster.teachers) {
+        if (st.conflictingTeachers.contains(t.email))
+            continue;
+        ++v.teachersExpected;
+        if (present(st.teachers, t.email))
+            ++v.teachersPresent;
+        else
+            diff(tr("Teacher %1 is missing.").arg(t.email));
+    }
+    for (const ClassroomDraft &c : roster.classrooms) {
+        if (st.conflictingClassrooms.contains(c.code))
+            continue;
+        ++v.classroomsExpected;
+        if (present(st.classrooms, c.code))
+            ++v.classroomsPresent;
+        else
+            diff(tr("Classroom %1 is missing.").arg(c.code));
+        for (const QString &email : c.specialistEmails)
+            if (!st.conflictingTeachers.contains(email) && !st.existingPairs.contains(fold(email) + u'\n' + fold(c.code)))
+                diff(tr("Specialist %1 is not attached to class %2.").arg(email, c.code));
+    }
+    for (const StudentDraft &s : roster.students) {
+        if (st.conflictingStudents.contains(s.studentId))
+            continue;
+        ++v.studentsExpected;
+        if (present(st.students, s.studentId))
+            ++v.studentsPresent;
+        else
+            diff(tr("Student %1 is missing.").arg(s.studentId));
+    }
+}
 } // namespace
 
 VerifyResult RecoveryWriter::verify(Progress *progress)
@@ -907,129 +1189,16 @@ VerifyResult RecoveryWriter::verify(Progress *progress)
         progress->begin(tr("Verifying"), qint64(m_input.records.size()));
     try {
         pqxx::read_transaction tx(*m_db.d()->conn);
-        PlanState st = computePlan(tx, m_db.d(), m_input, progress);
-        const RecoveryPlan &plan = st.plan;
-        if (!plan.organizationExists) {
+        const PlanState st = computePlan(tx, m_db.d(), m_input, progress);
+        if (!st.plan.organizationExists) {
             diff(tr("There is no Organization row for %1.").arg(m_input.school.domain));
             return v;
         }
         v.organizationPresent = true;
-        const std::string orgId = toStd(plan.organizationId);
-
-        QStringList uuids;
-        for (const IncidentRecord &r : m_input.records)
-            uuids << r.uuid;
-        const pqxx::result rows = tx.exec_params(R"SQL(
-SELECT i."uuid", i."organizationId", i."studentId", c."code", c."organizationId",
-       (extract(epoch FROM i."timestamp") * 1000)::bigint, i."type",
-       i."studentName", i."teacherEmail", i."level", i."category", i."location", i."actionTaken", i."note", i."device"
-FROM "Incident" i LEFT JOIN "Classroom" c ON c."id" = i."classroomId"
-WHERE i."uuid" = ANY($1::text[])
-)SQL",
-                                                 pgTextArray(uuids));
-        struct Row
-        {
-            QString org, studentId, classCode, classOrg, type;
-            QStringList fields; // as verifyIncidentFields() lists them
-            qint64 ms = 0;
-            int copies = 0;
-        };
-        QHash<QString, Row> found;
-        for (const auto &row : rows) {
-            Row &r = found[fromField(row[0])];
-            ++r.copies;
-            r.org = fromField(row[1]);
-            r.studentId = fromField(row[2]);
-            r.classCode = fromField(row[3]);
-            r.classOrg = fromField(row[4]);
-            r.ms = row[5].as<qint64>();
-            r.type = fromField(row[6]);
-            r.fields.clear();
-            for (int f = 7; f < 15; ++f)
-                r.fields << fromField(row[f]);
-        }
-        QSet<QString> checked;
-        for (size_t i = 0; i < m_input.records.size(); ++i) {
-            const IncidentRecord &rec = m_input.records[i];
-            if (!plan.incidentAccepted[i] || checked.contains(rec.uuid))
-                continue;
-            checked.insert(rec.uuid);
-            ++v.incidentsChecked;
-            const auto it = found.constFind(rec.uuid);
-            if (it == found.cend()) {
-                diff(tr("Incident %1 (row %2) is missing.").arg(rec.uuid).arg(rec.sourceRow));
-                continue;
-            }
-            ++v.incidentsPresent;
-            if (it->copies != 1) {
-                ++v.incidentsDuplicated;
-                diff(tr("Incident %1 is present %2 times.").arg(rec.uuid).arg(it->copies));
-            }
-            compareIncidentFields(rec, it->fields, v, diff);
-            if (it->org != plan.organizationId)
-                diff(tr("Incident %1 belongs to another organization.").arg(rec.uuid));
-            const PlannedLink &pl = plan.links[i];
-            v.studentLinksExpected += pl.studentId.isEmpty() ? 0 : 1;
-            v.classroomLinksExpected += pl.classCode.isEmpty() ? 0 : 1;
-            if (it->studentId != pl.studentId)
-                diff(tr("Incident %1 links to student \"%2\", planned \"%3\".").arg(rec.uuid, it->studentId, pl.studentId));
-            else if (!pl.studentId.isEmpty())
-                ++v.linkedStudents;
-            if (fold(it->classCode) != fold(pl.classCode)
-                || (!it->classCode.isEmpty() && it->classOrg != plan.organizationId))
-                diff(tr("Incident %1 links to class \"%2\", planned \"%3\".").arg(rec.uuid, it->classCode, pl.classCode));
-            else if (!pl.classCode.isEmpty())
-                ++v.linkedClassrooms;
-            v.incidentFieldsChecked += 2;
-            if (it->ms != rec.timestampMs) {
-                ++v.incidentFieldsDiffering;
-                diff(tr("Incident %1 has timestamp %2 ms, expected %3 ms.").arg(rec.uuid).arg(it->ms).arg(rec.timestampMs));
-            }
-            if (it->type != recordTypeKey(rec.type)) {
-                ++v.incidentFieldsDiffering;
-                diff(tr("Incident %1 has type \"%2\", expected \"%3\".").arg(rec.uuid, it->type, recordTypeKey(rec.type)));
-            }
-            if (v.incidentsChecked % kProgressStep == 0) {
-                checkCancel(progress);
-                if (progress)
-                    progress->advance(v.incidentsChecked);
-            }
-        }
-        auto present = [&](const QHash<QString, Found> &h, const QString &key) {
-            return st.classify(h, key) == KeyState::Ours;
-        };
-        for (const TeacherDraft &t : m_input.roster.teachers) {
-            if (st.conflictingTeachers.contains(t.email))
-                continue;
-            ++v.teachersExpected;
-            if (present(st.teachers, t.email))
-                ++v.teachersPresent;
-            else
-                diff(tr("Teacher %1 is missing.").arg(t.email));
-        }
-        for (const ClassroomDraft &c : m_input.roster.classrooms) {
-            if (st.conflictingClassrooms.contains(c.code))
-                continue;
-            ++v.classroomsExpected;
-            if (present(st.classrooms, c.code))
-                ++v.classroomsPresent;
-            else
-                diff(tr("Classroom %1 is missing.").arg(c.code));
-            for (const QString &email : c.specialistEmails)
-                if (!st.conflictingTeachers.contains(email)
-                    && !st.existingPairs.contains(fold(email) + u'\n' + fold(c.code)))
-                    diff(tr("Specialist %1 is not attached to class %2.").arg(email, c.code));
-        }
-        for (const StudentDraft &s : m_input.roster.students) {
-            if (st.conflictingStudents.contains(s.studentId))
-                continue;
-            ++v.studentsExpected;
-            if (present(st.students, s.studentId))
-                ++v.studentsPresent;
-            else
-                diff(tr("Student %1 is missing.").arg(s.studentId));
-        }
-        compareStudentFields(tx, plan.organizationId, m_input.roster, st.conflictingStudents, st.conflictingClassrooms, v, diff);
+        verifyIncidents(tx, m_input, st.plan, v, diff, progress);
+        verifyRoster(st, m_input.roster, v, diff);
+        compareStudentFields(tx, st.plan.organizationId, m_input.roster, st.conflictingStudents,
+                             st.conflictingClassrooms, v, diff);
     } catch (const UserError &) {
         throw;
     } catch (const Cancelled &) {

@@ -153,6 +153,10 @@ public:
                                        int waitMs = 30000);
 
 private:
+    // Apply's first step: the confirmed database, reached directly, with the privileges; no unresolved
+    // conflicts in a dry run; a verified backup (into result.backup). Throws tt::RefusalError.
+    void refuseUnlessSafe(const ApplyOptions &options, ApplyResult &result, Progress *progress);
+
     Database &m_db;
     const RecoveryInput &m_input;
 };
