@@ -112,6 +112,7 @@ QString renderHtmlReport(const ReportData &data)
                 {tr("Identical duplicates (offline retries)"), num(c.duplicatesIdentical)},
                 {tr("Conflicting duplicates (edited copies)"), num(c.duplicatesConflicting)},
                 {tr("Quarantined"), num(c.quarantined)},
+                {tr("of which dismissed by the administrator"), num(data.dismissed)},
                 {tr("Blank rows (not counted)"), num(c.blank)},
                 {tr("Incidents"), num(data.incidents)},
                 {tr("Commendations"), num(data.commendations)}},
@@ -209,10 +210,13 @@ QString renderHtmlReport(const ReportData &data)
         h += u"<p class=\"ok\">"_s + esc(tr("No row was quarantined.")) + u"</p>\n"_s;
     } else {
         std::vector<QStringList> rows;
-        for (const QuarantinedRow &q : data.quarantine)
+        for (size_t i = 0; i < data.quarantine.size(); ++i) {
+            const QuarantinedRow &q = data.quarantine[i];
+            const QString dismissal = data.dismissals.value(qsizetype(i));
             rows.push_back({reportSourceName(data, q.sourceIndex), num(q.row), q.field, q.reason,
-                            q.cells.join(u" | "_s)});
-        h += table({tr("Source"), tr("Row"), tr("Field"), tr("Reason"), tr("Cells")}, rows);
+                            dismissal.isEmpty() ? tr("No") : tr("Dismissed: %1").arg(dismissal), q.cells.join(u" | "_s)});
+        }
+        h += table({tr("Source"), tr("Row"), tr("Field"), tr("Reason"), tr("Dismissed"), tr("Cells")}, rows);
     }
     h += u"</body>\n</html>\n"_s;
     return h;

@@ -1,5 +1,6 @@
 #include "jsonreport.h"
 
+#include "project/dismissals.h"
 #include "project/project.h"
 #include "roster/roster.h"
 
@@ -20,6 +21,7 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
     const SchoolInfo &school = project.school();
     j["school"] = {{"name", s(school.name)}, {"domain", s(school.domain)}, {"timeZone", s(school.timeZone)}};
     j["rows"] = rowCountsToJson(project.counts());
+    j["rows"]["dismissed"] = dismissedCount(project); // quarantined rows the administrator dismissed
 
     nlohmann::json sources = nlohmann::json::array();
     for (size_t i = 0; i < project.sources().size(); ++i) {
@@ -44,8 +46,13 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
                                                                         : std::string();
     };
     nlohmann::json quarantine = nlohmann::json::array();
-    for (const QuarantinedRow &q : project.quarantine())
-        quarantine.push_back({{"source", sourceName(q.sourceIndex)}, {"row", q.row}, {"field", s(q.field)}, {"reason", s(q.reason)}});
+    const QHash<QString, QString> dismissals = dismissalReasons(project);
+    for (const QuarantinedRow &q : project.quarantine()) {
+        nlohmann::json row = {{"source", sourceName(q.sourceIndex)}, {"row", q.row}, {"field", s(q.field)}, {"reason", s(q.reason)}};
+        const QString dismissal = dismissals.value(dismissalKey(project, q));
+        row["dismissed"] = dismissal.isEmpty() ? nlohmann::json() : nlohmann::json(s(dismissal)); // null: not dismissed
+        quarantine.push_back(row);
+    }
     j["quarantine"] = quarantine;
 
     nlohmann::json warnings = nlohmann::json::array();

@@ -17,6 +17,8 @@ struct ReportData
     QString domain;
     RowCounts counts;
     std::vector<QuarantinedRow> quarantine;
+    QStringList dismissals;  // quarantine index -> the reason it was dismissed with (empty: not dismissed)
+    qint64 dismissed = 0;    // quarantined rows the administrator dismissed
     QStringList sourceNames; // source index -> display name
     const Roster *roster = nullptr;
     qint64 incidents = 0;

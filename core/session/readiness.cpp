@@ -2,6 +2,7 @@
 
 #include "database/database.h"
 #include "database/recoverywriter.h"
+#include "project/dismissals.h"
 #include "project/project.h"
 #include "roster/namesplitter.h"
 
@@ -232,7 +233,10 @@ void addProjectWarnings(const ReadinessInput &in, std::vector<ReadinessItem> &it
     // quarantined rows, per source
     std::map<int, std::pair<qint64, qint64>> perSource; // source -> (rows, first quarantine index)
     const auto &q = p.quarantine();
+    const QHash<QString, QString> dismissed = dismissalReasons(p); // dismissed rows ask for nothing more
     for (size_t i = 0; i < q.size(); ++i) {
+        if (!dismissed.isEmpty() && dismissed.contains(dismissalKey(p, q[i])))
+            continue;
         auto [it, added] = perSource.try_emplace(q[i].sourceIndex, 0, qint64(i));
         ++it->second.first;
     }
@@ -242,7 +246,7 @@ void addProjectWarnings(const ReadinessInput &in, std::vector<ReadinessItem> &it
         ReadinessItem item;
         item.kind = u"quarantined"_s;
         item.subject = name;
-        item.detail = tr("%Ln row(s) of %1 are quarantined: neither fixed nor exported. They will not be written.",
+        item.detail = tr("%Ln row(s) of %1 are quarantined: neither fixed nor dismissed. They will not be written.",
                          nullptr, int(counts.first))
                           .arg(name);
         item.step = u"validate"_s;

@@ -2,10 +2,13 @@
 
 #include "common/errors.h"
 #include "import/importer.h"
+#include "project/dismissals.h"
 #include "recoverysession.h"
 #include "report/csvexport.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <algorithm>
 
 namespace tt {
 
@@ -39,7 +42,7 @@ int ValidationSession::conflictingGroups() const
 
 QString ValidationSession::attention() const
 {
-    const qint64 q = quarantined();
+    const qint64 q = undecided();
     return q > 0 ? tr("%Ln row(s) quarantined", nullptr, int(q)) : QString();
 }
 
@@ -90,6 +93,72 @@ bool ValidationSession::chooseDuplicate(const QString &uuid, const RecordKey &ke
     p.chooseDuplicate(uuid, key);
     m_session->markRecordsChanged();
     return true;
+}
+
+bool ValidationSession::dismissQuarantined(int index, const QString &reason)
+{
+    if (!m_session->hasProject() || m_session->isBusy() || index < 0 || reason.trimmed().isEmpty())
+        return false;
+    const Project &p = m_session->project();
+    if (size_t(index) >= p.quarantine().size())
+        return false;
+    const QuarantinedRow &q = p.quarantine()[size_t(index)];
+    if (dismissalKey(p, q).isEmpty() || !dismissalReason(index).isEmpty())
+        return false; // a row of no known source, or dismissed already
+    QuarantineDismissal d;
+    d.sourceSha256 = p.sources()[size_t(q.sourceIndex)].sha256;
+    d.sheet = p.sources()[size_t(q.sourceIndex)].sheet;
+    d.row = q.row;
+    d.reason = reason.trimmed();
+    d.at = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    std::vector<QuarantineDismissal> all = quarantineDismissals(p);
+    all.push_back(d);
+    setQuarantineDismissals(m_session->editableProject(), all);
+    m_session->markRecordsChanged();
+    return true;
+}
+
+bool ValidationSession::restoreQuarantined(int index)
+{
+    if (!m_session->hasProject() || m_session->isBusy() || index < 0)
+        return false;
+    const Project &p = m_session->project();
+    if (size_t(index) >= p.quarantine().size())
+        return false;
+    const QString key = dismissalKey(p, p.quarantine()[size_t(index)]);
+    std::vector<QuarantineDismissal> all = quarantineDismissals(p);
+    const auto gone = std::remove_if(all.begin(), all.end(), [&](const QuarantineDismissal &d) { return dismissalKey(d) == key; });
+    if (key.isEmpty() || gone == all.end())
+        return false;
+    all.erase(gone, all.end());
+    setQuarantineDismissals(m_session->editableProject(), all);
+    m_session->markRecordsChanged();
+    return true;
+}
+
+QString ValidationSession::dismissalReason(int index) const
+{
+    if (!m_session->hasProject() || index < 0 || size_t(index) >= m_session->project().quarantine().size())
+        return {};
+    const Project &p = m_session->project();
+    return tt::dismissalReasons(p).value(dismissalKey(p, p.quarantine()[size_t(index)]));
+}
+
+QStringList ValidationSession::dismissalReasons() const
+{
+    QStringList out;
+    if (!m_session->hasProject())
+        return out;
+    const Project &p = m_session->project();
+    const QHash<QString, QString> reasons = tt::dismissalReasons(p);
+    for (const QuarantinedRow &q : p.quarantine())
+        out << reasons.value(dismissalKey(p, q));
+    return out;
+}
+
+qint64 ValidationSession::dismissed() const
+{
+    return m_session->hasProject() ? dismissedCount(m_session->project()) : 0;
 }
 
 qint64 ValidationSession::exportQuarantine(const QString &path) const

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace tt {
 
@@ -39,6 +40,19 @@ public:
 
     // Keeps the version `key` of the logs saved under uuid. False when busy or the uuid is not a duplicate.
     bool chooseDuplicate(const QString &uuid, const RecordKey &key);
+
+    // Dismisses quarantined row `index` ("not a log to recover") with the administrator's reason: recorded in the
+    // project, counted as dismissed in the report, and no longer asked about on the Readiness list. The row stays
+    // in the quarantine (and in every count). False when busy, the index is wrong, the reason is empty, or the row
+    // is dismissed already.
+    bool dismissQuarantined(int index, const QString &reason);
+    // Undoes a dismissal: the row asks for attention again. False when it was not dismissed (or busy).
+    bool restoreQuarantined(int index);
+    // The reason row `index` was dismissed with; empty when it was not.
+    QString dismissalReason(int index) const;
+    QStringList dismissalReasons() const; // one per quarantined row, in order (empty: not dismissed)
+    qint64 dismissed() const; // quarantined rows dismissed
+    qint64 undecided() const { return quarantined() - dismissed(); } // neither fixed nor dismissed
 
     // Writes the quarantined rows (source, row, field, reason, cells) as CSV with core's writer (the same
     // columns as `report --csv-dir`'s quarantine.csv), owner-only. Throws UserError naming the file.

@@ -35,6 +35,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -54,6 +55,7 @@ private slots:
     void dropSources();
     void accountingMatchesProject();
     void fixQuarantinedRow();
+    void dismissQuarantinedRow();
     void filterIncidents_data();
     void filterIncidents();
     void exportListAndStudentHistory();
@@ -235,6 +237,38 @@ void tst_Wizard::fixQuarantinedRow()
     QTRY_COMPARE(view->model()->rowCount(), int(after.quarantined));
     QTRY_COMPARE(find<QLabel>(QStringLiteral("accountingLabel"))->property("quarantined").toLongLong(), after.quarantined);
     QVERIFY(find<QLabel>(QStringLiteral("validateMessageLabel"))->text().contains(QStringLiteral("accepted")));
+}
+
+// Select a quarantined row, type why it is not a log, Dismiss: marked in the table, counted, kept in the project;
+// Bring the row back undoes it.
+void tst_Wizard::dismissQuarantinedRow()
+{
+    auto *view = find<QTableView>(QStringLiteral("quarantineView"));
+    auto *reason = find<QLineEdit>(QStringLiteral("dismissReasonEdit"));
+    auto *dismiss = find<QPushButton>(QStringLiteral("dismissQuarantineButton"));
+    auto *restore = find<QPushButton>(QStringLiteral("restoreQuarantineButton"));
+    QVERIFY(view && reason && dismiss && restore);
+    QVERIFY(view->model()->rowCount() > 0);
+    const qint64 quarantined = m_window->session()->project().counts().quarantined;
+    const int row = view->model()->rowCount() - 1;
+    view->setCurrentIndex(view->model()->index(row, QuarantineModel::ReasonColumn));
+    QVERIFY(!dismiss->isEnabled()); // a reason first
+    QTest::keyClicks(reason, QStringLiteral("a test entry typed by hand"));
+    QVERIFY(dismiss->isEnabled());
+    QTest::mouseClick(dismiss, Qt::LeftButton);
+    const QModelIndex mark = view->model()->index(row, QuarantineModel::DismissedColumn);
+    QTRY_COMPARE(mark.data().toString(), QStringLiteral("Dismissed: a test entry typed by hand"));
+    QVERIFY(reason->text().isEmpty());
+    QCOMPARE(m_window->session()->project().counts().quarantined, quarantined); // still counted
+    QCOMPARE(find<QLabel>(QStringLiteral("accountingLabel"))->property("dismissed").toLongLong(), qint64(1));
+    QVERIFY(find<QLabel>(QStringLiteral("validateMessageLabel"))->text().contains(QStringLiteral("dismissed")));
+    QVERIFY(find<QTabWidget>(QStringLiteral("validateTabs"))->tabText(0).contains(QStringLiteral("1 dismissed")));
+    QCOMPARE(view->currentIndex().row(), row);
+    QVERIFY(restore->isEnabled() && !dismiss->isEnabled());
+    QTest::mouseClick(restore, Qt::LeftButton);
+    QTRY_VERIFY(view->model()->index(row, QuarantineModel::DismissedColumn).data().toString().isEmpty());
+    QCOMPARE(find<QLabel>(QStringLiteral("accountingLabel"))->property("dismissed").toLongLong(), qint64(0));
+    QVERIFY(!restore->isEnabled());
 }
 
 void tst_Wizard::filterIncidents_data()

@@ -2,6 +2,8 @@
 // a version of a conflicting duplicate, exporting the quarantine through core's CSV writer.
 #include "common/errors.h"
 #include "import/importer.h"
+#include "report/jsonreport.h"
+#include "session/readiness.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
 
@@ -29,6 +31,10 @@ private slots:
     void chooseDuplicate_data();
     void chooseDuplicate();
     void exportQuarantine();
+    void dismissQuarantined_data();
+    void dismissQuarantined();
+    void dismissingEveryRowClearsTheReadinessWarning();
+    void dismissalSurvivesReimport();
     void nothingWithoutAProject();
 
 private:
@@ -183,6 +189,102 @@ void tst_ValidationSession::exportQuarantine()
     QVERIFY_THROWS_EXCEPTION(UserError, m_validation->exportQuarantine(blocked));
 }
 
+void tst_ValidationSession::dismissQuarantined_data()
+{
+    QTest::addColumn<qint64>("row");     // the row of bad_timestamps.csv; 0: an index past the quarantine
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<bool>("dismissed");
+    QTest::newRow("with a reason") << qint64(2) << u"a test entry typed by hand"_s << true;
+    QTest::newRow("reason trimmed") << qint64(3) << u"  duplicate of row 4  "_s << true;
+    QTest::newRow("no reason") << qint64(2) << QString() << false;
+    QTest::newRow("only spaces") << qint64(2) << u"   "_s << false;
+    QTest::newRow("no such row") << qint64(0) << u"gone"_s << false;
+}
+
+// A dismissal is recorded in the project, counted (report: rows.dismissed, the row's "dismissed"), leaves every
+// other count alone, and is undone by restoreQuarantined.
+void tst_ValidationSession::dismissQuarantined()
+{
+    QFETCH(qint64, row);
+    QFETCH(QString, reason);
+    QFETCH(bool, dismissed);
+    const RowCounts before = m_validation->counts();
+    const int index = row > 0 ? quarantineIndexOfRow(row) : int(before.quarantined) + 5;
+    QVERIFY(row == 0 || index >= 0);
+    QSignalSpy counts(m_validation.get(), &ValidationSession::countsChanged);
+    QCOMPARE(m_validation->dismissQuarantined(index, reason), dismissed);
+    QCOMPARE(m_validation->dismissed(), qint64(dismissed ? 1 : 0));
+    QCOMPARE(m_validation->dismissalReason(index), dismissed ? reason.trimmed() : QString());
+    QCOMPARE(counts.count(), dismissed ? 1 : 0);
+    const RowCounts after = m_validation->counts();
+    QCOMPARE(after.quarantined, before.quarantined); // the row stays quarantined and counted
+    QCOMPARE(after.accepted, before.accepted);
+    QVERIFY(after.balanced());
+    QCOMPARE(m_validation->undecided(), before.quarantined - (dismissed ? 1 : 0));
+    const nlohmann::json report = buildJsonReport(m_session->project(), nullptr);
+    QCOMPARE(report["rows"]["dismissed"].get<qint64>(), qint64(dismissed ? 1 : 0));
+    if (!dismissed)
+        return;
+    QCOMPARE(QString::fromStdString(report["quarantine"][size_t(index)]["dismissed"].get<std::string>()), reason.trimmed());
+    QVERIFY(!m_validation->dismissQuarantined(index, u"again"_s)); // dismissed already
+    // kept in the project file
+    QVERIFY(m_session->saveNow());
+    const Project reloaded = Project::load(m_session->projectPath());
+    QCOMPARE(buildJsonReport(reloaded, nullptr)["rows"]["dismissed"].get<qint64>(), qint64(1));
+    // undo
+    QVERIFY(m_validation->restoreQuarantined(index));
+    QCOMPARE(m_validation->dismissed(), qint64(0));
+    QVERIFY(m_validation->dismissalReason(index).isEmpty());
+    QVERIFY(!m_validation->restoreQuarantined(index)); // nothing left to undo
+    QVERIFY(buildJsonReport(m_session->project(), nullptr)["quarantine"][size_t(index)]["dismissed"].is_null());
+}
+
+void tst_ValidationSession::dismissingEveryRowClearsTheReadinessWarning()
+{
+    const Roster roster;
+    const RosterDecisions decisions;
+    QStringList wrong; // items that lead to a dismissed row, or say something else
+    const auto quarantineItems = [&]() -> int {
+        ReadinessInput in;
+        in.project = &m_session->project();
+        in.roster = &roster;
+        in.decisions = &decisions;
+        int n = 0;
+        for (const ReadinessItem &i : Readiness::assess(in))
+            if (i.kind == u"quarantined"_s) {
+                ++n;
+                // the row it leads to is one still to fix or dismiss
+                if (!m_validation->dismissalReason(i.row.toInt()).isEmpty() || !i.detail.contains(u"neither fixed nor dismissed"_s))
+                    wrong << i.row + u": "_s + i.detail;
+            }
+        return n;
+    };
+    QVERIFY(quarantineItems() >= 1); // one item per source with quarantined rows
+    QVERIFY(!m_validation->attention().isEmpty());
+    const qint64 rows = m_validation->quarantined();
+    for (int i = 0; i < int(rows); ++i) {
+        QVERIFY(quarantineItems() >= 1); // until the last one
+        QVERIFY(m_validation->dismissQuarantined(i, u"not a log: row %1"_s.arg(i)));
+    }
+    QCOMPARE(m_validation->dismissed(), rows);
+    QCOMPARE(quarantineItems(), 0);
+    QVERIFY(m_validation->attention().isEmpty());
+    QVERIFY(m_validation->restoreQuarantined(0));
+    QCOMPARE(quarantineItems(), 1);
+    QVERIFY(!m_validation->attention().isEmpty());
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(u'\n')));
+}
+
+void tst_ValidationSession::dismissalSurvivesReimport()
+{
+    const int index = quarantineIndexOfRow(3);
+    QVERIFY(m_validation->dismissQuarantined(index, u"typed by hand"_s));
+    Importer(m_session->editableProject()).reimport(0);
+    m_session->markRecordsChanged();
+    QCOMPARE(m_validation->dismissed(), qint64(1));
+    QCOMPARE(m_validation->dismissalReason(quarantineIndexOfRow(3)), u"typed by hand"_s);
+}
+
 void tst_ValidationSession::nothingWithoutAProject()
 {
     RecoverySession empty;
@@ -192,6 +294,9 @@ void tst_ValidationSession::nothingWithoutAProject()
     QVERIFY(v.attention().isEmpty());
     QVERIFY(!v.fixQuarantinedCell(0, 0, u"x"_s).changed);
     QVERIFY(!v.chooseDuplicate(u"u"_s, RecordKey{0, 2}));
+    QVERIFY(!v.dismissQuarantined(0, u"x"_s));
+    QVERIFY(!v.restoreQuarantined(0));
+    QCOMPARE(v.dismissed(), qint64(0));
     QVERIFY_THROWS_EXCEPTION(UserError, v.exportQuarantine(m_dir.filePath(u"none.csv"_s)));
 }
 

@@ -21,12 +21,14 @@ void QuarantineModel::reload()
     beginResetModel();
     m_cells = 0;
     m_rows = 0;
+    m_dismissals.clear();
     if (m_session->hasProject()) {
         const auto &q = m_session->project().quarantine();
         m_rows = int(q.size());
         for (const QuarantinedRow &r : q)
             m_cells = qMax(m_cells, int(r.cells.size()));
         m_cells = qMax(m_cells, 12);
+        m_dismissals = m_validation->dismissalReasons();
     }
     endResetModel();
 }
@@ -58,6 +60,10 @@ QVariant QuarantineModel::data(const QModelIndex &index, int role) const
                                                                                      : QString();
         case RowColumn: return r.row;
         case ReasonColumn: return r.reason;
+        case DismissedColumn: {
+            const QString why = m_dismissals.value(index.row());
+            return why.isEmpty() ? QString() : tr("Dismissed: %1").arg(why);
+        }
         default: return cell < r.cells.size() ? r.cells.at(cell) : QString();
         }
     }
@@ -99,6 +105,7 @@ QVariant QuarantineModel::headerData(int section, Qt::Orientation o, int role) c
     case SourceColumn: return tr("File");
     case RowColumn: return tr("Row");
     case ReasonColumn: return tr("Why it was set aside");
+    case DismissedColumn: return tr("Dismissed");
     default: {
         const int cell = section - FirstCellColumn;
         QString title = columnLetter(cell);

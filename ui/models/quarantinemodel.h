@@ -2,6 +2,7 @@
 // Quarantined rows: where they came from, why, and their cells, editable in place. Committing an edit asks
 // the Validate step's session to validate the row again (ValidationSession::fixQuarantinedCell).
 #include <QAbstractTableModel>
+#include <QStringList>
 
 namespace tt {
 class RecoverySession;
@@ -14,7 +15,7 @@ class QuarantineModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { SourceColumn, RowColumn, ReasonColumn, FirstCellColumn };
+    enum Column { SourceColumn, RowColumn, ReasonColumn, DismissedColumn, FirstCellColumn };
     QuarantineModel(RecoverySession *session, ValidationSession *validation, QObject *parent = nullptr);
 
     void reload();
@@ -32,6 +33,7 @@ signals:
 private:
     RecoverySession *m_session;
     ValidationSession *m_validation;
+    QStringList m_dismissals; // row -> the reason it was dismissed with (empty: not dismissed)
     int m_cells = 0;
     int m_rows = 0;
 };

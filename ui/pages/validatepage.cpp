@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -60,7 +61,8 @@ ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validati
                                       | QAbstractItemView::AnyKeyPressed);
     m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::SourceColumn, 130);
     m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::RowColumn, 50);
-    m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::ReasonColumn, 560);
+    m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::ReasonColumn, 520);
+    m_quarantineView->horizontalHeader()->resizeSection(QuarantineModel::DismissedColumn, 160);
     auto *exportButton = new QPushButton(tr("&Export quarantine to CSV…"), qPage);
     exportButton->setObjectName(QStringLiteral("exportQuarantineButton"));
     auto *hint = new QLabel(tr("To fix a row, select the wrong cell, type the right value and press Enter: the row is "
@@ -69,9 +71,28 @@ ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validati
     auto *qButtons = new QHBoxLayout;
     qButtons->addWidget(hint, 1);
     qButtons->addWidget(exportButton);
+    // Dismiss: "this row is not a log to recover", with the administrator's reason (undone by Bring back)
+    m_dismissReason = new QLineEdit(qPage);
+    m_dismissReason->setObjectName(QStringLiteral("dismissReasonEdit"));
+    m_dismissReason->setAccessibleName(tr("Reason for dismissing the selected row"));
+    m_dismissReason->setPlaceholderText(tr("e.g. a test entry typed into the sheet by hand"));
+    auto *dismissLabel = new QLabel(tr("Not a log to recover? &Reason:"), qPage);
+    dismissLabel->setBuddy(m_dismissReason);
+    m_dismiss = new QPushButton(tr("&Dismiss the selected row"), qPage);
+    m_dismiss->setObjectName(QStringLiteral("dismissQuarantineButton"));
+    m_dismiss->setToolTip(tr("The row stays listed and counted, marked as dismissed with your reason; it is not written."));
+    m_restore = new QPushButton(tr("&Bring the row back"), qPage);
+    m_restore->setObjectName(QStringLiteral("restoreQuarantineButton"));
+    m_restore->setToolTip(tr("Undoes the dismissal: the row asks to be fixed or dismissed again."));
+    auto *dismissRow = new QHBoxLayout;
+    dismissRow->addWidget(dismissLabel);
+    dismissRow->addWidget(m_dismissReason, 1);
+    dismissRow->addWidget(m_dismiss);
+    dismissRow->addWidget(m_restore);
     auto *qLayout = new QVBoxLayout(qPage);
     qLayout->addLayout(qButtons);
     qLayout->addWidget(m_quarantineView, 1);
+    qLayout->addLayout(dismissRow);
     m_tabs->addTab(qPage, tr("Quarantined rows"));
 
     // Conflicting duplicates
@@ -131,6 +152,13 @@ ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validati
         keepVersion(cur.isValid() ? cur.column() : -1);
     });
     connect(exportButton, &QPushButton::clicked, this, &ValidatePage::exportQuarantine);
+    connect(m_dismiss, &QPushButton::clicked, this, &ValidatePage::dismissSelected);
+    connect(m_dismissReason, &QLineEdit::returnPressed, this, &ValidatePage::dismissSelected);
+    connect(m_restore, &QPushButton::clicked, this, &ValidatePage::restoreSelected);
+    connect(m_dismissReason, &QLineEdit::textChanged, this, &ValidatePage::updateDismissButtons);
+    connect(m_quarantineView->selectionModel(), &QItemSelectionModel::currentChanged, this, &ValidatePage::updateDismissButtons);
+    connect(m_quarantine, &QAbstractItemModel::modelReset, this, &ValidatePage::updateDismissButtons);
+    updateDismissButtons();
     refreshCounts();
 }
 
@@ -193,7 +221,10 @@ void ValidatePage::refreshCounts()
     m_accounting->setProperty("accepted", c.accepted);
     m_accounting->setProperty("duplicates", dups);
     m_accounting->setProperty("quarantined", c.quarantined);
-    m_tabs->setTabText(0, tr("Quarantined rows (%L1)").arg(c.quarantined));
+    const qint64 dismissed = m_validation->dismissed();
+    m_accounting->setProperty("dismissed", dismissed);
+    m_tabs->setTabText(0, dismissed > 0 ? tr("Quarantined rows (%L1, %L2 dismissed)").arg(c.quarantined).arg(dismissed)
+                                        : tr("Quarantined rows (%L1)").arg(c.quarantined));
     m_tabs->setTabText(1, tr("Conflicting duplicates (%L1)").arg(m_groups->rowCount()));
     emit statusChanged();
 }
@@ -219,6 +250,49 @@ void ValidatePage::keepVersion(int column)
     m_message->setText(tr("Kept the version from %1.").arg(m_compare->headerData(column, Qt::Horizontal).toString()));
     if (groupRow >= 0 && groupRow < m_groups->rowCount())
         m_groupView->selectRow(groupRow);
+}
+
+void ValidatePage::updateDismissButtons()
+{
+    const QModelIndex cur = m_quarantineView->currentIndex();
+    const bool dismissed = cur.isValid() && !m_validation->dismissalReason(cur.row()).isEmpty();
+    m_dismiss->setEnabled(cur.isValid() && !dismissed && !m_dismissReason->text().trimmed().isEmpty());
+    m_restore->setEnabled(dismissed);
+}
+
+void ValidatePage::dismissSelected()
+{
+    const QModelIndex cur = m_quarantineView->currentIndex();
+    if (!cur.isValid() || m_dismissReason->text().trimmed().isEmpty()) {
+        m_message->setText(tr("Select a quarantined row and type why it is not a log to recover, then press Dismiss."));
+        return;
+    }
+    const int row = cur.row();
+    const QString reason = m_dismissReason->text().trimmed();
+    const QString where = tr("%1 row %2").arg(m_quarantine->index(row, QuarantineModel::SourceColumn).data().toString(),
+                                           m_quarantine->index(row, QuarantineModel::RowColumn).data().toString());
+    if (!m_validation->dismissQuarantined(row, reason)) {
+        m_message->setText(tr("%1 was not dismissed: it is dismissed already, or a task is running (wait and try again).").arg(where));
+        return;
+    }
+    m_dismissReason->clear();
+    m_message->setText(tr("%1 dismissed: %2. It is not written, and the report lists it as dismissed. "
+                          "Bring the row back to undo.").arg(where, reason));
+    m_quarantineView->setCurrentIndex(m_quarantine->index(row, QuarantineModel::DismissedColumn));
+}
+
+void ValidatePage::restoreSelected()
+{
+    const QModelIndex cur = m_quarantineView->currentIndex();
+    if (!cur.isValid() || !m_validation->restoreQuarantined(cur.row())) {
+        m_message->setText(tr("Select a dismissed row to bring it back."));
+        return;
+    }
+    const int row = cur.row();
+    m_message->setText(tr("%1 row %2 is back: fix it or dismiss it.")
+                           .arg(m_quarantine->index(row, QuarantineModel::SourceColumn).data().toString(),
+                                m_quarantine->index(row, QuarantineModel::RowColumn).data().toString()));
+    m_quarantineView->setCurrentIndex(m_quarantine->index(row, QuarantineModel::DismissedColumn));
 }
 
 void ValidatePage::exportQuarantine()

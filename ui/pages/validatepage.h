@@ -4,6 +4,7 @@
 #include "wizardpage.h"
 
 class QLabel;
+class QLineEdit;
 class QTableView;
 class QTabWidget;
 class QPushButton;
@@ -35,6 +36,9 @@ private:
     void showGroup();
     void keepVersion(int column);
     void exportQuarantine();
+    void dismissSelected();
+    void restoreSelected();
+    void updateDismissButtons();
 
     ValidationSession *m_validation;
     QLabel *m_accounting;
@@ -42,6 +46,9 @@ private:
     QTabWidget *m_tabs;
     QTableView *m_quarantineView;
     QuarantineModel *m_quarantine;
+    QLineEdit *m_dismissReason;
+    QPushButton *m_dismiss;
+    QPushButton *m_restore;
     QTableView *m_groupView;
     DuplicateGroupModel *m_groups;
     QTableView *m_compareView;
