@@ -147,6 +147,9 @@ PrismaResult stripPrismaOptions(const QString &text)
         const QString key = QUrl::fromPercentEncoding(kv.left(eq).toUtf8());
         const QString value = eq >= 0 ? QUrl::fromPercentEncoding(kv.mid(eq + 1).toUtf8()) : QString();
         if (eq >= 0 && key == QLatin1String("schema")) {
+            if (value.contains(QChar(0))) // %00: libpq refuses it in its own values
+                throw DatabaseError(tr("The database URL cannot be read: its schema= value contains %00 (a zero "
+                                       "byte), which a schema name cannot hold."));
             r.schema = value;
             r.notes << tr("schema=%1 (a Prisma option) is used as the search path (options=-csearch_path=%1).")
                            .arg(value);
@@ -213,6 +216,10 @@ ConnectionSpec ConnectionSpec::parse(const QString &input)
     ConnectionSpec spec;
     if (text.isEmpty())
         throw DatabaseError(tr("No database was given."));
+    // libpq reads a C string: everything after a NUL character would silently be dropped.
+    if (text.contains(QChar(0)))
+        throw DatabaseError(tr("The database connection cannot be read: it contains a NUL character (a zero "
+                               "byte). Copy it again from its source."));
     if (isUrl(text)) {
         refuseSlashInUserinfo(text);
         const PrismaResult prisma = stripPrismaOptions(text);

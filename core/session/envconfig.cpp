@@ -3,12 +3,12 @@
 #include "common/errors.h"
 #include "database/connectionspec.h"
 #include "project/project.h"
+#include "sheets/googleendpoint.h"
 #include "sheets/jwt.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QHash>
-#include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
 #include <nlohmann/json.hpp>
@@ -22,14 +22,6 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 }
 
 const QString kGoogleTokenUri = QStringLiteral("https://oauth2.googleapis.com/token");
-
-bool isLoopbackUrl(const QUrl &url)
-{
-    if (url.host().compare(u"localhost", Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress a(url.host());
-    return !a.isNull() && a.isLoopback();
-}
 
 // "@School.Example.edu " -> "school.example.edu"
 QString normalisedDomain(const QString &text)
@@ -74,10 +66,10 @@ QStringList EnvConfig::directUrlVariables() { return {u"DIRECT_DATABASE_URL"_qs,
 
 QString EnvConfig::tokenUri()
 {
-    const QString env = qEnvironmentVariable("TT_GOOGLE_TOKEN_URI").trimmed();
+    const QString env = qEnvironmentVariable(GoogleEndpoint::tokenUriVariable().toLatin1().constData()).trimmed();
     if (!env.isEmpty()) {
         const QUrl url(env);
-        if (url.isValid() && isLoopbackUrl(url))
+        if (url.isValid() && GoogleEndpoint::isLoopbackHost(url.host()))
             return env;
     }
     return kGoogleTokenUri;

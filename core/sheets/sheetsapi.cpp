@@ -1,6 +1,7 @@
 #include "sheets/sheetsapi.h"
 
 #include "common/errors.h"
+#include "sheets/googleendpoint.h"
 #include "sheets/jwt.h"
 
 #include <QCoreApplication>
@@ -36,23 +37,7 @@ QString q(const std::string &s)
 
 bool isLoopback(const QUrl &url)
 {
-    const QString host = url.host();
-    if (host.compare(u"localhost", Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress a(host);
-    return !a.isNull() && a.isLoopback();
-}
-
-// Credentials and tokens only travel encrypted, except to a test server on this computer.
-void requireSafeUrl(const QUrl &url, const QString &what)
-{
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http"))
-        throw UserError(tr("%1 '%2' is not a web address.").arg(what, url.toString()));
-    if (url.scheme() == u"http" && !isLoopback(url))
-        throw UserError(
-            tr("%1 '%2' is not encrypted (http); only https addresses are used for Google sign-in "
-               "and data.")
-                .arg(what, url.toString()));
+    return GoogleEndpoint::isLoopbackHost(url.host());
 }
 
 // The message inside a Google error answer: {"error":{"code":403,"message":"...","status":"..."}}
@@ -407,12 +392,16 @@ SheetsApiClient::Answer SheetsApiClient::send(const QString &what, const QNetwor
                                               const QByteArray *postBody, Progress *progress)
 {
     const QString host = hostOf(request);
+    // Every request carries a credential (a signed assertion or an access token): Google's hosts only.
+    GoogleEndpoint::require(request.url(), tr("The address for %1").arg(what));
+    QNetworkRequest req = request;
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     for (int attempt = 1;; ++attempt) {
         checkCancel(progress);
         QNetworkAccessManager nam; // lives in the calling thread, for this request only
         if (isLoopback(request.url()))
             nam.setProxy(QNetworkProxy::NoProxy);
-        std::unique_ptr<QNetworkReply> reply(postBody ? nam.post(request, *postBody) : nam.get(request));
+        std::unique_ptr<QNetworkReply> reply(postBody ? nam.post(req, *postBody) : nam.get(req));
         QEventLoop loop;
         QTimer timeout, poll;
         timeout.setSingleShot(true);
@@ -517,7 +506,7 @@ void SheetsApiClient::signIn(Progress *progress)
         throw UserError(tr("Your Google sign-in has expired or was withdrawn. Sign in with Google again, then "
                            "read the sheet."));
     const QUrl tokenUrl(m_key.tokenUri);
-    requireSafeUrl(tokenUrl, tr("The key file's token_uri"));
+    GoogleEndpoint::require(tokenUrl, tr("The token_uri of the key %1").arg(QFileInfo(m_key.path).fileName()));
     if (progress)
         progress->begin(tr("Signing in to Google as %1").arg(m_key.clientEmail), 0);
     const qint64 iat = QDateTime::currentSecsSinceEpoch();
@@ -569,7 +558,7 @@ std::optional<SheetValues> SheetsApiClient::fetchValues(const QString &spreadshe
                                                         Progress *progress)
 {
     const QUrl base(m_options.apiBase);
-    requireSafeUrl(base, tr("The Google Sheets address"));
+    GoogleEndpoint::require(base, tr("The Google Sheets address"));
     // A tab name with spaces or quotes is quoted in A1 notation: 'My tab'!A:ZZ
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_]+$"));
     QString quoted = sheet;

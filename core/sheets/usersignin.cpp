@@ -1,6 +1,7 @@
 #include "sheets/usersignin.h"
 
 #include "common/errors.h"
+#include "sheets/googleendpoint.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -32,24 +33,13 @@ QString q(const std::string &s)
 
 bool isLoopback(const QUrl &url)
 {
-    const QString host = url.host();
-    if (host.compare(u"localhost", Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress a(host);
-    return !a.isNull() && a.isLoopback();
+    return GoogleEndpoint::isLoopbackHost(url.host());
 }
 
 // Sign-in data only travels encrypted, except to a test server on this computer. Empty when fine.
 QString unsafeUrl(const QUrl &url, const QString &what, const QString &file)
 {
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http"))
-        return tr("The %1 in the OAuth client file %2 ('%3') is not a web address.")
-            .arg(what, file, url.toString());
-    if (url.scheme() == u"http" && !isLoopback(url))
-        return tr("The %1 in the OAuth client file %2 ('%3') is not encrypted (http); only https addresses are "
-                  "used for Google sign-in.")
-            .arg(what, file, url.toString());
-    return {};
+    return GoogleEndpoint::refusal(url, tr("The %1 in the OAuth client file %2").arg(what, file));
 }
 
 QByteArray base64Url(const QByteArray &data)

@@ -588,6 +588,13 @@ struct XlsxReader::Private
                                         .arg(displayName, sheet.name, number < 0 ? r.left(40).toString() : QString::number(number),
                                              sheet.part)
                                         .arg(limits.maxRows));
+        // Spreadsheet programs write rows in order, each once; a row number repeated or going back would make
+        // two rows answer to one number (quarantine fixes and duplicate choices are kept by row number).
+        if (number <= st.row.number)
+            throw SourceError(path, tr("%1, sheet \"%2\", row %3 (in %4) comes after row %5: the rows are out of "
+                                       "order. The file is damaged or was not made by a spreadsheet program.")
+                                        .arg(displayName, sheet.name, QString::number(number), sheet.part,
+                                             QString::number(st.row.number)));
         st.row.number = number;
         st.row.cells.clear();
         st.row.cellsBeyond = 0;

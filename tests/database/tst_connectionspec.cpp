@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QSet>
 #include <QTest>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -23,6 +24,8 @@ private slots:
     void parse();
     void invalid_data();
     void invalid();
+    void conninfoRoundTrip_data();
+    void conninfoRoundTrip();
     void redactSecrets_data();
     void redactSecrets();
     void secretNeverInError_data();
@@ -112,12 +115,40 @@ void tst_ConnectionSpec::invalid_data()
     QTest::newRow("url-param-without-value") << u"postgresql://h/d?sslmode"_s;
     QTest::newRow("unknown-url-option") << u"postgresql://h/d?bogus=1"_s;
     QTest::newRow("unknown-keyword") << u"host=h bogus=1"_s;
+    // Found by fuzz/fuzz_connection: libpq reads a C string, so a NUL cut the text short, and a %00 in Prisma's
+    // schema= made a conninfo that libpq could not read back.
+    QTest::newRow("fuzz: NUL in a URL") << (u"postgres://u"_s + QChar(0) + u"@localhost/db"_s);
+    QTest::newRow("fuzz: NUL in conninfo") << (u"host=h"_s + QChar(0) + u" dbname=x"_s);
+    QTest::newRow("fuzz: NUL at the end") << (u"tracktally"_s + QChar(0));
+    QTest::newRow("fuzz: %00 in Prisma schema") << u"postgres://u@localhost/db?schema=a%00b"_s;
 }
 
 void tst_ConnectionSpec::invalid()
 {
     QFETCH(QString, input);
     QVERIFY_THROWS_EXCEPTION(DatabaseError, ConnectionSpec::parse(input));
+}
+
+// What conninfo() hands libpq means what the user wrote: parsed again, the same keywords and values
+// (the invariant fuzz/fuzz_connection checks on every input).
+void tst_ConnectionSpec::conninfoRoundTrip_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::newRow("prisma schema with quote, backslash, space") << uR"(postgresql://u@h/d?schema=My%20"odd"%5Cschema)"_s;
+    QTest::newRow("password with quotes and backslashes") << uR"(host=h dbname=d password='it\'s a \\ pass')"_s;
+    QTest::newRow("options and schema together") << u"postgresql://u@h/d?options=-c%20work_mem%3D4MB&schema=s"_s;
+    QTest::newRow("several hosts, percent-encoded user") << u"postgresql://us%40er@h1:5432,h2:6543/d"_s;
+    QTest::newRow("non-ascii database") << u"postgresql://u@h/%C3%A9cole"_s;
+}
+
+void tst_ConnectionSpec::conninfoRoundTrip()
+{
+    QFETCH(QString, input);
+    const ConnectionSpec spec = ConnectionSpec::parse(input);
+    auto a = spec.parameters(), b = ConnectionSpec::parse(spec.conninfo()).parameters();
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    QCOMPARE(b, a);
 }
 
 void tst_ConnectionSpec::redactSecrets_data()

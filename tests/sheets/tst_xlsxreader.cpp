@@ -687,6 +687,13 @@ void tst_XlsxReader::hostile_data()
     QTest::newRow("lying-zip-header-counted") << QStringLiteral("lying-header") << tight << false << notXlsx;
     QTest::newRow("shared-index-out-of-range") << QStringLiteral("badindex") << defaults << false
                                                << QStringLiteral("cell B1 of sheet \"Incidents\" refers to a shared text");
+    // Found by fuzz/fuzz_xlsx_xml: a row number repeated or going back made two rows answer to one number.
+    QTest::newRow("fuzz: row number goes back") << QStringLiteral("rowback") << defaults << false
+                                                << QStringLiteral("row 2 (in xl/worksheets/sheet1.xml) comes after row 3");
+    QTest::newRow("fuzz: row number repeated") << QStringLiteral("rowtwice") << defaults << false
+                                               << QStringLiteral("row 1 (in xl/worksheets/sheet1.xml) comes after row 1");
+    QTest::newRow("fuzz: numbered row after the last unnumbered") << QStringLiteral("rowunnumbered") << defaults << false
+                                                                  << QStringLiteral("row 2 (in xl/worksheets/sheet1.xml) comes after row 2");
 }
 
 void tst_XlsxReader::hostile()
@@ -791,6 +798,13 @@ void tst_XlsxReader::hostile()
         replacePart(p, QStringLiteral("xl/worksheets/sheet1.xml"),
                     "<?xml version=\"1.0\"?>\n<worksheet " + kMain + "><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v>");
         QVERIFY(writeZip(file, p));
+    } else if (kind == u"rowback") {
+        QVERIFY(writeZip(file, handBuiltParts("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"3\"><c r=\"A3\"><v>3</v></c></row>"
+                                              "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>")));
+    } else if (kind == u"rowtwice") {
+        QVERIFY(writeZip(file, handBuiltParts("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"1\"><c r=\"B1\"><v>2</v></c></row>")));
+    } else if (kind == u"rowunnumbered") {
+        QVERIFY(writeZip(file, handBuiltParts("<row><c><v>1</v></c></row><row><c><v>2</v></c></row><row r=\"2\"><c><v>3</v></c></row>")));
     } else if (kind == u"badindex") {
         QVERIFY(writeZip(file, handBuiltParts("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>5</v></c></row>",
                                          "<si><t>x</t></si>")));

@@ -13,6 +13,7 @@
 #include "session/envconfig.h"
 #include "session/recoverysession.h"
 #include "session/sourcessession.h"
+#include "sheets/googleendpoint.h"
 #include "sheets/jwt.h"
 #include "import/sheetsimport.h"
 #include "sheets/sheetsapi.h"
@@ -102,6 +103,11 @@ private slots:
     void commandLine();
     void envFileCredentials();
     void envFileCommandLine();
+    void googleEndpoint_data();
+    void googleEndpoint();
+    void credentialsOnlyToGoogle_data();
+    void credentialsOnlyToGoogle();
+    void commandLineRefusesOtherHost();
 
 private:
     EnvFixture envFixture() const;
@@ -146,6 +152,9 @@ void tst_SheetsApi::initTestCase()
     m_options.apiBase = m_server.baseUrl();
     m_options.backoffMs = 20;
     m_options.timeoutMs = 5000;
+    // Google credentials go to a server on this computer only when the environment names it (inherited by
+    // the command-line runs below).
+    qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8());
 }
 
 void tst_SheetsApi::init()
@@ -509,7 +518,7 @@ void tst_SheetsApi::errors_data()
         << int(M::Ok) << u"refused"_qs << u"the connection was refused"_qs << 0;
     QTest::newRow("timeout") << int(M::Hang) << u"timeout"_qs << u"did not answer within"_qs << 1;
     QTest::newRow("token over plain http elsewhere")
-        << int(M::Ok) << u"httpToken"_qs << u"is not encrypted"_qs << 0;
+        << int(M::Ok) << u"httpToken"_qs << u"names oauth2.example.com, which is not Google's"_qs << 0;
 }
 
 void tst_SheetsApi::errors()
@@ -537,6 +546,8 @@ void tst_SheetsApi::errors()
         probe.close();
         key["token_uri"] = QStringLiteral("http://127.0.0.1:%1/token").arg(closed).toStdString();
         keyPath = writeKey(key, u"refused-key.json"_qs);
+        // A second test server (nobody listens): named by the environment too, or nothing would be sent.
+        qputenv("TT_GOOGLE_TEST_SERVER", QStringLiteral("%1,http://127.0.0.1:%2").arg(m_server.baseUrl()).arg(closed).toUtf8());
     } else if (setup == u"httpToken") {
         key["token_uri"] = "http://oauth2.example.com/token";
         keyPath = writeKey(key, u"http-key.json"_qs);
@@ -555,6 +566,7 @@ void tst_SheetsApi::errors()
     } catch (const UserError &e) {
         message = e.message();
     }
+    qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8());
     QVERIFY2(message.contains(expected), qPrintable(message));
     QVERIFY(project.sources().empty()); // nothing half-imported
     QCOMPARE(project.generation(), generation);
@@ -858,6 +870,166 @@ void tst_SheetsApi::envFileCommandLine()
                  &out, &err),
              1);
     QVERIFY2(err.contains(u"GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY"_qs), qPrintable(err));
+}
+
+// Issue #13 item 8: Google credentials go only to Google's hosts over https; a test server only when an
+// environment variable names it and it is on this computer.
+void tst_SheetsApi::googleEndpoint_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("testServer"); // TT_GOOGLE_TEST_SERVER; "-": unset
+    QTest::addColumn<bool>("allowed");
+    QTest::addColumn<QString>("mentions"); // in the refusal
+
+    const QString local = u"http://127.0.0.1:8089"_qs;
+    QTest::newRow("google: sheets api") << u"https://sheets.googleapis.com/v4/spreadsheets/x"_qs << u"-"_qs << true << QString();
+    QTest::newRow("google: token endpoint") << u"https://oauth2.googleapis.com/token"_qs << u"-"_qs << true << QString();
+    QTest::newRow("google: sign-in page") << u"https://accounts.google.com/o/oauth2/auth"_qs << u"-"_qs << true << QString();
+    QTest::newRow("google: old token endpoint") << u"https://www.googleapis.com/oauth2/v4/token"_qs << u"-"_qs << true << QString();
+    QTest::newRow("google: explicit 443, upper case") << u"https://Sheets.GoogleAPIs.com:443/v4"_qs << u"-"_qs << true << QString();
+    QTest::newRow("google while a test server is set") << u"https://oauth2.googleapis.com/token"_qs << local << true << QString();
+    QTest::newRow("loopback via env") << u"http://127.0.0.1:8089/token"_qs << local << true << QString();
+    QTest::newRow("loopback via env, other 127/8") << u"http://127.3.4.5:9000/v4"_qs << u"http://127.3.4.5:9000"_qs << true << QString();
+    QTest::newRow("loopback via env, ::1") << u"http://[::1]:8089/token"_qs << u"http://[::1]:8089"_qs << true << QString();
+    QTest::newRow("loopback via env, localhost") << u"http://localhost:8089/v4"_qs << u"http://localhost:8089/"_qs << true << QString();
+    QTest::newRow("loopback via env, second of two") << u"http://127.0.0.1:9001/v4"_qs << (local + u",http://127.0.0.1:9001"_qs) << true << QString();
+    QTest::newRow("project-file host") << u"https://sheets.attacker.example/v4"_qs << u"-"_qs << false << u"sheets.attacker.example"_qs;
+    QTest::newRow("project-file host while a test server is set") << u"https://sheets.attacker.example/v4"_qs << local << false << u"sheets.attacker.example"_qs;
+    QTest::newRow("look-alike google host") << u"https://sheets.googleapis.com.attacker.example/v4"_qs << u"-"_qs << false << u"sheets.googleapis.com.attacker.example"_qs;
+    QTest::newRow("google on another port") << u"https://sheets.googleapis.com:8443/v4"_qs << u"-"_qs << false << u"sheets.googleapis.com"_qs;
+    QTest::newRow("http to google") << u"http://sheets.googleapis.com/v4"_qs << u"-"_qs << false << u"not encrypted (http)"_qs;
+    QTest::newRow("http to google token endpoint") << u"http://oauth2.googleapis.com/token"_qs << local << false << u"not encrypted (http)"_qs;
+    QTest::newRow("loopback without env") << u"http://127.0.0.1:8089/token"_qs << u"-"_qs << false << u"TT_GOOGLE_TEST_SERVER"_qs;
+    QTest::newRow("loopback, other port than env") << u"http://127.0.0.1:8090/token"_qs << local << false << u"127.0.0.1"_qs;
+    QTest::newRow("loopback, https but env says http") << u"https://127.0.0.1:8089/token"_qs << local << false << u"127.0.0.1"_qs;
+    QTest::newRow("non-loopback override refused") << u"http://10.1.2.3:8089/v4"_qs << u"http://10.1.2.3:8089"_qs << false << u"10.1.2.3"_qs;
+    QTest::newRow("non-loopback https override refused") << u"https://test.example:8089/v4"_qs << u"https://test.example:8089"_qs << false << u"test.example"_qs;
+    QTest::newRow("not a web address") << u"ftp://sheets.googleapis.com/x"_qs << u"-"_qs << false << u"not a web address"_qs;
+}
+
+void tst_SheetsApi::googleEndpoint()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, testServer);
+    QFETCH(bool, allowed);
+    QFETCH(QString, mentions);
+    const auto restore = qScopeGuard([this] { qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8()); });
+    if (testServer == u"-")
+        qunsetenv("TT_GOOGLE_TEST_SERVER");
+    else
+        qputenv("TT_GOOGLE_TEST_SERVER", testServer.toUtf8());
+    const QString why = GoogleEndpoint::refusal(QUrl(url), u"The address"_qs);
+    QCOMPARE(why.isEmpty(), allowed);
+    if (!allowed) {
+        QVERIFY2(why.contains(mentions), qPrintable(why));
+        bool threw = false;
+        try {
+            GoogleEndpoint::require(QUrl(url), u"The address"_qs);
+        } catch (const UserError &e) {
+            threw = e.message() == why;
+        }
+        QVERIFY(threw);
+    }
+}
+
+// End to end, against the fake server that counts what reaches it: a refused address gets nothing, not even
+// the signed sign-in assertion.
+void tst_SheetsApi::credentialsOnlyToGoogle_data()
+{
+    QTest::addColumn<QString>("apiBase");     // "server": the fake server; else as written
+    QTest::addColumn<QString>("tokenUri");    // in the key file; "server": the fake server's
+    QTest::addColumn<QString>("testServer");  // TT_GOOGLE_TEST_SERVER; "server", "-" (unset) or as written
+    QTest::addColumn<bool>("fromProject");    // the apiBase comes from the project file (the Sources page's path)
+    QTest::addColumn<QString>("expected");    // in the failure; empty: the import works
+    QTest::addColumn<int>("tokenRequests");
+
+    QTest::newRow("loopback via env allowed") << u"server"_qs << u"server"_qs << u"server"_qs << false << QString() << 1;
+    QTest::newRow("loopback from the project file, via env") << u"server"_qs << u"server"_qs << u"server"_qs << true << QString() << 1;
+    QTest::newRow("project-file host refused")
+        << u"https://sheets.attacker.example"_qs << u"server"_qs << u"server"_qs << true << u"sheets.attacker.example"_qs << 0;
+    QTest::newRow("project-file loopback not named by env")
+        << u"server"_qs << u"server"_qs << u"-"_qs << true << u"127.0.0.1"_qs << 0;
+    QTest::newRow("non-loopback override refused")
+        << u"http://10.255.255.1:9"_qs << u"server"_qs << u"http://10.255.255.1:9"_qs << false << u"10.255.255.1"_qs << 0;
+    QTest::newRow("http to google refused")
+        << u"http://sheets.googleapis.com"_qs << u"server"_qs << u"server"_qs << false << u"not encrypted (http)"_qs << 0;
+    QTest::newRow("key token_uri elsewhere refused")
+        << u"server"_qs << u"https://oauth2.attacker.example/token"_qs << u"server"_qs << false
+        << u"oauth2.attacker.example"_qs << 0;
+}
+
+void tst_SheetsApi::credentialsOnlyToGoogle()
+{
+    QFETCH(QString, apiBase);
+    QFETCH(QString, tokenUri);
+    QFETCH(QString, testServer);
+    QFETCH(bool, fromProject);
+    QFETCH(QString, expected);
+    QFETCH(int, tokenRequests);
+    const auto restore = qScopeGuard([this] { qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8()); });
+    if (testServer == u"-")
+        qunsetenv("TT_GOOGLE_TEST_SERVER");
+    else
+        qputenv("TT_GOOGLE_TEST_SERVER", (testServer == u"server" ? m_server.baseUrl() : testServer).toUtf8());
+    nlohmann::json key = keyJson();
+    key["token_uri"] = (tokenUri == u"server" ? m_server.tokenUrl() : tokenUri).toStdString();
+    const QString keyPath = writeKey(key, u"endpoint-key.json"_qs);
+    const QString base = apiBase == u"server" ? m_server.baseUrl() : apiBase;
+
+    // The path the Sources page takes: the address it passes is the one the project remembers.
+    const QString projectPath = m_dir.filePath(u"endpoint.ttproj"_qs);
+    Project p = newProject(m_school);
+    if (fromProject) {
+        SheetsApiSettings remembered;
+        remembered.spreadsheetId = kSheetId;
+        remembered.apiBase = base;
+        remembered.saveTo(p);
+    }
+    p.save(projectPath);
+    RecoverySession session;
+    session.openProject(projectPath);
+    SourcesSession sources(&session);
+    QCOMPARE(sources.lastApiBase(), fromProject ? base : QString());
+    QSignalSpy failed(&session, &RecoverySession::taskFailed);
+    QVERIFY(sources.addGoogleSheet(kSheetId, keyPath, fromProject ? sources.lastApiBase() : base));
+    session.waitForIdle();
+    if (expected.isEmpty()) {
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(session.project().counts().read, m_inc.counts.read + m_com.counts.read);
+    } else {
+        QCOMPARE(failed.count(), 1);
+        const QString message = failed.at(0).at(1).toString();
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        QCOMPARE(session.project().counts().read, 0);
+    }
+    QCOMPARE(m_server.stats().tokenRequests, tokenRequests);
+    QCOMPARE(m_server.stats().valuesRequests, expected.isEmpty() ? 2 : 0);
+}
+
+// The --sheets-api-base flag stays, but names Google or the test server the environment names.
+void tst_SheetsApi::commandLineRefusesOtherHost()
+{
+    const QString app = qEnvironmentVariable("TT_APP");
+    QVERIFY2(QFileInfo(app).isExecutable(), "TT_APP is not built");
+    for (const QString &env : {u"-"_qs, u"http://10.255.255.1:9"_qs}) {
+        m_server.resetStats();
+        QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        if (env == u"-")
+            e.remove(u"TT_GOOGLE_TEST_SERVER"_qs);
+        else
+            e.insert(u"TT_GOOGLE_TEST_SERVER"_qs, env);
+        p.setProcessEnvironment(e);
+        p.start(app, {u"import"_qs, u"--project"_qs, m_dir.filePath(u"cli-refused.ttproj"_qs), u"--school"_qs,
+                      m_school.spec.name, u"--domain"_qs, m_school.spec.domain, u"--sheet-id"_qs, kSheetId,
+                      u"--service-account"_qs, m_keyPath, u"--sheets-api-base"_qs, m_server.baseUrl()});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains(u"127.0.0.1"_qs) && err.contains(u"TT_GOOGLE_TEST_SERVER"_qs), qPrintable(err));
+        QCOMPARE(m_server.stats().tokenRequests, 0);
+        QCOMPARE(m_server.stats().valuesRequests, 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_SheetsApi)

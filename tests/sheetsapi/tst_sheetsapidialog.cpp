@@ -91,6 +91,8 @@ void tst_SheetsApiDialog::initTestCase()
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(u"settings"_qs));
     QVERIFY(m_server.start());
+    // Google credentials go to a server on this computer only when the environment names it.
+    qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8());
     m_browser.setProxy(QNetworkProxy::NoProxy);
     QDesktopServices::setUrlHandler(u"http"_qs, this, "openUrl");
     SchoolSpec spec;

@@ -21,6 +21,7 @@
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -139,6 +140,9 @@ void tst_UserSignIn::initTestCase()
     m_options.apiBase = m_server.baseUrl();
     m_options.backoffMs = 20;
     m_options.timeoutMs = 5000;
+    // Google credentials go to a server on this computer only when the environment names it (inherited by
+    // the command-line run below).
+    qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8());
 }
 
 void tst_UserSignIn::init()
@@ -379,6 +383,12 @@ void tst_UserSignIn::outcomes_data()
         << QString();
     QTest::newRow("authorization over plain http elsewhere")
         << int(A::Approve) << u"httpAuth"_qs << u"failed: The auth_uri in the OAuth client file"_qs << QString();
+    QTest::newRow("token endpoint elsewhere refused")
+        << int(A::Approve) << u"tokenElsewhere"_qs
+        << u"failed: The token_uri in the OAuth client file client-tokenElsewhere.json names oauth2.attacker.example"_qs
+        << QString();
+    QTest::newRow("google over plain http refused")
+        << int(A::Approve) << u"httpGoogle"_qs << u"is not encrypted (http)"_qs << QString();
 }
 
 void tst_UserSignIn::outcomes()
@@ -401,9 +411,17 @@ void tst_UserSignIn::outcomes()
         const quint16 closed = probe.serverPort();
         probe.close();
         client["installed"]["token_uri"] = QStringLiteral("http://127.0.0.1:%1/token").arg(closed).toStdString();
+        // A second test server (nobody listens): named by the environment too, or nothing would be sent.
+        qputenv("TT_GOOGLE_TEST_SERVER",
+                QStringLiteral("%1,http://127.0.0.1:%2").arg(m_server.baseUrl()).arg(closed).toUtf8());
     } else if (setup == u"httpAuth") {
         client["installed"]["auth_uri"] = "http://accounts.example.com/o/oauth2/auth";
+    } else if (setup == u"tokenElsewhere") {
+        client["installed"]["token_uri"] = "https://oauth2.attacker.example/token";
+    } else if (setup == u"httpGoogle") {
+        client["installed"]["token_uri"] = "http://oauth2.googleapis.com/token";
     }
+    const auto restore = qScopeGuard([this] { qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8()); });
     UserSignIn signIn(OAuthClient::load(writeClient(client, u"client-%1.json"_qs.arg(setup))));
     connectBrowser(signIn);
     const QString result = runSignIn(signIn);
