@@ -35,7 +35,7 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
 
     auto *project = new ProjectPage(session, new EnvSetupSession(session, database, this), nullptr, this);
     setPage(ProjectStep, project);
-    setPage(SourcesStep, new SourcesPage(session, sources, this));
+    setPage(SourcesStep, new SourcesPage(session, sources, roster, this));
     setPage(ValidateStep, new ValidatePage(session, new ValidationSession(session, this), this));
     setPage(IncidentsStep, new IncidentsPage(session, filter, this));
     setPage(TeachersStep, new RosterPage(RosterPage::Teachers, session, roster, this));
