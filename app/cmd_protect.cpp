@@ -154,7 +154,9 @@ int runSnapshot(const QStringList &args)
                                     tr("The folder for teachers.csv, classrooms.csv, students.csv and snapshot.json "
                                        "(created readable by you only)."),
                                     tr("DIR"));
-    p.addOptions({database, domain, outDir});
+    const QCommandLineOption json(QStringLiteral("json"), tr("Also write what was written (counts, folder) as JSON."),
+                                  tr("OUT"));
+    p.addOptions({database, domain, outDir, json});
     if (int rc = parse(p, QStringLiteral("snapshot"),
                        tr("Roster snapshot: writes the school's teachers, classrooms (homeroom and specialists) and "
                           "students (guardians and notes) as CSV files in TrackTally's column names. Read-only on the "
@@ -173,13 +175,9 @@ int runSnapshot(const QStringList &args)
         Database db(ConnectionSpec::parse(p.value(database)));
         const RosterSnapshot s = readRosterFromDatabase(db, p.value(domain));
         s.write(dir);
-        out() << tr("Roster snapshot of \"%1\" (%2) from database \"%3\" written to %4: %5 teachers, %6 classrooms, "
-                    "%7 students (readable by you only).")
-                     .arg(s.school, s.domain, s.database, QDir(dir).absolutePath())
-                     .arg(s.teachers.size())
-                     .arg(s.classrooms.size())
-                     .arg(s.students.size())
-              << Qt::endl;
+        out() << describeSnapshotWritten(s, dir) << Qt::endl;
+        if (p.isSet(json))
+            writeJson(p.value(json), snapshotWrittenJson(s, dir));
         return Ok;
     });
 }
