@@ -7,6 +7,7 @@
 #include "database/database.h"
 #include "mainwindow.h"
 #include "pages/projectpage.h"
+#include "pages/protectpanel.h"
 #include "recoverywizard.h"
 #include "roster/rostersnapshot.h"
 #include "session/protectsession.h"
@@ -54,6 +55,7 @@ private slots:
     void harmfulMigrationIsRefused();
     void safeMigrationPasses();
     void rosterSnapshot();
+    void databaseFromEnvFile();
     void backToRecovery();
     void cleanupTestCase();
 
@@ -221,6 +223,43 @@ void tst_ProtectWizard::rosterSnapshot()
     QVERIFY2(verdict().contains(u"SAVED"_s), qPrintable(verdict()));
     QVERIFY(details().startsWith(u"Roster snapshot of"_s));
     QCOMPARE(readJson(o->reportJson).value(u"students"_s).toInteger(), m_students);
+}
+
+void tst_ProtectWizard::databaseFromEnvFile()
+{
+    // TrackTally's .env names the database (with a password in the URL) and the domain; the field shows the
+    // address without the password, the session connects with the real one.
+    const QString url = QString(m_url).replace(u"postgresql://tracktally@"_s, u"postgresql://tracktally:s3cret-pw@"_s);
+    QVERIFY(url != m_url);
+    const QString env = m_dir.filePath(u"tracktally.env"_s);
+    QFile f(env);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("# TrackTally\nDIRECT_DATABASE_URL=\"" + url.toUtf8() + "\"\nALLOWED_GOOGLE_DOMAIN=" +
+            test::SchoolSpec().domain.toUtf8() + "\n");
+    f.close();
+    find<QLineEdit>(u"protectDomainEdit"_s)->clear();
+    find<QLineEdit>(u"protectConnectionEdit"_s)->clear();
+    find<ProtectPanel>(u"protectPanel"_s)->readEnv(env);
+    const QString shown = find<QLineEdit>(u"protectConnectionEdit"_s)->text();
+    QVERIFY2(!shown.contains(u"s3cret-pw"_s) && shown.contains(u"tracktally"_s), qPrintable(shown));
+    QCOMPARE(find<QLineEdit>(u"protectDomainEdit"_s)->text(), test::SchoolSpec().domain);
+    QVERIFY2(find<QLabel>(u"protectEnvLabel"_s)->text().contains(u"DIRECT_DATABASE_URL"_s),
+             qPrintable(find<QLabel>(u"protectEnvLabel"_s)->text()));
+    click(u"runSnapshotButton"_s);
+    waitDone();
+    QVERIFY2(protect()->outcome()->passed, qPrintable(protect()->outcome()->text));
+    QVERIFY(!details().contains(u"s3cret-pw"_s));
+    QCOMPARE(readJson(protect()->outcome()->reportJson).value(u"students"_s).toInteger(), m_students);
+
+    // A .env without a database says so and changes nothing.
+    const QString noDb = m_dir.filePath(u"nodb.env"_s);
+    QFile g(noDb);
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write("ALLOWED_GOOGLE_DOMAIN=example.org\n");
+    g.close();
+    find<ProtectPanel>(u"protectPanel"_s)->readEnv(noDb);
+    QVERIFY(!find<QLabel>(u"protectEnvLabel"_s)->text().isEmpty());
+    QCOMPARE(find<QLineEdit>(u"protectConnectionEdit"_s)->text(), shown);
 }
 
 void tst_ProtectWizard::backToRecovery()

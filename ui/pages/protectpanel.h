@@ -22,13 +22,14 @@ class ProtectPanel : public QWidget
 public:
     ProtectPanel(ProtectSession *session, QWidget *parent = nullptr);
     ProtectSession *session() const { return m_session; }
+    // Takes the database (and the school's domain) from TrackTally's .env ("Read TrackTally's .env…").
+    void readEnv(const QString &path);
 
 private:
     QWidget *buildDatabaseBox();
     QWidget *buildJobsBox();
     QWidget *buildResultBox();
     void run(int job);
-    void readEnv(const QString &path);
     void showBusy(bool busy);
     void showOutcome();
 
