@@ -8,11 +8,16 @@
 #include "database/preflight.h"
 #include "database/rosterread.h"
 #include "roster/rostersnapshot.h"
+#include "roster/snapshotsheet.h"
+#include "session/envconfig.h"
+#include "sheets/sheetsapi.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <memory>
 
 namespace tt::cli {
 namespace {
@@ -144,42 +149,114 @@ int runPreflight(const QStringList &args)
     });
 }
 
+namespace {
+
+struct SnapshotOptions
+{
+    QCommandLineOption database = databaseOption();
+    QCommandLineOption domain{QStringLiteral("domain"), tr("The school's domain (its Organization row)."), tr("DOMAIN")};
+    QCommandLineOption outDir{QStringLiteral("out"),
+                              tr("The folder for teachers.csv, classrooms.csv, students.csv and snapshot.json "
+                                 "(created readable by you only)."),
+                              tr("DIR")};
+    QCommandLineOption json{QStringLiteral("json"), tr("Also write what was written (counts, folder) as JSON."),
+                            tr("OUT")};
+    QCommandLineOption sheetId{QStringLiteral("sheet-id"),
+                               tr("Also (or instead of --out) write the roster into the school's Google Sheet, as the "
+                                  "tabs \"Roster teachers\", \"Roster classrooms\" and \"Roster students\" (added when "
+                                  "missing; a tab of that name the school wrote itself is never overwritten). Asks "
+                                  "for the spreadsheets write scope; needs --service-account or --env, and the sheet "
+                                  "shared with that account as Editor."),
+                               tr("ID_OR_URL")};
+    QCommandLineOption serviceAccount{QStringLiteral("service-account"),
+                                      tr("The service account's JSON key file, for --sheet-id."), tr("KEY.json")};
+    QCommandLineOption env{QStringLiteral("env"),
+                           tr("TrackTally's .env file, for --sheet-id: the service account of "
+                              "GOOGLE_SERVICE_ACCOUNT_EMAIL and GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY (kept in memory)."),
+                           tr("FILE")};
+    QCommandLineOption sheetsApiBase{QStringLiteral("sheets-api-base"),
+                                     tr("The Google Sheets API address (for tests); default "
+                                        "https://sheets.googleapis.com."),
+                                     tr("URL")};
+    QList<QCommandLineOption> all() const
+    {
+        return {database, domain, outDir, json, sheetId, serviceAccount, env, sheetsApiBase};
+    }
+};
+
+// Refuses an --out folder that holds roster files of something else (before the database is read).
+void checkSnapshotFolder(const QString &dir)
+{
+    if (dir.isEmpty() || RosterSnapshot::looksLikeSnapshot(dir))
+        return;
+    for (const char *f : {"teachers.csv", "classrooms.csv", "students.csv"})
+        if (QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(f))))
+            throw UserError(tr("%1 already holds a %2 that is not part of a roster snapshot; choose another "
+                               "folder (nothing was written).").arg(dir, QString::fromLatin1(f)));
+}
+
+SnapshotSheetResult writeToSheet(const QCommandLineParser &p, const SnapshotOptions &o, const RosterSnapshot &s)
+{
+    SheetsApiOptions api;
+    api.write = true; // the one place that asks for https://www.googleapis.com/auth/spreadsheets
+    if (p.isSet(o.sheetsApiBase))
+        api.apiBase = p.value(o.sheetsApiBase);
+    const QString id = spreadsheetIdFromText(p.value(o.sheetId));
+    std::unique_ptr<SheetsApiClient> client;
+    if (p.isSet(o.serviceAccount)) {
+        client = std::make_unique<SheetsApiClient>(ServiceAccountKey::load(p.value(o.serviceAccount)), api);
+    } else {
+        const EnvConfig env = EnvConfig::load(p.value(o.env));
+        client = std::make_unique<SheetsApiClient>(env.serviceAccountKey(), api);
+    }
+    CliProgress progress;
+    return writeSnapshotToSheet(s, *client, id, &progress);
+}
+
+} // namespace
+
 int runSnapshot(const QStringList &args)
 {
     QCommandLineParser p;
-    const QCommandLineOption database = databaseOption();
-    const QCommandLineOption domain(QStringLiteral("domain"), tr("The school's domain (its Organization row)."),
-                                    tr("DOMAIN"));
-    const QCommandLineOption outDir(QStringLiteral("out"),
-                                    tr("The folder for teachers.csv, classrooms.csv, students.csv and snapshot.json "
-                                       "(created readable by you only)."),
-                                    tr("DIR"));
-    p.addOptions({database, domain, outDir});
+    const SnapshotOptions o;
+    p.addOptions(o.all());
     if (int rc = parse(p, QStringLiteral("snapshot"),
                        tr("Roster snapshot: writes the school's teachers, classrooms (homeroom and specialists) and "
-                          "students (guardians and notes) as CSV files in TrackTally's column names. Read-only on the "
-                          "database. 'reconstruct --snapshot DIR' takes it back as the school's own records."),
-                       args, {QStringLiteral("database"), QStringLiteral("domain"), QStringLiteral("out")});
+                          "students (guardians and notes) as CSV files in TrackTally's column names (--out), and/or "
+                          "as tabs of the school's Google Sheet (--sheet-id). Read-only on the database. "
+                          "'reconstruct --snapshot DIR' takes it back as the school's own records."),
+                       args, {QStringLiteral("database"), QStringLiteral("domain")});
         rc >= 0)
         return rc;
+    if (!p.isSet(o.outDir) && !p.isSet(o.sheetId)) {
+        err() << "snapshot: " << tr("give --out DIR, --sheet-id ID, or both.") << Qt::endl;
+        return Usage;
+    }
+    if (p.isSet(o.sheetId) && !p.isSet(o.serviceAccount) && !p.isSet(o.env)) {
+        err() << "snapshot: " << tr("--sheet-id goes with --service-account or --env.") << Qt::endl;
+        return Usage;
+    }
     return refusable([&]() -> int {
-        const QString dir = p.value(outDir);
-        if (!RosterSnapshot::looksLikeSnapshot(dir)) {
-            for (const char *f : {"teachers.csv", "classrooms.csv", "students.csv"})
-                if (QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(f))))
-                    throw UserError(tr("%1 already holds a %2 that is not part of a roster snapshot; choose another "
-                                       "folder (nothing was written).").arg(dir, QString::fromLatin1(f)));
+        const QString dir = p.value(o.outDir);
+        checkSnapshotFolder(dir);
+        Database db(ConnectionSpec::parse(p.value(o.database)));
+        const RosterSnapshot s = readRosterFromDatabase(db, p.value(o.domain));
+        QJsonObject json;
+        if (!dir.isEmpty()) {
+            s.write(dir);
+            out() << describeSnapshotWritten(s, dir) << Qt::endl;
+            json = snapshotWrittenJson(s, dir);
         }
-        Database db(ConnectionSpec::parse(p.value(database)));
-        const RosterSnapshot s = readRosterFromDatabase(db, p.value(domain));
-        s.write(dir);
-        out() << tr("Roster snapshot of \"%1\" (%2) from database \"%3\" written to %4: %5 teachers, %6 classrooms, "
-                    "%7 students (readable by you only).")
-                     .arg(s.school, s.domain, s.database, QDir(dir).absolutePath())
-                     .arg(s.teachers.size())
-                     .arg(s.classrooms.size())
-                     .arg(s.students.size())
-              << Qt::endl;
+        if (p.isSet(o.sheetId)) {
+            const SnapshotSheetResult r = writeToSheet(p, o, s);
+            out() << r.describe() << Qt::endl;
+            json.insert(QStringLiteral("sheet"),
+                        QJsonObject{{QStringLiteral("spreadsheetId"), r.spreadsheetId},
+                                    {QStringLiteral("tabs"), QJsonArray::fromStringList(snapshotSheetTabs())},
+                                    {QStringLiteral("tabsAdded"), QJsonArray::fromStringList(r.tabsAdded)}});
+        }
+        if (p.isSet(o.json))
+            writeJson(p.value(o.json), json);
         return Ok;
     });
 }

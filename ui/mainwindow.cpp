@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "pages/projectpage.h"
 #include "pages/wizardpage.h"
 #include "pages/rosterpage.h"
 #include "recoverywizard.h"
@@ -189,9 +190,13 @@ void MainWindow::updateSteps()
 {
     const int current = m_wizard->currentId();
     const QList<int> visited = m_wizard->visitedIds();
+    // Protect a database is one page: the recovery's steps are not shown meanwhile.
+    const auto *first = qobject_cast<const ProjectPage *>(m_wizard->stepPage(RecoveryWizard::ProjectStep));
+    const bool protect = current == RecoveryWizard::ProjectStep && first && first->isProtectMode();
     for (int i = 0; i < RecoveryWizard::StepCount; ++i) {
         WizardPage *page = m_wizard->stepPage(i);
         QListWidgetItem *item = m_steps->item(i);
+        item->setHidden(protect && i != RecoveryWizard::ProjectStep);
         const QString attention = m_session->hasProject() ? page->attention() : QString();
         QString state;
         QStyle::StandardPixmap icon = QStyle::SP_CustomBase;
@@ -207,7 +212,7 @@ void MainWindow::updateSteps()
             state = tr("done");
             icon = QStyle::SP_DialogApplyButton;
         }
-        QString text = tr("%1. %2").arg(i + 1).arg(m_wizard->stepTitle(i));
+        QString text = protect ? m_wizard->stepTitle(i) : tr("%1. %2").arg(i + 1).arg(m_wizard->stepTitle(i));
         if (!attention.isEmpty() && (visited.contains(i) || i == current))
             text += QStringLiteral("\n    ") + attention;
         item->setText(text);

@@ -8,6 +8,7 @@
 #include "pages/sourcespage.h"
 #include "pages/validatepage.h"
 #include "session/envsetupsession.h"
+#include "session/protectsession.h"
 #include "session/readinesssession.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
@@ -33,9 +34,9 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
     button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
     button(QWizard::FinishButton)->setObjectName(QStringLiteral("finishButton"));
 
-    auto *project = new ProjectPage(session, new EnvSetupSession(session, database, this), nullptr, this);
+    auto *project = new ProjectPage(session, new EnvSetupSession(session, database, this), new ProtectSession(this), this);
     setPage(ProjectStep, project);
-    setPage(SourcesStep, new SourcesPage(session, sources, this));
+    setPage(SourcesStep, new SourcesPage(session, sources, roster, this));
     setPage(ValidateStep, new ValidatePage(session, new ValidationSession(session, this), this));
     setPage(IncidentsStep, new IncidentsPage(session, filter, this));
     setPage(TeachersStep, new RosterPage(RosterPage::Teachers, session, roster, this));

@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 
 namespace tt {
 
@@ -99,6 +100,28 @@ RosterSnapshot readRosterFromDatabase(Database &db, const QString &domain)
         throw DatabaseError(tr("Cannot read the school's roster: %1").arg(describeDbError(e)));
     }
     return s;
+}
+
+QString describeSnapshotWritten(const RosterSnapshot &s, const QString &dir)
+{
+    return tr("Roster snapshot of \"%1\" (%2) from database \"%3\" written to %4: %5 teachers, %6 classrooms, "
+              "%7 students (readable by you only).")
+        .arg(s.school, s.domain, s.database, QDir(dir).absolutePath())
+        .arg(s.teachers.size())
+        .arg(s.classrooms.size())
+        .arg(s.students.size());
+}
+
+QJsonObject snapshotWrittenJson(const RosterSnapshot &s, const QString &dir)
+{
+    return QJsonObject{{QStringLiteral("school"), s.school},
+                       {QStringLiteral("domain"), s.domain},
+                       {QStringLiteral("database"), s.database},
+                       {QStringLiteral("takenAt"), s.takenAt},
+                       {QStringLiteral("dir"), QDir(dir).absolutePath()},
+                       {QStringLiteral("teachers"), qint64(s.teachers.size())},
+                       {QStringLiteral("classrooms"), qint64(s.classrooms.size())},
+                       {QStringLiteral("students"), qint64(s.students.size())}};
 }
 
 } // namespace tt

@@ -157,22 +157,37 @@ const QStringList &RosterSnapshot::studentColumns()
     return c;
 }
 
+std::vector<QStringList> RosterSnapshot::teacherRows() const
+{
+    std::vector<QStringList> rows;
+    for (const SnapshotTeacher &t : teachers)
+        rows.push_back({t.email, t.displayName, t.role, boolText(t.isSpecialist), boolText(t.active)});
+    return rows;
+}
+
+std::vector<QStringList> RosterSnapshot::classroomRows() const
+{
+    std::vector<QStringList> rows;
+    for (const SnapshotClassroom &c : classrooms)
+        rows.push_back({c.code, c.name, boolText(c.archived), c.homeroomTeacherEmail, c.specialistEmails.join(u"; "_s)});
+    return rows;
+}
+
+std::vector<QStringList> RosterSnapshot::studentRows() const
+{
+    std::vector<QStringList> rows;
+    for (const SnapshotStudent &s : students)
+        rows.push_back({s.studentId, s.firstName, s.lastName, s.classCode, s.guardians, s.notes, boolText(s.active)});
+    return rows;
+}
+
 void RosterSnapshot::write(const QString &dirPath) const
 {
     makePrivateDir(dirPath);
     const QDir dir(dirPath);
-    std::vector<QStringList> rows;
-    for (const SnapshotTeacher &t : teachers)
-        rows.push_back({t.email, t.displayName, t.role, boolText(t.isSpecialist), boolText(t.active)});
-    writePrivateFile(dir.filePath(u"teachers.csv"_s), csv(teacherColumns(), rows));
-    rows.clear();
-    for (const SnapshotClassroom &c : classrooms)
-        rows.push_back({c.code, c.name, boolText(c.archived), c.homeroomTeacherEmail, c.specialistEmails.join(u"; "_s)});
-    writePrivateFile(dir.filePath(u"classrooms.csv"_s), csv(classroomColumns(), rows));
-    rows.clear();
-    for (const SnapshotStudent &s : students)
-        rows.push_back({s.studentId, s.firstName, s.lastName, s.classCode, s.guardians, s.notes, boolText(s.active)});
-    writePrivateFile(dir.filePath(u"students.csv"_s), csv(studentColumns(), rows));
+    writePrivateFile(dir.filePath(u"teachers.csv"_s), csv(teacherColumns(), teacherRows()));
+    writePrivateFile(dir.filePath(u"classrooms.csv"_s), csv(classroomColumns(), classroomRows()));
+    writePrivateFile(dir.filePath(u"students.csv"_s), csv(studentColumns(), studentRows()));
     QJsonObject o;
     o.insert(u"format", QString::fromLatin1(kFormat));
     o.insert(u"version", 1);

@@ -60,6 +60,11 @@ struct RosterSnapshot
     static const QStringList &classroomColumns(); // code name archived homeroomTeacherEmail specialistEmails
     static const QStringList &studentColumns();   // studentId firstName lastName classCode guardians notes active
 
+    // The rows of each file (without the header), values as they are (not yet encodeSnapshotCell'd).
+    std::vector<QStringList> teacherRows() const;
+    std::vector<QStringList> classroomRows() const;
+    std::vector<QStringList> studentRows() const;
+
     // Writes the three CSV files and snapshot.json into dir (created 0700), each 0600 and atomic.
     // Throws UserError naming the file.
     void write(const QString &dir) const;

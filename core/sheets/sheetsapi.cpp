@@ -368,7 +368,7 @@ bool SheetsApiClient::signedIn() const
 QByteArray SheetsApiClient::assertion(qint64 iat) const
 {
     const nlohmann::json claims = {{"iss", m_key.clientEmail.toStdString()},
-                                   {"scope", readOnlyScope().toStdString()},
+                                   {"scope", scope().toStdString()},
                                    {"aud", m_key.tokenUri.toStdString()},
                                    {"iat", iat},
                                    {"exp", iat + 3600}};
@@ -389,7 +389,8 @@ QUrl SheetsApiClient::valuesUrl(const QString &apiBase, const QString &spreadshe
 }
 
 SheetsApiClient::Answer SheetsApiClient::send(const QString &what, const QNetworkRequest &request,
-                                              const QByteArray *postBody, Progress *progress)
+                                              const QByteArray *postBody, Progress *progress,
+                                              const QByteArray &verb)
 {
     const QString host = hostOf(request);
     // Every request carries a credential (a signed assertion or an access token): Google's hosts only.
@@ -401,7 +402,9 @@ SheetsApiClient::Answer SheetsApiClient::send(const QString &what, const QNetwor
         QNetworkAccessManager nam; // lives in the calling thread, for this request only
         if (isLoopback(request.url()))
             nam.setProxy(QNetworkProxy::NoProxy);
-        std::unique_ptr<QNetworkReply> reply(postBody ? nam.post(req, *postBody) : nam.get(req));
+        std::unique_ptr<QNetworkReply> reply(!postBody       ? nam.get(req)
+                                             : verb == "POST" ? nam.post(req, *postBody)
+                                                              : nam.sendCustomRequest(req, verb, *postBody));
         QEventLoop loop;
         QTimer timeout, poll;
         timeout.setSingleShot(true);
@@ -560,11 +563,7 @@ std::optional<SheetValues> SheetsApiClient::fetchValues(const QString &spreadshe
     const QUrl base(m_options.apiBase);
     GoogleEndpoint::require(base, tr("The Google Sheets address"));
     // A tab name with spaces or quotes is quoted in A1 notation: 'My tab'!A:ZZ
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_]+$"));
-    QString quoted = sheet;
-    if (!plain.match(sheet).hasMatch())
-        quoted = u"'"_qs + QString(sheet).replace(u"'"_qs, u"''"_qs) + u"'"_qs;
-    const QString range = quoted + u"!A:ZZ"_qs;
+    const QString range = quotedTab(sheet) + u"!A:ZZ"_qs;
     const QUrl url = valuesUrl(m_options.apiBase, spreadsheetId, range);
     const QString what = tr("reading the %1 tab").arg(sheet);
     for (int authTry = 0;; ++authTry) {
@@ -645,6 +644,112 @@ std::optional<SheetValues> SheetsApiClient::fetchValues(const QString &spreadshe
                                 .arg(what, g.message.isEmpty() ? QString() : u": "_qs + g.message));
         }
     }
+}
+
+QString SheetsApiClient::quotedTab(const QString &tab)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_]+$"));
+    if (plain.match(tab).hasMatch())
+        return tab;
+    return u"'"_qs + QString(tab).replace(u"'"_qs, u"''"_qs) + u"'"_qs;
+}
+
+QByteArray SheetsApiClient::writeCall(const QString &what, const QByteArray &verb, const QUrl &url,
+                                      const QByteArray &body, Progress *progress)
+{
+    GoogleEndpoint::require(QUrl(m_options.apiBase), tr("The Google Sheets address"));
+    for (int authTry = 0;; ++authTry) {
+        if (!signedIn())
+            signIn(progress);
+        QNetworkRequest req(url);
+        req.setRawHeader("Authorization", "Bearer " + m_accessToken);
+        req.setRawHeader("Accept", "application/json");
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        const Answer a = verb == "GET" ? send(what, req, nullptr, progress) : send(what, req, &body, progress, verb);
+        checkCancel(progress);
+        if (a.status == 401 && authTry == 0 && !m_user) {
+            m_accessToken.fill('\0');
+            m_accessToken.clear();
+            continue;
+        }
+        if (a.status == 200)
+            return a.body;
+        const GoogleError g = googleError(a.body);
+        const QString said = g.message.isEmpty() ? QString() : tr(" Google said: %1").arg(g.message);
+        const QString who = m_user ? tr("your Google account") : m_key.clientEmail;
+        switch (a.status) {
+        case 401:
+            throw UserError(tr("Google Sheets did not accept the sign-in of %1 (HTTP 401) while %2. Try again.%3")
+                                .arg(who, what, said));
+        case 403:
+            throw UserError(tr("Google Sheets refused to let %1 change the spreadsheet while %2. In Google Sheets, "
+                               "click Share and give %1 Editor access (writing the roster needs more than Viewer), "
+                               "then try again.%3")
+                                .arg(who, what, said));
+        case 404:
+            throw UserError(tr("Google Sheets found no spreadsheet at this id while %1. Check the link or id you gave.%2")
+                                .arg(what, said));
+        default:
+            throw UserError(tr("Google Sheets answered HTTP %1 while %2.%3").arg(a.status).arg(what, said));
+        }
+    }
+}
+
+QStringList SheetsApiClient::sheetTitles(const QString &spreadsheetId, Progress *progress)
+{
+    const QUrl url = QUrl::fromEncoded(QUrl(m_options.apiBase).toEncoded() + "/v4/spreadsheets/" +
+                                           QUrl::toPercentEncoding(spreadsheetId) + "?fields=sheets.properties.title",
+                                       QUrl::StrictMode);
+    const QByteArray body = writeCall(tr("reading the spreadsheet's tabs"), "GET", url, {}, progress);
+    const auto j = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+    QStringList titles;
+    if (j.is_object() && j.contains("sheets") && j["sheets"].is_array())
+        for (const auto &sheet : j["sheets"])
+            if (sheet.is_object() && sheet.contains("properties") && sheet["properties"].is_object() &&
+                sheet["properties"].contains("title") && sheet["properties"]["title"].is_string())
+                titles << QString::fromStdString(sheet["properties"]["title"].get<std::string>());
+    return titles;
+}
+
+void SheetsApiClient::addSheet(const QString &spreadsheetId, const QString &title, Progress *progress)
+{
+    const QUrl url = QUrl::fromEncoded(QUrl(m_options.apiBase).toEncoded() + "/v4/spreadsheets/" +
+                                           QUrl::toPercentEncoding(spreadsheetId) + ":batchUpdate",
+                                       QUrl::StrictMode);
+    const nlohmann::json request = {
+        {"requests", nlohmann::json::array({{{"addSheet", {{"properties", {{"title", title.toStdString()}}}}}}})}};
+    if (progress)
+        progress->begin(tr("Adding the tab %1 to the spreadsheet").arg(title), 0);
+    writeCall(tr("adding the tab %1").arg(title), "POST", url, QByteArray::fromStdString(request.dump()), progress);
+}
+
+void SheetsApiClient::clearValues(const QString &spreadsheetId, const QString &range, Progress *progress)
+{
+    const QUrl url = QUrl::fromEncoded(QUrl(m_options.apiBase).toEncoded() + "/v4/spreadsheets/" +
+                                           QUrl::toPercentEncoding(spreadsheetId) + "/values/" +
+                                           QUrl::toPercentEncoding(range) + ":clear",
+                                       QUrl::StrictMode);
+    writeCall(tr("emptying %1").arg(range), "POST", url, QByteArrayLiteral("{}"), progress);
+}
+
+void SheetsApiClient::updateValues(const QString &spreadsheetId, const QString &range,
+                                   const std::vector<QStringList> &rows, Progress *progress)
+{
+    const QUrl url = QUrl::fromEncoded(QUrl(m_options.apiBase).toEncoded() + "/v4/spreadsheets/" +
+                                           QUrl::toPercentEncoding(spreadsheetId) + "/values/" +
+                                           QUrl::toPercentEncoding(range) + "?valueInputOption=RAW",
+                                       QUrl::StrictMode);
+    nlohmann::json values = nlohmann::json::array();
+    for (const QStringList &row : rows) {
+        nlohmann::json cells = nlohmann::json::array();
+        for (const QString &cell : row)
+            cells.push_back(cell.toStdString());
+        values.push_back(std::move(cells));
+    }
+    const nlohmann::json body = {{"range", range.toStdString()}, {"majorDimension", "ROWS"}, {"values", values}};
+    if (progress)
+        progress->begin(tr("Writing %1 (%2 rows)").arg(range).arg(rows.size()), 0);
+    writeCall(tr("writing %1").arg(range), "PUT", url, QByteArray::fromStdString(body.dump()), progress);
 }
 
 } // namespace tt

@@ -54,6 +54,9 @@ struct SheetsApiOptions
     int attempts = 3;                                                  // for 429 and 5xx answers
     int backoffMs =
         1000; // first wait before a retry; doubled each time (Retry-After is honoured, up to 30 s)
+    // Ask for the write scope (https://www.googleapis.com/auth/spreadsheets) instead of the read-only one. Only
+    // `snapshot --sheet-id` sets it; everything else reads with spreadsheets.readonly.
+    bool write = false;
 };
 
 // What one values.get answered for one tab.
@@ -85,6 +88,8 @@ public:
     {
         return QStringLiteral("https://www.googleapis.com/auth/spreadsheets.readonly");
     }
+    static QString writeScope() { return QStringLiteral("https://www.googleapis.com/auth/spreadsheets"); }
+    QString scope() const { return m_options.write ? writeScope() : readOnlyScope(); }
 
     explicit SheetsApiClient(ServiceAccountKey key, SheetsApiOptions options = {});
     // Reads as the user who signed in (the token is not renewed: when it has expired, sign in again).
@@ -112,6 +117,17 @@ public:
 
     static QUrl valuesUrl(const QString &apiBase, const QString &spreadsheetId, const QString &range);
 
+    // Writing (SheetsApiOptions::write): the titles of the spreadsheet's tabs (spreadsheets.get), a new tab
+    // (spreadsheets.batchUpdate addSheet), emptying a range (values.clear) and writing rows of text at a range
+    // (values.update, valueInputOption=RAW: nothing the cells hold is interpreted). Throw UserError.
+    QStringList sheetTitles(const QString &spreadsheetId, Progress *progress = nullptr);
+    void addSheet(const QString &spreadsheetId, const QString &title, Progress *progress = nullptr);
+    void clearValues(const QString &spreadsheetId, const QString &range, Progress *progress = nullptr);
+    void updateValues(const QString &spreadsheetId, const QString &range, const std::vector<QStringList> &rows,
+                      Progress *progress = nullptr);
+    // A tab name in A1 notation: plain names as they are, others in single quotes ('Roster students').
+    static QString quotedTab(const QString &tab);
+
 private:
     struct Answer
     {
@@ -120,7 +136,10 @@ private:
         QByteArray retryAfter;
     };
     Answer send(const QString &what, const QNetworkRequest &request, const QByteArray *postBody,
-                Progress *progress);
+                Progress *progress, const QByteArray &verb = QByteArrayLiteral("POST"));
+    // A write call (verb, address, JSON body) with sign-in and the errors a write can meet; returns the body.
+    QByteArray writeCall(const QString &what, const QByteArray &verb, const QUrl &url, const QByteArray &body,
+                         Progress *progress);
 
     ServiceAccountKey m_key; // empty with a user's token
     bool m_user = false;

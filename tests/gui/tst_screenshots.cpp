@@ -6,6 +6,7 @@
 #include "pages/rosterpage.h"
 #include "recoverywizard.h"
 #include "session/databasesession.h"
+#include "session/protectsession.h"
 #include "session/readinesssession.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
@@ -127,6 +128,10 @@ void tst_Screenshots::pages()
     const QString project = m_tmp.filePath(QStringLiteral("wattle-grove-primary-recovery.ttproj"));
     w->findChild<QLineEdit *>(QStringLiteral("projectFileEdit"))->setText(project);
     grab(QStringLiteral("01-project"));
+    // The second path of the first page: Protect a database (before anything is run).
+    QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("protectModeButton")), Qt::LeftButton);
+    grab(QStringLiteral("01b-protect"));
+    QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("recoverModeButton")), Qt::LeftButton);
     QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("createProjectButton")), Qt::LeftButton);
     QTRY_COMPARE(wizard->currentId(), int(RecoveryWizard::SourcesStep));
 
@@ -214,6 +219,17 @@ void tst_Screenshots::pages()
     w->session()->waitForIdle();
     QVERIFY(w->database()->verified().has_value());
     grab(QStringLiteral("12-verify"));
+
+    // Protect a database: a restore drill of the sandbox database, its verdict and its saved report.
+    wizard->restart();
+    QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("protectModeButton")), Qt::LeftButton);
+    w->findChild<QLineEdit *>(QStringLiteral("protectConnectionEdit"))->setText(sandbox.url());
+    w->findChild<QLineEdit *>(QStringLiteral("protectFolderEdit"))->setText(m_tmp.filePath(QStringLiteral("drills")));
+    QTest::mouseClick(w->findChild<QAbstractButton *>(QStringLiteral("runDrillButton")), Qt::LeftButton);
+    auto *protect = w->findChild<ProtectSession *>();
+    QTRY_VERIFY_WITH_TIMEOUT(!protect->isBusy(), 180000);
+    QVERIFY2(protect->outcome() && protect->outcome()->passed, qPrintable(protect->outcome()->text));
+    grab(QStringLiteral("01c-protect-drill"));
     qInfo("screenshots written to %s", qPrintable(m_out));
 }
 

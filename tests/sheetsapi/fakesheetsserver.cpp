@@ -226,6 +226,9 @@ QByteArray FakeSheetsServer::handle(const QByteArray &method, const QByteArray &
         return token(body);
     if (method == "GET" && (target == "/auth" || target.startsWith("/auth?")))
         return authorize(target);
+    if (target.startsWith("/v4/spreadsheets/") &&
+        (method != "GET" || !target.left(target.indexOf('?')).contains("/values/")))
+        return write(method, target, headers, body);
     if (method == "GET" && target.startsWith("/v4/spreadsheets/"))
         return values(target, headers, noAnswer);
     return reject(
@@ -262,7 +265,9 @@ QByteArray FakeSheetsServer::token(const QByteArray &body)
     if (c.value("aud", "") != tokenUrl().toStdString())
         return reject(QStringLiteral("aud"), 400,
                       R"({"error":"invalid_grant","error_description":"Invalid JWT: aud"})");
-    if (c.value("scope", "") != "https://www.googleapis.com/auth/spreadsheets.readonly")
+    const std::string scope = c.value("scope", "");
+    if (scope != "https://www.googleapis.com/auth/spreadsheets.readonly" &&
+        scope != "https://www.googleapis.com/auth/spreadsheets")
         return reject(QStringLiteral("scope"), 400,
                       R"({"error":"invalid_scope","error_description":"Invalid OAuth scope"})");
     const qint64 now = QDateTime::currentSecsSinceEpoch() + m_config.clockOffsetSecs;
@@ -273,6 +278,10 @@ QByteArray FakeSheetsServer::token(const QByteArray &body)
             R"({"error":"invalid_grant","error_description":"Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."})");
     const QString tok = QStringLiteral("ya29.fake-%1").arg(++m_stats.tokensIssued);
     m_tokens << tok;
+    m_stats.scopes << QString::fromStdString(scope);
+    m_writeTokens.removeAll(tok); // token names start again after resetStats()
+    if (scope == "https://www.googleapis.com/auth/spreadsheets")
+        m_writeTokens << tok;
     return httpAnswer(200, QByteArray::fromStdString(nlohmann::json{
                                {"access_token", tok.toStdString()},
                                {"expires_in", 3599},
@@ -425,6 +434,108 @@ QByteArray FakeSheetsServer::userToken(const QUrlQuery &form)
                                               {"scope", "https://www.googleapis.com/auth/spreadsheets.readonly"},
                                               {"token_type", "Bearer"}}
                                    .dump()));
+}
+
+// spreadsheets.get (titles), batchUpdate (addSheet), values.clear, values.update: only with a write-scope token.
+QByteArray FakeSheetsServer::write(const QByteArray &method, const QByteArray &target,
+                                   const QHash<QByteArray, QByteArray> &headers, const QByteArray &body)
+{
+    const QByteArray auth = headers.value("authorization");
+    const QString tok = QString::fromLatin1(auth.mid(7));
+    if (!auth.startsWith("Bearer ") || !m_tokens.contains(tok))
+        return reject(QStringLiteral("no valid token"), 401,
+                      apiError(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED"));
+    const QUrl url = QUrl::fromEncoded(target);
+    const QUrlQuery query(url);
+    const QByteArray path = target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'));
+    const QList<QByteArray> seg = path.split('/'); // "", v4, spreadsheets, <id>[:batchUpdate], [values, <range>[:clear]]
+    QString id = QUrl::fromPercentEncoding(seg.value(3));
+    const bool batch = id.endsWith(u":batchUpdate");
+    if (batch)
+        id.chop(int(qstrlen(":batchUpdate")));
+    if (id != m_config.spreadsheetId)
+        return reject(QStringLiteral("unknown id"), 404, apiError(404, "Requested entity was not found.", "NOT_FOUND"));
+    if (method == "GET" && seg.size() == 4) { // spreadsheets.get: readable with either scope
+        nlohmann::json sheets = nlohmann::json::array();
+        for (auto it = m_config.tabs.cbegin(); it != m_config.tabs.cend(); ++it)
+            sheets.push_back({{"properties", {{"title", it.key().toStdString()}}}});
+        return httpAnswer(200, QByteArray::fromStdString(nlohmann::json{{"sheets", sheets}}.dump()));
+    }
+    if (!m_writeTokens.contains(tok))
+        return reject(QStringLiteral("read-only token used to write"), 403,
+                      apiError(403, "Request had insufficient authentication scopes.", "PERMISSION_DENIED"));
+    if (method == "POST" && batch && seg.size() == 4)
+        return addSheets(body);
+    if (seg.size() == 6 && seg[4] == "values") {
+        QString range = QUrl::fromPercentEncoding(seg[5]);
+        if (method == "POST" && range.endsWith(u":clear")) {
+            range.chop(6);
+            m_stats.writes << QStringLiteral("clear ") + range;
+            QString tab = range.left(range.lastIndexOf(u'!'));
+            if (tab.startsWith(u'\'') && tab.endsWith(u'\''))
+                tab = tab.mid(1, tab.size() - 2).replace(QStringLiteral("''"), QStringLiteral("'"));
+            if (!m_config.tabs.contains(tab))
+                return reject(QStringLiteral("clear of a missing tab"), 400,
+                              apiError(400, "Unable to parse range", "INVALID_ARGUMENT"));
+            m_config.tabs[tab] = QByteArrayLiteral(R"({"range":"A1:ZZ1","majorDimension":"ROWS"})");
+            return httpAnswer(200, "{}");
+        }
+        if (method == "PUT")
+            return updateValues(range, query, body);
+    }
+    return reject(QStringLiteral("unknown write %1 %2").arg(QString::fromLatin1(method), QString::fromLatin1(target)),
+                  404, apiError(404, "Not found", "NOT_FOUND"));
+}
+
+QByteArray FakeSheetsServer::addSheets(const QByteArray &body)
+{
+    const auto j = nlohmann::json::parse(body.toStdString(), nullptr, false);
+    if (!j.is_object() || !j.contains("requests") || !j["requests"].is_array())
+        return reject(QStringLiteral("batchUpdate body"), 400, apiError(400, "Invalid requests", "INVALID_ARGUMENT"));
+    for (const auto &r : j["requests"]) {
+        if (!r.is_object() || !r.contains("addSheet") || !r["addSheet"].contains("properties") ||
+            !r["addSheet"]["properties"].contains("title") || !r["addSheet"]["properties"]["title"].is_string())
+            return reject(QStringLiteral("batchUpdate request"), 400,
+                          apiError(400, "Only addSheet is supported", "INVALID_ARGUMENT"));
+        const QString title = QString::fromStdString(r["addSheet"]["properties"]["title"].get<std::string>());
+        if (m_config.tabs.contains(title))
+            return reject(QStringLiteral("addSheet of an existing tab"), 400,
+                          apiError(400, "A sheet with this name already exists.", "INVALID_ARGUMENT"));
+        m_stats.writes << QStringLiteral("addSheet ") + title;
+        m_config.tabs.insert(title, QByteArrayLiteral(R"({"range":"A1:ZZ1","majorDimension":"ROWS"})"));
+    }
+    return httpAnswer(200, "{}");
+}
+
+QByteArray FakeSheetsServer::updateValues(const QString &range, const QUrlQuery &query, const QByteArray &body)
+{
+    if (query.queryItemValue(QStringLiteral("valueInputOption")) != u"RAW")
+        return reject(QStringLiteral("valueInputOption is not RAW"), 400,
+                      apiError(400, "valueInputOption must be RAW here", "INVALID_ARGUMENT"));
+    QString tab = range.left(range.lastIndexOf(u'!'));
+    if (tab.startsWith(u'\'') && tab.endsWith(u'\''))
+        tab = tab.mid(1, tab.size() - 2).replace(QStringLiteral("''"), QStringLiteral("'"));
+    if (!m_config.tabs.contains(tab))
+        return reject(QStringLiteral("update of a missing tab"), 400,
+                      apiError(400, "Unable to parse range", "INVALID_ARGUMENT"));
+    const auto j = nlohmann::json::parse(body.toStdString(), nullptr, false);
+    if (!j.is_object() || !j.contains("values") || !j["values"].is_array() || j.value("range", "") != range.toStdString())
+        return reject(QStringLiteral("update body"), 400, apiError(400, "Invalid values", "INVALID_ARGUMENT"));
+    QList<QStringList> rows;
+    for (const auto &row : j["values"]) {
+        QStringList cells;
+        for (const auto &cell : row)
+            cells << (cell.is_string() ? QString::fromStdString(cell.get<std::string>()) : QStringLiteral("<not text>"));
+        rows << cells;
+    }
+    m_stats.writes << QStringLiteral("update ") + range;
+    m_stats.written.insert(tab, rows);
+    m_config.tabs[tab] = QByteArray::fromStdString(
+        nlohmann::json{{"range", (tab + QStringLiteral("!A1:ZZ%1").arg(rows.size())).toStdString()},
+                       {"majorDimension", "ROWS"},
+                       {"values", j["values"]}}
+            .dump());
+    return httpAnswer(200, "{}");
 }
 
 } // namespace tt::test

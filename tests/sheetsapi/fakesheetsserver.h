@@ -6,6 +6,10 @@
 // redirect_uri with a code and the state (or error=access_denied), and its token endpoint accepts
 // grant_type=authorization_code, checking the code, redirect_uri, client id and secret, and the PKCE
 // code_verifier against the code_challenge (S256) the authorization request carried.
+// Writing (roster snapshots): a service account may ask for the write scope (auth/spreadsheets); with such a
+// token the server answers spreadsheets.get (the tabs' titles), spreadsheets.batchUpdate (addSheet only),
+// values.clear and values.update (valueInputOption=RAW only), keeps what was written as the tab's values (a
+// later values.get reads it back) and records every write call. A read-only token gets 403 on every write.
 #include <QByteArray>
 #include <QHash>
 #include <QMutex>
@@ -65,6 +69,9 @@ public:
         int userTokensIssued = 0;
         QStringList authorizationQueries; // the raw query of each GET /auth
         QStringList userTokenForms;       // the raw body of each authorization_code token request
+        QStringList scopes;               // the scope of each service-account token issued
+        QStringList writes;               // "addSheet <tab>", "clear <range>", "update <range>", in order
+        QHash<QString, QList<QStringList>> written; // tab -> the rows of its last values.update (cells as text)
     };
 
     FakeSheetsServer();
@@ -91,11 +98,16 @@ private:
     QByteArray userToken(const QUrlQuery &form);
     QByteArray values(const QByteArray &target, const QHash<QByteArray, QByteArray> &headers, bool *noAnswer);
     QByteArray reject(const QString &why, int status, const QByteArray &json);
+    QByteArray write(const QByteArray &method, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
+                     const QByteArray &body);
+    QByteArray addSheets(const QByteArray &body);
+    QByteArray updateValues(const QString &range, const QUrlQuery &query, const QByteArray &body);
 
     mutable QMutex m_mutex;
     Config m_config;
     Stats m_stats;
     QStringList m_tokens;
+    QStringList m_writeTokens; // tokens issued with the write scope
     struct Grant
     {
         QString challenge, redirectUri, clientId;

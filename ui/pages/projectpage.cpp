@@ -3,6 +3,8 @@
 #include "common/errors.h"
 #include "session/demoschool.h"
 #include "session/envsetupsession.h"
+#include "session/protectsession.h"
+#include "protectpanel.h"
 #include "session/recoverysession.h"
 
 #include <QButtonGroup>
@@ -58,6 +60,8 @@ ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, Protect
     columns->addWidget(buildNeedsBox());
     m_modes = new QStackedWidget(this);
     m_modes->addWidget(recoverPane);
+    if (m_protect)
+        m_modes->addWidget(new ProtectPanel(m_protect, m_modes));
 
     auto *layout = new QVBoxLayout(this);
     if (m_protect)
@@ -223,6 +227,12 @@ void ProjectPage::setProtectMode(bool protect)
         setSubTitle(tr("A project is one file that keeps every source, choice and edit, so you can stop and carry on later."));
     }
     emit completeChanged();
+    emit statusChanged(); // the step list shows only this page while protecting
+}
+
+bool ProjectPage::isProtectMode() const
+{
+    return m_modes->currentIndex() == 1;
 }
 
 bool ProjectPage::isComplete() const

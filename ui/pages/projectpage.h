@@ -31,6 +31,7 @@ public:
     bool isComplete() const override;
     // Shows "Protect a database" (true) or the recovery project (false).
     void setProtectMode(bool protect);
+    bool isProtectMode() const;
 
 signals:
     // A project was opened from a file: the wizard goes to the step it was left at.

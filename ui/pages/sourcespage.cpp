@@ -3,7 +3,9 @@
 #include "googlesheetdialog.h"
 #include "models/previewmodel.h"
 #include "records/columnmapping.h"
+#include "roster/rostersnapshot.h"
 #include "session/recoverysession.h"
+#include "session/rostersession.h"
 #include "session/sourcessession.h"
 #include "common/errors.h"
 
@@ -26,8 +28,8 @@
 
 namespace tt::ui {
 
-SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, QWidget *parent)
-    : WizardPage(session, parent), m_config(config)
+SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, RosterSession *roster, QWidget *parent)
+    : WizardPage(session, parent), m_config(config), m_roster(roster)
 {
     setObjectName(QStringLiteral("sourcesPage"));
     setTitle(tr("Sheet exports"));
@@ -59,6 +61,15 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, QWidg
     showLabel->setBuddy(m_sources);
     top->addWidget(showLabel);
     top->addWidget(m_sources, 1);
+    if (m_roster) {
+        auto *snapshot = new QPushButton(tr("Use a roster &snapshot…"), this);
+        snapshot->setObjectName(QStringLiteral("useSnapshotButton"));
+        snapshot->setToolTip(tr("A folder written by \"Snapshot the roster\" (Protect a database) or the snapshot "
+                                "command: its teachers, classrooms and students are taken as the school's own "
+                                "records, so the rebuilt roster is exact"));
+        top->addWidget(snapshot);
+        connect(snapshot, &QPushButton::clicked, this, &SourcesPage::chooseSnapshot);
+    }
 
     m_header = new QLabel(this);
     m_header->setObjectName(QStringLiteral("headerStatusLabel"));
@@ -111,8 +122,15 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, QWidg
     buttons->addWidget(m_apply);
     grid->addLayout(buttons, 4, 0, 1, 6);
 
+    m_snapshotNote = new QLabel(this);
+    m_snapshotNote->setObjectName(QStringLiteral("snapshotNoteLabel"));
+    m_snapshotNote->setWordWrap(true);
+    m_snapshotNote->setTextFormat(Qt::PlainText);
+    m_snapshotNote->hide();
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(m_snapshotNote);
     layout->addWidget(m_header);
     layout->addWidget(m_notes);
     layout->addWidget(m_preview, 1);
@@ -187,6 +205,40 @@ void SourcesPage::addGoogleSheet()
 {
     GoogleSheetDialog dialog(m_config, this);
     dialog.exec();
+}
+
+void SourcesPage::chooseSnapshot()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("The roster snapshot folder (with snapshot.json)"));
+    if (!dir.isEmpty())
+        useSnapshot(dir);
+}
+
+void SourcesPage::useSnapshot(const QString &dir)
+{
+    m_snapshotNote->show();
+    m_snapshotNote->setStyleSheet(QStringLiteral("color: #a00000;"));
+    if (!RosterSnapshot::looksLikeSnapshot(dir)) {
+        m_snapshotNote->setText(tr("%1 is not a roster snapshot: it needs snapshot.json, teachers.csv, classrooms.csv "
+                                   "and students.csv, as \"Snapshot the roster\" writes them.").arg(dir));
+        return;
+    }
+    if (!m_roster->importSnapshot(dir)) {
+        m_snapshotNote->setText(tr("Wait until the current work has finished, then choose the snapshot again."));
+        return;
+    }
+    auto *pending = new QObject(this);
+    connect(m_session, &RecoverySession::taskFinished, pending, [this, pending](const QString &, const QString &summary) {
+        pending->deleteLater();
+        m_snapshotNote->setStyleSheet(QStringLiteral("color: #146c2e;"));
+        m_snapshotNote->setText(summary);
+    });
+    connect(m_session, &RecoverySession::taskFailed, pending, [this, pending](const QString &, const QString &message) {
+        pending->deleteLater();
+        m_snapshotNote->setText(message);
+    });
+    m_snapshotNote->setStyleSheet(QString());
+    m_snapshotNote->setText(tr("Reading the roster snapshot in %1…").arg(dir));
 }
 
 void SourcesPage::refreshSources()

@@ -11,6 +11,7 @@ class QPushButton;
 class QTableView;
 
 namespace tt {
+class RosterSession;
 class SourcesSession;
 }
 
@@ -22,7 +23,11 @@ class SourcesPage : public WizardPage
 {
     Q_OBJECT
 public:
-    SourcesPage(RecoverySession *session, SourcesSession *config, QWidget *parent = nullptr);
+    // roster: for "Use a roster snapshot…" (may be null: the button is not shown).
+    SourcesPage(RecoverySession *session, SourcesSession *config, RosterSession *roster = nullptr,
+                QWidget *parent = nullptr);
+    // Takes a roster snapshot folder (written by 'snapshot' or Protect a database) as the school's own records.
+    void useSnapshot(const QString &dir);
     bool isComplete() const override;
     bool validatePage() override;
     QString attention() const override;
@@ -34,11 +39,14 @@ protected:
 private:
     void addFiles();
     void addGoogleSheet();
+    void chooseSnapshot();
     void refreshSources();
     void refreshMapping();
     void refreshPreview();
 
     SourcesSession *m_config;
+    RosterSession *m_roster;
+    QLabel *m_snapshotNote = nullptr;
     QComboBox *m_sources;
     QComboBox *m_fallbackType;
     QLabel *m_header;
