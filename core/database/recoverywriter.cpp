@@ -638,6 +638,7 @@ public:
     ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const ApplyOptions &options, ApplyResult &result,
              Progress *progress);
     void lockAndPlan();
+    [[noreturn]] void refuseLockHeld();
     void stageRows();
     void insertFromStaging();
     bool nothingNew() const;
@@ -699,8 +700,12 @@ std::string ApplyRun::named(std::string sql) const
 // school that appeared since the dry run stop the write.
 void ApplyRun::lockAndPlan()
 {
-    m_tx.exec(sessionLimits(m_d->statementTimeoutMs) + "SELECT pg_advisory_xact_lock(" TT_LOCK_KEY ")");
+    const bool locked = m_tx.exec(sessionLimits(m_d->statementTimeoutMs)
+                                  + "SELECT pg_try_advisory_xact_lock(" TT_LOCK_KEY ")")[0][0]
+                            .as<bool>();
     ++m_statements;
+    if (!locked)
+        refuseLockHeld();
     m_st = computePlan(m_tx, m_d, m_in, m_progress);
     m_statements += 2;
     m_result.plan = m_st.plan;
@@ -708,6 +713,29 @@ void ApplyRun::lockAndPlan()
     if (m_st.plan.hasConflicts() && !m_options.skipConflicting)
         throw RefusalError(tr("Refusing to write: rows of another school appeared meanwhile (%1).")
                                .arg(conflictsSummary(m_st.plan, 5)));
+}
+
+// Another run holds the lock: say who (the server process, its program and since when), write nothing.
+void ApplyRun::refuseLockHeld()
+{
+    const pqxx::result holder = m_tx.exec(
+        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''), "
+        "to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+        "AND l.classid::bigint * 4294967296 + l.objid::bigint = " TT_LOCK_KEY);
+    const QString who = holder.empty()
+        ? tr("it has just finished")
+        : tr("server process %1, %2%3, writing since %4 UTC")
+              .arg(fromField(holder[0][0]), fromField(holder[0][1]),
+                   holder[0][2].is_null() || fromField(holder[0][2]).isEmpty()
+                       ? QString()
+                       : tr(" from %1").arg(fromField(holder[0][2])),
+                   fromField(holder[0][3]));
+    throw RefusalError(tr("Another recovery is writing to this database right now (%1); nothing was written. Wait "
+                          "until it has finished, then make the plan again: it shows what that run wrote, and apply "
+                          "adds only what is still missing.")
+                           .arg(who));
 }
 
 void ApplyRun::createStagingTables()
