@@ -90,20 +90,108 @@ QString describeDbError(const std::exception &e)
 
 const std::vector<RequiredTable> &requiredSchema()
 {
+    constexpr ColumnNeed Opt = ColumnNeed::Optional;
     static const std::vector<RequiredTable> tables = {
-        {"Organization", {"id", "name", "domain", "active", "lmsProvider", "createdAt", "updatedAt"}},
-        {"Teacher", {"id", "email", "displayName", "role", "isSpecialist", "active", "createdAt", "organizationId"}},
-        {"Classroom", {"id", "name", "code", "archived", "createdAt", "organizationId", "homeroomTeacherId"}},
-        {"TeacherClass", {"id", "teacherId", "classroomId", "assignedAt"}},
-        {"Student", {"id", "studentId", "firstName", "lastName", "guardians", "notes", "active", "createdAt",
-                     "updatedAt", "classroomId", "organizationId"}},
-        {"Incident", {"id", "uuid", "timestamp", "type", "studentId", "studentName", "classroomId", "classCode",
-                      "teacherEmail", "level", "category", "location", "actionTaken", "note", "device", "createdAt",
-                      "organizationId"}},
-        {"AuditLog", {"id", "action", "performedBy", "meta", "createdAt"}},
-        {"Setting", {"key", "value", "updatedAt"}},
+        {"Organization", {{"id"}, {"name"}, {"domain"}, {"active", Opt}, {"lmsProvider", Opt}, {"createdAt", Opt},
+                          {"updatedAt", Opt}}},
+        {"Teacher", {{"id"}, {"email"}, {"displayName"}, {"role"}, {"isSpecialist"}, {"active", Opt}, {"createdAt", Opt},
+                     {"organizationId"}}},
+        {"Classroom", {{"id"}, {"name"}, {"code"}, {"archived", Opt}, {"createdAt", Opt}, {"organizationId"},
+                       {"homeroomTeacherId"}}},
+        {"TeacherClass", {{"id"}, {"teacherId"}, {"classroomId"}, {"assignedAt", Opt}}},
+        {"Student", {{"id"}, {"studentId"}, {"firstName"}, {"lastName"}, {"guardians"}, {"notes"}, {"active", Opt},
+                     {"createdAt", Opt}, {"updatedAt", Opt}, {"classroomId"}, {"organizationId"}}},
+        {"Incident", {{"id"}, {"uuid"}, {"timestamp"}, {"type", ColumnNeed::ForCommendations}, {"studentId"},
+                      {"studentName"}, {"classroomId"}, {"classCode"}, {"teacherEmail"}, {"level"}, {"category"},
+                      {"location"}, {"actionTaken"}, {"note"}, {"device"}, {"createdAt", Opt}, {"organizationId"}}},
+        {"AuditLog", {{"id"}, {"action"}, {"performedBy"}, {"meta"}, {"createdAt", Opt}}},
+        {"Setting", {{"key"}, {"value"}, {"updatedAt"}}},
     };
     return tables;
+}
+
+std::string columnFactsQuery()
+{
+    std::string names;
+    for (const RequiredTable &t : requiredSchema())
+        names += std::string(names.empty() ? "'" : ", '") + t.name + "'";
+    // The tables as the search path finds them (to_regclass), like every statement of the recovery.
+    return "SELECT c.relname, a.attname, "
+           "(a.attnotnull AND NOT a.atthasdef AND a.attidentity = '')::int "
+           "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+           "WHERE c.oid IN (SELECT to_regclass(quote_ident(t.name)) FROM unnest(ARRAY["
+        + names + "]) AS t(name)) AND a.attnum > 0 AND NOT a.attisdropped";
+}
+
+void addColumnFact(ColumnFacts &facts, const QString &table, const QString &column, bool notNullWithoutDefault)
+{
+    facts.tables.insert(table);
+    facts.columns.insert(table + u'.' + column);
+    if (!notNullWithoutDefault)
+        return;
+    const std::vector<const char *> &written = writtenTables();
+    if (std::none_of(written.begin(), written.end(), [&](const char *t) { return table == QLatin1String(t); }))
+        return;
+    for (const RequiredTable &t : requiredSchema())
+        if (table == QLatin1String(t.name))
+            for (const SchemaColumn &c : t.columns)
+                if (column == QLatin1String(c.name))
+                    return;
+    facts.unfillable << table + u'.' + column;
+}
+
+namespace {
+
+// What a missing column means for TrackTally and for this recovery.
+QString gapMeaning(const QString &table, const QString &column, bool required, qint64 commendations)
+{
+    const QString col = table + u'.' + column;
+    if (col == QLatin1String("Organization.lmsProvider"))
+        return tr("This database never got TrackTally's LmsProvider script (a working TrackTally database; the "
+                  "script adds the column later with the default TRACKTALLY). The school is written without it.");
+    if (col == QLatin1String("Incident.type"))
+        return commendations < 0
+            ? tr("This database predates TrackTally's incident-type migration: every row is an incident to "
+                 "TrackTally, so commendations cannot be written into it (the plan says whether this recovery "
+                 "holds any).")
+            : required ? tr("This database predates TrackTally's incident-type migration: every row is an incident "
+                             "to TrackTally, but the recovery holds %1 commendations, which would turn into "
+                             "incidents. Run TrackTally's migrations first.")
+                              .arg(commendations)
+                        : tr("This database predates TrackTally's incident-type migration; every recovered row is "
+                             "an incident, which is what TrackTally assumes without the column. Nothing is lost.");
+    if (column == QLatin1String("organizationId") || table == QLatin1String("Organization"))
+        return tr("This database predates TrackTally's organizations migration; the recovery cannot keep this "
+                  "school's rows apart from other schools' without it. Run TrackTally's migrations first.");
+    if (required)
+        return tr("The recovery must fill this column; TrackTally never shipped a schema without it. Nothing "
+                  "can be written until it is there.");
+    return tr("Not in this version of TrackTally's schema; written without it (TrackTally does not need it).");
+}
+
+} // namespace
+
+std::vector<SchemaGap> schemaGaps(const ColumnFacts &facts, qint64 commendations)
+{
+    std::vector<SchemaGap> gaps;
+    for (const RequiredTable &t : requiredSchema()) {
+        const QString table = QString::fromLatin1(t.name);
+        if (!facts.tables.contains(table))
+            continue;
+        for (const SchemaColumn &c : t.columns) {
+            if (facts.has(t.name, c.name))
+                continue;
+            const bool required = c.need == ColumnNeed::Required
+                || (c.need == ColumnNeed::ForCommendations && commendations > 0);
+            const QString column = QString::fromLatin1(c.name);
+            gaps.push_back({table, column, required, false, gapMeaning(table, column, required, commendations)});
+        }
+    }
+    for (const QString &u : facts.unfillable)
+        gaps.push_back({u.section(u'.', 0, 0), u.section(u'.', 1), true, true,
+                        tr("Not a column of TrackTally's schema, and NOT NULL without a default: the recovery has no "
+                           "value for it, so no row could be inserted into this table.")});
+    return gaps;
 }
 
 const std::vector<const char *> &writtenTables()
@@ -362,38 +450,34 @@ SchemaReport Database::checkSchema()
     SchemaReport report;
     try {
         pqxx::read_transaction tx(*m_d->conn);
-        const pqxx::result cols = tx.exec(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = ANY(current_schemas(false))");
+        const pqxx::result cols = tx.exec(columnFactsQuery());
         const pqxx::result labels = tx.exec(
             "SELECT e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
             "WHERE t.typname = 'LmsProvider' AND pg_type_is_visible(t.oid)");
         m_d->statements += 2;
-        QSet<QString> tables, columns, enumValues;
-        for (const auto &row : cols) {
-            tables.insert(fromField(row[0]));
-            columns.insert(fromField(row[0]) + u'.' + fromField(row[1]));
+        ColumnFacts facts;
+        for (const auto &row : cols)
+            addColumnFact(facts, fromField(row[0]), fromField(row[1]), row[2].as<int>() != 0);
+        for (const RequiredTable &t : requiredSchema())
+            if (!facts.tables.contains(QString::fromLatin1(t.name)))
+                report.missingTables << QString::fromLatin1(t.name);
+        for (const SchemaGap &g : schemaGaps(facts, -1)) { // the records are not known here
+            const QString col = g.table + u'.' + g.column;
+            (g.unknown ? report.unfillableColumns : g.required ? report.missingColumns : report.optionalColumnsMissing)
+                << col;
+            report.gapMeanings << tr("%1: %2").arg(col, g.meaning);
         }
+        QSet<QString> enumValues;
         for (const auto &row : labels)
             enumValues.insert(fromField(row[0]));
-        for (const RequiredTable &t : requiredSchema()) {
-            const QString table = QString::fromLatin1(t.name);
-            if (!tables.contains(table)) {
-                report.missingTables << table;
-                continue;
+        if (facts.has("Organization", "lmsProvider")) { // without the column, the enum is not needed either
+            if (enumValues.isEmpty()) {
+                report.missingEnumValues << QStringLiteral("LmsProvider");
+            } else {
+                for (const char *v : {"TRACKTALLY", "SIMON"})
+                    if (!enumValues.contains(QString::fromLatin1(v)))
+                        report.missingEnumValues << QStringLiteral("LmsProvider.") + QString::fromLatin1(v);
             }
-            for (const char *c : t.columns) {
-                const QString col = table + u'.' + QString::fromLatin1(c);
-                if (!columns.contains(col))
-                    report.missingColumns << col;
-            }
-        }
-        if (enumValues.isEmpty()) {
-            report.missingEnumValues << QStringLiteral("LmsProvider");
-        } else {
-            for (const char *v : {"TRACKTALLY", "SIMON"})
-                if (!enumValues.contains(QString::fromLatin1(v)))
-                    report.missingEnumValues << QStringLiteral("LmsProvider.") + QString::fromLatin1(v);
         }
     } catch (const std::exception &e) {
         throw DatabaseError(tr("Cannot read the database's schema: %1").arg(describeDbError(e)));
@@ -403,16 +487,25 @@ SchemaReport Database::checkSchema()
 
 QString SchemaReport::describe() const
 {
-    if (ok())
-        return QCoreApplication::translate("tt::Database", "The database has TrackTally's schema.");
     QStringList lines;
-    lines << QCoreApplication::translate("tt::Database", "The database does not have TrackTally's schema:");
+    if (ok() && optionalColumnsMissing.isEmpty())
+        return QCoreApplication::translate("tt::Database", "The database has TrackTally's schema.");
+    if (ok())
+        lines << QCoreApplication::translate("tt::Database", "The database has TrackTally's schema, an earlier "
+                                                              "version of it; missing columns (not written):");
+    else
+        lines << QCoreApplication::translate("tt::Database", "The database does not have TrackTally's schema:");
     if (!missingTables.isEmpty())
         lines << QCoreApplication::translate("tt::Database", "  missing tables: %1").arg(missingTables.join(QStringLiteral(", ")));
     if (!missingColumns.isEmpty())
         lines << QCoreApplication::translate("tt::Database", "  missing columns: %1").arg(missingColumns.join(QStringLiteral(", ")));
     if (!missingEnumValues.isEmpty())
         lines << QCoreApplication::translate("tt::Database", "  missing enum: %1").arg(missingEnumValues.join(QStringLiteral(", ")));
+    if (!unfillableColumns.isEmpty())
+        lines << QCoreApplication::translate("tt::Database", "  columns the recovery cannot fill: %1")
+                     .arg(unfillableColumns.join(QStringLiteral(", ")));
+    for (const QString &m : gapMeanings)
+        lines << QStringLiteral("  ") + m;
     return lines.join(u'\n');
 }
 

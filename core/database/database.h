@@ -67,12 +67,33 @@ struct ServerIdentity
     QString describe() const; // a few lines for a banner / the CLI
 };
 
+// A column of TrackTally's schema that a database lacks (or a column of its own the recovery cannot fill).
+struct SchemaGap
+{
+    QString table;
+    QString column;
+    bool required = false; // the recovery must fill it: writing is refused
+    bool unknown = false;  // not TrackTally's column: NOT NULL without a default, and no value for it
+    QString meaning;       // what it means for TrackTally, for people
+};
+
+// TrackTally's schema as a recovery needs it. A database built by TrackTally's own migrations can lack columns
+// the recovery does not need (Organization.lmsProvider, Incident.type without commendations): listed in
+// optionalColumnsMissing, not written, and still ok(). Incident.type is judged here as if the recovery held no
+// commendations; the plan judges it for the real records.
 struct SchemaReport
 {
     QStringList missingTables;
-    QStringList missingColumns; // "Table.column"
-    QStringList missingEnumValues; // "LmsProvider" or "LmsProvider.SIMON"
-    bool ok() const { return missingTables.isEmpty() && missingColumns.isEmpty() && missingEnumValues.isEmpty(); }
+    QStringList missingColumns; // "Table.column": columns the recovery must fill
+    QStringList missingEnumValues; // "LmsProvider" or "LmsProvider.SIMON" (only when the column is there)
+    QStringList optionalColumnsMissing; // "Table.column": not written; TrackTally works without them
+    QStringList unfillableColumns; // "Table.column": not TrackTally's, NOT NULL without a default
+    QStringList gapMeanings;    // "Table.column: what it means for TrackTally", one per column above
+    bool ok() const
+    {
+        return missingTables.isEmpty() && missingColumns.isEmpty() && missingEnumValues.isEmpty()
+            && unfillableColumns.isEmpty();
+    }
     QString describe() const;
 };
 

@@ -15,6 +15,7 @@
 #include <QSet>
 #include <QThread>
 #include <QUuid>
+#include <algorithm>
 #include <functional>
 #include <cstdio>
 #include <optional>
@@ -61,6 +62,7 @@ struct PlanState
     QHash<QString, Found> students, incidents;  // keyed by the exact key
     QSet<QString> existingPairs; // "fold(email)\nfold(code)" of TeacherClass rows of this school
     QSet<QString> conflictingTeachers, conflictingClassrooms, conflictingStudents;
+    ColumnFacts columns; // what the target's tables actually have
 
     const Found *find(const QHash<QString, Found> &h, const QString &key) const
     {
@@ -157,15 +159,31 @@ PlanKeys collectKeys(const RecoveryInput &in)
     return k;
 }
 
-// The database's name and this school's Organization row.
+qint64 commendationCount(const RecoveryInput &in)
+{
+    return std::count_if(in.records.begin(), in.records.end(),
+                         [](const IncidentRecord &r) { return r.type == RecordType::Commendation; });
+}
+
+// The database's name, this school's Organization row, and the columns the target's tables have (as its
+// search path finds them): what is missing is not written, or refuses the write when the recovery needs it.
 void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in, PlanState &st)
 {
     const pqxx::row org = tx.exec_params1(
-        R"(SELECT current_database(), (SELECT "id" FROM "Organization" WHERE "domain" = $1))", toStd(in.school.domain));
+        R"(SELECT current_database(), (SELECT "id" FROM "Organization" WHERE "domain" = $1),
+                  (SELECT string_agg(f.t || chr(9) || f.c || chr(9) || f.u::text, chr(10)) FROM ()"
+            + columnFactsQuery() + ") AS f(t, c, u))",
+        toStd(in.school.domain));
     ++d->statements;
     st.plan.database = fromField(org[0]);
     st.plan.organizationId = fromField(org[1]);
     st.plan.organizationExists = !st.plan.organizationId.isEmpty();
+    for (const QString &line : fromField(org[2]).split(u'\n', Qt::SkipEmptyParts)) {
+        const QStringList f = line.split(u'\t');
+        if (f.size() == 3)
+            addColumnFact(st.columns, f[0], f[1], f[2] == QLatin1String("1"));
+    }
+    st.plan.schemaGaps = schemaGaps(st.columns, commendationCount(in));
 }
 
 // Every existing row the recovery's keys name (any school's), and this school's TeacherClass pairs.
@@ -391,8 +409,21 @@ QString currentUser()
 
 } // namespace
 
+const SchemaGap *RecoveryPlan::blockingGap() const
+{
+    for (const SchemaGap &g : schemaGaps)
+        if (g.required)
+            return &g;
+    return nullptr;
+}
+
 QJsonObject RecoveryPlan::toJson() const
 {
+    QJsonArray missing, unfillable;
+    for (const SchemaGap &g : schemaGaps)
+        (g.unknown ? unfillable : missing)
+            .append(QJsonObject{{u"table"_s, g.table}, {u"column"_s, g.column}, {u"required"_s, g.required},
+                                {u"meaning"_s, g.meaning}});
     QJsonArray conflictArray;
     for (const RowConflict &c : conflicts)
         conflictArray.append(QJsonObject{{u"table"_s, c.table}, {u"key"_s, c.key},
@@ -414,6 +445,9 @@ QJsonObject RecoveryPlan::toJson() const
         {u"conflicts"_s, conflictArray},
         {u"unlinkedByPlan"_s, dropped},
         {u"caseDifferences"_s, cases},
+        {u"missingColumns"_s, missing},
+        {u"unfillableColumns"_s, unfillable},
+        {u"schemaWritable"_s, blockingGap() == nullptr},
     };
 }
 
@@ -444,6 +478,11 @@ QString RecoveryPlan::describe() const
                                      .arg(c.table, c.key, c.existing, c.school));
     if (!droppedLinks.empty())
         lines << tr("  %1 links will stay empty (see the JSON plan for the list).").arg(qsizetype(droppedLinks.size()));
+    for (const SchemaGap &g : schemaGaps)
+        lines << (g.unknown ? tr("  CANNOT FILL: %1.%2: %3")
+                  : g.required ? tr("  MISSING COLUMN (required, nothing can be written): %1.%2: %3")
+                               : tr("  MISSING COLUMN (not written): %1.%2: %3"))
+                     .arg(g.table, g.column, g.meaning);
     return lines.join(u'\n');
 }
 
@@ -577,6 +616,20 @@ QJsonObject auditLogMeta(const ApplyResult &result, const RecoveryPlan &plan, co
             meta.insert(it.key(), it.value());
     return meta;
 }
+// A column the recovery must fill is missing (or the target has one it cannot fill): nothing is written.
+void refuseIncompleteSchema(const RecoveryPlan &plan)
+{
+    const SchemaGap *g = plan.blockingGap();
+    if (!g)
+        return;
+    throw RefusalError(g->unknown ? tr("Refusing to write: the table \"%1\" has a column \"%2\" that the recovery "
+                                       "cannot fill. %3")
+                                        .arg(g->table, g->column, g->meaning)
+                                  : tr("Refusing to write: the table \"%1\" has no column \"%2\", which the recovery "
+                                       "must fill. %3")
+                                        .arg(g->table, g->column, g->meaning));
+}
+
 // The write transaction of one apply, as named steps: lock and plan again, stage the rows in this run's
 // temporary tables (COPY), insert from them, write the audit row, commit (or roll back when nothing is new).
 class ApplyRun
@@ -585,6 +638,7 @@ public:
     ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const ApplyOptions &options, ApplyResult &result,
              Progress *progress);
     void lockAndPlan();
+    [[noreturn]] void refuseLockHeld();
     void stageRows();
     void insertFromStaging();
     bool nothingNew() const;
@@ -601,8 +655,16 @@ private:
     void stageTeacherClasses();
     void stageStudents();
     void stageIncidents();
+    struct Column
+    {
+        const char *name;
+        std::string value; // an SQL expression
+    };
+    // `"a", "b"` and their values, leaving out the columns the target lacks (optional ones: the plan refused
+    // the write when a required one is missing).
+    std::pair<std::string, std::string> columnLists(const char *table, const std::vector<Column> &columns) const;
+    qint64 insertSelect(const char *table, const std::vector<Column> &columns, const std::string &from);
     void insertOrganization();
-    qint64 insert(const std::string &sql);
     void finish();
 
     DatabasePrivate *m_d;
@@ -638,14 +700,42 @@ std::string ApplyRun::named(std::string sql) const
 // school that appeared since the dry run stop the write.
 void ApplyRun::lockAndPlan()
 {
-    m_tx.exec(sessionLimits(m_d->statementTimeoutMs) + "SELECT pg_advisory_xact_lock(" TT_LOCK_KEY ")");
+    const bool locked = m_tx.exec(sessionLimits(m_d->statementTimeoutMs)
+                                  + "SELECT pg_try_advisory_xact_lock(" TT_LOCK_KEY ")")[0][0]
+                            .as<bool>();
     ++m_statements;
+    if (!locked)
+        refuseLockHeld();
     m_st = computePlan(m_tx, m_d, m_in, m_progress);
     m_statements += 2;
     m_result.plan = m_st.plan;
+    refuseIncompleteSchema(m_st.plan);
     if (m_st.plan.hasConflicts() && !m_options.skipConflicting)
         throw RefusalError(tr("Refusing to write: rows of another school appeared meanwhile (%1).")
                                .arg(conflictsSummary(m_st.plan, 5)));
+}
+
+// Another run holds the lock: say who (the server process, its program and since when), write nothing.
+void ApplyRun::refuseLockHeld()
+{
+    const pqxx::result holder = m_tx.exec(
+        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''), "
+        "to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+        "AND l.classid::bigint * 4294967296 + l.objid::bigint = " TT_LOCK_KEY);
+    const QString who = holder.empty()
+        ? tr("it has just finished")
+        : tr("server process %1, %2%3, writing since %4 UTC")
+              .arg(fromField(holder[0][0]), fromField(holder[0][1]),
+                   holder[0][2].is_null() || fromField(holder[0][2]).isEmpty()
+                       ? QString()
+                       : tr(" from %1").arg(fromField(holder[0][2])),
+                   fromField(holder[0][3]));
+    throw RefusalError(tr("Another recovery is writing to this database right now (%1); nothing was written. Wait "
+                          "until it has finished, then make the plan again: it shows what that run wrote, and apply "
+                          "adds only what is still missing.")
+                           .arg(who));
 }
 
 void ApplyRun::createStagingTables()
@@ -786,67 +876,82 @@ void ApplyRun::stageIncidents()
     ++m_statements;
 }
 
+std::pair<std::string, std::string> ApplyRun::columnLists(const char *table, const std::vector<Column> &columns) const
+{
+    std::string names, values;
+    for (const Column &c : columns) {
+        if (!m_st.columns.has(table, c.name))
+            continue;
+        const char *sep = names.empty() ? "" : ", ";
+        names += sep + ('"' + std::string(c.name) + '"');
+        values += sep + c.value;
+    }
+    return {names, values};
+}
+
+qint64 ApplyRun::insertSelect(const char *table, const std::vector<Column> &columns, const std::string &from)
+{
+    const auto [names, values] = columnLists(table, columns);
+    ++m_statements;
+    return m_tx
+        .exec_params(named("INSERT INTO \"" + std::string(table) + "\" (" + names + ")\n  SELECT " + values + "\n  "
+                           + from + "\n  ON CONFLICT DO NOTHING"),
+                     toStd(m_result.organizationId))
+        .affected_rows();
+}
+
 // This school's Organization row: inserted, or the existing one (by domain) found.
 void ApplyRun::insertOrganization()
 {
+    const auto [names, values] = columnLists("Organization", {{"id", "$1"}, {"name", "$2"}, {"domain", "$3"},
+                                                              {"active", "true"}, {"lmsProvider", "'TRACKTALLY'"},
+                                                              {"createdAt", TT_NOW_UTC}, {"updatedAt", TT_NOW_UTC}});
     const pqxx::row org = m_tx.exec_params1(
-        R"SQL(
-WITH ins AS (
-  INSERT INTO "Organization" ("id", "name", "domain", "active", "lmsProvider", "createdAt", "updatedAt")
-  VALUES ($1, $2, $3, true, 'TRACKTALLY', )SQL" TT_NOW_UTC ", " TT_NOW_UTC R"SQL()
-  ON CONFLICT DO NOTHING RETURNING "id")
-SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHERE "domain" = $3
-)SQL",
+        "WITH ins AS (\n  INSERT INTO \"Organization\" (" + names + ")\n  VALUES (" + values
+            + ")\n  ON CONFLICT DO NOTHING RETURNING \"id\")\n"
+              R"(SELECT "id", true FROM ins UNION ALL SELECT "id", false FROM "Organization" WHERE "domain" = $3)",
         toStd(newCuid()), toStd(m_in.school.name), toStd(m_in.school.domain));
     ++m_statements;
     m_result.organizationId = fromField(org[0]);
     m_result.insertedOrganizations = org[1].as<bool>() ? 1 : 0;
 }
 
-qint64 ApplyRun::insert(const std::string &sql)
-{
-    ++m_statements;
-    return m_tx.exec_params(named(sql), toStd(m_result.organizationId)).affected_rows();
-}
-
 // Each table from its staging table, joined to the rows it links to (this school's only); ON CONFLICT DO
-// NOTHING, so a row that exists (or appeared) is skipped, never changed.
+// NOTHING, so a row that exists (or appeared) is skipped, never changed. $1 is the school's Organization id.
 void ApplyRun::insertFromStaging()
 {
+    const std::string now = TT_NOW_UTC;
     insertOrganization();
-    m_result.insertedTeachers = insert(
-        R"(INSERT INTO "Teacher" ("id", "email", "displayName", "role", "isSpecialist", "active", "createdAt", "organizationId")
-           SELECT t.id, t.email, t.display_name, t.role, t.is_specialist, true, )" TT_NOW_UTC R"(, $1
-           FROM tt_teacher_RUN t ON CONFLICT DO NOTHING)");
-    m_result.insertedClassrooms = insert(
-        R"(INSERT INTO "Classroom" ("id", "name", "code", "archived", "createdAt", "organizationId", "homeroomTeacherId")
-           SELECT c.id, c.name, c.code, false, )" TT_NOW_UTC R"(, $1, t."id"
-           FROM tt_classroom_RUN c LEFT JOIN "Teacher" t ON t."email" = c.homeroom_email AND t."organizationId" = $1
-           ON CONFLICT DO NOTHING)");
-    m_result.insertedTeacherClasses = insert(
-        R"(INSERT INTO "TeacherClass" ("id", "teacherId", "classroomId", "assignedAt")
-           SELECT x.id, t."id", c."id", )" TT_NOW_UTC R"(
-           FROM tt_teacherclass_RUN x
-           JOIN "Teacher" t ON t."email" = x.email AND t."organizationId" = $1
-           JOIN "Classroom" c ON c."code" = x.code AND c."organizationId" = $1
-           ON CONFLICT DO NOTHING)");
-    m_result.insertedStudents = insert(
-        R"(INSERT INTO "Student" ("id", "studentId", "firstName", "lastName", "guardians", "notes", "active",
-                                 "createdAt", "updatedAt", "classroomId", "organizationId")
-           SELECT s.id, s.student_id, s.first_name, s.last_name, s.guardians, s.notes, true, )" TT_NOW_UTC ", " TT_NOW_UTC R"(, c."id", $1
-           FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1
-           ON CONFLICT DO NOTHING)");
-    m_result.insertedIncidents = insert(
-        R"(INSERT INTO "Incident" ("id", "uuid", "timestamp", "type", "studentId", "studentName", "classroomId",
-                                  "classCode", "teacherEmail", "level", "category", "location", "actionTaken",
-                                  "note", "device", "createdAt", "organizationId")
-           SELECT i.id, i.uuid, i.ts::timestamp(3), i.type, s."studentId", i.student_name, c."id", i.class_code,
-                  i.teacher_email, i.level, i.category, i.location, i.action_taken, i.note, i.device,
-                  i.ts::timestamp(3), $1
-           FROM tt_incident_RUN i
-           LEFT JOIN "Student" s ON s."studentId" = i.link_student AND s."organizationId" = $1
-           LEFT JOIN "Classroom" c ON c."code" = i.link_class AND c."organizationId" = $1
-           ON CONFLICT DO NOTHING)");
+    m_result.insertedTeachers = insertSelect(
+        "Teacher", {{"id", "t.id"}, {"email", "t.email"}, {"displayName", "t.display_name"}, {"role", "t.role"},
+                    {"isSpecialist", "t.is_specialist"}, {"active", "true"}, {"createdAt", now},
+                    {"organizationId", "$1"}},
+        "FROM tt_teacher_RUN t");
+    m_result.insertedClassrooms = insertSelect(
+        "Classroom", {{"id", "c.id"}, {"name", "c.name"}, {"code", "c.code"}, {"archived", "false"},
+                      {"createdAt", now}, {"organizationId", "$1"}, {"homeroomTeacherId", R"(t."id")"}},
+        R"(FROM tt_classroom_RUN c LEFT JOIN "Teacher" t ON t."email" = c.homeroom_email AND t."organizationId" = $1)");
+    m_result.insertedTeacherClasses = insertSelect(
+        "TeacherClass", {{"id", "x.id"}, {"teacherId", R"(t."id")"}, {"classroomId", R"(c."id")"}, {"assignedAt", now}},
+        R"(FROM tt_teacherclass_RUN x
+  JOIN "Teacher" t ON t."email" = x.email AND t."organizationId" = $1
+  JOIN "Classroom" c ON c."code" = x.code AND c."organizationId" = $1)");
+    m_result.insertedStudents = insertSelect(
+        "Student", {{"id", "s.id"}, {"studentId", "s.student_id"}, {"firstName", "s.first_name"},
+                    {"lastName", "s.last_name"}, {"guardians", "s.guardians"}, {"notes", "s.notes"},
+                    {"active", "true"}, {"createdAt", now}, {"updatedAt", now}, {"classroomId", R"(c."id")"},
+                    {"organizationId", "$1"}},
+        R"(FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1)");
+    m_result.insertedIncidents = insertSelect(
+        "Incident", {{"id", "i.id"}, {"uuid", "i.uuid"}, {"timestamp", "i.ts::timestamp(3)"}, {"type", "i.type"},
+                     {"studentId", R"(s."studentId")"}, {"studentName", "i.student_name"}, {"classroomId", R"(c."id")"},
+                     {"classCode", "i.class_code"}, {"teacherEmail", "i.teacher_email"}, {"level", "i.level"},
+                     {"category", "i.category"}, {"location", "i.location"}, {"actionTaken", "i.action_taken"},
+                     {"note", "i.note"}, {"device", "i.device"}, {"createdAt", "i.ts::timestamp(3)"},
+                     {"organizationId", "$1"}},
+        R"(FROM tt_incident_RUN i
+  LEFT JOIN "Student" s ON s."studentId" = i.link_student AND s."organizationId" = $1
+  LEFT JOIN "Classroom" c ON c."code" = i.link_class AND c."organizationId" = $1)");
     testPause("insert");
     checkCancel(m_progress);
 }
@@ -878,9 +983,11 @@ void ApplyRun::rollBack()
 void ApplyRun::writeAudit(const QString &performedBy)
 {
     const QJsonObject meta = auditLogMeta(m_result, m_st.plan, m_in, m_options);
+    const auto [names, values] = columnLists("AuditLog", {{"id", "$1"}, {"action", "'recovery.apply'"},
+                                                          {"performedBy", "$2"}, {"meta", "$3"},
+                                                          {"createdAt", TT_NOW_UTC}});
     m_result.transactionId = fromField(m_tx.exec_params1(
-        R"(INSERT INTO "AuditLog" ("id", "action", "performedBy", "meta", "createdAt")
-           VALUES ($1, 'recovery.apply', $2, $3, )" TT_NOW_UTC ") RETURNING txid_current()::text",
+        "INSERT INTO \"AuditLog\" (" + names + ") VALUES (" + values + ") RETURNING txid_current()::text",
         toStd(newCuid()), toStd(performedBy), QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString())[0]);
     ++m_statements;
     testPause("commit");
@@ -908,6 +1015,7 @@ void RecoveryWriter::refuseUnlessSafe(const ApplyOptions &options, ApplyResult &
 {
     const QString dbName = refuseUnsafeTarget(m_db, options);
     const RecoveryPlan dryRun = plan(progress);
+    refuseIncompleteSchema(dryRun);
     if (dryRun.hasConflicts() && !options.skipConflicting)
         throw RefusalError(tr("Refusing to write: %1 rows belong to another school (%2). Resolve them, or use "
                               "--skip-conflicting to leave them out.")
@@ -1047,14 +1155,17 @@ struct FoundIncident
     int copies = 0;
 };
 
-QHash<QString, FoundIncident> readIncidents(pqxx::transaction_base &tx, const RecoveryInput &in)
+QHash<QString, FoundIncident> readIncidents(pqxx::transaction_base &tx, const RecoveryInput &in,
+                                            const ColumnFacts &columns)
 {
+    // Without Incident.type (before TrackTally's incident-type migration) every row is an incident.
+    const std::string type = columns.has("Incident", "type") ? R"(i."type")" : "'incident'";
     QStringList uuids;
     for (const IncidentRecord &r : in.records)
         uuids << r.uuid;
     const pqxx::result rows = tx.exec_params(R"SQL(
 SELECT i."uuid", i."organizationId", i."studentId", c."code", c."organizationId",
-       (extract(epoch FROM i."timestamp") * 1000)::bigint, i."type",
+       (extract(epoch FROM i."timestamp") * 1000)::bigint, )SQL" + type + R"SQL(,
        i."studentName", i."teacherEmail", i."level", i."category", i."location", i."actionTaken", i."note", i."device"
 FROM "Incident" i LEFT JOIN "Classroom" c ON c."id" = i."classroomId"
 WHERE i."uuid" = ANY($1::text[])
@@ -1110,10 +1221,11 @@ void compareIncident(const IncidentRecord &rec, const FoundIncident &found, cons
     }
 }
 
-void verifyIncidents(pqxx::transaction_base &tx, const RecoveryInput &in, const RecoveryPlan &plan, VerifyResult &v,
+void verifyIncidents(pqxx::transaction_base &tx, const RecoveryInput &in, const PlanState &st, VerifyResult &v,
                      const DiffFn &diff, Progress *progress)
 {
-    const QHash<QString, FoundIncident> found = readIncidents(tx, in);
+    const RecoveryPlan &plan = st.plan;
+    const QHash<QString, FoundIncident> found = readIncidents(tx, in, st.columns);
     QSet<QString> checked;
     for (size_t i = 0; i < in.records.size(); ++i) {
         const IncidentRecord &rec = in.records[i];
@@ -1195,7 +1307,7 @@ VerifyResult RecoveryWriter::verify(Progress *progress)
             return v;
         }
         v.organizationPresent = true;
-        verifyIncidents(tx, m_input, st.plan, v, diff, progress);
+        verifyIncidents(tx, m_input, st, v, diff, progress);
         verifyRoster(st, m_input.roster, v, diff);
         compareStudentFields(tx, st.plan.organizationId, m_input.roster, st.conflictingStudents,
                              st.conflictingClassrooms, v, diff);

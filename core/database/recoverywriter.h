@@ -3,6 +3,7 @@
 // Never an UPDATE of existing rows, nor DELETE, DROP, TRUNCATE or ALTER: only INSERT … ON CONFLICT DO NOTHING,
 // in one transaction with a constant number of statements whatever the row count.
 #include "backup.h"
+#include "database.h"
 
 #include "project/schoolinfo.h"
 #include "records/incidentrecord.h"
@@ -76,8 +77,15 @@ struct RecoveryPlan
     std::vector<CaseDifference> caseDifferences; // JSON "caseDifferences"
     std::vector<PlannedLink> links;        // parallel to the input records
     std::vector<bool> incidentAccepted;    // parallel: false = conflicting uuid (another school's)
+    // Columns of TrackTally's schema this database lacks (a database built by TrackTally's own migrations has
+    // no Organization.lmsProvider, an older one no Incident.type): not written when optional; a required one
+    // (the recovery must fill it) refuses the write. JSON "missingColumns" / "unfillableColumns".
+    std::vector<SchemaGap> schemaGaps;
 
     bool hasConflicts() const { return !conflicts.empty(); }
+    // The first column the recovery must fill but cannot (missing, or not TrackTally's and NOT NULL without a
+    // default); nullptr when the write can go ahead.
+    const SchemaGap *blockingGap() const;
     QJsonObject toJson() const;
     QString describe() const;
 };

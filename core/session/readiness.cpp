@@ -225,6 +225,25 @@ void addPlanConflicts(const ReadinessInput &in, std::vector<ReadinessItem> &item
     }
 }
 
+// Columns of TrackTally's schema the target lacks: a warning when the recovery is written without them
+// (Organization.lmsProvider in a database built by TrackTally's own migrations), blocking when it must fill one.
+void addSchemaGaps(const ReadinessInput &in, std::vector<ReadinessItem> &items)
+{
+    if (!in.plan)
+        return;
+    for (const SchemaGap &g : in.plan->schemaGaps) {
+        ReadinessItem item;
+        item.severity = g.required ? ReadinessItem::Severity::Blocking : ReadinessItem::Severity::Warning;
+        item.kind = g.unknown ? u"schemaColumnUnfillable"_s : u"schemaColumnMissing"_s;
+        item.subject = g.table + u'.' + g.column;
+        item.detail = g.unknown ? tr("The database's table \"%1\" has a column \"%2\" the recovery cannot fill: %3")
+                                      .arg(g.table, g.column, g.meaning)
+                                : tr("The database's table \"%1\" has no column \"%2\": %3").arg(g.table, g.column, g.meaning);
+        item.step = u"database"_s;
+        items.push_back(item);
+    }
+}
+
 void addProjectWarnings(const ReadinessInput &in, std::vector<ReadinessItem> &items)
 {
     if (!in.project)
@@ -347,6 +366,7 @@ std::vector<ReadinessItem> Readiness::assess(const ReadinessInput &in)
         return items;
     addRosterQuestions(in, probableDuplicates(*in.roster, *in.decisions), items);
     addPlanConflicts(in, items);
+    addSchemaGaps(in, items);
     addProjectWarnings(in, items);
     addRosterWarnings(in, items);
     addTargetWarning(in, items);

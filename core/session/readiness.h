@@ -28,7 +28,8 @@ struct ReadinessItem
     enum class Severity { Blocking, Warning };
     Severity severity = Severity::Warning;
     QString kind;    // "openQuestion", "probableDuplicate", "crossSchoolConflict", "teacherWithoutName",
-                     // "quarantined", "conflictingDuplicate", "unlinkedLogs", "targetEnvironment"
+                     // "quarantined", "conflictingDuplicate", "unlinkedLogs", "targetEnvironment",
+                     // "schemaColumnMissing", "schemaColumnUnfillable"
     QString subject; // what it is about: a student id, "0421 / 421", an email, a class code, a file, a database
     QString detail;  // a sentence an administrator understands
     QString step;    // where it is resolved: "validate", "teachers", "classrooms", "students", "links",

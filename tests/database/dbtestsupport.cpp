@@ -2,6 +2,8 @@
 
 #include "common/errors.h"
 
+#include <QDir>
+#include <QFile>
 #include <QRandomGenerator>
 #include <QUuid>
 #include <pqxx/pqxx>
@@ -142,6 +144,31 @@ void dropDatabase(const Sandbox &sandbox, const QString &name)
     pqxx::connection c(s(sandbox.urlFor(u"postgres"_s)));
     pqxx::nontransaction tx(c);
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(s(name)) + " WITH (FORCE)");
+}
+
+QString createMigratedDatabase(const Sandbox &sandbox, const QString &name, int migrations,
+                               const QString &beforeOrganizations)
+{
+    {
+        pqxx::connection c(s(sandbox.urlFor(u"postgres"_s)));
+        pqxx::nontransaction tx(c);
+        tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(s(name)));
+        tx.exec("CREATE DATABASE " + tx.quote_name(s(name)) + " TEMPLATE template0");
+    }
+    const QString url = sandbox.urlFor(name);
+    const QDir dir(qEnvironmentVariable("TT_SOURCE_DIR") + u"/tests/data/database/migrations"_s);
+    const QStringList files = dir.entryList({u"*.sql"_s}, QDir::Files, QDir::Name);
+    if (files.size() != 4)
+        throw DatabaseError(u"TrackTally's migrations are not in %1 (TT_SOURCE_DIR)."_s.arg(dir.path()));
+    for (int i = 0; i < migrations && i < files.size(); ++i) {
+        QFile f(dir.filePath(files[i]));
+        if (!f.open(QIODevice::ReadOnly))
+            throw DatabaseError(u"Cannot read %1."_s.arg(f.fileName()));
+        execSql(url, QString::fromUtf8(f.readAll()));
+        if (i == 0 && !beforeOrganizations.isEmpty())
+            execSql(url, beforeOrganizations);
+    }
+    return url;
 }
 
 QString queryValue(const QString &url, const QString &sql)

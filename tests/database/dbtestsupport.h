@@ -32,6 +32,13 @@ Sandbox fixtureSandbox();
 // A fresh database copied from tracktally_sandbox (template); returns its URL. Dropped by dropDatabase().
 QString createScratchDatabase(const Sandbox &sandbox, const QString &name);
 void dropDatabase(const Sandbox &sandbox, const QString &name);
+// A fresh database built the way TrackTally's own Prisma migrations build one, in order (tests/data/database/
+// migrations: 1 initial schema, 2 organizations with its "legacy-org" row, 3 mobile auth ticket, 4 incident
+// type), applying the first `migrations` of them; `beforeOrganizations` (SQL) runs after the initial schema,
+// so its rows are assigned to legacy-org by migration 2. It has no Organization.lmsProvider (a hand-written
+// script adds that, never a migration). Returns its URL; dropped by dropDatabase().
+QString createMigratedDatabase(const Sandbox &sandbox, const QString &name, int migrations = 4,
+                               const QString &beforeOrganizations = {});
 
 // One text value (first column of the first row; empty for NULL) / all rows as tab-joined text.
 QString queryValue(const QString &url, const QString &sql);

@@ -264,8 +264,11 @@ void DatabasePage::refresh()
         m_banner->setStyleSheet(QString());
     } else {
         QString text = m_db->identity()->describe();
-        if (m_db->schema())
-            text += QStringLiteral("\n\n") + (m_db->schema()->ok() ? tr("TrackTally's tables are all there.") : m_db->schema()->describe());
+        if (m_db->schema()) {
+            const SchemaReport &schema = *m_db->schema();
+            const bool complete = schema.ok() && schema.optionalColumnsMissing.isEmpty();
+            text += QStringLiteral("\n\n") + (complete ? tr("TrackTally's tables are all there.") : schema.describe());
+        }
         if (m_db->privileges() && !m_db->privileges()->ok())
             text += QStringLiteral("\n\n") + m_db->privileges()->describe();
         m_banner->setText(text);
