@@ -214,6 +214,13 @@ def main():
                                                    "school": {"name": "", "domain": "", "timeZone": ""},
                                                    "records": []}))
     out("project", "no-records.ttproj", json.dumps(project))
+    # Regressions: numbers a blind cast got wrong (1e300 into 64 bits is undefined; 70000 wrapped into 16 bits).
+    text = json.dumps(with_records)
+    out("project", "regress-timestamp-1e300.ttproj", text.replace("1762133025678", "1e300", 1))
+    out("project", "regress-flags-70000.ttproj", text.replace(", 0]", ", 70000]", 1))
+    bad_mapping = json.loads(text)
+    bad_mapping["sources"][0]["mapping"] = {"hasHeader": True, "columns": {"timestamp": 2147483647}}
+    out("project", "regress-column-2147483647.ttproj", json.dumps(bad_mapping))
 
 
 if __name__ == "__main__":

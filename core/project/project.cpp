@@ -1,6 +1,7 @@
 #include "project.h"
 
 #include "common/errors.h"
+#include "common/jsonnumber.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -97,7 +98,7 @@ IncidentRecord recordFromJson(const nlohmann::json &a, QSet<QString> &interned)
     };
     IncidentRecord r;
     r.uuid = str(0);
-    r.timestampMs = a[1].get<qint64>();
+    r.timestampMs = jsonWhole<qint64>(a[1], "a record's timestamp");
     r.type = a[2].get<std::string>() == "commendation" ? RecordType::Commendation : RecordType::Incident;
     r.studentId = str(3);
     r.studentName = shared(4);
@@ -109,9 +110,9 @@ IncidentRecord recordFromJson(const nlohmann::json &a, QSet<QString> &interned)
     r.teacherEmail = shared(10);
     r.classCode = shared(11);
     r.device = shared(12);
-    r.sourceIndex = a[13].get<int>();
-    r.sourceRow = a[14].get<qint64>();
-    r.flags = a[15].get<quint16>();
+    r.sourceIndex = jsonWhole<int>(a[13], "a record's source");
+    r.sourceRow = jsonWhole<qint64>(a[14], "a record's row");
+    r.flags = jsonWhole<quint16>(a[15], "a record's flags");
     return r;
 }
 
@@ -368,7 +369,7 @@ Project Project::load(const QString &path)
         nlohmann::json j = nlohmann::json::parse(begin, begin + size, cb);
         if (!j.is_object() || j.value("format", std::string()) != "tracktally-recovery-project")
             throw ProjectError(tr("%1 is not a TrackTally Recovery project file.").arg(path));
-        const int version = j.value("version", 0);
+        const int version = jsonWholeAt<int>(j, "version", 0);
         if (version > FormatVersion)
             throw ProjectError(tr("%1 was saved by a newer version of TrackTally Recovery (format %2); "
                                   "please update the application.")
@@ -395,17 +396,17 @@ Project Project::load(const QString &path)
             p.m_sources.push_back(std::move(si));
         }
         for (const auto &x : j.value("quarantine", nlohmann::json::array()))
-            p.m_quarantine.mut().push_back(QuarantinedRow{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"),
+            p.m_quarantine.mut().push_back(QuarantinedRow{jsonWholeAt<int>(x, "source", -1), jsonWholeAt<qint64>(x, "row", 0), q(x, "field"),
                                                     q(x, "reason"), stringListFrom(x.value("cells", nlohmann::json::array()))});
         for (const auto &x : j.value("warnings", nlohmann::json::array()))
-            p.m_warnings.mut().push_back(RowWarning{x.value("source", -1), x.value("row", qint64(0)), q(x, "field"), q(x, "message")});
+            p.m_warnings.mut().push_back(RowWarning{jsonWholeAt<int>(x, "source", -1), jsonWholeAt<qint64>(x, "row", 0), q(x, "field"), q(x, "message")});
         const auto decisions = j.value("decisions", nlohmann::json::object());
         const nlohmann::json duplicates = decisions.value("duplicates", nlohmann::json::object());
         for (const auto &[uuid, key] : duplicates.items())
             p.m_duplicateChoices.insert(QString::fromStdString(uuid),
-                                        RecordKey{key.value("source", -1), key.value("row", qint64(0))});
+                                        RecordKey{jsonWholeAt<int>(key, "source", -1), jsonWholeAt<qint64>(key, "row", 0)});
         for (const auto &e : decisions.value("rowEdits", nlohmann::json::array()))
-            p.m_rowEdits.push_back(RowEdit{q(e, "sourceSha256"), q(e, "sheet"), e.value("row", qint64(0)),
+            p.m_rowEdits.push_back(RowEdit{q(e, "sourceSha256"), q(e, "sheet"), jsonWholeAt<qint64>(e, "row", 0),
                                            stringListFrom(e.value("cells", nlohmann::json::array()))});
         p.m_sections = j.value("sections", nlohmann::json::object());
     } catch (const nlohmann::json::exception &e) {

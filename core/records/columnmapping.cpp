@@ -1,5 +1,7 @@
 #include "columnmapping.h"
 
+#include "common/jsonnumber.h"
+
 #include <QCoreApplication>
 #include <QHash>
 #include <nlohmann/json.hpp>
@@ -180,7 +182,8 @@ ColumnMapping ColumnMapping::fromJson(const nlohmann::json &j)
     if (j.contains("columns") && j["columns"].is_object()) {
         for (Field f : allFields()) {
             const std::string key = fieldKey(f).toStdString();
-            m.m_columns[size_t(f)] = j["columns"].value(key, -1);
+            // -1: not mapped; a sheet has 16,384 columns (A to XFD).
+            m.m_columns[size_t(f)] = jsonWholeAt<int>(j["columns"], key.c_str(), -1, -1, 16383);
         }
     }
     if (j.contains("headerTexts"))

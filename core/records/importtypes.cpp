@@ -1,5 +1,7 @@
 #include "importtypes.h"
 
+#include "common/jsonnumber.h"
+
 #include <nlohmann/json.hpp>
 
 namespace tt {
@@ -15,16 +17,20 @@ nlohmann::json rowCountsToJson(const RowCounts &c)
             {"headerRows", c.headerRows}};
 }
 
+namespace {
+constexpr qint64 kMaxCount = qint64(1) << 50; // far beyond any sheet; sums of them cannot overflow
+}
+
 RowCounts rowCountsFromJson(const nlohmann::json &j)
 {
     RowCounts c;
-    c.read = j.value("read", qint64(0));
-    c.accepted = j.value("accepted", qint64(0));
-    c.duplicatesIdentical = j.value("duplicatesIdentical", qint64(0));
-    c.duplicatesConflicting = j.value("duplicatesConflicting", qint64(0));
-    c.quarantined = j.value("quarantined", qint64(0));
-    c.blank = j.value("blank", qint64(0));
-    c.headerRows = j.value("headerRows", qint64(0));
+    c.read = jsonWholeAt<qint64>(j, "read", 0, 0, kMaxCount);
+    c.accepted = jsonWholeAt<qint64>(j, "accepted", 0, 0, kMaxCount);
+    c.duplicatesIdentical = jsonWholeAt<qint64>(j, "duplicatesIdentical", 0, 0, kMaxCount);
+    c.duplicatesConflicting = jsonWholeAt<qint64>(j, "duplicatesConflicting", 0, 0, kMaxCount);
+    c.quarantined = jsonWholeAt<qint64>(j, "quarantined", 0, 0, kMaxCount);
+    c.blank = jsonWholeAt<qint64>(j, "blank", 0, 0, kMaxCount);
+    c.headerRows = jsonWholeAt<qint64>(j, "headerRows", 0, 0, kMaxCount);
     return c;
 }
 

@@ -7,6 +7,7 @@
 #include "xlsxwriter.h"
 
 #include <QFile>
+#include <nlohmann/json.hpp>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -95,6 +96,8 @@ private slots:
     void projectFileIsPrivateAndRoundTrips();
     void badFiles_data();
     void badFiles();
+    void damagedProjectNumbers_data();
+    void damagedProjectNumbers();
 
 private:
     QTemporaryDir m_dir;
@@ -412,6 +415,74 @@ void tst_Importer::badFiles()
     QCOMPARE(project.sources().size(), size_t(0));
     QCOMPARE(project.records().size(), size_t(0));
     QCOMPARE(project.quarantine().size(), size_t(0));
+}
+
+// Found by fuzz/fuzz_project: numbers in a project file were cast blindly (1e300 into a 64-bit integer is
+// undefined behaviour; 70000 wrapped into the 16-bit flags; a mapped column of 2^31-1 overflowed later).
+// Each is now a damaged file, named; the valid file beside them still loads.
+void tst_Importer::damagedProjectNumbers_data()
+{
+    QTest::addColumn<QString>("pointer"); // a JSON pointer into the file; empty: leave it valid
+    QTest::addColumn<QByteArray>("value");
+
+    QTest::newRow("valid file loads") << QString() << QByteArray();
+    QTest::newRow("fuzz: record timestamp 1e300") << u"/records/0/1"_qs << QByteArray("1e300");
+    QTest::newRow("fuzz: record timestamp a fraction") << u"/records/0/1"_qs << QByteArray("1.5");
+    QTest::newRow("fuzz: record flags beyond 16 bits") << u"/records/0/15"_qs << QByteArray("70000");
+    QTest::newRow("fuzz: record source 1e10") << u"/records/0/13"_qs << QByteArray("1e10");
+    QTest::newRow("fuzz: record row -1e300") << u"/records/1/14"_qs << QByteArray("-1e300");
+    QTest::newRow("fuzz: version 1e300") << u"/version"_qs << QByteArray("1e300");
+    QTest::newRow("fuzz: quarantine row 1e300") << u"/quarantine/0/row"_qs << QByteArray("1e300");
+    QTest::newRow("fuzz: quarantine entry not an object") << u"/quarantine/0"_qs << QByteArray("5");
+    QTest::newRow("fuzz: warning source huge") << u"/warnings/0/source"_qs << QByteArray("18446744073709551615");
+    QTest::newRow("fuzz: duplicate choice row 1e19") << u"/decisions/duplicates/0b6f3c1e-4a2d-4f8e-9c1b-2d3e4f5a6b70/row"_qs
+                                                   << QByteArray("1e19");
+    QTest::newRow("fuzz: row edit row 2.5") << u"/decisions/rowEdits/0/row"_qs << QByteArray("2.5");
+    QTest::newRow("fuzz: mapped column 2^31-1") << u"/sources/0/mapping/columns/timestamp"_qs << QByteArray("2147483647");
+    QTest::newRow("fuzz: mapped column -7") << u"/sources/0/mapping/columns/uuid"_qs << QByteArray("-7");
+    QTest::newRow("fuzz: count near 2^63") << u"/sources/0/counts/read"_qs << QByteArray("9223372036854775807");
+    QTest::newRow("fuzz: count negative") << u"/sources/0/counts/blank"_qs << QByteArray("-1");
+}
+
+void tst_Importer::damagedProjectNumbers()
+{
+    QFETCH(QString, pointer);
+    QFETCH(QByteArray, value);
+    using nlohmann::json;
+    const json record = json::array({"0b6f3c1e-4a2d-4f8e-9c1b-2d3e4f5a6b70", 1762133025678LL, "incident", "3430",
+                                     "Ari Testperson", "Minor", "Disruption", "Classroom", "Redirect", "note",
+                                     "t.one@school.example", "5JT", "Mozilla/5.0", 0, 2, 0});
+    json second = record;
+    second[14] = 3;
+    second[9] = "edited";
+    json file = {
+        {"format", "tracktally-recovery-project"},
+        {"version", 1},
+        {"school", {{"name", "Example Primary"}, {"domain", "school.example"}, {"timeZone", "Australia/Melbourne"}}},
+        {"sources", json::array({{{"path", "/tmp/Incidents.csv"}, {"kind", "csv"}, {"sheet", "Incidents"},
+                                  {"mapping", {{"hasHeader", true}, {"columns", {{"timestamp", 0}, {"uuid", 11}}}}},
+                                  {"counts", {{"read", 3}, {"accepted", 1}, {"blank", 0}}}}})},
+        {"quarantine", json::array({{{"source", 0}, {"row", 4}, {"field", "timestamp"}, {"reason", "x"}}})},
+        {"warnings", json::array({{{"source", 0}, {"row", 3}, {"field", "teacherEmail"}, {"message", "x"}}})},
+        {"decisions", {{"duplicates", {{"0b6f3c1e-4a2d-4f8e-9c1b-2d3e4f5a6b70", {{"source", 0}, {"row", 2}}}}},
+                       {"rowEdits", json::array({{{"sourceSha256", "00"}, {"sheet", "Incidents"}, {"row", 4}}})}}},
+        {"records", json::array({record, second})}};
+    if (!pointer.isEmpty())
+        file[json::json_pointer(pointer.toStdString())] = json::parse(value.toStdString());
+    const QString path = m_dir.filePath(u"numbers-%1.ttproj"_qs.arg(QString::fromLatin1(QTest::currentDataTag()).size()));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(QByteArray::fromStdString(file.dump()));
+    f.close();
+    try {
+        const Project p = Project::load(path);
+        QVERIFY2(pointer.isEmpty(), "a damaged project file was accepted");
+        QCOMPARE(p.records().size(), size_t(2));
+        QCOMPARE(p.counts().read, 3);
+    } catch (const ProjectError &e) {
+        QVERIFY2(!pointer.isEmpty(), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(u"damaged"_qs) && e.message().contains(path), qPrintable(e.message()));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Importer)
