@@ -58,6 +58,7 @@ void DatabaseSession::reset()
     m_planned = false;
     m_identity.reset();
     m_schema.reset();
+    m_fingerprint.reset();
     m_privileges.reset();
     m_plan.reset();
     m_applied.reset();
@@ -112,9 +113,11 @@ bool DatabaseSession::connectToDatabase()
         auto identity = std::make_shared<ServerIdentity>(db.identify(domain));
         auto schema = std::make_shared<SchemaReport>(db.checkSchema());
         auto privileges = std::make_shared<PrivilegeReport>(db.checkPrivileges());
-        return std::function<void()>([this, identity, schema, privileges] {
+        auto fingerprint = std::make_shared<DatabaseFingerprint>(db.fingerprint());
+        return std::function<void()>([this, identity, schema, privileges, fingerprint] {
             m_identity = *identity;
             m_schema = *schema;
+            m_fingerprint = *fingerprint;
             m_privileges = *privileges;
             emit changed();
             emit connected();

@@ -37,6 +37,8 @@ public:
 
     const std::optional<ServerIdentity> &identity() const { return m_identity; }
     const std::optional<SchemaReport> &schema() const { return m_schema; }
+    // What says which database the connection reaches (system identifier, name): read when connecting.
+    const std::optional<DatabaseFingerprint> &fingerprint() const { return m_fingerprint; }
     const std::optional<PrivilegeReport> &privileges() const { return m_privileges; }
     const std::optional<RecoveryPlan> &plan() const { return m_plan; }
     const std::optional<ApplyResult> &applied() const { return m_applied; }
@@ -59,6 +61,7 @@ private:
     QString m_password;
     std::optional<ServerIdentity> m_identity;
     std::optional<SchemaReport> m_schema;
+    std::optional<DatabaseFingerprint> m_fingerprint;
     std::optional<PrivilegeReport> m_privileges;
     std::optional<RecoveryPlan> m_plan;
     std::optional<ApplyResult> m_applied;
