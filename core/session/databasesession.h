@@ -4,6 +4,7 @@
 // verified backup) and the verification. Every call runs on the session's worker with its own connection.
 #include "database/recoverywriter.h"
 #include "database/database.h"
+#include "session/readiness.h"
 
 #include <QObject>
 #include <optional>
@@ -30,9 +31,11 @@ public:
     bool connectToDatabase();
     bool startSandbox(const QString &dir);
     bool makePlan();
-    // auditMeta: added to the AuditLog row's meta (what readiness accepted, its warnings).
+    // auditMeta: added to the AuditLog row's meta (what readiness accepted, its warnings). What was written is
+    // recorded in the project for the report (ApplyRecord: server, run id, backup and its SHA-256, counts, the
+    // readiness warnings acknowledged); verify() adds its result to that record.
     bool commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting,
-                const QJsonObject &auditMeta = {});
+                const QJsonObject &auditMeta = {}, const std::vector<ReadinessItem> &readiness = {});
     bool verify();
 
     const std::optional<ServerIdentity> &identity() const { return m_identity; }

@@ -451,6 +451,20 @@ void tst_WizardDatabase::saveReportInEveryFormat()
         QCOMPARE(json.value(QStringLiteral("rows")), fromCli.value(QStringLiteral("rows")));
         QCOMPARE(json.value(QStringLiteral("incidents")), fromCli.value(QStringLiteral("incidents")));
         QCOMPARE(json.value(QStringLiteral("students")).toArray().size(), fromCli.value(QStringLiteral("students")).toArray().size());
+        // the Commit and the Verify of this wizard, for the auditor: one entry, as the CLI's report has it
+        const QJsonArray applied = json.value(u"applied"_s).toArray();
+        QCOMPARE(applied.size(), 1);
+        QCOMPARE(json.value(u"applied"_s), fromCli.value(u"applied"_s));
+        const QJsonObject a = applied.first().toObject();
+        const ApplyResult &r = *m_window->database()->applied();
+        QCOMPARE(a.value(u"runId"_s).toString(), r.runId);
+        QCOMPARE(a.value(u"database"_s).toString(), u"tracktally_sandbox"_s);
+        QCOMPARE(a.value(u"systemIdentifier"_s).toString(), m_window->database()->identity()->systemIdentifier);
+        QCOMPARE(a.value(u"inserted"_s).toObject().value(u"Incident"_s).toInteger(), r.insertedIncidents);
+        QCOMPARE(a.value(u"backup"_s).toObject().value(u"path"_s).toString(), r.backup.file);
+        QCOMPARE(a.value(u"backup"_s).toObject().value(u"sha256"_s).toString(), sha256OfFile(r.backup.file));
+        QVERIFY(a.value(u"verified"_s).toObject().value(u"ok"_s).toBool());
+        QVERIFY(a.value(u"questions"_s).toObject().value(u"acceptedSuggestions"_s).toInt() >= 1); // Accept every suggestion
         break;
     }
     case VerifyPage::ReportFormat::Csv: {
