@@ -10,6 +10,7 @@
 #include "database/sandbox.h"
 #include "project/project.h"
 #include "roster/rosterproject.h"
+#include "session/applyrecord.h"
 #include "session/envconfig.h"
 #include "session/readiness.h"
 
@@ -376,6 +377,10 @@ int runApply(const QStringList &args)
             {QStringLiteral("readinessWarnings"), warnings}};
         const ApplyResult r = RecoveryWriter(db, loaded->input).apply(o, &progress);
         out() << r.plan.describe() << "\n" << r.describe() << Qt::endl;
+        if (!r.nothingToWrite) { // for the report: where, who, the backup's SHA-256, what was inserted
+            ApplyRecord::add(loaded->project, ApplyRecord::make(r, identity, o.performedBy, items, loaded->project, loaded->decisions));
+            loaded->project.save(loaded->path);
+        }
         return Ok;
     });
 }
@@ -396,9 +401,12 @@ int runVerify(const QStringList &args)
     return refusable([&]() -> int {
         const auto loaded = loadProject(p.value(projectOption()));
         Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Read)));
-        announce(db, loaded->input.school.domain);
+        ServerIdentity identity;
+        announce(db, loaded->input.school.domain, &identity);
         CliProgress progress;
         const VerifyResult v = RecoveryWriter(db, loaded->input).verify(&progress);
+        if (ApplyRecord::setVerified(loaded->project, identity, v)) // the report shows it beside the apply
+            loaded->project.save(loaded->path);
         if (p.isSet(json))
             writeJson(p.value(json), v.toJson());
         out() << tr("%1 of %2 incidents present; %3 linked to a student, %4 to a classroom; %5 teachers, %6 "

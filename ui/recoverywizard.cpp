@@ -7,6 +7,7 @@
 #include "pages/rosterpage.h"
 #include "pages/sourcespage.h"
 #include "pages/validatepage.h"
+#include "session/envchecksession.h"
 #include "session/envsetupsession.h"
 #include "session/protectsession.h"
 #include "session/readinesssession.h"
@@ -43,7 +44,7 @@ RecoveryWizard::RecoveryWizard(RecoverySession *session, SourcesSession *sources
     setPage(ClassroomsStep, new RosterPage(RosterPage::Classrooms, session, roster, this));
     setPage(StudentsStep, new RosterPage(RosterPage::Students, session, roster, this));
     setPage(LinksStep, new LinksPage(session, roster, this));
-    setPage(DatabaseStep, new DatabasePage(session, database, this));
+    setPage(DatabaseStep, new DatabasePage(session, database, new EnvCheckSession(session, database, this), this));
     auto *plan = new PlanPage(session, database, roster, m_readiness, this);
     setPage(PlanStep, plan);
     setPage(CommitStep, new CommitPage(session, database, m_readiness, this));

@@ -8,6 +8,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSaveFile>
 #include <QTimeZone>
 
@@ -117,6 +119,41 @@ void writeCsvExports(const ReportData &data, const QString &dir)
               rows);
 
     writeQuarantineCsv(data.quarantine, data.sourceNames, d.filePath(u"quarantine.csv"_s));
+    if (!data.applied.isEmpty())
+        writeAppliedCsv(data.applied, d.filePath(u"applied.csv"_s));
+}
+
+void writeAppliedCsv(const QJsonArray &applied, const QString &path)
+{
+    const QStringList tables{u"Organization"_s, u"Teacher"_s, u"Classroom"_s, u"TeacherClass"_s, u"Student"_s, u"Incident"_s};
+    QStringList header{u"database"_s, u"server"_s, u"systemIdentifier"_s, u"runId"_s, u"at"_s, u"performedBy"_s,
+                       u"backupPath"_s, u"backupBytes"_s, u"backupSha256"_s};
+    for (const QString &t : tables)
+        header << u"inserted%1"_s.arg(t);
+    header << u"verified"_s << u"decidedByHand"_s << u"acceptedSuggestions"_s << u"warningsAcknowledged"_s;
+    std::vector<QStringList> rows;
+    for (const QJsonValue &value : applied) {
+        const QJsonObject a = value.toObject();
+        const QJsonObject backup = a.value(u"backup"_s).toObject();
+        const QJsonObject inserted = a.value(u"inserted"_s).toObject();
+        const QJsonObject questions = a.value(u"questions"_s).toObject();
+        const QJsonValue verified = a.value(u"verified"_s);
+        QStringList r{a.value(u"database"_s).toString(), a.value(u"server"_s).toString(),
+                      a.value(u"systemIdentifier"_s).toString(), a.value(u"runId"_s).toString(), a.value(u"at"_s).toString(),
+                      a.value(u"performedBy"_s).toString(), backup.value(u"path"_s).toString(),
+                      QString::number(qint64(backup.value(u"bytes"_s).toDouble())), backup.value(u"sha256"_s).toString()};
+        for (const QString &t : tables)
+            r << QString::number(qint64(inserted.value(t).toDouble()));
+        QStringList warnings;
+        for (const QJsonValue &w : a.value(u"warningsAcknowledged"_s).toArray())
+            warnings << w[u"kind"_s].toString() + u": "_s + w[u"subject"_s].toString();
+        r << (verified.isObject() ? (verified[u"ok"_s].toBool() ? u"ok"_s : u"differences"_s) : u"not yet"_s)
+          << QString::number(qint64(questions.value(u"decidedByHand"_s).toDouble()))
+          << QString::number(qint64(questions.value(u"acceptedSuggestions"_s).toDouble())) << warnings.join(u"; "_s);
+        rows.push_back(r);
+    }
+    makePrivateDir(QFileInfo(path).absolutePath());
+    writeFile(path, header, rows);
 }
 
 void writeQuarantineCsv(const std::vector<QuarantinedRow> &quarantine, const QStringList &sourceNames,

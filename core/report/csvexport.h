@@ -4,6 +4,7 @@
 // = + - @, tab or carriage return) neutralised with a leading single quote.
 #include "htmlreport.h"
 
+#include <QJsonArray>
 #include <QString>
 #include <QStringList>
 
@@ -16,6 +17,10 @@ void writeCsvExports(const ReportData &data, const QString &dir);
 // The quarantined rows alone (the quarantine.csv of writeCsvExports): source, row, field, reason, cell1…cellN.
 // sourceNames: source index -> display name. Throws UserError naming the file when it cannot be written.
 void writeQuarantineCsv(const std::vector<QuarantinedRow> &rows, const QStringList &sourceNames, const QString &path);
+
+// Every apply recorded in the project (ReportData::applied) as applied.csv: one row each. writeCsvExports writes it
+// beside the others once something was applied.
+void writeAppliedCsv(const QJsonArray &applied, const QString &path);
 
 // One CSV cell: neutralised against formula injection, then quoted when needed.
 QString csvCell(const QString &value);

@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLocale>
 #include <QTimeZone>
 
@@ -76,6 +78,55 @@ td.num, table.totals td:last-child { text-align: right; }
 .ok { color: #1a6b1a; } .warn { color: #a35d00; }
 @media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
 )";
+
+// One section per apply: where, when, who, the backup and its checksum, what was inserted and verified, the
+// questions answered and the warnings acknowledged.
+QString appliedSection(const ReportData &data)
+{
+    if (data.applied.isEmpty())
+        return {};
+    QString h = u"<h2>"_s + esc(tr("Written to a database (%1)").arg(data.applied.size())) + u"</h2>\n"_s;
+    for (const QJsonValue &value : data.applied) {
+        const QJsonObject a = value.toObject();
+        const QJsonObject backup = a.value(u"backup"_s).toObject();
+        const QJsonObject questions = a.value(u"questions"_s).toObject();
+        const QJsonValue verified = a.value(u"verified"_s);
+        QString check = tr("not verified yet");
+        if (verified.isObject()) {
+            const QJsonObject v = verified.toObject();
+            check = v.value(u"ok"_s).toBool()
+                ? tr("✓ verified %1: everything matches").arg(v.value(u"at"_s).toString())
+                : tr("✗ verified %1: %2 difference(s)").arg(v.value(u"at"_s).toString()).arg(v.value(u"differences"_s).toArray().size());
+        }
+        const auto n = [&](const QJsonObject &o, const QString &key) { return num(qint64(o.value(key).toDouble())); };
+        std::vector<QStringList> rows{
+            {tr("Database"), a.value(u"database"_s).toString()},
+            {tr("Server"), a.value(u"server"_s).toString()},
+            {tr("System identifier"), a.value(u"systemIdentifier"_s).toString()},
+            {tr("Run id"), a.value(u"runId"_s).toString()},
+            {tr("When (UTC)"), a.value(u"at"_s).toString()},
+            {tr("Performed by"), a.value(u"performedBy"_s).toString()},
+            {tr("Backup file"), backup.value(u"path"_s).toString()},
+            {tr("Backup size (bytes)"), n(backup, u"bytes"_s)},
+            {tr("Backup SHA-256"), backup.value(u"sha256"_s).toString()},
+            {tr("Verification"), check},
+            {tr("Questions answered by hand (roster rows decided)"), n(questions, u"decidedByHand"_s)},
+            {tr("Suggestions accepted (Accept every suggestion)"), n(questions, u"acceptedSuggestions"_s)},
+        };
+        const QJsonObject inserted = a.value(u"inserted"_s).toObject();
+        for (const QString &t : {u"Organization"_s, u"Teacher"_s, u"Classroom"_s, u"TeacherClass"_s, u"Student"_s, u"Incident"_s})
+            rows.push_back({tr("Rows inserted into %1").arg(t), n(inserted, t)});
+        h += u"<h3>"_s + esc(tr("%1 on %2").arg(a.value(u"database"_s).toString(), a.value(u"server"_s).toString())) + u"</h3>\n"_s;
+        h += table({tr("What"), tr("Value")}, rows, u"totals"_s);
+        std::vector<QStringList> warnings;
+        for (const QJsonValue &w : a.value(u"warningsAcknowledged"_s).toArray())
+            warnings.push_back({w[u"kind"_s].toString(), w[u"subject"_s].toString(), w[u"detail"_s].toString()});
+        if (!warnings.empty())
+            h += u"<p>"_s + esc(tr("Warnings acknowledged by writing anyway:")) + u"</p>\n"_s
+                + table({tr("Kind"), tr("About"), tr("Detail")}, warnings);
+    }
+    return h;
+}
 
 } // namespace
 
@@ -203,6 +254,8 @@ QString renderHtmlReport(const ReportData &data)
         h += u"<h2>"_s + esc(tr("Optional (%1)").arg(tasks.size())) + u"</h2>\n"_s;
         h += table({tr("Kind"), tr("About"), tr("Detail")}, tasks);
     }
+
+    h += appliedSection(data);
 
     // Quarantine
     h += u"<h2>"_s + esc(tr("Quarantined rows (%1)").arg(data.quarantine.size())) + u"</h2>\n"_s;

@@ -74,6 +74,10 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
                               {"chosenBy", g.chosenByUser ? "administrator" : "default (the later row)"}});
     }
     j["duplicates"] = duplicates;
+    // every apply to a database: [{database, server, systemIdentifier, runId, at, performedBy, backup: {path, bytes,
+    // sha256}, inserted, questions, warningsAcknowledged, verified}]
+    const nlohmann::json *applied = project.section("applied");
+    j["applied"] = applied && applied->is_array() ? *applied : nlohmann::json::array();
     j["incidents"] = {{"incident", project.acceptedOfType(RecordType::Incident)},
                       {"commendation", project.acceptedOfType(RecordType::Commendation)}};
     if (roster) {

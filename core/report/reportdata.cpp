@@ -4,7 +4,17 @@
 #include "project/project.h"
 #include "roster/roster.h"
 
+#include <QJsonDocument>
+
 namespace tt {
+
+QJsonArray appliedJson(const Project &project)
+{
+    const nlohmann::json *s = project.section("applied");
+    if (!s || !s->is_array())
+        return {};
+    return QJsonDocument::fromJson(QByteArray::fromStdString(s->dump())).array();
+}
 
 ReportData reportData(const Project &project, const Roster &roster)
 {
@@ -21,6 +31,7 @@ ReportData reportData(const Project &project, const Roster &roster)
     for (const SourceInfo &src : project.sources())
         d.sourceNames << src.displayName();
     d.roster = &roster;
+    d.applied = appliedJson(project);
     d.incidents = project.acceptedOfType(RecordType::Incident);
     d.commendations = project.acceptedOfType(RecordType::Commendation);
     return d;

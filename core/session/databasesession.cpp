@@ -1,6 +1,7 @@
 #include "databasesession.h"
 
 #include "database/sandbox.h"
+#include "applyrecord.h"
 #include "recoverysession.h"
 #include "rostersession.h"
 
@@ -58,6 +59,7 @@ void DatabaseSession::reset()
     m_planned = false;
     m_identity.reset();
     m_schema.reset();
+    m_fingerprint.reset();
     m_privileges.reset();
     m_plan.reset();
     m_applied.reset();
@@ -112,9 +114,11 @@ bool DatabaseSession::connectToDatabase()
         auto identity = std::make_shared<ServerIdentity>(db.identify(domain));
         auto schema = std::make_shared<SchemaReport>(db.checkSchema());
         auto privileges = std::make_shared<PrivilegeReport>(db.checkPrivileges());
-        return std::function<void()>([this, identity, schema, privileges] {
+        auto fingerprint = std::make_shared<DatabaseFingerprint>(db.fingerprint());
+        return std::function<void()>([this, identity, schema, privileges, fingerprint] {
             m_identity = *identity;
             m_schema = *schema;
+            m_fingerprint = *fingerprint;
             m_privileges = *privileges;
             emit changed();
             emit connected();
@@ -157,7 +161,7 @@ bool DatabaseSession::makePlan()
 }
 
 bool DatabaseSession::commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting,
-                             const QJsonObject &auditMeta)
+                             const QJsonObject &auditMeta, const std::vector<ReadinessItem> &readiness)
 {
     const QString text = m_connection;
     const QString password = m_password;
@@ -167,13 +171,23 @@ bool DatabaseSession::commit(const QString &confirmDatabase, const QString &back
     options.backupDir = backupDir;
     options.skipConflicting = skipConflicting;
     options.auditMeta = auditMeta;
-    return m_session->runReadTask(tr("Writing the recovered school to the database"), [this, text, password, in, options](const Project &, Progress *progress) {
+    const ServerIdentity target = m_identity ? *m_identity : ServerIdentity{};
+    const RosterDecisions decisions = m_roster->decisions();
+    return m_session->runReadTask(tr("Writing the recovered school to the database"),
+                                  [this, text, password, in, options, target, decisions, readiness](const Project &project, Progress *progress) {
         Database db(withPassword(text, password));
         RecoveryWriter writer(db, *in);
         auto result = std::make_shared<ApplyResult>(writer.apply(options, progress));
-        return std::function<void()>([this, result] {
+        QJsonObject record; // nothing written: no AuditLog row, no record
+        if (!result->nothingToWrite)
+            record = ApplyRecord::make(*result, target, options.performedBy, readiness, project, decisions);
+        return std::function<void()>([this, result, record] {
             m_applied = *result;
             m_verified.reset();
+            if (!record.isEmpty() && m_session->hasProject()) {
+                ApplyRecord::add(m_session->editableProject(), record);
+                m_session->markChanged();
+            }
             emit changed();
         });
     });
@@ -190,6 +204,8 @@ bool DatabaseSession::verify()
         auto result = std::make_shared<VerifyResult>(writer.verify(progress));
         return std::function<void()>([this, result] {
             m_verified = *result;
+            if (m_identity && m_session->hasProject() && ApplyRecord::setVerified(m_session->editableProject(), *m_identity, *result))
+                m_session->markChanged();
             emit changed();
         });
     });

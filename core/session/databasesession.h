@@ -4,6 +4,7 @@
 // verified backup) and the verification. Every call runs on the session's worker with its own connection.
 #include "database/recoverywriter.h"
 #include "database/database.h"
+#include "session/readiness.h"
 
 #include <QObject>
 #include <optional>
@@ -30,13 +31,17 @@ public:
     bool connectToDatabase();
     bool startSandbox(const QString &dir);
     bool makePlan();
-    // auditMeta: added to the AuditLog row's meta (what readiness accepted, its warnings).
+    // auditMeta: added to the AuditLog row's meta (what readiness accepted, its warnings). What was written is
+    // recorded in the project for the report (ApplyRecord: server, run id, backup and its SHA-256, counts, the
+    // readiness warnings acknowledged); verify() adds its result to that record.
     bool commit(const QString &confirmDatabase, const QString &backupDir, bool skipConflicting,
-                const QJsonObject &auditMeta = {});
+                const QJsonObject &auditMeta = {}, const std::vector<ReadinessItem> &readiness = {});
     bool verify();
 
     const std::optional<ServerIdentity> &identity() const { return m_identity; }
     const std::optional<SchemaReport> &schema() const { return m_schema; }
+    // What says which database the connection reaches (system identifier, name): read when connecting.
+    const std::optional<DatabaseFingerprint> &fingerprint() const { return m_fingerprint; }
     const std::optional<PrivilegeReport> &privileges() const { return m_privileges; }
     const std::optional<RecoveryPlan> &plan() const { return m_plan; }
     const std::optional<ApplyResult> &applied() const { return m_applied; }
@@ -59,6 +64,7 @@ private:
     QString m_password;
     std::optional<ServerIdentity> m_identity;
     std::optional<SchemaReport> m_schema;
+    std::optional<DatabaseFingerprint> m_fingerprint;
     std::optional<PrivilegeReport> m_privileges;
     std::optional<RecoveryPlan> m_plan;
     std::optional<ApplyResult> m_applied;

@@ -130,7 +130,7 @@ bool ReadinessSession::commit(const QString &confirmDatabase, const QString &bac
     refresh();
     if (!isReady())
         return false;
-    return m_db->commit(confirmDatabase, backupDir, m_skipConflicting, auditMeta());
+    return m_db->commit(confirmDatabase, backupDir, m_skipConflicting, auditMeta(), m_items);
 }
 
 QJsonObject ReadinessSession::planJson() const

@@ -2,7 +2,10 @@
 // print, on a project made by the app's own `import` from a small hand-written CSV.
 #include "dbtestsupport.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,6 +28,7 @@ private slots:
     void cleanupTestCase();
     void commands_data();
     void commands();
+    void reportRecordsTheApply();
     void ctrlCStopsApplyAndRollsBack();
     void leadingZeroTwinsApplyOneChildEach();
 
@@ -174,6 +178,70 @@ void tst_DatabaseCli::commands()
     QVERIFY(!all.contains(u"hunter2"_s));
     QVERIFY(!all.contains(u"app-Pa55"_s));
     QTEST(queryValue(m_url, u"SELECT count(*) FROM \"Incident\""_s), "incidents");
+}
+
+// After the commands above (one apply that wrote, re-runs that wrote nothing, a verify): `report --json` has one
+// `applied` entry an auditor can check against the database and the backup file itself.
+void tst_DatabaseCli::reportRecordsTheApply()
+{
+    const QString json = m_dir.filePath(u"report.json"_s);
+    const QString html = m_dir.filePath(u"report.html"_s);
+    const QString csv = m_dir.filePath(u"report-csv"_s);
+    QString out, err;
+    QCOMPARE(run({u"report"_s, u"--project"_s, m_project, u"--json"_s, json, u"--html"_s, html, u"--csv-dir"_s, csv}, &out, &err), 0);
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
+    QVERIFY(report.contains(u"rows"_s) && report.contains(u"quarantine"_s)); // the existing keys stay
+    const QJsonArray applied = report.value(u"applied"_s).toArray();
+    QCOMPARE(applied.size(), 1); // the re-runs inserted nothing: no AuditLog row, no entry
+    const QJsonObject a = applied.first().toObject();
+    QCOMPARE(a.value(u"database"_s).toString(), u"tst_cli"_s);
+    QVERIFY(!a.value(u"server"_s).toString().isEmpty());
+    QCOMPARE(a.value(u"systemIdentifier"_s).toString(),
+             queryValue(m_url, u"SELECT system_identifier::text FROM pg_control_system()"_s));
+    // the run id and the person are the AuditLog row's
+    const QStringList audit = queryRows(m_url, u"SELECT \"performedBy\", \"meta\" FROM \"AuditLog\" WHERE \"action\" = 'recovery.apply'"_s);
+    QCOMPARE(audit.size(), 1);
+    const QJsonObject meta = QJsonDocument::fromJson(audit.first().section(u'\t', 1).toUtf8()).object();
+    QCOMPARE(a.value(u"runId"_s).toString(), meta.value(u"runId"_s).toString());
+    QVERIFY(!a.value(u"runId"_s).toString().isEmpty());
+    QCOMPARE(a.value(u"performedBy"_s).toString(), audit.first().section(u'\t', 0, 0));
+    const QDateTime at = QDateTime::fromString(a.value(u"at"_s).toString(), Qt::ISODateWithMs);
+    QVERIFY(at.isValid() && qAbs(at.secsTo(QDateTime::currentDateTimeUtc())) < 3600);
+    // the backup: the file the AuditLog names, its size and its SHA-256 computed here from the file
+    const QJsonObject backup = a.value(u"backup"_s).toObject();
+    const QString path = backup.value(u"path"_s).toString();
+    QCOMPARE(path, meta.value(u"backup"_s).toString());
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+    QCOMPARE(qint64(backup.value(u"bytes"_s).toDouble()), file.size());
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QVERIFY(hash.addData(&file));
+    const QString sha = QString::fromLatin1(hash.result().toHex());
+    QCOMPARE(backup.value(u"sha256"_s).toString(), sha);
+    // what was inserted, as the database has it
+    const QJsonObject inserted = a.value(u"inserted"_s).toObject();
+    QCOMPARE(inserted.value(u"Incident"_s).toInt(), 3);
+    QCOMPARE(QString::number(inserted.value(u"Student"_s).toInt()), queryValue(m_url, u"SELECT count(*) FROM \"Student\""_s));
+    QCOMPARE(inserted.value(u"Organization"_s).toInt(), 1);
+    // the verify that followed, and the question answered by --accept-suggestions (a homeroom close call)
+    const QJsonObject verified = a.value(u"verified"_s).toObject();
+    QVERIFY(verified.value(u"ok"_s).toBool());
+    QCOMPARE(verified.value(u"incidentsPresent"_s).toInt(), 3);
+    const QJsonObject questions = a.value(u"questions"_s).toObject();
+    QVERIFY(questions.value(u"acceptedSuggestions"_s).toInt() >= 1);
+    QVERIFY(questions.contains(u"decidedByHand"_s));
+    QVERIFY(a.value(u"warningsAcknowledged"_s).isArray());
+    // the same in the report for people and in applied.csv
+    QFile h(html);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    const QString page = QString::fromUtf8(h.readAll());
+    QVERIFY(page.contains(sha) && page.contains(meta.value(u"runId"_s).toString()));
+    QFile c(csv + u"/applied.csv"_s);
+    QVERIFY(c.open(QIODevice::ReadOnly));
+    const QString rows = QString::fromUtf8(c.readAll());
+    QVERIFY2(rows.contains(u"backupSha256"_s) && rows.contains(sha) && rows.contains(u",ok,"_s), qPrintable(rows));
 }
 
 void tst_DatabaseCli::ctrlCStopsApplyAndRollsBack()

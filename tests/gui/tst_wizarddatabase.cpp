@@ -6,9 +6,11 @@
 #include "models/planmodels.h"
 #include "models/rostermodels.h"
 #include "pages/databasepages.h"
+#include "pages/envcheckbox.h"
 #include "pages/rosterpage.h"
 #include "recoverywizard.h"
 #include "session/databasesession.h"
+#include "session/envchecksession.h"
 #include "session/readinesssession.h"
 #include "session/recoverysession.h"
 #include "session/rostersession.h"
@@ -17,6 +19,9 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,10 +39,12 @@
 
 using namespace tt;
 using namespace tt::ui;
+using namespace Qt::StringLiterals;
 
 namespace tt::test {
 // From tests/database/dbtestsupport.h (not included: its SchoolSpec is not the fixture generator's).
 QString queryValue(const QString &url, const QString &sql);
+QString createScratchDatabase(const Sandbox &sandbox, const QString &name);
 }
 
 class tst_WizardDatabase : public QObject
@@ -47,6 +54,8 @@ class tst_WizardDatabase : public QObject
 private slots:
     void initTestCase();
     void connectAndCheck();
+    void envCheck_data();
+    void envCheck();
     void plan();
     void planIsAReviewScreen();
     void readinessItemOpensItsRow();
@@ -66,6 +75,7 @@ private:
     std::optional<Sandbox> m_sandbox;
     std::unique_ptr<MainWindow> m_window;
     qint64 m_accepted = 0;
+    QString m_otherUrl;
 };
 
 void tst_WizardDatabase::initTestCase()
@@ -76,6 +86,8 @@ void tst_WizardDatabase::initTestCase()
     QVERIFY2(!Sandbox::findPostgresBinDir().isEmpty(),
              "PostgreSQL server binaries are not installed (script/deps installs them)");
     m_sandbox = Sandbox::start(m_dir.filePath(QStringLiteral("sandbox")));
+    // another school's database on the same server: a .env that points there must raise the warning
+    m_otherUrl = test::createScratchDatabase(*m_sandbox, QStringLiteral("tracktally_other"));
 
     test::SchoolSpec spec;
     spec.seed = 5;
@@ -118,6 +130,77 @@ void tst_WizardDatabase::connectAndCheck()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->database()->isConnected(), 30000);
     QVERIFY(find<QLabel>(QStringLiteral("databaseBanner"))->text().contains(QStringLiteral("tracktally_sandbox")));
     QTRY_VERIFY(find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
+}
+
+// TrackTally's .env beside the connected database: the page shows both URLs (passwords hidden) and warns, naming
+// both databases, when they disagree with each other or with the connection. A pooled form of the connected
+// database (Prisma's pgbouncer=true) is the same database: no warning.
+void tst_WizardDatabase::envCheck_data()
+{
+    QTest::addColumn<QString>("databaseUrl"); // "sandbox" or "other"
+    QTest::addColumn<QString>("directUrl");
+    QTest::addColumn<QStringList>("warningNames"); // the databases the warning names; empty: no warning
+    QTest::newRow("both the connected database") << u"sandbox"_s << u"sandbox"_s << QStringList();
+    QTest::newRow("both another database") << u"other"_s << u"other"_s
+                                           << QStringList{u"tracktally_other"_s, u"tracktally_sandbox"_s};
+    QTest::newRow("the incident: app on one, migrations on the other")
+        << u"other"_s << u"sandbox"_s << QStringList{u"tracktally_other"_s, u"tracktally_sandbox"_s, u"DIFFERENT databases"_s};
+}
+
+void tst_WizardDatabase::envCheck()
+{
+    QFETCH(QString, databaseUrl);
+    QFETCH(QString, directUrl);
+    QFETCH(QStringList, warningNames);
+    QVERIFY(m_window->database()->isConnected());
+    const auto url = [this](const QString &which, bool pooled) {
+        QString u = which == u"other"_s ? m_otherUrl : m_sandbox->url();
+        // the app's pooled URL carries Prisma's options and a password (hidden on the page)
+        if (pooled)
+            u = u.replace(u"tracktally@"_s, u"tracktally:s3cret-pw@"_s) + u"&pgbouncer=true&connection_limit=1"_s;
+        return u;
+    };
+    const QString env = m_dir.filePath(u"env-%1/.env.production"_s.arg(QString::fromLatin1(QTest::currentDataTag())).replace(u' ', u'-'));
+    QVERIFY(QDir().mkpath(QFileInfo(env).absolutePath()));
+    QFile f(env);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(u"# generated\nDATABASE_URL=\"%1\"\nDIRECT_DATABASE_URL=\"%2\"\n"_s.arg(url(databaseUrl, true), url(directUrl, false)).toUtf8());
+    f.close();
+
+    auto *edit = find<QLineEdit>(u"envPathEdit"_s);
+    QVERIFY(edit && edit->isVisible() && !edit->accessibleName().isEmpty());
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, env);
+    QTest::keyClick(edit, Qt::Key_Return);
+    auto *page = find<DatabasePage>(u"databasePage"_s);
+    EnvCheckSession *check = page->envCheck()->session();
+    QCOMPARE(check->envPath(), env);
+    QTRY_VERIFY_WITH_TIMEOUT(check->result().has_value() && !check->isChecking(), 30000);
+    QTRY_VERIFY(!m_window->session()->isBusy());
+    auto *details = find<QLabel>(u"envDetails"_s);
+    auto *warning = find<QLabel>(u"envWarning"_s);
+    QVERIFY(details->text().contains(u"DATABASE_URL (line 2)"_s));
+    QVERIFY(details->text().contains(u"DIRECT_DATABASE_URL (line 3)"_s));
+    QVERIFY2(!details->text().contains(u"s3cret-pw"_s) && !warning->text().contains(u"s3cret-pw"_s), "a password is shown");
+    QVERIFY(!m_window->database()->connection().contains(u"s3cret"_s));
+    if (warningNames.isEmpty()) {
+        QVERIFY2(check->result()->agrees(), qPrintable(check->result()->warnings.join(u'\n')));
+        QVERIFY(!find<QWidget>(u"envWarningBox"_s)->isVisible());
+        QVERIFY2(details->text().contains(u"the database you are connected to"_s), qPrintable(details->text()));
+        QVERIFY(details->text().contains(u"reach the same database"_s));
+    } else {
+        QVERIFY(find<QWidget>(u"envWarningBox"_s)->isVisible());
+        QVERIFY(warning->text().contains(u"WARNING"_s)); // in words, not only a colour
+        for (const QString &name : warningNames)
+            QVERIFY2(warning->text().contains(name), qPrintable(name + u": "_s + warning->text()));
+    }
+    if (const QString dir = qEnvironmentVariable("TT_SCREENSHOT_DIR"); !dir.isEmpty() && !warningNames.isEmpty())
+        m_window->grab().save(dir + u"/09-database-env-warning.png"_s); // to look at (not part of the guide)
+    // the project keeps the file's path only
+    QCOMPARE(EnvConfig::projectEnvPath(m_window->session()->project()), QFileInfo(env).absoluteFilePath());
+    check->setEnvPath(QString()); // the later steps run without it (a check would re-run after each connect)
+    QVERIFY(!check->result());
 }
 
 void tst_WizardDatabase::plan()
@@ -368,6 +451,20 @@ void tst_WizardDatabase::saveReportInEveryFormat()
         QCOMPARE(json.value(QStringLiteral("rows")), fromCli.value(QStringLiteral("rows")));
         QCOMPARE(json.value(QStringLiteral("incidents")), fromCli.value(QStringLiteral("incidents")));
         QCOMPARE(json.value(QStringLiteral("students")).toArray().size(), fromCli.value(QStringLiteral("students")).toArray().size());
+        // the Commit and the Verify of this wizard, for the auditor: one entry, as the CLI's report has it
+        const QJsonArray applied = json.value(u"applied"_s).toArray();
+        QCOMPARE(applied.size(), 1);
+        QCOMPARE(json.value(u"applied"_s), fromCli.value(u"applied"_s));
+        const QJsonObject a = applied.first().toObject();
+        const ApplyResult &r = *m_window->database()->applied();
+        QCOMPARE(a.value(u"runId"_s).toString(), r.runId);
+        QCOMPARE(a.value(u"database"_s).toString(), u"tracktally_sandbox"_s);
+        QCOMPARE(a.value(u"systemIdentifier"_s).toString(), m_window->database()->identity()->systemIdentifier);
+        QCOMPARE(a.value(u"inserted"_s).toObject().value(u"Incident"_s).toInteger(), r.insertedIncidents);
+        QCOMPARE(a.value(u"backup"_s).toObject().value(u"path"_s).toString(), r.backup.file);
+        QCOMPARE(a.value(u"backup"_s).toObject().value(u"sha256"_s).toString(), sha256OfFile(r.backup.file));
+        QVERIFY(a.value(u"verified"_s).toObject().value(u"ok"_s).toBool());
+        QVERIFY(a.value(u"questions"_s).toObject().value(u"acceptedSuggestions"_s).toInt() >= 1); // Accept every suggestion
         break;
     }
     case VerifyPage::ReportFormat::Csv: {

@@ -1,5 +1,6 @@
 #include "databasepages.h"
 
+#include "envcheckbox.h"
 #include "passwordstore.h"
 #include "common/privatefile.h"
 #include "pdfprint.h"
@@ -9,6 +10,7 @@
 #include "report/jsonreport.h"
 #include "roster/rosterproject.h"
 #include "session/databasesession.h"
+#include "session/envchecksession.h"
 #include "session/recoverysession.h"
 #include "session/readinesssession.h"
 #include "session/rostersession.h"
@@ -34,6 +36,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -55,8 +58,8 @@ QTextBrowser *browser(QWidget *parent, const QString &name, const QString &acces
 
 // Target database
 
-DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, QWidget *parent)
-    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this))
+DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, EnvCheckSession *env, QWidget *parent)
+    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this)), m_env(new EnvCheckBox(env, this))
 {
     setObjectName(QStringLiteral("databasePage"));
     setTitle(tr("Target database"));
@@ -113,7 +116,13 @@ DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, QWidge
     layout->addLayout(grid);
     layout->addWidget(hint);
     layout->addWidget(sandbox, 0, Qt::AlignLeft);
-    layout->addWidget(m_banner, 1);
+    layout->addWidget(m_env);
+    auto *bannerScroll = new QScrollArea(this); // the banner scrolls when the .env check needs the room
+    bannerScroll->setObjectName(QStringLiteral("databaseBannerScroll"));
+    bannerScroll->setWidget(m_banner);
+    bannerScroll->setWidgetResizable(true);
+    bannerScroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(bannerScroll, 1);
 
     connect(m_connection, &QLineEdit::editingFinished, this, [this] {
         m_db->setConnection(m_connection->text());

@@ -14,6 +14,7 @@ class QTreeWidget;
 
 namespace tt {
 class DatabaseSession;
+class EnvCheckSession;
 class ReadinessSession;
 class RosterSession;
 }
@@ -21,15 +22,17 @@ class RosterSession;
 namespace tt::ui {
 
 class PasswordStore;
+class EnvCheckBox;
 
 class DatabasePage : public WizardPage
 {
     Q_OBJECT
 public:
-    DatabasePage(RecoverySession *session, DatabaseSession *db, QWidget *parent = nullptr);
+    DatabasePage(RecoverySession *session, DatabaseSession *db, EnvCheckSession *env, QWidget *parent = nullptr);
     void initializePage() override;
     bool isComplete() const override;
     QString attention() const override;
+    EnvCheckBox *envCheck() const { return m_env; }
 
 private:
     void refresh();
@@ -47,6 +50,7 @@ private:
     QPushButton *m_forget;
     QLabel *m_passwordStatus;
     QLabel *m_banner;
+    EnvCheckBox *m_env;
     QString m_storeKey;              // the identity whose stored password was looked up
     bool m_passwordFromStore = false; // the field holds the stored password (not typed)
     bool m_stored = false;            // a password is in the store for m_storeKey
