@@ -71,7 +71,7 @@ struct StudentDraft
     // Added by the roster builder:
     QString nameSource;    // "school roster", "logs", "administrator"
     QString nameEvidence;  // "'Mia Van der Berg' in 40 of 43 logs"
-    QString classEvidence; // "12 of the last 14 days' logs in 5JT"
+    QString classEvidence; // "12 of 14 logs in the 14 days up to their last log with a class were in 5JT"
     QStringList loggedIds; // ids the sheet used for this student when they differ ("421" for "0421")
 };
 

@@ -19,7 +19,7 @@ struct RosterBuilderOptions
     double specialistMinShare = 0.5;     // ... with at least this share of logs at location "Specialist"
     double closeHomeroomShare = 0.2;     // margin below this share of the top count is "close"
     int closeHomeroomMinLogs = 3;        // ... as is a margin below this many logs
-    qint64 recentWindowMs = 14LL * 24 * 3600 * 1000; // "the last 14 days of their data"
+    qint64 recentWindowMs = 14LL * 24 * 3600 * 1000; // the days up to a student's last log naming a class
 };
 
 class RosterBuilder

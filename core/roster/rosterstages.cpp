@@ -537,8 +537,10 @@ void resolveStudentIds(const BuildInputs &in, BuildState &st)
         sw.last = std::max(sw.last, ia.last);
         for (const NameCount &nc : ia.names)
             addName(sw.names, nc.name, nc.last, nc.count);
-        for (const Stint &s2 : ia.stints)
+        for (const Stint &s2 : ia.stints) {
             mergeStint(sw.stints, s2);
+            sw.lastWithClass = std::max(sw.lastWithClass, s2.last);
+        }
         sw.classLogs.insert(sw.classLogs.end(), ia.classLogs.begin(), ia.classLogs.end());
         std::vector<std::pair<qint64, int>>().swap(ia.classLogs);
     }
@@ -711,13 +713,16 @@ void countFor(std::vector<std::pair<int, int>> &counts, int key)
         ++it->second;
 }
 
-// A log with a student id: remembered as classless by its teacher, or as recent in its class.
+// A log with a student id: remembered as classless by its teacher, or as recent in its class. The recent window
+// ends at the student's last log that names a class, not at their last log: logs without a class code (an
+// administrator's yard log, a class code left blank) say nothing about the class, and a window they ended could
+// hold no class at all, leaving a student with months of logs in one class without a class.
 void noteStudentLog(const BuildInputs &in, BuildState &st, qint64 i, StudentWork &sw)
 {
     const int c = st.recClass[size_t(i)];
     if (c < 0)
         countFor(sw.classlessTeachers, st.recTeacher[size_t(i)]);
-    if (c >= 0 && in.accepted[size_t(i)].timestampMs >= sw.last - in.options.recentWindowMs)
+    if (c >= 0 && in.accepted[size_t(i)].timestampMs >= sw.lastWithClass - in.options.recentWindowMs)
         countFor(sw.recent, c);
 }
 
@@ -831,15 +836,15 @@ QString classFromRecentLogs(BuildState &st, StudentWork &sw, StudentDraft &d)
         recentTotal += p.second;
         parts.append(tr("%1 (%2)").arg(st.classes[size_t(p.first)].code).arg(p.second));
     }
-    d.classEvidence = tr("%1 of %2 logs in the last 14 days of their data were in %3")
+    d.classEvidence = tr("%1 of %2 logs in the 14 days up to their last log with a class were in %3")
                           .arg(sw.recent.front().second)
                           .arg(recentTotal)
                           .arg(inferred);
     if (sw.recent.size() > 1)
         st.question(u"twoClasses"_s, d.studentId,
-                    tr("Student %1 was logged in %2 within the last 14 days of their data (to %3); %4 was "
-                       "suggested.")
-                        .arg(d.studentId, parts.join(u", "_s), isoDate(sw.last), inferred));
+                    tr("Student %1 was logged in %2 within the 14 days up to their last log with a class (%3); %4 "
+                       "was suggested.")
+                        .arg(d.studentId, parts.join(u", "_s), isoDate(sw.lastWithClass), inferred));
     return inferred;
 }
 

@@ -97,6 +97,7 @@ struct StudentWork
     int logs = 0;
     qint64 first = kMaxMs;
     qint64 last = kMinMs;
+    qint64 lastWithClass = kMinMs; // the last log that names a class: where the recent window ends
     int rosterIndex = -1;
     QStringList loggedIds;
     std::vector<std::pair<int, int>> recent;            // class -> logs in the recent window
@@ -173,7 +174,8 @@ void resolveStudentIds(const BuildInputs &in, BuildState &st);
 void chooseStudentNames(const BuildInputs &in, BuildState &st);
 // One name under several ids: rules::namesakes settles it or asks.
 void findNamesakes(const BuildInputs &in, BuildState &st);
-// Pass 2: links of every record; logs without id matched by name; the recent classes of each student.
+// Pass 2: links of every record; logs without id matched by name; the recent classes of each student: the classes
+// of their logs in the window (RosterBuilderOptions::recentWindowMs) that ends at their last log naming a class.
 void linkRecords(const BuildInputs &in, BuildState &st);
 // Each student's class history and current class (recent logs, the school's list, the administrator).
 void inferStudentClasses(const BuildInputs &in, BuildState &st);

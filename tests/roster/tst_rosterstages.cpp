@@ -513,6 +513,17 @@ void tst_RosterStages::inferStudentClasses_data()
     QTest::newRow("the school's list wins over the logs")
         << QStringList{u"5|Ava Ng|%1|3A|Classroom|0|4"_s.arg(a)} << QStringList{u"5|Ava|Ng|4b"_s} << u"4B"_s << 1
         << u"classMismatch"_s;
+    QTest::newRow("a later log without a class code does not empty the window")
+        << QStringList{u"5|Ava Ng|%1|3A|Classroom|0|4"_s.arg(a), u"5|Ava Ng|admin@x.org||Yard|60|1"_s}
+        << QStringList{} << u"3A"_s << 1 << QString();
+    QTest::newRow("a move, then logs without a class code")
+        << QStringList{u"5|Ava Ng|%1|3A|Classroom|0|6"_s.arg(a), u"5|Ava Ng|%1|4B|Classroom|50|2"_s.arg(b),
+                       u"5|Ava Ng|admin@x.org||Yard|100|3"_s}
+        << QStringList{} << u"4B"_s << 2 << QString();
+    QTest::newRow("NEG the window still ends at the last classed log: both classes there")
+        << QStringList{u"5|Ava Ng|%1|3A|Classroom|40|3"_s.arg(a), u"5|Ava Ng|%1|4B|Classroom|50|1"_s.arg(b),
+                       u"5|Ava Ng|admin@x.org||Yard|100|1"_s}
+        << QStringList{} << u"3A"_s << 2 << u"twoClasses"_s;
     QTest::newRow("NEG no class code: no class here")
         << QStringList{u"5|Ava Ng|%1|"_s.arg(a)} << QStringList{} << QString() << 0 << QString();
 }
