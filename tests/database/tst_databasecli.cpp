@@ -31,6 +31,7 @@ private slots:
     void reportRecordsTheApply();
     void ctrlCStopsApplyAndRollsBack();
     void leadingZeroTwinsApplyOneChildEach();
+    void migratedDatabase();
 
 private:
     int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr);
@@ -345,6 +346,44 @@ void tst_DatabaseCli::leadingZeroTwinsApplyOneChildEach()
     QCOMPARE(run(apply, &out, &err), 0);
     QVERIFY2(out.contains(u"0 incidents"_s), qPrintable(out));
     dropDatabase(m_sandbox, u"tst_cli_ready"_s);
+}
+
+// A database built by TrackTally's own migrations 1-3 (no Organization.lmsProvider, no Incident.type; the
+// "legacy-org" row of migration 2): plan says what is missing and what it means (text and --json), apply writes
+// the three incidents without those columns, verify finds them, legacy-org is untouched.
+void tst_DatabaseCli::migratedDatabase()
+{
+    const QString name = u"tst_cli_migrated"_s;
+    const QString url = createMigratedDatabase(m_sandbox, name, 3);
+    const QString legacy = tableChecksum(url, u"Organization"_s, u"t.\"id\" = 'legacy-org'"_s);
+    const QString json = m_dir.filePath(u"migrated-plan.json"_s);
+    QString out, err;
+    QCOMPARE(run({u"plan"_s, u"--project"_s, m_project, u"--database"_s, url, u"--json"_s, json}, &out, &err), 0);
+    qInfo().noquote() << out;
+    QVERIFY2(out.contains(u"The database has TrackTally's schema, an earlier version of it"_s), qPrintable(out + err));
+    QVERIFY2(out.contains(u"MISSING COLUMN (not written): Organization.lmsProvider"_s), qPrintable(out));
+    QVERIFY2(out.contains(u"MISSING COLUMN (not written): Incident.type"_s), qPrintable(out));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject plan = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonArray missing = plan.value(u"missingColumns"_s).toArray();
+    QCOMPARE(missing.size(), 2);
+    QCOMPARE(missing[0].toObject().value(u"table"_s).toString(), u"Organization"_s);
+    QCOMPARE(missing[0].toObject().value(u"column"_s).toString(), u"lmsProvider"_s);
+    QCOMPARE(missing[0].toObject().value(u"required"_s).toBool(), false);
+    QCOMPARE(missing[1].toObject().value(u"column"_s).toString(), u"type"_s);
+    QCOMPARE(plan.value(u"schemaWritable"_s).toBool(), true);
+    QVERIFY(plan.contains(u"tables"_s) && plan.contains(u"readiness"_s));
+
+    QCOMPARE(run({u"apply"_s, u"--project"_s, m_project, u"--database"_s, url, u"--backup-dir"_s, m_dir.filePath(u"b"_s),
+                  u"--confirm"_s, name, u"--accept-suggestions"_s},
+                 &out, &err),
+             0);
+    QVERIFY2(out.contains(u"3 incidents"_s), qPrintable(out + err));
+    QCOMPARE(run({u"verify"_s, u"--project"_s, m_project, u"--database"_s, url}, &out, &err), 0);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), u"3"_s);
+    QCOMPARE(tableChecksum(url, u"Organization"_s, u"t.\"id\" = 'legacy-org'"_s), legacy);
+    dropDatabase(m_sandbox, name);
 }
 
 } // namespace tt::test

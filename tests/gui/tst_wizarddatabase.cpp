@@ -45,6 +45,8 @@ namespace tt::test {
 // From tests/database/dbtestsupport.h (not included: its SchoolSpec is not the fixture generator's).
 QString queryValue(const QString &url, const QString &sql);
 QString createScratchDatabase(const Sandbox &sandbox, const QString &name);
+QString createMigratedDatabase(const Sandbox &sandbox, const QString &name, int migrations,
+                               const QString &beforeOrganizations);
 }
 
 class tst_WizardDatabase : public QObject
@@ -53,6 +55,7 @@ class tst_WizardDatabase : public QObject
 
 private slots:
     void initTestCase();
+    void migratedDatabaseBanner();
     void connectAndCheck();
     void envCheck_data();
     void envCheck();
@@ -118,6 +121,32 @@ void tst_WizardDatabase::initTestCase()
     QTRY_VERIFY(m_window->roster()->isBuilt() && !m_window->roster()->isStale());
     clickNext();
     QCOMPARE(m_window->wizard()->currentId(), int(RecoveryWizard::DatabaseStep));
+}
+
+// A database built by TrackTally's own migrations (no Organization.lmsProvider) is TrackTally's: the banner
+// says it is an earlier version of the schema and what the missing column means, not "all there".
+void tst_WizardDatabase::migratedDatabaseBanner()
+{
+    const QString url = test::createMigratedDatabase(*m_sandbox, QStringLiteral("tt_migrated"), 4, QString());
+    auto *edit = find<QLineEdit>(QStringLiteral("connectionEdit"));
+    edit->clear();
+    QTest::keyClicks(edit, url);
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("connectButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->database()->isConnected(), 30000);
+    const QString banner = find<QLabel>(QStringLiteral("databaseBanner"))->text();
+    QVERIFY2(banner.contains(QStringLiteral("an earlier version of it"))
+                 && banner.contains(QStringLiteral("Organization.lmsProvider"))
+                 && !banner.contains(QStringLiteral("all there")),
+             qPrintable(banner));
+    QVERIFY(m_window->database()->schema()->ok());
+    const QString shots = qEnvironmentVariable("TT_SCREENSHOT_DIR", m_dir.path());
+    QVERIFY(m_window->grab().save(shots + QStringLiteral("/database-migrated-schema.png")));
+    // editing the connection drops it: the next test starts unconnected
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("x"));
+    QTest::keyClick(edit, Qt::Key_Return); // editingFinished: the session takes the new text
+    QTRY_VERIFY(!m_window->database()->isConnected());
+    QTRY_VERIFY(!find<QAbstractButton>(QStringLiteral("nextButton"))->isEnabled());
 }
 
 void tst_WizardDatabase::connectAndCheck()
