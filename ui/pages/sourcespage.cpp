@@ -61,15 +61,6 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, Roste
     showLabel->setBuddy(m_sources);
     top->addWidget(showLabel);
     top->addWidget(m_sources, 1);
-    if (m_roster) {
-        auto *snapshot = new QPushButton(tr("Use a roster &snapshot…"), this);
-        snapshot->setObjectName(QStringLiteral("useSnapshotButton"));
-        snapshot->setToolTip(tr("A folder written by \"Snapshot the roster\" (Protect a database) or the snapshot "
-                                "command: its teachers, classrooms and students are taken as the school's own "
-                                "records, so the rebuilt roster is exact"));
-        top->addWidget(snapshot);
-        connect(snapshot, &QPushButton::clicked, this, &SourcesPage::chooseSnapshot);
-    }
 
     m_header = new QLabel(this);
     m_header->setObjectName(QStringLiteral("headerStatusLabel"));
@@ -122,15 +113,31 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, Roste
     buttons->addWidget(m_apply);
     grid->addLayout(buttons, 4, 0, 1, 6);
 
+    // The school's roster snapshot (optional): its own row, apart from the sheet's files.
     m_snapshotNote = new QLabel(this);
     m_snapshotNote->setObjectName(QStringLiteral("snapshotNoteLabel"));
     m_snapshotNote->setWordWrap(true);
     m_snapshotNote->setTextFormat(Qt::PlainText);
-    m_snapshotNote->hide();
+    m_snapshotNote->setText(tr("Optional: a roster snapshot taken before the loss (Protect a database ▸ Snapshot the "
+                               "roster) makes the rebuilt teachers, classrooms and students exact."));
+    m_snapshotNote->setStyleSheet(QStringLiteral("color: #555;"));
+    auto *snapshotRow = new QHBoxLayout;
+    if (m_roster) {
+        auto *snapshot = new QPushButton(tr("Use a roster &snapshot…"), this);
+        snapshot->setObjectName(QStringLiteral("useSnapshotButton"));
+        snapshot->setToolTip(tr("A folder written by \"Snapshot the roster\" (Protect a database) or the snapshot "
+                                "command: its teachers, classrooms and students are taken as the school's own "
+                                "records, so the rebuilt roster is exact"));
+        snapshotRow->addWidget(snapshot);
+        snapshotRow->addWidget(m_snapshotNote, 1);
+        connect(snapshot, &QPushButton::clicked, this, &SourcesPage::chooseSnapshot);
+    } else {
+        m_snapshotNote->hide();
+    }
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(m_snapshotNote);
+    layout->addLayout(snapshotRow);
     layout->addWidget(m_header);
     layout->addWidget(m_notes);
     layout->addWidget(m_preview, 1);
