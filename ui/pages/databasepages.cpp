@@ -4,6 +4,7 @@
 #include "passwordstore.h"
 #include "common/privatefile.h"
 #include "pdfprint.h"
+#include "theme.h"
 #include "database/connectionspec.h"
 #include "report/csvexport.h"
 #include "report/htmlreport.h"
@@ -234,7 +235,7 @@ void DatabasePage::rememberPassword()
 void DatabasePage::showPasswordStatus(const QString &text, bool problem)
 {
     m_passwordStatus->setText(text);
-    m_passwordStatus->setStyleSheet(problem ? QStringLiteral("QLabel { color: #8a1f11; }") : QString());
+    theme::setProblem(m_passwordStatus, problem);
 }
 
 void DatabasePage::updatePasswordButtons()
@@ -278,8 +279,11 @@ void DatabasePage::refresh()
         if (m_db->privileges() && !m_db->privileges()->ok())
             text += QStringLiteral("\n\n") + m_db->privileges()->describe();
         m_banner->setText(text);
-        m_banner->setStyleSheet(m_db->isConnected() ? QStringLiteral("QLabel { background: #eef4fb; border: 1px solid #b8cce4; padding: 8px; }")
-                                                    : QStringLiteral("QLabel { background: #fbeeee; border: 1px solid #e4b8b8; padding: 8px; }"));
+        // a database that cannot be used: a heavier frame and the words above, never only a colour
+        QString style = theme::panelStyleSheet();
+        if (!m_db->isConnected())
+            style.replace(QStringLiteral("1px solid palette(mid)"), QStringLiteral("3px solid palette(text)"));
+        m_banner->setStyleSheet(style);
     }
     emit completeChanged();
 }
@@ -642,7 +646,7 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
         m_message->setText(tr("Could not save the report to %1: %2. Choose another folder (one you can write to, "
                               "with free space) and try again.")
                                .arg(shown, why));
-        m_message->setStyleSheet(QStringLiteral("QLabel { color: #8a1f11; }"));
+        theme::setProblem(m_message, true);
         return false;
     };
     if (!m_session->hasProject())
@@ -673,7 +677,7 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
     } catch (const std::exception &e) {
         return fail(QString::fromUtf8(e.what()));
     }
-    m_message->setStyleSheet(QString());
+    theme::setProblem(m_message, false);
     m_message->setText(format == ReportFormat::Csv
                            ? tr("Report saved as teachers.csv, classrooms.csv, students.csv and quarantine.csv in %1.").arg(shown)
                            : tr("Report saved to %1.").arg(shown));
