@@ -6,9 +6,7 @@
 #include "pdfprint.h"
 #include "theme.h"
 #include "database/connectionspec.h"
-#include "report/csvexport.h"
-#include "report/htmlreport.h"
-#include "report/jsonreport.h"
+#include "report/reportwriter.h"
 #include "roster/rosterproject.h"
 #include "session/databasesession.h"
 #include "session/envchecksession.h"
@@ -652,27 +650,20 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
     if (!m_session->hasProject())
         return fail(tr("no project is open"));
     try {
-        const ReportData data = reportData(m_session->project(), m_roster->roster());
-        if (format == ReportFormat::Csv) {
-            writeCsvExports(data, path); // throws UserError naming the file
-        } else {
-            if (!QFileInfo(path).absoluteDir().exists()) // the dialog picked it: never a folder made up here
-                return fail(tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+        const Project &project = m_session->project();
+        if (format != ReportFormat::Csv && !QFileInfo(path).absoluteDir().exists()) // the dialog picked it: never a folder made up here
+            return fail(tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+        if (format == ReportFormat::Pdf) {
             PrivateFile file(path); // 0600: the report names children; throws UserError naming the file
             QSaveFile &f = file.device();
-            bool written = true;
-            if (format == ReportFormat::Html) {
-                const QByteArray bytes = renderHtmlReport(data).toUtf8();
-                written = f.write(bytes) == bytes.size();
-            } else if (format == ReportFormat::Json) {
-                const QByteArray bytes = QByteArray::fromStdString(buildJsonReport(m_session->project(), &m_roster->roster()).dump(2)) + '\n';
-                written = f.write(bytes) == bytes.size();
-            } else {
-                written = printHtmlToPdf(renderHtmlReport(data), &f, tr("Recovery report"));
-            }
-            if (!written)
+            if (!printHtmlToPdf(QString::fromUtf8(htmlReportBytes(project, m_roster->roster())), &f, tr("Recovery report")))
                 return fail(f.errorString().isEmpty() ? tr("the file could not be written") : f.errorString());
             file.commit();
+        } else { // the same writer as `report --html/--json/--csv-dir`
+            writeReport(project, m_roster->roster(),
+                        format == ReportFormat::Html ? tt::ReportFormat::Html
+                                                     : format == ReportFormat::Json ? tt::ReportFormat::Json : tt::ReportFormat::Csv,
+                        path);
         }
     } catch (const std::exception &e) {
         return fail(QString::fromUtf8(e.what()));
