@@ -58,7 +58,7 @@ QTextBrowser *browser(QWidget *parent, const QString &name, const QString &acces
 // Target database
 
 DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, EnvCheckSession *env, QWidget *parent)
-    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this)), m_env(new EnvCheckBox(env, this))
+    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this)), m_env(new EnvCheckBox(env ? env : new EnvCheckSession(session, db, this), this))
 {
     setObjectName(QStringLiteral("databasePage"));
     setTitle(tr("Target database"));
