@@ -1,4 +1,5 @@
 #include "googlesheetdialog.h"
+#include "theme.h"
 
 #include "common/errors.h"
 #include "session/sourcessession.h"
@@ -165,7 +166,7 @@ void GoogleSheetDialog::layOut()
 void GoogleSheetDialog::showStatus(const QString &text, bool problem)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(problem ? QStringLiteral("color: #a00000;") : QString());
+    theme::setProblem(m_status, problem);
     m_status->setVisible(!text.isEmpty());
     if (layout())
         layout()->activate(); // grow to show the whole message

@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "theme.h"
 
 #include "pages/projectpage.h"
 #include "pages/wizardpage.h"
@@ -77,7 +78,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_steps->setSelectionMode(QAbstractItemView::NoSelection);
     m_steps->setFixedWidth(250);
     m_steps->setWordWrap(true);
-    m_steps->setStyleSheet(QStringLiteral("QListWidget { background: #f3f5f8; border: none; padding: 6px; } "
+    m_steps->setStyleSheet(QStringLiteral("QListWidget { background: palette(alternate-base); color: palette(text); border: none; padding: 6px; } "
                                           "QListWidget::item { padding: 5px; }"));
     for (int i = 0; i < RecoveryWizard::StepCount; ++i)
         new QListWidgetItem(m_steps);
@@ -183,7 +184,7 @@ void MainWindow::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
     m_message->setProperty("error", error);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #a00000;") : QString());
+    theme::setProblem(m_message, error);
 }
 
 void MainWindow::updateSteps()

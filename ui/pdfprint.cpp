@@ -5,9 +5,61 @@
 #include <QFileDevice>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QTextBlock>
 #include <QTextDocument>
+#include <QTextFrame>
+#include <QTextTable>
+
+#include <cmath>
 
 namespace tt::ui {
+
+namespace {
+void tablesIn(QTextFrame *frame, QList<QTextTable *> &out)
+{
+    for (QTextFrame *child : frame->childFrames()) {
+        if (auto *t = qobject_cast<QTextTable *>(child))
+            out << t;
+        tablesIn(child, out);
+    }
+}
+
+// QTextDocument lets a table row run across a page boundary, cutting its lines apart. Every row that would (and
+// fits on one page) starts on the next page instead: its cells' first blocks break the page before them. Returns
+// the number of rows moved.
+int keepRowsOnOnePage(QTextDocument &doc, qreal pageHeight)
+{
+    QList<QTextTable *> tables;
+    tablesIn(doc.rootFrame(), tables);
+    QAbstractTextDocumentLayout *layout = doc.documentLayout();
+    int moved = 0;
+    for (QTextTable *table : tables) {
+        for (int r = 0; r < table->rows(); ++r) {
+            qreal top = 1e12, bottom = -1;
+            for (int c = 0; c < table->columns(); ++c) {
+                const QTextTableCell cell = table->cellAt(r, c);
+                if (!cell.isValid() || cell.row() != r)
+                    continue;
+                top = qMin(top, layout->blockBoundingRect(cell.firstCursorPosition().block()).top());
+                bottom = qMax(bottom, layout->blockBoundingRect(cell.lastCursorPosition().block()).bottom());
+            }
+            if (bottom < 0 || bottom - top >= pageHeight || std::floor(top / pageHeight) == std::floor((bottom - 1) / pageHeight))
+                continue;
+            for (int c = 0; c < table->columns(); ++c) {
+                const QTextTableCell cell = table->cellAt(r, c);
+                if (!cell.isValid() || cell.row() != r)
+                    continue;
+                QTextCursor cursor = cell.firstCursorPosition();
+                QTextBlockFormat f = cursor.blockFormat();
+                f.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+                cursor.setBlockFormat(f);
+            }
+            ++moved;
+        }
+    }
+    return moved;
+}
+} // namespace
 
 bool printHtmlToPdf(const QString &html, QIODevice *device, const QString &title)
 {
@@ -36,6 +88,7 @@ bool printHtmlToPdf(const QString &html, QIODevice *device, const QString &title
     const qreal footer = 18; // points for the page number
     const QSizeF page(area.width(), area.height() - footer);
     doc.setPageSize(page);
+    keepRowsOnOnePage(doc, page.height());
     const int pages = doc.pageCount();
     QPainter painter;
     if (!painter.begin(&writer))

@@ -1,4 +1,5 @@
 #include "schoollistdialog.h"
+#include "theme.h"
 
 #include "models/previewmodel.h"
 
@@ -77,7 +78,7 @@ SchoolListDialog::SchoolListDialog(const QString &path, SchoolListColumns column
     m_problem = new QLabel(this);
     m_problem->setObjectName(QStringLiteral("schoolListProblem"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #a00000;"));
+    theme::setProblem(m_problem, true);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_ok = buttons->button(QDialogButtonBox::Ok);

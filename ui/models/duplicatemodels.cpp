@@ -1,6 +1,9 @@
 #include "duplicatemodels.h"
 
 #include "session/recoverysession.h"
+#include "theme.h"
+
+#include <QApplication>
 
 #include <QBrush>
 #include <QColor>
@@ -132,7 +135,7 @@ QVariant DuplicateCompareModel::data(const QModelIndex &index, int role) const
         for (int c = 0; c < columnCount(); ++c)
             differs = differs || value(c, index.row()) != mine;
         if (role == Qt::BackgroundRole)
-            return differs ? QVariant(QBrush(QColor(255, 243, 205))) : QVariant();
+            return differs ? QVariant(theme::attentionBrush(QApplication::palette())) : QVariant();
         if (m_members[size_t(index.column())] == m_chosen) {
             QFont f;
             f.setBold(true);
@@ -146,8 +149,15 @@ QVariant DuplicateCompareModel::headerData(int section, Qt::Orientation o, int r
 {
     if (role != Qt::DisplayRole)
         return {};
-    if (o == Qt::Vertical)
-        return section >= 0 && section < FieldCount ? fieldTitle(allFields()[size_t(section)]) : QString();
+    if (o == Qt::Vertical) {
+        if (section < 0 || section >= FieldCount)
+            return QString();
+        // a field that differs between the versions is marked in words as well as shaded
+        bool differs = false;
+        for (int c = 1; c < columnCount(); ++c)
+            differs = differs || value(c, section) != value(0, section);
+        return differs ? tr("≠ %1").arg(fieldTitle(allFields()[size_t(section)])) : fieldTitle(allFields()[size_t(section)]);
+    }
     if (section < 0 || size_t(section) >= m_members.size())
         return {};
     const IncidentRecord &r = m_session->project().records()[m_members[size_t(section)]];

@@ -3,6 +3,10 @@
 #include "records/columnmapping.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
+#include "theme.h"
+
+#include <QApplication>
+#include <QStyle>
 
 #include <QBrush>
 #include <QColor>
@@ -67,10 +71,15 @@ QVariant QuarantineModel::data(const QModelIndex &index, int role) const
         default: return cell < r.cells.size() ? r.cells.at(cell) : QString();
         }
     }
-    if (role == Qt::BackgroundRole && cell >= 0 && r.sourceIndex >= 0 && size_t(r.sourceIndex) < p.sources().size()) {
+    if ((role == Qt::BackgroundRole || role == Qt::DecorationRole) && cell >= 0 && r.sourceIndex >= 0
+        && size_t(r.sourceIndex) < p.sources().size()) {
         Field f;
-        if (fieldFromKey(r.field, &f) && p.sources()[size_t(r.sourceIndex)].mapping.column(f) == cell)
-            return QBrush(QColor(255, 224, 224));
+        if (fieldFromKey(r.field, &f) && p.sources()[size_t(r.sourceIndex)].mapping.column(f) == cell) {
+            // the cell at fault: shaded from the palette, and a warning sign (never the colour alone)
+            if (role == Qt::BackgroundRole)
+                return theme::attentionBrush(QApplication::palette());
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        }
     }
     return {};
 }

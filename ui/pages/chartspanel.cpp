@@ -1,6 +1,7 @@
 #include "chartspanel.h"
 
 #include "session/incidentssession.h"
+#include "theme.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -15,6 +16,7 @@
 #include <QChartView>
 #include <QDateTimeAxis>
 #include <QLineSeries>
+#include <QPen>
 #include <QValueAxis>
 #endif
 
@@ -77,7 +79,22 @@ ChartsPanel::ChartsPanel(QWidget *parent) : QWidget(parent), d(std::make_unique<
 
 #ifdef TT_HAVE_CHARTS
 namespace {
-QChart *barChart(const QString &title, const QMap<QString, int> &values, const QString &emptyName, int limit)
+// The chart in the palette's colours (Qt Charts' own theme is light whatever the desktop's).
+void applyPalette(QChart *chart, const QPalette &p)
+{
+    chart->setBackgroundBrush(p.brush(QPalette::Base));
+    chart->setBackgroundPen(QPen(p.color(QPalette::Mid)));
+    chart->setTitleBrush(p.brush(QPalette::Text));
+    for (QAbstractAxis *axis : chart->axes()) {
+        axis->setLabelsBrush(p.brush(QPalette::Text));
+        axis->setTitleBrush(p.brush(QPalette::Text));
+        axis->setLinePenColor(p.color(QPalette::Mid));
+        axis->setGridLineColor(p.color(QPalette::Mid));
+    }
+}
+
+QChart *barChart(const QString &title, const QMap<QString, int> &values, const QString &emptyName, int limit,
+                 const QPalette &palette)
 {
     auto *chart = new QChart;
     chart->setTitle(title);
@@ -98,7 +115,12 @@ QChart *barChart(const QString &title, const QMap<QString, int> &values, const Q
         names << (name.isEmpty() ? emptyName : name);
         maxV = qMax(maxV, count);
     }
-    set->setLabelColor(Qt::black);
+    // the value is written inside the end of its bar: the palette's highlighted text on its highlight
+    set->setColor(palette.color(QPalette::Highlight));
+    set->setBorderColor(palette.color(QPalette::Highlight));
+    const QColor bar = palette.color(QPalette::Highlight);
+    const QColor onBar = palette.color(QPalette::HighlightedText), text = palette.color(QPalette::Text);
+    set->setLabelColor(theme::contrastRatio(onBar, bar) >= theme::contrastRatio(text, bar) ? onBar : text);
     auto *series = new QHorizontalBarSeries;
     series->append(set);
     series->setLabelsVisible(true);
@@ -114,6 +136,7 @@ QChart *barChart(const QString &title, const QMap<QString, int> &values, const Q
     x->setLabelFormat(QStringLiteral("%d"));
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
+    applyPalette(chart, palette);
     return chart;
 }
 } // namespace
@@ -143,6 +166,8 @@ void ChartsPanel::setStats(const IncidentStats &stats)
     y->setLabelFormat(QStringLiteral("%d"));
     week->addAxis(y, Qt::AlignLeft);
     line->attachAxis(y);
+    line->setColor(palette().color(QPalette::Highlight));
+    applyPalette(week, palette());
     auto replace = [](QChartView *v, QChart *c) {
         QChart *old = v->chart();
         v->setChart(c);
@@ -155,7 +180,7 @@ void ChartsPanel::setStats(const IncidentStats &stats)
     auto bars = [&](QChartView *v, const QString &title, const QString &titleCapped, const QMap<QString, int> &values,
                     const QString &emptyName) {
         const int shown = int(qMin<qsizetype>(values.size(), MaxBars));
-        replace(v, barChart(values.size() > MaxBars ? titleCapped.arg(MaxBars) : title, values, emptyName, MaxBars));
+        replace(v, barChart(values.size() > MaxBars ? titleCapped.arg(MaxBars) : title, values, emptyName, MaxBars, palette()));
         v->setMinimumHeight(qMax(180, shown * rowHeight + 110)); // the title and the value axis take about 110
     };
     bars(d->category, tr("Logs per category"), tr("Logs per category (the %1 most frequent)"), stats.perCategory, tr("(none)"));

@@ -4,10 +4,9 @@
 #include "passwordstore.h"
 #include "common/privatefile.h"
 #include "pdfprint.h"
+#include "theme.h"
 #include "database/connectionspec.h"
-#include "report/csvexport.h"
-#include "report/htmlreport.h"
-#include "report/jsonreport.h"
+#include "report/reportwriter.h"
 #include "roster/rosterproject.h"
 #include "session/databasesession.h"
 #include "session/envchecksession.h"
@@ -59,7 +58,7 @@ QTextBrowser *browser(QWidget *parent, const QString &name, const QString &acces
 // Target database
 
 DatabasePage::DatabasePage(RecoverySession *session, DatabaseSession *db, EnvCheckSession *env, QWidget *parent)
-    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this)), m_env(new EnvCheckBox(env, this))
+    : WizardPage(session, parent), m_db(db), m_store(new PasswordStore(this)), m_env(new EnvCheckBox(env ? env : new EnvCheckSession(session, db, this), this))
 {
     setObjectName(QStringLiteral("databasePage"));
     setTitle(tr("Target database"));
@@ -234,7 +233,7 @@ void DatabasePage::rememberPassword()
 void DatabasePage::showPasswordStatus(const QString &text, bool problem)
 {
     m_passwordStatus->setText(text);
-    m_passwordStatus->setStyleSheet(problem ? QStringLiteral("QLabel { color: #8a1f11; }") : QString());
+    theme::setProblem(m_passwordStatus, problem);
 }
 
 void DatabasePage::updatePasswordButtons()
@@ -281,8 +280,11 @@ void DatabasePage::refresh()
         if (m_db->privileges() && !m_db->privileges()->ok())
             text += QStringLiteral("\n\n") + m_db->privileges()->describe();
         m_banner->setText(text);
-        m_banner->setStyleSheet(m_db->isConnected() ? QStringLiteral("QLabel { background: #eef4fb; border: 1px solid #b8cce4; padding: 8px; }")
-                                                    : QStringLiteral("QLabel { background: #fbeeee; border: 1px solid #e4b8b8; padding: 8px; }"));
+        // a database that cannot be used: a heavier frame and the words above, never only a colour
+        QString style = theme::panelStyleSheet();
+        if (!m_db->isConnected())
+            style.replace(QStringLiteral("1px solid palette(mid)"), QStringLiteral("3px solid palette(text)"));
+        m_banner->setStyleSheet(style);
     }
     emit completeChanged();
 }
@@ -645,38 +647,31 @@ bool VerifyPage::saveReportTo(const QString &path, ReportFormat format)
         m_message->setText(tr("Could not save the report to %1: %2. Choose another folder (one you can write to, "
                               "with free space) and try again.")
                                .arg(shown, why));
-        m_message->setStyleSheet(QStringLiteral("QLabel { color: #8a1f11; }"));
+        theme::setProblem(m_message, true);
         return false;
     };
     if (!m_session->hasProject())
         return fail(tr("no project is open"));
     try {
-        const ReportData data = reportData(m_session->project(), m_roster->roster());
-        if (format == ReportFormat::Csv) {
-            writeCsvExports(data, path); // throws UserError naming the file
-        } else {
-            if (!QFileInfo(path).absoluteDir().exists()) // the dialog picked it: never a folder made up here
-                return fail(tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+        const Project &project = m_session->project();
+        if (format != ReportFormat::Csv && !QFileInfo(path).absoluteDir().exists()) // the dialog picked it: never a folder made up here
+            return fail(tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+        if (format == ReportFormat::Pdf) {
             PrivateFile file(path); // 0600: the report names children; throws UserError naming the file
             QSaveFile &f = file.device();
-            bool written = true;
-            if (format == ReportFormat::Html) {
-                const QByteArray bytes = renderHtmlReport(data).toUtf8();
-                written = f.write(bytes) == bytes.size();
-            } else if (format == ReportFormat::Json) {
-                const QByteArray bytes = QByteArray::fromStdString(buildJsonReport(m_session->project(), &m_roster->roster()).dump(2)) + '\n';
-                written = f.write(bytes) == bytes.size();
-            } else {
-                written = printHtmlToPdf(renderHtmlReport(data), &f, tr("Recovery report"));
-            }
-            if (!written)
+            if (!printHtmlToPdf(QString::fromUtf8(htmlReportBytes(project, m_roster->roster())), &f, tr("Recovery report")))
                 return fail(f.errorString().isEmpty() ? tr("the file could not be written") : f.errorString());
             file.commit();
+        } else { // the same writer as `report --html/--json/--csv-dir`
+            writeReport(project, m_roster->roster(),
+                        format == ReportFormat::Html ? tt::ReportFormat::Html
+                                                     : format == ReportFormat::Json ? tt::ReportFormat::Json : tt::ReportFormat::Csv,
+                        path);
         }
     } catch (const std::exception &e) {
         return fail(QString::fromUtf8(e.what()));
     }
-    m_message->setStyleSheet(QString());
+    theme::setProblem(m_message, false);
     m_message->setText(format == ReportFormat::Csv
                            ? tr("Report saved as teachers.csv, classrooms.csv, students.csv and quarantine.csv in %1.").arg(shown)
                            : tr("Report saved to %1.").arg(shown));

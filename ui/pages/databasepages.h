@@ -28,7 +28,12 @@ class DatabasePage : public WizardPage
 {
     Q_OBJECT
 public:
+    // env: the .env check shown on the page (the wizard's); null: the page makes its own.
     DatabasePage(RecoverySession *session, DatabaseSession *db, EnvCheckSession *env, QWidget *parent = nullptr);
+    DatabasePage(RecoverySession *session, DatabaseSession *db, QWidget *parent = nullptr)
+        : DatabasePage(session, db, nullptr, parent)
+    {
+    }
     void initializePage() override;
     bool isComplete() const override;
     QString attention() const override;

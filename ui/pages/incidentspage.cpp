@@ -1,4 +1,5 @@
 #include "incidentspage.h"
+#include "theme.h"
 
 #include "chartspanel.h"
 #include "models/incidentmodel.h"
@@ -400,10 +401,10 @@ bool IncidentsPage::finishSave(bool ok, const QString &path, const QString &what
 {
     const QString shown = QDir::toNativeSeparators(path);
     if (ok) {
-        m_saveMessage->setStyleSheet(QString());
+        theme::setProblem(m_saveMessage, false);
         m_saveMessage->setText(tr("%1 saved to %2.").arg(what, shown));
     } else {
-        m_saveMessage->setStyleSheet(QStringLiteral("QLabel { color: #8a1f11; }"));
+        theme::setProblem(m_saveMessage, true);
         m_saveMessage->setText(tr("Could not save %1 to %2: %3. Choose another folder (one you can write to, with free "
                                   "space) and try again.")
                                    .arg(what.toLower(), shown, error));

@@ -1,4 +1,5 @@
 #include "sourcespage.h"
+#include "theme.h"
 
 #include "googlesheetdialog.h"
 #include "models/previewmodel.h"
@@ -68,7 +69,6 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, Roste
     m_notes = new QLabel(this);
     m_notes->setObjectName(QStringLiteral("sourceNotesLabel"));
     m_notes->setWordWrap(true);
-    m_notes->setStyleSheet(QStringLiteral("color: #555;"));
 
     m_previewModel = new PreviewModel(this);
     m_preview = new QTableView(this);
@@ -102,7 +102,7 @@ SourcesPage::SourcesPage(RecoverySession *session, SourcesSession *config, Roste
     m_problems = new QLabel(mapBox);
     m_problems->setObjectName(QStringLiteral("mappingProblemsLabel"));
     m_problems->setWordWrap(true);
-    m_problems->setStyleSheet(QStringLiteral("color: #a00000;"));
+    theme::setProblem(m_problems, true);
     m_apply = new QPushButton(tr("Re-read with these columns"), mapBox);
     m_apply->setObjectName(QStringLiteral("applyMappingButton"));
     m_revert = new QPushButton(tr("Undo column changes"), mapBox);

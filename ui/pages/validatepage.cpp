@@ -4,6 +4,7 @@
 #include "models/quarantinemodel.h"
 #include "session/recoverysession.h"
 #include "session/validationsession.h"
+#include "theme.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -40,7 +41,7 @@ ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validati
     m_accounting->setObjectName(QStringLiteral("accountingLabel"));
     m_accounting->setTextFormat(Qt::RichText);
     m_accounting->setWordWrap(true);
-    m_accounting->setStyleSheet(QStringLiteral("QLabel { background: #eef4fb; border: 1px solid #b8cce4; padding: 6px; }"));
+    m_accounting->setStyleSheet(theme::panelStyleSheet());
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("validateMessageLabel"));
     m_message->setWordWrap(true);
@@ -66,7 +67,7 @@ ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validati
     auto *exportButton = new QPushButton(tr("&Export quarantine to CSV…"), qPage);
     exportButton->setObjectName(QStringLiteral("exportQuarantineButton"));
     auto *hint = new QLabel(tr("To fix a row, select the wrong cell, type the right value and press Enter: the row is "
-                               "checked again at once. The cell at fault is shaded."), qPage);
+                               "checked again at once. The cell at fault is shaded and marked ⚠."), qPage);
     hint->setWordWrap(true);
     auto *qButtons = new QHBoxLayout;
     qButtons->addWidget(hint, 1);
@@ -121,7 +122,7 @@ ValidatePage::ValidatePage(RecoverySession *session, ValidationSession *validati
     auto *right = new QWidget(dPage);
     auto *rLayout = new QVBoxLayout(right);
     rLayout->setContentsMargins(0, 0, 0, 0);
-    rLayout->addWidget(new QLabel(tr("Shaded fields differ. Select a version's column, then keep it."), right));
+    rLayout->addWidget(new QLabel(tr("Fields that differ are shaded and marked ≠. Select a version's column, then keep it."), right));
     rLayout->addWidget(m_compareView, 1);
     rLayout->addWidget(m_keep, 0, Qt::AlignRight);
     auto *split = new QSplitter(Qt::Horizontal, dPage);
@@ -216,7 +217,7 @@ void ValidatePage::refreshCounts()
             .arg(c.blank)
             .arg(c.headerRows)
             .arg(c.balanced() ? tr("Every row is accounted for.")
-                              : tr("<span style='color:#a00000'>The totals do not add up: re-read the sources.</span>")));
+                              : tr("<b>⚠ The totals do not add up: re-read the sources.</b>")));
     m_accounting->setProperty("read", c.read);
     m_accounting->setProperty("accepted", c.accepted);
     m_accounting->setProperty("duplicates", dups);
