@@ -76,6 +76,8 @@ void tst_SnapshotSheet::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QVERIFY(m_server.start());
+    // Credentials go only to Google's hosts; a loopback test server only when the environment names it.
+    qputenv("TT_GOOGLE_TEST_SERVER", m_server.baseUrl().toUtf8());
     nlohmann::json key = keyJson();
     key["token_uri"] = m_server.tokenUrl().toStdString();
     m_keyPath = m_dir.filePath(u"service-account.json"_s);
