@@ -55,6 +55,12 @@ void setProblem(QLabel *label, bool problem)
     label->setFont(f);
 }
 
+void setHint(QLabel *label)
+{
+    label->setStyleSheet(QString());
+    label->setForegroundRole(QPalette::PlaceholderText);
+}
+
 QString panelStyleSheet(const QString &widgetClass)
 {
     return QStringLiteral("%1 { background: palette(alternate-base); color: palette(text); border: 1px solid palette(mid); "

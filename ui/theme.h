@@ -20,6 +20,8 @@ bool isDark(const QPalette &palette); // the window background is dark
 QColor problemColor(const QPalette &palette);
 // Marks a label as reporting a problem (problem colour and bold) or back to the palette's text.
 void setProblem(QLabel *label, bool problem);
+// A secondary hint under a control: the palette's placeholder-text colour (readable in every theme).
+void setHint(QLabel *label);
 // A framed panel (banners, the accounting box) in the palette's alternate base with the palette's text.
 QString panelStyleSheet(const QString &widgetClass = QStringLiteral("QLabel"));
 // Shading for a table cell that needs attention (the cell at fault, a field that differs): the highlight

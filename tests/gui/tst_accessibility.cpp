@@ -145,7 +145,7 @@ void tst_Accessibility::reach(int step)
 void tst_Accessibility::everyControlIsNamed_data()
 {
     QTest::addColumn<int>("step");
-    for (int s = RecoveryWizard::SourcesStep; s < RecoveryWizard::StepCount; ++s)
+    for (int s = RecoveryWizard::ProjectStep; s < RecoveryWizard::StepCount; ++s)
         QTest::newRow(qPrintable(u"%1"_s.arg(s + 1, 2, 10, QChar(u'0')))) << s;
 }
 

@@ -5,6 +5,7 @@
 #include "session/envsetupsession.h"
 #include "session/protectsession.h"
 #include "protectpanel.h"
+#include "theme.h"
 #include "session/recoverysession.h"
 
 #include <QButtonGroup>
@@ -41,7 +42,7 @@ ProjectPage::ProjectPage(RecoverySession *session, EnvSetupSession *env, Protect
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("projectErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #a00000;"));
+    theme::setProblem(m_error, true);
     m_error->hide();
     m_current = new QLabel(this);
     m_current->setObjectName(QStringLiteral("currentProjectLabel"));
@@ -266,7 +267,7 @@ QWidget *ProjectPage::buildNeedsBox()
                                    "spreadsheet quirk). Walk every step without touching real data."),
                                 box);
     demoHint->setWordWrap(true);
-    demoHint->setStyleSheet(QStringLiteral("color: #555;"));
+    theme::setHint(demoHint);
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(list);
     layout->addStretch(1);
@@ -377,7 +378,7 @@ QWidget *ProjectPage::buildEnvBox()
     m_envProblems->setObjectName(QStringLiteral("envProblemsLabel"));
     m_envProblems->setWordWrap(true);
     m_envProblems->setTextFormat(Qt::PlainText);
-    m_envProblems->setStyleSheet(QStringLiteral("color: #a00000;"));
+    theme::setProblem(m_envProblems, true);
     m_envProblems->hide();
     auto *row = new QHBoxLayout;
     row->addWidget(m_envFile, 1);

@@ -1,6 +1,7 @@
 #include "protectpanel.h"
 
 #include "session/protectsession.h"
+#include "theme.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -38,7 +39,7 @@ QLabel *hint(const QString &text, QWidget *parent)
 {
     auto *l = new QLabel(text, parent);
     l->setWordWrap(true);
-    l->setStyleSheet(QStringLiteral("color: #555;"));
+    theme::setHint(l);
     return l;
 }
 
@@ -138,7 +139,11 @@ void ProtectPanel::readEnv(const QString &path)
         m_domain->setText(m_session->domain());
     }
     m_envNote->setText(m_session->envMessage());
-    m_envNote->setStyleSheet(ok ? QStringLiteral("color: #555;") : QStringLiteral("color: #a00000;"));
+    theme::setProblem(m_envNote, !ok);
+    if (ok)
+        theme::setHint(m_envNote);
+    else
+        m_envNote->setForegroundRole(QPalette::WindowText);
     m_envNote->show();
 }
 
