@@ -35,9 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (const auto &[key, value] : spec.parameters()) {
         if (!ConnectionSpec::isSecret(key) || value.size() < 4)
             continue;
-        bool elsewhere = false;
+        // The value itself is not shown, unless it is also a keyword or part of a value that is not secret.
+        bool elsewhere = QStringLiteral("***").contains(value);
         for (const auto &[k2, v2] : spec.parameters())
-            elsewhere = elsewhere || (!ConnectionSpec::isSecret(k2) && (v2.contains(value) || k2.contains(value)));
+            elsewhere = elsewhere || k2.contains(value) || (!ConnectionSpec::isSecret(k2) && v2.contains(value));
         TT_FUZZ_CHECK(elsewhere || !redacted.contains(value));
     }
 
