@@ -88,14 +88,16 @@ std::vector<char> textHits(const IncidentIndex &index, const QByteArray &needle,
     inParallel(n, threads, [&](unsigned, size_t begin, size_t end) {
         const char *base = f.bytes.constData();
         const char *pos = base + f.offsets[begin], *stop = base + f.offsets[end];
+        size_t rec = begin;
         while (pos < stop) {
             const void *hit = memmem(pos, size_t(stop - pos), needle.constData(), size_t(needle.size()));
             if (!hit)
                 break;
             const qint64 at = static_cast<const char *>(hit) - base;
-            const auto rec = std::upper_bound(f.offsets.begin() + qint64(begin), f.offsets.begin() + qint64(end) + 1, at) - 1;
-            hits[size_t(rec - f.offsets.begin())] = 1;
-            pos = base + *(rec + 1); // the next record
+            while (f.offsets[rec + 1] <= at) // hits come in order: walk forward to the record that holds this one
+                ++rec;
+            hits[rec] = 1;
+            pos = base + f.offsets[++rec]; // on to the next record
         }
     });
     return hits;
@@ -141,6 +143,7 @@ struct Matcher
     const IncidentIndex::Ids &ids;
     qint64 category = -1;           // the category's id (-1: any; -2: none logged)
     std::vector<char> classOk;      // per class id: equal to the class asked for, case aside (empty: any)
+    std::vector<char> textIsId, textIsClass, textIsLevel; // per id: the whole text is that student id / class / level
 
     bool operator()(const IncidentRecord &r, qint32 day, size_t i) const
     {
@@ -160,8 +163,7 @@ struct Matcher
             return true;
         if (hits ? (*hits)[i] != 0 : textInFields(r))
             return true;
-        return r.studentId == c.text || r.classCode.compare(c.text, Qt::CaseInsensitive) == 0
-            || r.level.compare(c.text, Qt::CaseInsensitive) == 0;
+        return textIsId[ids.studentId[i]] || textIsClass[ids.classCode[i]] || textIsLevel[ids.level[i]];
     }
     bool textInFields(const IncidentRecord &r) const
     {
@@ -312,6 +314,8 @@ const IncidentIndex::Ids &IncidentIndex::ids() const
         };
         intern(&IncidentRecord::category, m_ids.category, m_ids.categories);
         intern(&IncidentRecord::classCode, m_ids.classCode, m_ids.classCodes);
+        intern(&IncidentRecord::level, m_ids.level, m_ids.levels);
+        intern(&IncidentRecord::studentId, m_ids.studentId, m_ids.studentIds);
     });
     return m_ids;
 }
@@ -326,7 +330,7 @@ namespace {
 
 Matcher matcherFor(const IncidentIndex &index, const IncidentCriteria &c, const std::vector<char> *hits)
 {
-    Matcher m{c, hits, QStringMatcher(c.text, Qt::CaseInsensitive), QStringMatcher(c.student, Qt::CaseInsensitive), index.ids(), -1, {}};
+    Matcher m{c, hits, QStringMatcher(c.text, Qt::CaseInsensitive), QStringMatcher(c.student, Qt::CaseInsensitive), index.ids(), -1, {}, {}, {}, {}};
     if (!c.category.isEmpty()) {
         const auto &names = m.ids.categories;
         const auto it = std::find(names.begin(), names.end(), c.category);
@@ -338,6 +342,17 @@ Matcher matcherFor(const IncidentIndex &index, const IncidentCriteria &c, const 
             m.classOk[k] = m.ids.classCodes[k].compare(c.classCode, Qt::CaseInsensitive) == 0;
         if (m.classOk.empty())
             m.classOk.push_back(0), m.category = -2; // no classes at all: nothing matches
+    }
+    if (!c.text.isEmpty()) {
+        auto each = [](const std::vector<QString> &values, auto test) {
+            std::vector<char> ok(values.size());
+            for (size_t k = 0; k < values.size(); ++k)
+                ok[k] = test(values[k]);
+            return ok;
+        };
+        m.textIsId = each(m.ids.studentIds, [&](const QString &v) { return v == c.text; });
+        m.textIsClass = each(m.ids.classCodes, [&](const QString &v) { return v.compare(c.text, Qt::CaseInsensitive) == 0; });
+        m.textIsLevel = each(m.ids.levels, [&](const QString &v) { return v.compare(c.text, Qt::CaseInsensitive) == 0; });
     }
     return m;
 }

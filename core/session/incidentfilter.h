@@ -74,11 +74,12 @@ public:
     };
     const Folded &folded() const;
 
-    // Each record's category and class as an id into the distinct values (exactly as logged). Built on first use.
+    // Each record's category, class, level and student id as an id into that field's distinct values (exactly
+    // as logged), so the filter compares and counts integers. Built on first use.
     struct Ids
     {
-        std::vector<quint32> category, classCode;
-        std::vector<QString> categories, classCodes;
+        std::vector<quint32> category, classCode, level, studentId;
+        std::vector<QString> categories, classCodes, levels, studentIds;
     };
     const Ids &ids() const;
 
