@@ -61,22 +61,35 @@ int compareText(const QString &x, const QString &y, int column)
     }
 }
 
+// Appends s case-folded (per code point, as QString::toCaseFolded) as UTF-8, without a temporary string.
 void appendFolded(QByteArray &out, const QString &s)
 {
-    bool ascii = true;
-    for (QChar ch : s)
-        ascii = ascii && ch.unicode() < 0x80;
-    if (!ascii) {
-        out += s.toCaseFolded().toUtf8();
-        return;
-    }
     const qsizetype at = out.size();
-    out.resize(at + s.size());
+    out.resize(at + s.size() * 3); // the most UTF-8 bytes a UTF-16 unit can need
     char *p = out.data() + at;
-    for (QChar ch : s) {
-        const char16_t c = ch.unicode();
-        *p++ = char(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    const auto *u = reinterpret_cast<const char16_t *>(s.utf16());
+    for (qsizetype k = 0, n = s.size(); k < n; ++k) {
+        char32_t c = u[k];
+        if (c < 0x80) {
+            *p++ = char(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            continue;
+        }
+        if (QChar::isHighSurrogate(c) && k + 1 < n && QChar::isLowSurrogate(u[k + 1]))
+            c = QChar::surrogateToUcs4(char16_t(c), u[++k]);
+        c = QChar::toCaseFolded(c);
+        if (c < 0x800) {
+            *p++ = char(0xC0 | (c >> 6));
+        } else if (c < 0x10000) {
+            *p++ = char(0xE0 | (c >> 12));
+            *p++ = char(0x80 | ((c >> 6) & 0x3F));
+        } else {
+            *p++ = char(0xF0 | (c >> 18));
+            *p++ = char(0x80 | ((c >> 12) & 0x3F));
+            *p++ = char(0x80 | ((c >> 6) & 0x3F));
+        }
+        *p++ = char(0x80 | (c & 0x3F));
     }
+    out.resize(p - out.constData());
 }
 
 // Per record: 1 if the folded text holds the folded needle in one of its fields.
@@ -312,10 +325,13 @@ const IncidentIndex::Ids &IncidentIndex::ids() const
                 ids[i] = it.value();
             }
         };
-        intern(&IncidentRecord::category, m_ids.category, m_ids.categories);
-        intern(&IncidentRecord::classCode, m_ids.classCode, m_ids.classCodes);
+        std::thread other([&] { // two fields each on two cores
+            intern(&IncidentRecord::category, m_ids.category, m_ids.categories);
+            intern(&IncidentRecord::classCode, m_ids.classCode, m_ids.classCodes);
+        });
         intern(&IncidentRecord::level, m_ids.level, m_ids.levels);
         intern(&IncidentRecord::studentId, m_ids.studentId, m_ids.studentIds);
+        other.join();
     });
     return m_ids;
 }
@@ -366,7 +382,8 @@ void filterInto(const IncidentIndex &index, const IncidentCriteria &c, IncidentF
     const size_t n = recs.size();
     const unsigned threads = threadsFor(n);
     std::vector<char> hits;
-    const QByteArray needle = c.text.toCaseFolded().toUtf8();
+    QByteArray needle;
+    appendFolded(needle, c.text); // folded exactly as the records were
     const bool folded = !c.text.isEmpty() && !needle.contains(FieldSep) && !needle.contains(RecordSep);
     if (folded)
         hits = textHits(index, needle, threads);
