@@ -1,12 +1,13 @@
 #include "incidentssession.h"
 
 #include <QDateTime>
+#include <QFutureWatcher>
+#include <QPromise>
 #include <QSet>
-#include <QStringMatcher>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <limits>
-#include <thread>
 
 namespace tt {
 
@@ -16,11 +17,13 @@ const QDate Epoch(1970, 1, 1);
 } // namespace
 
 IncidentsSession::IncidentsSession(QObject *parent)
-    : QObject(parent), m_records(std::make_shared<const std::vector<IncidentRecord>>())
+    : QObject(parent), m_records(std::make_shared<const std::vector<IncidentRecord>>()),
+      m_index(std::make_shared<const IncidentIndex>(m_records, std::vector<qint32>())),
+      m_latest(std::make_shared<std::atomic<quint64>>(0))
 {
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(250);
-    connect(&m_debounce, &QTimer::timeout, this, &IncidentsSession::apply);
+    connect(&m_debounce, &QTimer::timeout, this, &IncidentsSession::start);
 }
 
 void IncidentsSession::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone)
@@ -62,11 +65,13 @@ void IncidentsSession::setRecordsIn(std::shared_ptr<const std::vector<IncidentRe
                 m_offsets.emplace_back(t.atUtc.toMSecsSinceEpoch(), t.offsetFromUtc);
         }
     }
-    m_days.resize(m_records->size());
+    std::vector<qint32> days(m_records->size());
     for (size_t i = 0; i < m_records->size(); ++i) {
         const qint64 local = (*m_records)[i].timestampMs + qint64(offsetAt((*m_records)[i].timestampMs)) * 1000;
-        m_days[i] = qint32(local >= 0 ? local / DayMs : (local - DayMs + 1) / DayMs);
+        days[i] = qint32(local >= 0 ? local / DayMs : (local - DayMs + 1) / DayMs);
     }
+    m_index = std::make_shared<const IncidentIndex>(m_records, std::move(days));
+    m_result = std::make_shared<const IncidentFilterResult>(); // of the old records: never reused
     QSet<QString> teachers, classes, categories;
     for (const IncidentRecord &r : *m_records) {
         teachers.insert(r.teacherEmail);
@@ -84,6 +89,8 @@ void IncidentsSession::setRecordsIn(std::shared_ptr<const std::vector<IncidentRe
     m_categories = sorted(categories);
     m_debounce.stop();
     apply();
+    // The text search's folded copy, built ahead of the first search (off this thread; a search waits for it).
+    QThreadPool::globalInstance()->start([index = m_index] { index->folded(); });
 }
 
 void IncidentsSession::schedule()
@@ -171,8 +178,8 @@ std::vector<int> IncidentsSession::matchingRows() const
 {
     std::vector<int> rows;
     rows.reserve(size_t(m_matches));
-    for (size_t i = 0; i < m_mask.size(); ++i)
-        if (m_mask[i])
+    for (size_t i = 0; i < m_result->mask.size(); ++i)
+        if (m_result->mask[i])
             rows.push_back(int(i));
     return rows;
 }
@@ -209,100 +216,79 @@ QDate IncidentsSession::weekOf(const IncidentRecord &r) const
     return d.addDays(1 - d.dayOfWeek());
 }
 
-bool IncidentsSession::matchesAt(size_t i, const QStringMatcher *text, const QStringMatcher *student, qint64 fromDay,
-                              qint64 toDay) const
+void IncidentsSession::setSort(int column, Qt::SortOrder order)
 {
-    const IncidentRecord &r = (*m_records)[i];
-    if (m_type != AnyType && int(r.type) != m_type)
-        return false;
-    if (m_days[i] < fromDay || m_days[i] > toDay)
-        return false;
-    if (!m_teacher.isEmpty() && !r.teacherEmail.contains(m_teacher, Qt::CaseInsensitive))
-        return false;
-    if (!m_classCode.isEmpty() && r.classCode.compare(m_classCode, Qt::CaseInsensitive) != 0)
-        return false;
-    if (!m_category.isEmpty() && r.category != m_category)
-        return false;
-    if (student && r.studentId != m_student && student->indexIn(r.studentName) < 0)
-        return false;
-    if (text) {
-        const Qt::CaseSensitivity cs = Qt::CaseInsensitive;
-        if (text->indexIn(r.note) < 0 && text->indexIn(r.studentName) < 0 && text->indexIn(r.teacherEmail) < 0
-            && text->indexIn(r.category) < 0 && text->indexIn(r.location) < 0 && text->indexIn(r.actionTaken) < 0
-            && r.studentId != m_text && r.classCode.compare(m_text, cs) != 0 && r.level.compare(m_text, cs) != 0)
-            return false;
-    }
-    return true;
+    column = qBound(0, column, int(IncidentColumn::Count) - 1);
+    if (column == m_sortColumn && order == m_sortOrder)
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    start();
+}
+
+void IncidentsSession::start()
+{
+    m_debounce.stop();
+    IncidentCriteria c;
+    c.type = m_type;
+    if (m_from.isValid())
+        c.fromDay = Epoch.daysTo(m_from);
+    if (m_to.isValid())
+        c.toDay = Epoch.daysTo(m_to);
+    c.teacher = m_teacher;
+    c.classCode = m_classCode;
+    c.student = m_student;
+    c.category = m_category;
+    c.text = m_text;
+    c.sortColumn = m_sortColumn;
+    c.descending = m_sortOrder == Qt::DescendingOrder;
+
+    const quint64 generation = ++m_generation;
+    m_latest->store(generation);
+    // The worker holds its own references: it may outlive this object (its result is then dropped).
+    auto promise = std::make_shared<QPromise<std::shared_ptr<IncidentFilterResult>>>();
+    m_pending = promise->future();
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, index = m_index, c, latest = m_latest, generation, previous = m_result] {
+        auto result = std::make_shared<IncidentFilterResult>(
+            runIncidentFilter(*index, c, [&] { return latest->load(std::memory_order_relaxed) != generation; }, previous));
+        promise->addResult(std::move(result));
+        promise->finish();
+    });
+    auto *watcher = new QFutureWatcher<std::shared_ptr<IncidentFilterResult>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        if (watcher->future().resultCount() > 0)
+            deliver(generation, watcher->future().result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(m_pending);
+}
+
+void IncidentsSession::deliver(quint64 generation, const std::shared_ptr<IncidentFilterResult> &result)
+{
+    if (generation != m_generation || m_delivered == generation || !result || result->cancelled)
+        return; // superseded, or already swapped in by waitForFinished
+    m_delivered = generation;
+    m_result = result;
+    m_shown = std::shared_ptr<const std::vector<int>>(result, &result->rows);
+    m_matches = result->matches;
+    m_stats = result->stats;
+    emit filterChanged();
+}
+
+void IncidentsSession::waitForFinished()
+{
+    if (m_delivered == m_generation || !m_pending.isValid())
+        return;
+    m_pending.waitForFinished();
+    if (m_pending.resultCount() > 0)
+        deliver(m_generation, m_pending.result());
 }
 
 void IncidentsSession::apply()
 {
-    m_debounce.stop();
-    const auto &recs = *m_records;
-    const size_t n = recs.size();
-    m_mask.assign(n, 0);
-    m_stats = IncidentStats{};
-    const QStringMatcher textMatcher(m_text, Qt::CaseInsensitive);
-    const QStringMatcher studentMatcher(m_student, Qt::CaseInsensitive);
-    const qint64 fromDay = m_from.isValid() ? Epoch.daysTo(m_from) : std::numeric_limits<qint64>::min();
-    const qint64 toDay = m_to.isValid() ? Epoch.daysTo(m_to) : std::numeric_limits<qint64>::max();
-
-    // Split the work over the cores: each part fills its slice of the mask and its own counts.
-    struct Part
-    {
-        QHash<qint32, int> weeks; // Monday's day number -> count
-        QHash<QString, int> cats, classes;
-        qint64 matches = 0;
-    };
-    const unsigned threads = n < 50000 ? 1u : qBound(1u, std::thread::hardware_concurrency(), 8u);
-    std::vector<Part> parts(threads);
-    auto work = [&](unsigned part) {
-        const size_t begin = n * part / threads, end = n * (part + 1) / threads;
-        Part &p = parts[part];
-        for (size_t i = begin; i < end; ++i) {
-            if (!matchesAt(i, m_text.isEmpty() ? nullptr : &textMatcher, m_student.isEmpty() ? nullptr : &studentMatcher, fromDay, toDay))
-                continue;
-            m_mask[i] = 1;
-            ++p.matches;
-            const qint32 day = m_days[i];
-            const qint32 monday = day - ((day % 7 + 7 + 3) % 7); // 1970-01-01 was a Thursday
-            ++p.weeks[monday];
-            ++p.cats[recs[i].category];
-            ++p.classes[recs[i].classCode];
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(work, t);
-    work(0);
-    for (std::thread &t : pool)
-        t.join();
-
-    QHash<qint32, int> weeks;
-    QHash<QString, int> cats, classes;
-    for (const Part &p : parts) {
-        m_matches = 0;
-        m_stats.total += p.matches;
-        for (auto it = p.weeks.cbegin(); it != p.weeks.cend(); ++it)
-            weeks[it.key()] += it.value();
-        for (auto it = p.cats.cbegin(); it != p.cats.cend(); ++it)
-            cats[it.key()] += it.value();
-        for (auto it = p.classes.cbegin(); it != p.classes.cend(); ++it)
-            classes[it.key()] += it.value();
-    }
-    m_matches = m_stats.total;
-    for (auto it = weeks.cbegin(); it != weeks.cend(); ++it)
-        m_stats.perWeek.insert(Epoch.addDays(it.key()), it.value());
-    if (!m_stats.perWeek.isEmpty()) { // weeks without a log are weeks with 0 logs, not gaps the line skips over
-        const QDate last = m_stats.perWeek.lastKey();
-        for (QDate monday = m_stats.perWeek.firstKey(); monday < last; monday = monday.addDays(7))
-            m_stats.perWeek.insert(monday, m_stats.perWeek.value(monday, 0));
-    }
-    for (auto it = cats.cbegin(); it != cats.cend(); ++it)
-        m_stats.perCategory.insert(it.key(), it.value());
-    for (auto it = classes.cbegin(); it != classes.cend(); ++it)
-        m_stats.perClass.insert(it.key(), it.value());
-    emit filterChanged();
+    start();
+    waitForFinished();
 }
 
 } // namespace tt

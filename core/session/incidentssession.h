@@ -1,8 +1,13 @@
 #pragma once
-// The Incidents step's filter: criteria (type, date range, teacher, class, student, category, text), applied
-// to the accepted records after a short pause in typing (debounced), as a row mask that a proxy model reads.
-// Also counts what matches per week, category and class for the charts.
+// The Incidents step's filter: criteria (type, date range, teacher, class, student, category, text) and the
+// list's sort column, applied to the accepted records after a short pause in typing (debounced) on a worker
+// thread (core/session/incidentfilter), a newer request superseding an older one still running. The result (a
+// row mask, the matching rows in the list's order, and what matches per week, category and class for the
+// charts) is swapped in on this object's thread, then filterChanged is emitted.
 #include "records/incidentrecord.h"
+#include "session/incidentfilter.h"
+
+#include <QFuture>
 
 #include <QDate>
 #include <QMap>
@@ -11,19 +16,11 @@
 #include <QStringList>
 #include <QTimer>
 #include <QTimeZone>
+#include <atomic>
 #include <memory>
 #include <vector>
 
 namespace tt {
-
-struct IncidentStats
-{
-    QMap<QDate, int> perWeek;      // Monday of the week (school time) -> logs; every week from the first to the
-                                   // last that matched, weeks without logs as 0 (holidays show as a dip)
-    QMap<QString, int> perCategory;
-    QMap<QString, int> perClass;   // class code as logged ("" = none)
-    qint64 total = 0;
-};
 
 class IncidentsSession : public QObject
 {
@@ -63,14 +60,27 @@ public:
     void setText(const QString &text); // anywhere in the note, name, email, category, location, action
     void clear();
 
+    // The list's order: an IncidentColumn, ascending or descending. Starts at once (no pause).
+    void setSort(int column, Qt::SortOrder order);
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
+
     int debounceMs() const { return m_debounce.interval(); }
     void setDebounceMs(int ms) { m_debounce.setInterval(ms); }
-    // Applies pending criteria at once (the debounce timer calls this).
+    // Starts filtering and sorting with the current criteria on a worker thread (the debounce timer calls this);
+    // filterChanged follows when it is done, unless a newer request superseded it.
+    void start();
+    // Waits for the newest request and swaps its result in (emitting filterChanged) before returning.
+    void waitForFinished();
+    // start() and waitForFinished(): for tests and callers without an event loop, never the GUI's typing path.
     void apply();
+    bool isBusy() const { return m_delivered != m_generation; }
 
-    bool accepts(int row) const { return row >= 0 && size_t(row) < m_mask.size() && m_mask[size_t(row)]; }
+    bool accepts(int row) const { return row >= 0 && size_t(row) < m_result->mask.size() && m_result->mask[size_t(row)]; }
     // The rows that match, in record order.
     std::vector<int> matchingRows() const;
+    // The rows that match, in the list's order (setSort).
+    std::shared_ptr<const std::vector<int>> shownRows() const { return m_shown; }
     // Every row of one student (the same id; without an id, the same name), in time order: a student's history.
     std::vector<int> rowsOfStudent(const QString &studentId, const QString &studentName) const;
     bool isActive() const;
@@ -90,19 +100,25 @@ signals:
 
 private:
     void schedule();
+    void deliver(quint64 generation, const std::shared_ptr<IncidentFilterResult> &result);
     void setRecordsIn(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
     int offsetAt(qint64 utcMs) const; // seconds east of UTC in the school's zone at that instant
-    bool matchesAt(size_t i, const class QStringMatcher *text, const QStringMatcher *student, qint64 fromDay, qint64 toDay) const;
 
     std::shared_ptr<const std::vector<IncidentRecord>> m_records;
     QTimeZone m_zone;
     std::vector<std::pair<qint64, int>> m_offsets; // (from this UTC ms on, this offset in seconds), ascending
-    std::vector<qint32> m_days; // per record: the school's calendar day, days since 1970-01-01
+    std::shared_ptr<const IncidentIndex> m_index; // days per record, folded text, each column's order
     int m_type = AnyType;
     QDate m_from, m_to;
     QString m_teacher, m_classCode, m_student, m_category, m_text;
+    int m_sortColumn = int(IncidentColumn::Time);
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     QTimer m_debounce;
-    std::vector<char> m_mask;
+    quint64 m_generation = 0, m_delivered = 0;
+    std::shared_ptr<std::atomic<quint64>> m_latest; // the newest request's generation, read by the workers
+    QFuture<std::shared_ptr<IncidentFilterResult>> m_pending;
+    std::shared_ptr<const IncidentFilterResult> m_result = std::make_shared<const IncidentFilterResult>();
+    std::shared_ptr<const std::vector<int>> m_shown = std::make_shared<const std::vector<int>>();
     qint64 m_matches = 0;
     IncidentStats m_stats;
     QStringList m_teachers, m_classCodes, m_categories;

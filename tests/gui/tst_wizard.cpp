@@ -383,6 +383,17 @@ void tst_Wizard::exportListAndStudentHistory()
     view->selectionModel()->setCurrentIndex(view->model()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     const IncidentRecord *selected = page->model()->record(page->proxy()->mapToSource(view->model()->index(0, 0)).row());
     QVERIFY(selected && !selected->studentId.isEmpty());
+    // A sort runs off the GUI thread; when the new order lands, the selected log is still the one selected.
+    view->sortByColumn(IncidentModel::LevelColumn, Qt::AscendingOrder);
+    auto sortedByLevel = [&] {
+        for (int row = 1; row < view->model()->rowCount(); ++row)
+            if (page->proxy()->lessThan(page->proxy()->mapToSource(view->model()->index(row, IncidentModel::LevelColumn)),
+                                        page->proxy()->mapToSource(view->model()->index(row - 1, IncidentModel::LevelColumn))))
+                return false;
+        return true;
+    };
+    QTRY_VERIFY(sortedByLevel());
+    QCOMPARE(page->model()->record(page->proxy()->mapToSource(view->selectionModel()->currentIndex()).row()), selected);
     QVERIFY(find<QPushButton>(QStringLiteral("studentHistoryButton"))->isEnabled());
     qint64 incidents = 0, commendations = 0;
     for (const IncidentRecord &r : accepted)

@@ -3,9 +3,11 @@
 // and HTML by core/report/incidentlist.
 #include "report/incidentlist.h"
 #include "session/incidentssession.h"
+#include "fixturegenerator.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -60,6 +62,8 @@ private slots:
     void studentHistory_data();
     void studentHistory();
     void matchingRows();
+    void asyncFilterMatchesReference_data();
+    void asyncFilterMatchesReference();
     void listCsv();
     void listHtml();
 };
@@ -186,6 +190,142 @@ void tst_IncidentsSession::matchingRows()
     s.setType(IncidentsSession::IncidentsOnly);
     s.apply();
     QCOMPARE(s.matchingRows(), (std::vector<int>{0, 2}));
+}
+
+// The filter and sort as the list runs them (on the worker thread, a newer request superseding an older one)
+// give exactly the rows of a straightforward filter and stable sort written out here, for each criteria set.
+void tst_IncidentsSession::asyncFilterMatchesReference_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::addColumn<QDate>("from");
+    QTest::addColumn<QDate>("to");
+    QTest::addColumn<QString>("teacher");
+    QTest::addColumn<QString>("classCode");
+    QTest::addColumn<QString>("student");
+    QTest::addColumn<int>("categoryIndex"); // into the distinct categories; -1 = any
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("sortColumn");
+    QTest::addColumn<bool>("descending");
+    const QDate none;
+    QTest::newRow("nothing, by time") << -1 << none << none << QString() << QString() << QString() << -1 << QString() << 0 << false;
+    QTest::newRow("nothing, by note desc") << -1 << none << none << QString() << QString() << QString() << -1 << QString() << 10 << true;
+    QTest::newRow("incidents, by student") << 0 << none << none << QString() << QString() << QString() << -1 << QString() << 2 << false;
+    QTest::newRow("commendations, by id desc") << 1 << none << none << QString() << QString() << QString() << -1 << QString() << 3 << true;
+    QTest::newRow("term 1, by class") << -1 << QDate(2025, 2, 1) << QDate(2025, 4, 11) << QString() << QString() << QString() << -1 << QString() << 4 << false;
+    QTest::newRow("from June, by teacher desc") << -1 << QDate(2025, 6, 1) << none << QString() << QString() << QString() << -1 << QString() << 5 << true;
+    QTest::newRow("teacher part, upper case") << -1 << none << none << u"<a teacher's domain, upper case>"_s << QString() << QString() << -1 << QString() << 6 << false;
+    QTest::newRow("class, other case") << -1 << none << none << QString() << u"<a class, other case>"_s << QString() << -1 << QString() << 7 << false;
+    QTest::newRow("class nobody has") << -1 << none << none << QString() << u"no such class"_s << QString() << -1 << QString() << 0 << false;
+    QTest::newRow("category, by location") << -1 << none << none << QString() << QString() << QString() << 0 << QString() << 8 << false;
+    QTest::newRow("category + type + dates") << 0 << QDate(2025, 3, 1) << QDate(2025, 9, 30) << QString() << QString() << QString() << 1 << QString() << 9 << true;
+    QTest::newRow("student name part") << -1 << none << none << QString() << QString() << u"AN"_s << -1 << QString() << 0 << true;
+    QTest::newRow("text, common") << -1 << none << none << QString() << QString() << QString() << -1 << u"the"_s << 1 << false;
+    QTest::newRow("text, upper case") << -1 << none << none << QString() << QString() << QString() << -1 << u"CLASS"_s << 0 << false;
+    QTest::newRow("text, accented, other case") << -1 << none << none << QString() << QString() << QString() << -1 << u"élève"_s << 0 << false;
+    QTest::newRow("text, across a line break") << -1 << none << none << QString() << QString() << QString() << -1 << u"late\nagain"_s << 0 << false;
+    QTest::newRow("text = a level") << -1 << none << none << QString() << QString() << QString() << -1 << u"minor"_s << 0 << false;
+    QTest::newRow("text, no match") << -1 << none << none << QString() << QString() << QString() << -1 << u"zzqx"_s << 0 << false;
+    QTest::newRow("everything at once") << 0 << QDate(2025, 1, 1) << QDate(2025, 12, 31) << u"@"_s << QString() << u"a"_s << -1 << u"e"_s << 2 << true;
+}
+
+void tst_IncidentsSession::asyncFilterMatchesReference()
+{
+    QFETCH(int, type);
+    QFETCH(QDate, from);
+    QFETCH(QDate, to);
+    QFETCH(QString, teacher);
+    QFETCH(QString, classCode);
+    QFETCH(QString, student);
+    QFETCH(int, categoryIndex);
+    QFETCH(QString, text);
+    QFETCH(int, sortColumn);
+    QFETCH(bool, descending);
+
+    tt::test::SchoolSpec spec;
+    spec.seed = 20251202;
+    spec.year = 2025;
+    spec.logs = 60000; // enough for the filter's parallel path (50,000 and up)
+    std::vector<IncidentRecord> v = tt::test::generateSchool(spec).logs;
+    for (size_t i = 0; i < v.size(); ++i) { // distinct times (a total order); some cases and accents to fold
+        v[i].timestampMs = v[i].timestampMs / 1000 * 1000 + qint64(i % 1000);
+        if (i % 7 == 0)
+            v[i].note = (i % 2 ? u"ÉLÈVE late\nagain to Class "_s : u"élève sent out of class "_s) + QString::number(i % 13);
+        if (i % 11 == 0)
+            v[i].classCode = v[i].classCode.toLower();
+        if (i % 17 == 0)
+            v[i].classCode.clear();
+    }
+    if (teacher.startsWith(u'<'))
+        teacher = v[1].teacherEmail.section(u'@', 1).toUpper();
+    if (classCode.startsWith(u'<')) // a class logged in upper case by some, in lower case by others (i % 11)
+        classCode = v[1].classCode.isUpper() ? v[1].classCode.toLower() : v[1].classCode.toUpper();
+    IncidentsSession s;
+    s.setRecords(share(v), QTimeZone::utc());
+    const QString category = categoryIndex < 0 ? QString() : s.categories().value(categoryIndex);
+    auto day = [](const IncidentRecord &r) { return QDateTime::fromMSecsSinceEpoch(r.timestampMs, QTimeZone::utc()).date(); };
+    auto has = [](const QString &field, const QString &part) { return field.contains(part, Qt::CaseInsensitive); };
+    auto eqCi = [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) == 0; };
+    std::vector<int> expected;
+    for (size_t i = 0; i < v.size(); ++i) {
+        const IncidentRecord &r = v[i];
+        const bool ok = (type < 0 || int(r.type) == type) && (!from.isValid() || day(r) >= from) && (!to.isValid() || day(r) <= to)
+            && (teacher.isEmpty() || has(r.teacherEmail, teacher)) && (classCode.isEmpty() || eqCi(r.classCode, classCode))
+            && (category.isEmpty() || r.category == category)
+            && (student.isEmpty() || r.studentId == student || has(r.studentName, student))
+            && (text.isEmpty() || has(r.note, text) || has(r.studentName, text) || has(r.teacherEmail, text) || has(r.category, text)
+                || has(r.location, text) || has(r.actionTaken, text) || r.studentId == text || eqCi(r.classCode, text)
+                || eqCi(r.level, text));
+        if (ok)
+            expected.push_back(int(i));
+    }
+    auto valueOrder = [&](const IncidentRecord &a, const IncidentRecord &b) -> int {
+        auto ci = [](const QString &x, const QString &y) { return QString::compare(x, y, Qt::CaseInsensitive); };
+        switch (sortColumn) {
+        case 1: return int(a.type) - int(b.type);
+        case 2: return ci(a.studentName, b.studentName);
+        case 3: return a.studentId.size() != b.studentId.size() ? int(a.studentId.size() - b.studentId.size()) : a.studentId.compare(b.studentId);
+        case 4: return ci(a.classCode, b.classCode);
+        case 5: return a.teacherEmail.compare(b.teacherEmail);
+        case 6: return ci(a.level, b.level);
+        case 7: return ci(a.category, b.category);
+        case 8: return ci(a.location, b.location);
+        case 9: return ci(a.actionTaken, b.actionTaken);
+        case 10: return ci(a.note, b.note);
+        }
+        return 0;
+    };
+    std::stable_sort(expected.begin(), expected.end(), [&](int x, int y) {
+        const IncidentRecord &a = v[size_t(x)], &b = v[size_t(y)];
+        const int c = valueOrder(a, b);
+        const bool less = c != 0 ? c < 0 : a.timestampMs < b.timestampMs;
+        const int d = valueOrder(b, a);
+        const bool greater = d != 0 ? d < 0 : b.timestampMs < a.timestampMs;
+        return descending ? greater : less;
+    });
+    QVERIFY(!expected.empty() || QByteArray(QTest::currentDataTag()).contains("no"));
+
+    // Something else first, then these criteria at once: the first request is superseded, only the second lands.
+    QSignalSpy changed(&s, &IncidentsSession::filterChanged);
+    s.setText(u"superseded"_s);
+    s.start();
+    s.setType(type);
+    s.setDateRange(from, to);
+    s.setTeacher(teacher);
+    s.setClassCode(classCode);
+    s.setStudent(student);
+    s.setCategory(category);
+    s.setText(text);
+    s.setSort(sortColumn, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    s.start();
+    QVERIFY(s.isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!s.isBusy(), 20000);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(s.matches(), qint64(expected.size()));
+    QCOMPARE(*s.shownRows(), expected);
+    std::vector<int> inRecordOrder = expected;
+    std::sort(inRecordOrder.begin(), inRecordOrder.end());
+    QCOMPARE(s.matchingRows(), inRecordOrder);
+    QCOMPARE(s.stats().total, qint64(expected.size()));
 }
 
 void tst_IncidentsSession::listCsv()

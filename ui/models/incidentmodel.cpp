@@ -83,48 +83,92 @@ QVariant IncidentModel::headerData(int section, Qt::Orientation o, int role) con
 }
 
 IncidentProxyModel::IncidentProxyModel(IncidentModel *source, IncidentsSession *filter, QObject *parent)
-    : QSortFilterProxyModel(parent), m_source(source), m_filter(filter)
+    : QAbstractProxyModel(parent), m_source(source), m_filter(filter)
 {
     setSourceModel(source);
-    setDynamicSortFilter(false);
+    // New records: nothing is shown until the session has filtered them.
+    connect(source, &QAbstractItemModel::modelAboutToBeReset, this, [this] { beginResetModel(); });
+    connect(source, &QAbstractItemModel::modelReset, this, [this] {
+        m_rows = std::make_shared<const std::vector<int>>();
+        m_proxyRowOf.clear();
+        endResetModel();
+    });
 }
 
 void IncidentProxyModel::refilter()
 {
-    invalidateFilter();
+    auto rows = m_filter->shownRows();
+    if (!rows || rows == m_rows)
+        return;
+    const int n = m_source->rowCount();
+    for (int r : *rows)
+        if (r >= n)
+            return; // the session's rows are of records the model does not hold (yet)
+    beginResetModel();
+    m_rows = std::move(rows);
+    m_proxyRowOf.clear();
+    endResetModel();
 }
 
-bool IncidentProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
+void IncidentProxyModel::sort(int column, Qt::SortOrder order)
 {
-    return m_filter->accepts(sourceRow);
+    m_filter->setSort(column, order);
+}
+
+QModelIndex IncidentProxyModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (parent.isValid() || row < 0 || column < 0 || row >= rowCount() || column >= columnCount())
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex IncidentProxyModel::parent(const QModelIndex &) const
+{
+    return {};
+}
+
+int IncidentProxyModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows->size());
+}
+
+int IncidentProxyModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : IncidentModel::ColumnCount;
+}
+
+QModelIndex IncidentProxyModel::mapToSource(const QModelIndex &proxyIndex) const
+{
+    if (!proxyIndex.isValid() || proxyIndex.model() != this || size_t(proxyIndex.row()) >= m_rows->size())
+        return {};
+    return m_source->index((*m_rows)[size_t(proxyIndex.row())], proxyIndex.column());
+}
+
+QModelIndex IncidentProxyModel::mapFromSource(const QModelIndex &sourceIndex) const
+{
+    if (!sourceIndex.isValid() || sourceIndex.model() != m_source)
+        return {};
+    if (m_proxyRowOf.size() != size_t(m_source->rowCount())) {
+        m_proxyRowOf.assign(size_t(m_source->rowCount()), -1);
+        for (size_t i = 0; i < m_rows->size(); ++i)
+            m_proxyRowOf[size_t((*m_rows)[i])] = int(i);
+    }
+    const int row = size_t(sourceIndex.row()) < m_proxyRowOf.size() ? m_proxyRowOf[size_t(sourceIndex.row())] : -1;
+    return row < 0 ? QModelIndex() : createIndex(row, sourceIndex.column());
+}
+
+QVariant IncidentProxyModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o == Qt::Vertical)
+        return role == Qt::DisplayRole ? QVariant(section + 1) : QVariant();
+    return m_source->headerData(section, o, role);
 }
 
 bool IncidentProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
     const IncidentRecord *a = m_source->record(left.row());
     const IncidentRecord *b = m_source->record(right.row());
-    if (!a || !b)
-        return false;
-    auto cmp = [](const QString &x, const QString &y) { return QString::compare(x, y, Qt::CaseInsensitive); };
-    int c = 0;
-    switch (left.column()) {
-    case IncidentModel::TimeColumn: return a->timestampMs < b->timestampMs;
-    case IncidentModel::TypeColumn: c = int(a->type) - int(b->type); break;
-    case IncidentModel::StudentColumn: c = cmp(a->studentName, b->studentName); break;
-    case IncidentModel::StudentIdColumn:
-        c = a->studentId.size() != b->studentId.size() ? int(a->studentId.size() - b->studentId.size()) : a->studentId.compare(b->studentId);
-        break;
-    case IncidentModel::ClassColumn: c = cmp(a->classCode, b->classCode); break;
-    case IncidentModel::TeacherColumn: c = a->teacherEmail.compare(b->teacherEmail); break;
-    case IncidentModel::LevelColumn: c = cmp(a->level, b->level); break;
-    case IncidentModel::CategoryColumn: c = cmp(a->category, b->category); break;
-    case IncidentModel::LocationColumn: c = cmp(a->location, b->location); break;
-    case IncidentModel::ActionColumn: c = cmp(a->actionTaken, b->actionTaken); break;
-    case IncidentModel::NoteColumn: c = cmp(a->note, b->note); break;
-    }
-    if (c != 0)
-        return c < 0;
-    return a->timestampMs < b->timestampMs;
+    return a && b && IncidentIndex::lessThan(*a, *b, left.column());
 }
 
 } // namespace tt::ui

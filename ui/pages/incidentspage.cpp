@@ -292,7 +292,13 @@ void IncidentsPage::fillCombos()
 
 void IncidentsPage::refilter()
 {
+    // The new rows replace the list: the selected log stays selected (and in view) if it is still shown.
+    const QModelIndex current = m_proxy->mapToSource(m_view->selectionModel()->currentIndex());
     m_proxy->refilter();
+    if (const QModelIndex again = m_proxy->mapFromSource(current); again.isValid()) {
+        m_view->selectionModel()->setCurrentIndex(again, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->scrollTo(again);
+    }
     const int total = m_model->rowCount();
     m_matches->setText(m_filter->isActive() ? tr("%L1 of %L2 logs").arg(m_filter->matches()).arg(total) : tr("%L1 logs").arg(total));
     m_charts->setStats(m_filter->stats());
