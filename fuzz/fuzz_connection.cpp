@@ -2,8 +2,8 @@
 // conninfo parsed by libpq, Prisma's own URL options (schema=, pgbouncer=, connection_limit=, ...), service
 // names, and redactSecrets() on free text.
 // Invariants: only DatabaseError escapes; what conninfo() hands libpq parses back to the same parameters
-// (the connection made is the one the user wrote); redacted() never shows a password that no other value
-// holds; a spec without secrets has none.
+// (the connection made is the one the user wrote); redacted() never depends on a secret's
+// value; a spec without secrets has none.
 #include "fuzzcommon.h"
 
 #include "common/errors.h"
@@ -31,16 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)spec.port();
     TT_FUZZ_CHECK(!spec.withoutSecrets().hasSecrets());
 
-    const QString redacted = spec.redacted();
-    for (const auto &[key, value] : spec.parameters()) {
-        if (!ConnectionSpec::isSecret(key) || value.size() < 4)
-            continue;
-        // The value itself is not shown, unless it is also a keyword or part of a value that is not secret.
-        bool elsewhere = QStringLiteral("***").contains(value);
-        for (const auto &[k2, v2] : spec.parameters())
-            elsewhere = elsewhere || k2.contains(value) || (!ConnectionSpec::isSecret(k2) && v2.contains(value));
-        TT_FUZZ_CHECK(elsewhere || !redacted.contains(value));
-    }
+    // redacted() never depends on a secret's value: the same parameters, in the same order, with every secret
+    // replaced by another value, redact to exactly the same text. (A substring test gives false alarms when a
+    // password such as "ost=" also occurs in the text around it, e.g. in "host=".)
+    ConnectionSpec skeleton;
+    for (const auto &[key, value] : spec.parameters())
+        skeleton.set(key, ConnectionSpec::isSecret(key) ? QStringLiteral("x") : value);
+    TT_FUZZ_CHECK(spec.redacted() == skeleton.redacted());
 
     if (!spec.parameters().isEmpty()) {
         ConnectionSpec again;
