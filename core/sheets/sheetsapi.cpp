@@ -35,11 +35,6 @@ QString q(const std::string &s)
 }
 
 
-bool isLoopback(const QUrl &url)
-{
-    return GoogleEndpoint::isLoopbackHost(url.host());
-}
-
 // The message inside a Google error answer: {"error":{"code":403,"message":"...","status":"..."}}
 // or, from the token endpoint, {"error":"invalid_grant","error_description":"..."}.
 struct GoogleError
@@ -400,7 +395,7 @@ SheetsApiClient::Answer SheetsApiClient::send(const QString &what, const QNetwor
     for (int attempt = 1;; ++attempt) {
         checkCancel(progress);
         QNetworkAccessManager nam; // lives in the calling thread, for this request only
-        if (isLoopback(request.url()))
+        if (GoogleEndpoint::isLoopbackHost(request.url().host()))
             nam.setProxy(QNetworkProxy::NoProxy);
         std::unique_ptr<QNetworkReply> reply(!postBody       ? nam.get(req)
                                              : verb == "POST" ? nam.post(req, *postBody)

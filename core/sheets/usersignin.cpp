@@ -31,11 +31,6 @@ QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
-bool isLoopback(const QUrl &url)
-{
-    return GoogleEndpoint::isLoopbackHost(url.host());
-}
-
 // Sign-in data only travels encrypted, except to a test server on this computer. Empty when fine.
 QString unsafeUrl(const QUrl &url, const QString &what, const QString &file)
 {
@@ -333,7 +328,7 @@ bool UserSignIn::start()
     auto a = std::make_unique<Attempt>();
     a->root = new QObject(this);
     a->nam = new QNetworkAccessManager(a->root);
-    if (isLoopback(tokenUrl))
+    if (GoogleEndpoint::isLoopbackHost(tokenUrl.host()))
         a->nam->setProxy(QNetworkProxy::NoProxy); // a test server on this computer
     // Loopback only (the default address of Qt 6.4 is Any): nobody else on the network can answer in Google's
     // place. Port 0: any free port; Google accepts any port for http://127.0.0.1 redirects of Desktop clients.
