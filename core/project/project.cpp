@@ -8,7 +8,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QUuid>
 #include <algorithm>
+#include <atomic>
 
 namespace tt {
 namespace {
@@ -132,6 +134,7 @@ Project Project::create(const SchoolInfo &school)
 {
     Project p;
     p.m_school = school;
+    p.touch();
     return p;
 }
 
@@ -259,6 +262,46 @@ void Project::setRowEdit(const RowEdit &edit)
     m_rowEdits.push_back(edit);
 }
 
+void Project::setCache(const std::string &name, const QByteArray &key, const QByteArray &data)
+{
+    m_caches[name] = CacheEntry{key, data};
+    ++m_generation;
+}
+
+std::optional<QByteArray> Project::cache(const std::string &name, const QByteArray &key) const
+{
+    auto it = m_caches.find(name);
+    if (it == m_caches.end() || it->second.key != key)
+        return std::nullopt;
+    return it->second.data;
+}
+
+namespace {
+std::atomic<quint64> g_revisionCounter{0};
+const QByteArray &revisionSalt()
+{
+    static const QByteArray salt = QUuid::createUuid().toRfc4122().left(8);
+    return salt;
+}
+} // namespace
+
+void Project::touch()
+{
+    ++m_generation;
+    m_dedupeValid = false;
+    m_revisionCounter = ++g_revisionCounter;
+}
+
+QByteArray Project::recordsRevision() const
+{
+    if (m_revisionCounter == 0 && !m_loadedRevision.isEmpty())
+        return m_loadedRevision;
+    QByteArray r = revisionSalt();
+    for (int i = 0; i < 8; ++i)
+        r.append(char((m_revisionCounter >> (8 * i)) & 0xff));
+    return r;
+}
+
 const nlohmann::json *Project::section(const std::string &name) const
 {
     auto it = m_sections.find(name);
@@ -309,6 +352,7 @@ void Project::save(const QString &path) const
         edits.push_back({{"sourceSha256", s(e.sourceSha256)}, {"sheet", s(e.sheet)}, {"row", e.row}, {"cells", stringList(e.cells)}});
     j["decisions"] = {{"duplicates", dup}, {"rowEdits", edits}};
     j["sections"] = m_sections;
+    j["recordsRevision"] = recordsRevision().toHex().toStdString(); // caches are not kept in this format
 
     // The records array is streamed by hand: a DOM of a million records would cost gigabytes.
     QByteArray head = QByteArray::fromStdString(j.dump(1));
@@ -409,6 +453,9 @@ Project Project::load(const QString &path)
             p.m_rowEdits.push_back(RowEdit{q(e, "sourceSha256"), q(e, "sheet"), jsonWholeAt<qint64>(e, "row", 0),
                                            stringListFrom(e.value("cells", nlohmann::json::array()))});
         p.m_sections = j.value("sections", nlohmann::json::object());
+        p.m_loadedRevision = QByteArray::fromHex(q(j, "recordsRevision").toLatin1());
+        if (p.m_loadedRevision.isEmpty()) // an older file: a revision of its own from now on
+            p.m_revisionCounter = ++g_revisionCounter;
     } catch (const nlohmann::json::exception &e) {
         throw ProjectError(tr("The project file %1 is damaged and cannot be read (%2). If you have a copy, "
                               "open that one.")

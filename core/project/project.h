@@ -15,6 +15,7 @@
 #include <QString>
 #include <QStringList>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -103,9 +104,18 @@ public:
     nlohmann::json &section(const std::string &name) { ++m_generation; return m_sections[name]; }
     const nlohmann::json *section(const std::string &name) const;
 
+    // Derived data kept with the project so that commands need not rebuild it (the roster built from the
+    // records): stored under a name together with the key of the inputs it was built from; cache() returns it
+    // only while the key matches. Saved with the project; never something the administrator decided.
+    void setCache(const std::string &name, const QByteArray &key, const QByteArray &data);
+    std::optional<QByteArray> cache(const std::string &name, const QByteArray &key) const;
+    // An id that changes whenever the records, sources, quarantine, duplicate choices, edits, school or date
+    // order change (whatever touch() marks), kept in the file: part of the key of anything derived from them.
+    QByteArray recordsRevision() const;
+
     // Bumped on every change; the GUI autosaves when it moves.
     quint64 generation() const { return m_generation; }
-    void touch() { ++m_generation; m_dedupeValid = false; }
+    void touch();
 
 private:
     SchoolInfo m_school;
@@ -120,6 +130,16 @@ private:
     quint64 m_generation = 0;
     mutable DedupeResult m_dedupe;
     mutable bool m_dedupeValid = false;
+    // recordsRevision(): this process's random salt + a process-wide counter taken on every touch(), or (counter 0)
+    // the revision read from the file.
+    quint64 m_revisionCounter = 0;
+    QByteArray m_loadedRevision;
+    struct CacheEntry
+    {
+        QByteArray key;
+        QByteArray data;
+    };
+    std::map<std::string, CacheEntry> m_caches;
 };
 
 QString sha256OfFile(const QString &path); // hex; throws SourceError

@@ -94,6 +94,7 @@ private slots:
     void fixQuarantinedRowSurvivesReimport();
     void duplicateChoiceSurvivesSaveAndLoad();
     void projectFileIsPrivateAndRoundTrips();
+    void recordsRevisionAndCache();
     void badFiles_data();
     void badFiles();
     void damagedProjectNumbers_data();
@@ -324,6 +325,37 @@ void tst_Importer::duplicateChoiceSurvivesSaveAndLoad()
     QVERIFY(rec != accepted.end());
     QCOMPARE(rec->sourceRow, picked.sourceRow);
     QCOMPARE(loaded.counts(), project.counts());
+}
+
+void tst_Importer::recordsRevisionAndCache()
+{
+    SchoolSpec spec;
+    spec.seed = 36;
+    spec.logs = 300;
+    const School school = generateSchool(spec);
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, m_dir.filePath(u"rev.csv"_qs), QuirkOptions{});
+    Project project = newProject(school);
+    const QByteArray empty = project.recordsRevision();
+    Importer(project).importCsv(inc.path, RecordType::Incident);
+    const QByteArray imported = project.recordsRevision();
+    QVERIFY(imported != empty);
+    QCOMPARE(project.recordsRevision(), imported); // reading it does not change it
+    project.section("wizard")["step"] = 3;         // a section is not the records
+    QCOMPARE(project.recordsRevision(), imported);
+
+    project.setCache("roster", imported, "built");
+    QCOMPARE(project.cache("roster", imported), std::optional<QByteArray>("built"));
+    QCOMPARE(project.cache("roster", empty), std::nullopt); // another key: a miss
+    QCOMPARE(project.cache("other", imported), std::nullopt);
+
+    const QString file = m_dir.filePath(u"rev.ttproj"_qs);
+    project.save(file);
+    const Project loaded = Project::load(file);
+    QCOMPARE(loaded.recordsRevision(), imported); // kept in the file
+    Project changed = loaded;
+    changed.chooseDuplicate(u"00000000-0000-4000-8000-000000000000"_qs, RecordKey{0, 2});
+    QVERIFY(changed.recordsRevision() != imported);
+    QCOMPARE(loaded.recordsRevision(), imported); // a copy changes on its own
 }
 
 void tst_Importer::projectFileIsPrivateAndRoundTrips()
