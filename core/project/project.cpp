@@ -1,13 +1,12 @@
 #include "project.h"
 
 #include "common/errors.h"
-#include "common/jsonnumber.h"
+#include "project/projectfile.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QUuid>
 #include <algorithm>
 #include <atomic>
@@ -16,107 +15,6 @@ namespace tt {
 namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("tt::Project", text); }
-
-std::string s(const QString &q) { return q.toStdString(); }
-QString q(const nlohmann::json &j, const char *key)
-{
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string())
-        return {};
-    return QString::fromStdString(it->get<std::string>());
-}
-
-nlohmann::json stringList(const QStringList &l)
-{
-    nlohmann::json a = nlohmann::json::array();
-    for (const QString &x : l)
-        a.push_back(s(x));
-    return a;
-}
-
-QStringList stringListFrom(const nlohmann::json &j)
-{
-    QStringList out;
-    if (j.is_array())
-        for (const auto &x : j)
-            out << (x.is_string() ? QString::fromStdString(x.get<std::string>()) : QString());
-    return out;
-}
-
-// JSON string escaping for the hand-streamed records array.
-void appendJsonString(QByteArray &out, const QString &value)
-{
-    const QByteArray u = value.toUtf8();
-    out.append('"');
-    for (char c : u) {
-        switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
-                out.append(buf);
-            } else {
-                out.append(c);
-            }
-        }
-    }
-    out.append('"');
-}
-
-// Record layout in the file: one array per record, in this order (compact for 1M rows).
-// [uuid, timestampMs, type, studentId, studentName, level, category, location, actionTaken, note,
-//  teacherEmail, classCode, device, sourceIndex, sourceRow, flags]
-void appendRecord(QByteArray &out, const IncidentRecord &r)
-{
-    out.append('[');
-    appendJsonString(out, r.uuid);
-    out.append(',').append(QByteArray::number(r.timestampMs)).append(',');
-    out.append(r.type == RecordType::Incident ? "\"incident\"" : "\"commendation\"");
-    for (const QString *f : {&r.studentId, &r.studentName, &r.level, &r.category, &r.location, &r.actionTaken,
-                             &r.note, &r.teacherEmail, &r.classCode, &r.device}) {
-        out.append(',');
-        appendJsonString(out, *f);
-    }
-    out.append(',').append(QByteArray::number(r.sourceIndex));
-    out.append(',').append(QByteArray::number(r.sourceRow));
-    out.append(',').append(QByteArray::number(r.flags));
-    out.append(']');
-}
-
-IncidentRecord recordFromJson(const nlohmann::json &a, QSet<QString> &interned)
-{
-    if (!a.is_array() || a.size() < 16)
-        throw ProjectError(QCoreApplication::translate("tt::Project", "The project file is damaged: a record has the wrong shape."));
-    auto str = [&](size_t i) { return QString::fromStdString(a[i].get<std::string>()); };
-    auto shared = [&](size_t i) {
-        const QString v = str(i);
-        auto it = interned.constFind(v);
-        return it != interned.constEnd() ? *it : *interned.insert(v);
-    };
-    IncidentRecord r;
-    r.uuid = str(0);
-    r.timestampMs = jsonWhole<qint64>(a[1], "a record's timestamp");
-    r.type = a[2].get<std::string>() == "commendation" ? RecordType::Commendation : RecordType::Incident;
-    r.studentId = str(3);
-    r.studentName = shared(4);
-    r.level = shared(5);
-    r.category = shared(6);
-    r.location = shared(7);
-    r.actionTaken = shared(8);
-    r.note = str(9);
-    r.teacherEmail = shared(10);
-    r.classCode = shared(11);
-    r.device = shared(12);
-    r.sourceIndex = jsonWhole<int>(a[13], "a record's source");
-    r.sourceRow = jsonWhole<qint64>(a[14], "a record's row");
-    r.flags = jsonWhole<quint16>(a[15], "a record's flags");
-    return r;
-}
 
 } // namespace
 
@@ -134,6 +32,7 @@ Project Project::create(const SchoolInfo &school)
 {
     Project p;
     p.m_school = school;
+    p.m_file = std::make_shared<ProjectFileState>();
     p.touch();
     return p;
 }
@@ -175,6 +74,7 @@ int Project::findSourceByPath(const QString &path, const QString &sheet) const
 void Project::clearSourceData(int sourceIndex)
 {
     touch();
+    m_rev.records = m_rev.quarantine = m_rev.warnings = nextRevision();
     auto byRecord = [sourceIndex](const IncidentRecord &r) { return r.sourceIndex == sourceIndex; };
     std::erase_if(m_records.mut(), byRecord);
     auto byRow = [sourceIndex](const auto &x) { return x.sourceIndex == sourceIndex; };
@@ -264,7 +164,7 @@ void Project::setRowEdit(const RowEdit &edit)
 
 void Project::setCache(const std::string &name, const QByteArray &key, const QByteArray &data)
 {
-    m_caches[name] = CacheEntry{key, data};
+    m_caches[name] = CacheEntry{key, data, nextRevision()};
     ++m_generation;
 }
 
@@ -278,12 +178,23 @@ std::optional<QByteArray> Project::cache(const std::string &name, const QByteArr
 
 namespace {
 std::atomic<quint64> g_revisionCounter{0};
+std::atomic<quint64> g_partRevision{0};
 const QByteArray &revisionSalt()
 {
     static const QByteArray salt = QUuid::createUuid().toRfc4122().left(8);
     return salt;
 }
 } // namespace
+
+quint64 nextRecordsRevisionCounter()
+{
+    return ++g_revisionCounter;
+}
+
+quint64 Project::nextRevision()
+{
+    return ++g_partRevision;
+}
 
 void Project::touch()
 {
@@ -310,161 +221,17 @@ const nlohmann::json *Project::section(const std::string &name) const
 
 void Project::save(const QString &path) const
 {
-    nlohmann::json j;
-    j["format"] = "tracktally-recovery-project";
-    j["version"] = FormatVersion;
-    j["school"] = {{"name", s(m_school.name)}, {"domain", s(m_school.domain)}, {"timeZone", s(m_school.timeZone)}};
-    j["dateOrder"] = s(dateOrderKey(m_dateOrder));
-    nlohmann::json sources = nlohmann::json::array();
-    for (const SourceInfo &src : m_sources) {
-        sources.push_back({{"path", s(src.path)},
-                           {"kind", s(src.kind)},
-                           {"sheet", s(src.sheet)},
-                           {"type", s(recordTypeKey(src.type))},
-                           {"sha256", s(src.sha256)},
-                           {"mapping", src.mapping.toJson()},
-                           {"mappingFromUser", src.mappingFromUser},
-                           {"encoding", s(src.encoding)},
-                           {"delimiter", s(src.delimiter)},
-                           {"counts", rowCountsToJson(src.counts)},
-                           {"notes", stringList(src.notes)},
-                           {"importedAt", s(src.importedAt.toUTC().toString(Qt::ISODateWithMs))},
-                           {"dateOrderUsed", s(dateOrderKey(src.dateOrderUsed))}});
-    }
-    j["sources"] = sources;
-    nlohmann::json quarantine = nlohmann::json::array();
-    for (const QuarantinedRow &qr : *m_quarantine)
-        quarantine.push_back({{"source", qr.sourceIndex},
-                              {"row", qr.row},
-                              {"field", s(qr.field)},
-                              {"reason", s(qr.reason)},
-                              {"cells", stringList(qr.cells)}});
-    j["quarantine"] = quarantine;
-    nlohmann::json warnings = nlohmann::json::array();
-    for (const RowWarning &w : *m_warnings)
-        warnings.push_back({{"source", w.sourceIndex}, {"row", w.row}, {"field", s(w.field)}, {"message", s(w.message)}});
-    j["warnings"] = warnings;
-    nlohmann::json dup = nlohmann::json::object();
-    for (auto it = m_duplicateChoices.constBegin(); it != m_duplicateChoices.constEnd(); ++it)
-        dup[s(it.key())] = {{"source", it->sourceIndex}, {"row", it->row}};
-    nlohmann::json edits = nlohmann::json::array();
-    for (const RowEdit &e : m_rowEdits)
-        edits.push_back({{"sourceSha256", s(e.sourceSha256)}, {"sheet", s(e.sheet)}, {"row", e.row}, {"cells", stringList(e.cells)}});
-    j["decisions"] = {{"duplicates", dup}, {"rowEdits", edits}};
-    j["sections"] = m_sections;
-    j["recordsRevision"] = recordsRevision().toHex().toStdString(); // caches are not kept in this format
+    ProjectFile::save(*this, path);
+}
 
-    // The records array is streamed by hand: a DOM of a million records would cost gigabytes.
-    QByteArray head = QByteArray::fromStdString(j.dump(1));
-    head.chop(head.size() - head.lastIndexOf('}'));
-    head.append(",\n \"records\": [\n");
-
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw ProjectError(tr("Cannot write the project file %1: %2").arg(path, file.errorString()));
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(head);
-    QByteArray chunk;
-    chunk.reserve(1 << 20);
-    for (size_t i = 0; i < m_records->size(); ++i) {
-        appendRecord(chunk, (*m_records)[i]);
-        chunk.append(i + 1 < m_records->size() ? ",\n" : "\n");
-        if (chunk.size() > (1 << 20) - 4096) {
-            file.write(chunk);
-            chunk.clear();
-        }
-    }
-    chunk.append(" ]\n}\n");
-    file.write(chunk);
-    if (!file.commit())
-        throw ProjectError(tr("Cannot save the project file %1: %2").arg(path, file.errorString()));
-    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+void Project::saveJsonV1(const QString &path) const
+{
+    ProjectFile::saveJsonV1(*this, path);
 }
 
 Project Project::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.exists())
-        throw ProjectError(tr("The project file %1 does not exist.").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw ProjectError(tr("Cannot open the project file %1: %2").arg(path, file.errorString()));
-    const qint64 size = file.size();
-    const uchar *data = size > 0 ? file.map(0, size) : nullptr;
-    QByteArray fallback;
-    if (!data && size > 0) {
-        fallback = file.readAll();
-        data = reinterpret_cast<const uchar *>(fallback.constData());
-    }
-    Project p;
-    QSet<QString> interned;
-    std::string depth1Key;
-    try {
-        // Records are turned into IncidentRecords as they are parsed and dropped from the DOM.
-        nlohmann::json::parser_callback_t cb = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &parsed) {
-            if (event == nlohmann::json::parse_event_t::key && depth == 1)
-                depth1Key = parsed.get<std::string>();
-            if (event == nlohmann::json::parse_event_t::array_end && depth == 2 && depth1Key == "records") {
-                p.m_records.mut().push_back(recordFromJson(parsed, interned));
-                return false;
-            }
-            return true;
-        };
-        const char *begin = reinterpret_cast<const char *>(data);
-        nlohmann::json j = nlohmann::json::parse(begin, begin + size, cb);
-        if (!j.is_object() || j.value("format", std::string()) != "tracktally-recovery-project")
-            throw ProjectError(tr("%1 is not a TrackTally Recovery project file.").arg(path));
-        const int version = jsonWholeAt<int>(j, "version", 0);
-        if (version > FormatVersion)
-            throw ProjectError(tr("%1 was saved by a newer version of TrackTally Recovery (format %2); "
-                                  "please update the application.")
-                                   .arg(path)
-                                   .arg(version));
-        const auto &school = j["school"];
-        p.m_school = SchoolInfo{q(school, "name"), q(school, "domain"), q(school, "timeZone")};
-        p.m_dateOrder = dateOrderFromKey(q(j, "dateOrder"));
-        for (const auto &src : j.value("sources", nlohmann::json::array())) {
-            SourceInfo si;
-            si.path = q(src, "path");
-            si.kind = q(src, "kind");
-            si.sheet = q(src, "sheet");
-            si.type = q(src, "type") == u"commendation" ? RecordType::Commendation : RecordType::Incident;
-            si.sha256 = q(src, "sha256");
-            si.mapping = ColumnMapping::fromJson(src.value("mapping", nlohmann::json::object()));
-            si.mappingFromUser = src.value("mappingFromUser", false);
-            si.encoding = q(src, "encoding");
-            si.delimiter = q(src, "delimiter");
-            si.counts = rowCountsFromJson(src.value("counts", nlohmann::json::object()));
-            si.notes = stringListFrom(src.value("notes", nlohmann::json::array()));
-            si.importedAt = QDateTime::fromString(q(src, "importedAt"), Qt::ISODateWithMs);
-            si.dateOrderUsed = dateOrderFromKey(q(src, "dateOrderUsed"));
-            p.m_sources.push_back(std::move(si));
-        }
-        for (const auto &x : j.value("quarantine", nlohmann::json::array()))
-            p.m_quarantine.mut().push_back(QuarantinedRow{jsonWholeAt<int>(x, "source", -1), jsonWholeAt<qint64>(x, "row", 0), q(x, "field"),
-                                                    q(x, "reason"), stringListFrom(x.value("cells", nlohmann::json::array()))});
-        for (const auto &x : j.value("warnings", nlohmann::json::array()))
-            p.m_warnings.mut().push_back(RowWarning{jsonWholeAt<int>(x, "source", -1), jsonWholeAt<qint64>(x, "row", 0), q(x, "field"), q(x, "message")});
-        const auto decisions = j.value("decisions", nlohmann::json::object());
-        const nlohmann::json duplicates = decisions.value("duplicates", nlohmann::json::object());
-        for (const auto &[uuid, key] : duplicates.items())
-            p.m_duplicateChoices.insert(QString::fromStdString(uuid),
-                                        RecordKey{jsonWholeAt<int>(key, "source", -1), jsonWholeAt<qint64>(key, "row", 0)});
-        for (const auto &e : decisions.value("rowEdits", nlohmann::json::array()))
-            p.m_rowEdits.push_back(RowEdit{q(e, "sourceSha256"), q(e, "sheet"), jsonWholeAt<qint64>(e, "row", 0),
-                                           stringListFrom(e.value("cells", nlohmann::json::array()))});
-        p.m_sections = j.value("sections", nlohmann::json::object());
-        p.m_loadedRevision = QByteArray::fromHex(q(j, "recordsRevision").toLatin1());
-        if (p.m_loadedRevision.isEmpty()) // an older file: a revision of its own from now on
-            p.m_revisionCounter = ++g_revisionCounter;
-    } catch (const nlohmann::json::exception &e) {
-        throw ProjectError(tr("The project file %1 is damaged and cannot be read (%2). If you have a copy, "
-                              "open that one.")
-                               .arg(path, QString::fromUtf8(e.what())));
-    }
-    for (const IncidentRecord &r : *p.m_records)
-        if (r.sourceIndex < 0 || size_t(r.sourceIndex) >= p.m_sources.size())
-            throw ProjectError(tr("The project file %1 is damaged: a record refers to a source it does not list.").arg(path));
-    return p;
+    return ProjectFile::load(path);
 }
 
 QString sha256OfFile(const QString &path)

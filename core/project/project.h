@@ -1,7 +1,10 @@
 #pragma once
 // A recovery project: one file that holds every source, mapping, decision and edit, so work can stop and
-// resume and survive a crash. JSON (nlohmann_json) with a format version; saved atomically with mode 0600,
-// because it holds children's names.
+// resume and survive a crash. An SQLite database used as an application file format (core/project/projectfile.cpp:
+// records stored once and compactly, decisions and edits as small rows, versioned, mode 0600 because it holds
+// children's names). Saving to the file a project was loaded from (or last saved to) writes only what changed,
+// in one short WAL transaction; anything else is a full write to a temporary file renamed over the target.
+// Format 1 (JSON) still opens and is converted on first open, the original kept beside it.
 #include "common/cow.h"
 #include "project/schoolinfo.h"
 #include "records/columnmapping.h"
@@ -16,6 +19,7 @@
 #include <QStringList>
 #include <nlohmann/json.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -50,16 +54,27 @@ struct RowEdit
     QStringList cells;
 };
 
+struct ProjectFileState;
+
 class Project
 {
 public:
-    static constexpr int FormatVersion = 1;
+    static constexpr int FormatVersion = 2; // 1: the JSON file (still read, converted on open); 2: SQLite
 
     static Project create(const SchoolInfo &school);
     // Throws ProjectError with a message naming the file (missing, not a project, newer format, damaged).
+    // A format 1 (JSON) file is converted: the SQLite project is written in its place and the original kept
+    // beside it (convertedFrom()); when that cannot be written (a read-only folder) it is only read.
     static Project load(const QString &path);
-    // Atomic (QSaveFile), mode 0600. Throws ProjectError.
+    // Crash-safe, mode 0600. To the file this project (or a copy of it) was loaded from or last saved to: only the
+    // parts that changed since, in one transaction; otherwise the whole project, written beside the target and
+    // renamed over it. Safe to call on a copy on another thread while the original changes. Throws ProjectError
+    // (also when another program keeps the file busy for more than a few seconds).
     void save(const QString &path) const;
+    // The format 1 writer (JSON), kept for tests of the conversion and for the fuzzing seeds only.
+    void saveJsonV1(const QString &path) const;
+    // After load() converted a format 1 file: where the original was kept (else empty).
+    QString convertedFrom() const { return m_convertedFrom; }
 
     const SchoolInfo &school() const { return m_school; }
     void setSchool(const SchoolInfo &s) { m_school = s; touch(); }
@@ -70,7 +85,7 @@ public:
     QTimeZone timeZone() const;
 
     // Sources and what came of them.
-    std::vector<SourceInfo> &mutableSources() { touch(); return m_sources; }
+    std::vector<SourceInfo> &mutableSources() { touch(); m_rev.sources = nextRevision(); return m_sources; }
     const std::vector<SourceInfo> &sources() const { return m_sources; }
     int findSource(const QString &sha256, const QString &sheet) const;
     int findSourceByPath(const QString &path, const QString &sheet) const;
@@ -79,11 +94,11 @@ public:
 
     // Every valid record read, duplicates included; see dedupe() for which ones are accepted.
     // (Copy-on-write: a copy of the project shares them until one side asks for the mutable vector.)
-    std::vector<IncidentRecord> &mutableRecords() { touch(); return m_records.mut(); }
+    std::vector<IncidentRecord> &mutableRecords() { touch(); m_rev.records = nextRevision(); return m_records.mut(); }
     const std::vector<IncidentRecord> &records() const { return *m_records; }
-    std::vector<QuarantinedRow> &mutableQuarantine() { touch(); return m_quarantine.mut(); }
+    std::vector<QuarantinedRow> &mutableQuarantine() { touch(); m_rev.quarantine = nextRevision(); return m_quarantine.mut(); }
     const std::vector<QuarantinedRow> &quarantine() const { return *m_quarantine; }
-    std::vector<RowWarning> &mutableWarnings() { touch(); return m_warnings.mut(); }
+    std::vector<RowWarning> &mutableWarnings() { touch(); m_rev.warnings = nextRevision(); return m_warnings.mut(); }
     const std::vector<RowWarning> &warnings() const { return *m_warnings; }
 
     // Duplicates: computed from the records and the recorded choices (cached until something changes).
@@ -117,7 +132,18 @@ public:
     quint64 generation() const { return m_generation; }
     void touch();
 
+    // Parts of the project and the revision each was last changed at (from one process-wide counter, so equal
+    // revisions mean equal content, in any copy): what save() compares with what is on disk.
+    struct Revisions
+    {
+        quint64 sources = 0, records = 0, quarantine = 0, warnings = 0;
+    };
+    static quint64 nextRevision();
+
 private:
+    friend class ProjectFile;
+    friend struct ProjectWriter;
+    friend struct ProjectReader;
     SchoolInfo m_school;
     DateOrder m_dateOrder = DateOrder::Auto;
     std::vector<SourceInfo> m_sources;
@@ -138,8 +164,14 @@ private:
     {
         QByteArray key;
         QByteArray data;
+        quint64 revision = 0;
     };
     std::map<std::string, CacheEntry> m_caches;
+    Revisions m_rev;
+    // What is on disk, shared by every copy of this project (a snapshot saved on a worker updates it for the
+    // original); mutex-protected. Null until loaded or saved.
+    mutable std::shared_ptr<ProjectFileState> m_file;
+    QString m_convertedFrom;
 };
 
 QString sha256OfFile(const QString &path); // hex; throws SourceError

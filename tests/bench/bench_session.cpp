@@ -1,5 +1,7 @@
 // bench_session [--rows N]: how long the GUI thread is held by the project work around a task, at N logs
-// (default 1,000,000): opening a project, saving it (now and in the background) and starting a task.
+// (default 1,000,000): opening a project, saving it (now and in the background) and starting a task; and the
+// project file itself (issue #14): its size beside the source CSV's, a full save, a load, and the autosave after
+// one duplicate choice and after one roster decision (target: 50 ms at 262,144 logs).
 // A 5 ms timer runs on the GUI thread throughout; the longest gap between its ticks is the longest freeze a
 // user would feel. Not a test: run it by hand from a Release build.
 #include "fixturegenerator.h"
@@ -8,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -74,6 +77,8 @@ int main(int argc, char **argv)
     const School school = generateSchool(spec);
     const QString csv = dir.filePath(u"Incidents.csv"_s);
     writeCsvTab(school, RecordType::Incident, csv, QuirkOptions{});
+    const QString csv2 = dir.filePath(u"Commendations.csv"_s);
+    writeCsvTab(school, RecordType::Commendation, csv2, QuirkOptions{});
     const QString path = dir.filePath(u"bench.ttproj"_s);
 
     StallMeter meter;
@@ -84,7 +89,7 @@ int main(int argc, char **argv)
         SourcesSession sources(&s);
         meter.start();
         t.start();
-        sources.addFiles({csv});
+        sources.addFiles({csv, csv2});
         waitIdle(s);
         std::printf("import task, %lld rows: %.2f s; longest GUI-thread stall %.0f ms\n",
                     static_cast<long long>(s.project().records().size()), double(t.elapsed()) / 1000, meter.stopMs());
@@ -133,6 +138,42 @@ int main(int argc, char **argv)
         const auto accepted = s.accepted();
         std::printf("accepted list after open: %.1f ms on the GUI thread (%zu records, computed on the worker)\n",
                     double(t.nsecsElapsed()) / 1e6, accepted->size());
+    }
+    {
+        // The project file: size, full save (a new path), load, and autosaves of one decision (best of 5).
+        Project p = Project::load(path);
+        const QString copy = dir.filePath(u"copy.ttproj"_s);
+        double full = 1e9, load = 1e9, choice = 1e9, roster = 1e9;
+        for (int i = 0; i < 3; ++i) {
+            QFile::remove(copy);
+            t.start();
+            p.save(copy);
+            full = qMin(full, double(t.nsecsElapsed()) / 1e6);
+            t.start();
+            const Project loaded = Project::load(copy);
+            load = qMin(load, double(t.nsecsElapsed()) / 1e6);
+        }
+        p = Project::load(copy);
+        const DedupeResult &d = p.dedupe();
+        for (int i = 0; i < 5; ++i) {
+            const IncidentRecord &r = p.records()[size_t(i) * 7];
+            p.chooseDuplicate(r.uuid, RecordKey{r.sourceIndex, r.sourceRow});
+            const Project snapshot = p; // as the autosave does: a copy saved (here on this thread)
+            t.start();
+            snapshot.save(copy);
+            choice = qMin(choice, double(t.nsecsElapsed()) / 1e6);
+            p.section("roster")["decisions"] = {{"merged", i}};
+            t.start();
+            p.save(copy);
+            roster = qMin(roster, double(t.nsecsElapsed()) / 1e6);
+        }
+        (void)d;
+        const qint64 csvSize = QFileInfo(csv).size() + QFileInfo(csv2).size(), projectSize = QFileInfo(copy).size();
+        std::printf("project file (%zu records): %.1f MB beside %.1f MB of source CSV (ratio %.2f; target <= 1)\n", p.records().size(), double(projectSize) / 1e6,
+                    double(csvSize) / 1e6, double(projectSize) / double(csvSize));
+        std::printf("full save (a new path): %.0f ms (target <= 400 ms); load: %.0f ms (target < 500 ms)\n", full, load);
+        std::printf("autosave after one duplicate choice: %.1f ms, after one roster decision: %.1f ms (target <= 50 ms)\n",
+                    choice, roster);
     }
     return 0;
 }

@@ -57,7 +57,7 @@ version=$(sed -nE 's/^project\(tracktally-recovery VERSION ([0-9.]+).*/\1/p' CMa
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] && pass "Version: $version (from CMakeLists.txt)" \
   || fail "Version field is '$(dpkg-deb -f "$deb" Version)', the project says '$version'"
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in libqt6core6 libqt6gui6 libqt6widgets6 libqt6charts6 libqt6network6 libpqxx-6.4 libzip4 libssl3 \
+for d in libqt6core6 libqt6gui6 libqt6widgets6 libqt6charts6 libqt6network6 libpqxx-6.4 libzip4 libssl3 libsqlite3-0 \
          postgresql-client qt6-qpa-plugins; do
   grep -Eq "(^|, )$d( |,|$)" <<<"$depends" || fail "Depends lacks $d ($depends)"
 done
