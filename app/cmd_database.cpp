@@ -9,6 +9,7 @@
 #include "database/recoverywriter.h"
 #include "database/sandbox.h"
 #include "project/project.h"
+#include "roster/rostercache.h"
 #include "roster/rosterproject.h"
 #include "session/applyrecord.h"
 #include "session/envconfig.h"
@@ -160,6 +161,7 @@ int acceptSuggestions(Loaded &l)
     }
     setProjectDecisions(l.project, after);
     Readiness::recordAccepted(l.project, accepted, QStringLiteral("apply --accept-suggestions"));
+    storeProjectRoster(l.project, roster); // built from `after`: the next command need not rebuild it
     l.project.save(l.path);
     l.decisions = after;
     l.input.roster = std::move(roster);

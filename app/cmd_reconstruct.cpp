@@ -4,6 +4,7 @@
 
 #include "common/errors.h"
 #include "project/project.h"
+#include "roster/rostercache.h"
 #include "roster/rosterproject.h"
 #include "roster/rostersnapshot.h"
 #include "session/envconfig.h"
@@ -174,6 +175,7 @@ int runReconstruct(const QStringList &args)
             setProjectDecisions(proj, decisions);
             r = buildProjectRoster(proj);
         }
+        storeProjectRoster(proj, r); // the next command opens it instead of rebuilding it
         proj.save(path);
 
         int specialists = 0, rosterOnly = 0;

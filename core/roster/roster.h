@@ -28,6 +28,8 @@ struct TeacherDraft
     QString roleSource;         // "staff list", "administrator", or empty (the default)
     bool fromStaffOnly = false; // on the staff list, never in a log
     bool inStaffList = false;
+
+    bool operator==(const TeacherDraft &) const = default;
 };
 
 struct ClassroomDraft
@@ -45,6 +47,8 @@ struct ClassroomDraft
     // Added by the roster builder:
     QString specialistEvidence;  // "art.teacher@…: 23 logs here (specialist)"
     bool fromRosterOnly = false; // only in the school roster's class column
+
+    bool operator==(const ClassroomDraft &) const = default;
 };
 
 struct ClassStint
@@ -53,6 +57,8 @@ struct ClassStint
     qint64 firstMs = 0;
     qint64 lastMs = 0;
     int logs = 0;
+
+    bool operator==(const ClassStint &) const = default;
 };
 
 struct StudentDraft
@@ -73,6 +79,8 @@ struct StudentDraft
     QString nameEvidence;  // "'Mia Van der Berg' in 40 of 43 logs"
     QString classEvidence; // "12 of 14 logs in the 14 days up to their last log with a class were in 5JT"
     QStringList loggedIds; // ids the sheet used for this student when they differ ("421" for "0421")
+
+    bool operator==(const StudentDraft &) const = default;
 };
 
 struct Conflict
@@ -85,6 +93,8 @@ struct Conflict
     // For what the evidence settled automatically: the rule that settled it ("leadingZeroTwins",
     // "majoritySpelling", ...). Empty for questions. Settled items stay listed so they can be reviewed and undone.
     QString settledBy;
+
+    bool operator==(const Conflict &) const = default;
 };
 
 // How one accepted record links to the rebuilt roster. Parallel to the accepted records.
@@ -95,6 +105,8 @@ struct RecordLink
     QString teacherEmail; // teacher key; empty = unlinked
     QString studentReason;   // why unlinked, empty when linked
     QString classroomReason;
+
+    bool operator==(const RecordLink &) const = default;
 };
 
 struct LinkSummary
@@ -103,6 +115,8 @@ struct LinkSummary
     qint64 student = 0;
     qint64 classroom = 0;
     qint64 teacher = 0;
+
+    bool operator==(const LinkSummary &) const = default;
 };
 
 struct Roster
@@ -118,6 +132,9 @@ struct Roster
     const TeacherDraft *teacher(const QString &email) const;
     const ClassroomDraft *classroom(const QString &code) const;
     const StudentDraft *student(const QString &studentId) const;
+
+    // Field by field (the roster cache is checked against a build with it).
+    bool operator==(const Roster &) const = default;
 };
 
 } // namespace tt

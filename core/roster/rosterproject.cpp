@@ -2,6 +2,7 @@
 
 #include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
+#include "roster/rostercache.h"
 #include "roster/rostersnapshot.h"
 
 #include <QDir>
@@ -206,6 +207,13 @@ std::optional<SnapshotInfo> projectSnapshot(const Project &project)
 }
 
 Roster buildProjectRoster(const Project &project, Progress *progress)
+{
+    if (std::optional<Roster> cached = cachedProjectRoster(project))
+        return std::move(*cached);
+    return rebuildProjectRoster(project, progress);
+}
+
+Roster rebuildProjectRoster(const Project &project, Progress *progress)
 {
     const std::vector<IncidentRecord> accepted = project.acceptedRecords();
     const RosterDecisions decisions = projectDecisions(project);

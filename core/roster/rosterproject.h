@@ -57,7 +57,11 @@ QStringList projectSnapshotSubjects(const Project &project);
 RosterDecisions projectDecisions(const Project &project);
 void setProjectDecisions(Project &project, const RosterDecisions &decisions);
 
-// Builds the roster from the project's accepted records, its stored lists and decisions.
+// The roster of the project's accepted records, its stored lists and decisions: the one cached in the project
+// (roster/rostercache.h) while it matches them, else built. Callers that save the project keep what they built
+// with storeProjectRoster() so that the next command need not rebuild it.
 Roster buildProjectRoster(const Project &project, Progress *progress = nullptr);
+// Always builds it (no cache).
+Roster rebuildProjectRoster(const Project &project, Progress *progress = nullptr);
 
 } // namespace tt

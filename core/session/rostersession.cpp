@@ -6,6 +6,7 @@
 #include "recoverysession.h"
 #include "roster/accountroles.h"
 #include "roster/rosterbuilder.h"
+#include "roster/rostercache.h"
 #include "roster/rosterproject.h"
 
 #include <QCoreApplication>
@@ -67,11 +68,21 @@ bool RosterSession::rebuild()
     RosterDecisions decisions = m_decisions;
     const AccountLists accounts = projectAccountLists(m_session->project());
     return m_session->runReadTask(tr("Rebuilding teachers, classrooms and students"),
-                                  [this, accepted, generation, staff, entries, decisions, accounts, snapshotSubjects](const Project &, Progress *progress) {
-        auto roster = std::make_shared<Roster>(RosterBuilder().build(*accepted, entries, staff, decisions, progress));
-        applyAccountRoles(*roster, *accepted, accounts, decisions);
-        settleBySnapshot(*roster, snapshotSubjects);
-        return std::function<void()>([this, roster, generation] {
+                                  [this, accepted, generation, staff, entries, decisions, accounts, snapshotSubjects](const Project &project, Progress *progress) {
+        // The roster kept in the project while it matches (opening a project need not rebuild it); else built, and
+        // kept for the next time (saved with the project).
+        const QByteArray key = projectRosterKey(project, decisions);
+        std::optional<Roster> cached = cachedProjectRoster(project, key);
+        auto roster = std::make_shared<Roster>(cached ? std::move(*cached) : RosterBuilder().build(*accepted, entries, staff, decisions, progress));
+        QByteArray encoded;
+        if (!cached) {
+            applyAccountRoles(*roster, *accepted, accounts, decisions);
+            settleBySnapshot(*roster, snapshotSubjects);
+            encoded = encodeRoster(*roster);
+        }
+        return std::function<void()>([this, roster, generation, key, encoded] {
+            if (!encoded.isEmpty() && m_session->hasProject())
+                storeProjectRoster(m_session->editableProject(), key, encoded);
             m_roster = std::move(*roster);
             m_built = true;
             m_builtGeneration = generation;
