@@ -65,16 +65,30 @@ void testPause(const char *point)
 std::string pgTextArray(const QStringList &values)
 {
     std::string out = "{";
+    out.reserve(size_t(values.size()) * 40 + 2);
     bool first = true;
     for (const QString &v : values) {
         if (!first)
             out += ',';
         first = false;
         out += '"';
-        for (char c : v.toStdString()) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
+        const qsizetype start = qsizetype(out.size());
+        bool plain = true; // ASCII without quotes or backslashes (uuids, ids): no conversion needed
+        for (const QChar c : v) {
+            const char16_t u = c.unicode();
+            if (u >= 0x80 || u == '"' || u == '\\') {
+                plain = false;
+                break;
+            }
+            out += char(u);
+        }
+        if (!plain) {
+            out.resize(size_t(start));
+            for (char c : v.toStdString()) {
+                if (c == '"' || c == '\\')
+                    out += '\\';
+                out += c;
+            }
         }
         out += '"';
     }

@@ -52,7 +52,7 @@ struct Found
 // insert would make a second row). Student ids and uuids are compared exactly.
 QString fold(const QString &key)
 {
-    return key.toLower();
+    return key.isLower() ? key : key.toLower(); // most keys are lower case already: no copy
 }
 
 struct PlanState
@@ -63,13 +63,18 @@ struct PlanState
     QSet<QString> existingPairs; // "fold(email)\nfold(code)" of TeacherClass rows of this school
     QSet<QString> conflictingTeachers, conflictingClassrooms, conflictingStudents;
     ColumnFacts columns; // what the target's tables actually have
+    std::vector<char> newIncident; // parallel to the records: 1 = to insert (its uuid is nowhere yet, first time)
+    std::string facts; // everything the plan read from the database, as read: the same facts give the same plan
 
     const Found *find(const QHash<QString, Found> &h, const QString &key) const
     {
+        if (h.isEmpty())
+            return nullptr;
         const bool folded = &h == &teachers || &h == &classrooms;
         const auto it = h.constFind(folded ? fold(key) : key);
         return it == h.cend() ? nullptr : &*it;
     }
+
     KeyState classify(const QHash<QString, Found> &h, const QString &key) const
     {
         const Found *f = find(h, key);
@@ -86,8 +91,9 @@ struct PlanState
     }
 };
 
-// "2025-11-03 01:23:45.678" for a UTC epoch in milliseconds (days-from-civil inverse, H. Hinnant).
-std::string formatTimestamp(qint64 ms)
+// "2025-11-03 01:23:45.678" for a UTC epoch in milliseconds (days-from-civil inverse, H. Hinnant), written to
+// out (at least 32 bytes, no terminator); returns its length (23 for years 0-9999).
+size_t formatTimestamp(qint64 ms, char *out)
 {
     qint64 secs = ms / 1000;
     int milli = int(ms % 1000);
@@ -112,10 +118,34 @@ std::string formatTimestamp(qint64 ms)
     const qint64 m = mp < 10 ? mp + 3 : mp - 9;
     if (m <= 2)
         ++y;
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%03d", (long long)y, (long long)m,
-                  (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60), milli);
-    return buf;
+    if (y < 0 || y > 9999) // never from a sheet; the slow way keeps it exact
+        return size_t(std::snprintf(out, 32, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%03d", (long long)y,
+                                    (long long)m, (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60),
+                                    (long long)(rem % 60), milli));
+    auto put = [&out](int at, qint64 v, int width) {
+        for (int k = width - 1; k >= 0; --k, v /= 10)
+            out[at + k] = char('0' + v % 10);
+    };
+    put(0, y, 4);
+    out[4] = '-';
+    put(5, m, 2);
+    out[7] = '-';
+    put(8, d, 2);
+    out[10] = ' ';
+    put(11, rem / 3600, 2);
+    out[13] = ':';
+    put(14, rem / 60 % 60, 2);
+    out[16] = ':';
+    put(17, rem % 60, 2);
+    out[19] = '.';
+    put(20, milli, 3);
+    return 23;
+}
+
+std::string formatTimestamp(qint64 ms)
+{
+    char buf[32];
+    return std::string(buf, formatTimestamp(ms, buf));
 }
 
 const char *opt(const std::string &s)
@@ -133,6 +163,18 @@ struct PlanKeys
 {
     QStringList emails, codes, studentIds, uuids;
 };
+
+} // namespace
+
+// The keys as the plan's query takes them (array literals): made once per apply, for its dry run and its plan
+// inside the transaction; and the dry run's plan, reused there when the database still shows the same facts.
+struct RecoveryDryRun
+{
+    std::string emails, codes, studentIds, uuids;
+    PlanState state;
+};
+
+namespace {
 
 PlanKeys collectKeys(const RecoveryInput &in)
 {
@@ -175,6 +217,8 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
             + columnFactsQuery() + ") AS f(t, c, u))",
         toStd(in.school.domain));
     ++d->statements;
+    for (const auto &f : org)
+        (st.facts += f.is_null() ? "\x01" : f.c_str()) += '\n';
     st.plan.database = fromField(org[0]);
     st.plan.organizationId = fromField(org[1]);
     st.plan.organizationExists = !st.plan.organizationId.isEmpty();
@@ -187,7 +231,7 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
 }
 
 // Every existing row the recovery's keys name (any school's), and this school's TeacherClass pairs.
-void readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const PlanKeys &k, PlanState &st)
+void readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
 {
     const pqxx::result rows = tx.exec_params(R"SQL(
 SELECT 'T', t."email", t."organizationId", o."name", o."domain"
@@ -206,10 +250,12 @@ SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
   FROM "TeacherClass" tc JOIN "Teacher" t ON t."id" = tc."teacherId" JOIN "Classroom" c ON c."id" = tc."classroomId"
   WHERE c."organizationId" = $5 AND t."organizationId" = $5
 )SQL",
-                                             pgTextArray(k.emails), pgTextArray(k.codes), pgTextArray(k.studentIds),
-                                             pgTextArray(k.uuids), toStd(st.plan.organizationId));
+                                             k.emails, k.codes, k.studentIds, k.uuids, toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
+        for (const auto &f : row)
+            (st.facts += f.is_null() ? "\x01" : f.c_str()) += '\t';
+        st.facts += '\n';
         const char kind = row[0].c_str()[0];
         const QString key = fromField(row[1]);
         const Found f{fromField(row[2]), fromField(row[3]), fromField(row[4]), key};
@@ -311,11 +357,15 @@ void planIncidents(PlanState &st, const RecoveryInput &in, Progress *progress)
         rosterStudents.insert(s.studentId);
     plan.links.resize(in.records.size());
     plan.incidentAccepted.assign(in.records.size(), true);
+    st.newIncident.assign(in.records.size(), 0);
     QSet<QString> seenUuids;
+    seenUuids.reserve(qsizetype(in.records.size()));
+    const RecordLink noLink;
     for (size_t i = 0; i < in.records.size(); ++i) {
         const IncidentRecord &r = in.records[i];
-        const bool firstTime = !seenUuids.contains(r.uuid);
+        const qsizetype seenBefore = seenUuids.size();
         seenUuids.insert(r.uuid);
+        const bool firstTime = seenUuids.size() != seenBefore;
         const KeyState state = st.classify(st.incidents, r.uuid);
         if (state == KeyState::Other) {
             plan.incidentAccepted[i] = false;
@@ -328,7 +378,8 @@ void planIncidents(PlanState &st, const RecoveryInput &in, Progress *progress)
         }
         if (firstTime)
             ++(state == KeyState::New ? plan.incidents.toInsert : plan.incidents.existing);
-        const RecordLink link = i < in.roster.links.size() ? in.roster.links[i] : RecordLink{};
+        st.newIncident[i] = firstTime && state == KeyState::New;
+        const RecordLink &link = i < in.roster.links.size() ? in.roster.links[i] : noLink;
         PlannedLink &pl = plan.links[i];
         pl.studentId = planLink(st, st.students, rosterStudents, r.uuid, QStringLiteral("student"), link.studentId);
         pl.classCode = planLink(st, st.classrooms, rosterClasses, r.uuid, QStringLiteral("classroom"), link.classCode);
@@ -337,16 +388,31 @@ void planIncidents(PlanState &st, const RecoveryInput &in, Progress *progress)
     }
 }
 
-// Every lookup the plan needs, in two round trips; then the counting, in memory.
-PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in, Progress *progress)
+// The keys of the input as the plan's query takes them (no plan yet).
+std::shared_ptr<RecoveryDryRun> planKeys(const RecoveryInput &in)
+{
+    const PlanKeys k = collectKeys(in);
+    auto keys = std::make_shared<RecoveryDryRun>();
+    keys->emails = pgTextArray(k.emails);
+    keys->codes = pgTextArray(k.codes);
+    keys->studentIds = pgTextArray(k.studentIds);
+    keys->uuids = pgTextArray(k.uuids);
+    return keys;
+}
+
+// Every lookup the plan needs, in two round trips; then the counting, in memory, unless `reuse` (the dry run's
+// plan) was made from exactly the same facts.
+PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in, Progress *progress,
+                      const RecoveryDryRun &keys, const PlanState *reuse = nullptr)
 {
     PlanState st;
     checkCancel(progress);
-    const PlanKeys keys = collectKeys(in);
     readOrganization(tx, d, in, st);
     checkCancel(progress);
     readExistingRows(tx, d, keys, st);
     checkCancel(progress);
+    if (reuse && reuse->facts == st.facts)
+        return *reuse;
     planRoster(st, in);
     planTeacherClasses(st, in);
     planIncidents(st, in, progress);
@@ -357,6 +423,22 @@ QJsonObject tableJson(const TablePlan &t)
 {
     return QJsonObject{{u"toInsert"_s, t.toInsert}, {u"existing"_s, t.existing}, {u"conflicting"_s, t.conflicting}};
 }
+
+// Laps of an apply's steps into ApplyResult::steps.
+class StepClock
+{
+public:
+    explicit StepClock(std::vector<ApplyStep> &steps) : m_steps(steps) { m_timer.start(); }
+    void lap(const QString &step)
+    {
+        m_steps.push_back({step, double(m_timer.nsecsElapsed()) / 1e6});
+        m_timer.restart();
+    }
+
+private:
+    std::vector<ApplyStep> &m_steps;
+    QElapsedTimer m_timer;
+};
 
 // Limits for this transaction only (SET LOCAL): kept even if libpqxx reconnected the session meanwhile, so a
 // client that drops off the network does not leave a session holding the advisory lock for hours.
@@ -539,14 +621,14 @@ RecoveryWriter::RecoveryWriter(Database &db, const RecoveryInput &input)
 {
 }
 
-RecoveryPlan RecoveryWriter::plan(Progress *progress)
+namespace {
+PlanState readPlan(Database &db, const RecoveryInput &in, const RecoveryDryRun &keys, Progress *progress)
 {
     if (progress)
         progress->begin(tr("Planning"), 0);
     try {
-        pqxx::read_transaction tx(*m_db.d()->conn);
-        PlanState st = computePlan(tx, m_db.d(), m_input, progress);
-        return std::move(st.plan);
+        pqxx::read_transaction tx(*db.d()->conn);
+        return computePlan(tx, db.d(), in, progress, keys);
     } catch (const Cancelled &) {
         throw;
     } catch (const UserError &) {
@@ -554,6 +636,12 @@ RecoveryPlan RecoveryWriter::plan(Progress *progress)
     } catch (const std::exception &e) {
         throw DatabaseError(tr("Cannot read the database to plan the recovery: %1").arg(describeDbError(e)));
     }
+}
+} // namespace
+
+RecoveryPlan RecoveryWriter::plan(Progress *progress)
+{
+    return readPlan(m_db, m_input, *planKeys(m_input), progress).plan;
 }
 
 bool RecoveryWriter::runCommitted(Database &db, const QString &runId)
@@ -635,8 +723,8 @@ void refuseIncompleteSchema(const RecoveryPlan &plan)
 class ApplyRun
 {
 public:
-    ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const ApplyOptions &options, ApplyResult &result,
-             Progress *progress);
+    ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const RecoveryDryRun &dryRun, const ApplyOptions &options,
+             ApplyResult &result, Progress *progress);
     void lockAndPlan();
     [[noreturn]] void refuseLockHeld();
     void stageRows();
@@ -655,6 +743,16 @@ private:
     void stageTeacherClasses();
     void stageStudents();
     void stageIncidents();
+    // This school's classroom ids by code and its student ids: what an incident's links resolve to.
+    struct LinkTargets
+    {
+        QHash<QString, std::string> classroomIds;
+        QSet<QString> studentIds;
+    };
+    LinkTargets readLinkTargets();
+    void writeIncidents();
+    qint64 copyIncidents(pqxx::transaction_base &tx, const LinkTargets &targets);
+    qint64 insertIncidentsFromStaging();
     struct Column
     {
         const char *name;
@@ -669,9 +767,11 @@ private:
 
     DatabasePrivate *m_d;
     const RecoveryInput &m_in;
+    const RecoveryDryRun &m_dryRun;
     const ApplyOptions &m_options;
     ApplyResult &m_result;
     Progress *m_progress;
+    StepClock m_clock;
     pqxx::work m_tx;
     PlanState m_st;
     // This run's temporary tables: named per run, gone when the session ends or the transaction rolls back.
@@ -681,9 +781,10 @@ private:
     qint64 m_done = 0;
 };
 
-ApplyRun::ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const ApplyOptions &options, ApplyResult &result,
-                   Progress *progress)
-    : m_d(d), m_in(input), m_options(options), m_result(result), m_progress(progress), m_tx(*d->conn),
+ApplyRun::ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const RecoveryDryRun &dryRun,
+                   const ApplyOptions &options, ApplyResult &result, Progress *progress)
+    : m_d(d), m_in(input), m_dryRun(dryRun), m_options(options), m_result(result), m_progress(progress), m_clock(result.steps),
+      m_tx(*d->conn),
       m_suffix(toStd(u'_' + newCuid()))
 {
     ++m_statements; // BEGIN
@@ -706,9 +807,10 @@ void ApplyRun::lockAndPlan()
     ++m_statements;
     if (!locked)
         refuseLockHeld();
-    m_st = computePlan(m_tx, m_d, m_in, m_progress);
+    m_st = computePlan(m_tx, m_d, m_in, m_progress, m_dryRun, &m_dryRun.state);
     m_statements += 2;
     m_result.plan = m_st.plan;
+    m_clock.lap(tr("lock and plan again"));
     refuseIncompleteSchema(m_st.plan);
     if (m_st.plan.hasConflicts() && !m_options.skipConflicting)
         throw RefusalError(tr("Refusing to write: rows of another school appeared meanwhile (%1).")
@@ -769,14 +871,13 @@ void ApplyRun::stageRows()
                                 + m_in.roster.students.size() + m_in.records.size());
     if (m_progress)
         m_progress->begin(tr("Sending rows"), total);
+    m_done = 0;
     stageTeachers();
     stageClassrooms();
     stageTeacherClasses();
     stageStudents();
-    stageIncidents();
-    if (m_progress)
-        m_progress->advance(total);
     checkCancel(m_progress);
+    m_clock.lap(tr("stage the roster"));
 }
 
 void ApplyRun::stageTeachers()
@@ -922,27 +1023,42 @@ void ApplyRun::insertFromStaging()
 {
     const std::string now = TT_NOW_UTC;
     insertOrganization();
+    m_clock.lap(tr("write Organization"));
     m_result.insertedTeachers = insertSelect(
         "Teacher", {{"id", "t.id"}, {"email", "t.email"}, {"displayName", "t.display_name"}, {"role", "t.role"},
                     {"isSpecialist", "t.is_specialist"}, {"active", "true"}, {"createdAt", now},
                     {"organizationId", "$1"}},
         "FROM tt_teacher_RUN t");
+    m_clock.lap(tr("write Teacher"));
     m_result.insertedClassrooms = insertSelect(
         "Classroom", {{"id", "c.id"}, {"name", "c.name"}, {"code", "c.code"}, {"archived", "false"},
                       {"createdAt", now}, {"organizationId", "$1"}, {"homeroomTeacherId", R"(t."id")"}},
         R"(FROM tt_classroom_RUN c LEFT JOIN "Teacher" t ON t."email" = c.homeroom_email AND t."organizationId" = $1)");
+    m_clock.lap(tr("write Classroom"));
     m_result.insertedTeacherClasses = insertSelect(
         "TeacherClass", {{"id", "x.id"}, {"teacherId", R"(t."id")"}, {"classroomId", R"(c."id")"}, {"assignedAt", now}},
         R"(FROM tt_teacherclass_RUN x
   JOIN "Teacher" t ON t."email" = x.email AND t."organizationId" = $1
   JOIN "Classroom" c ON c."code" = x.code AND c."organizationId" = $1)");
+    m_clock.lap(tr("write TeacherClass"));
     m_result.insertedStudents = insertSelect(
         "Student", {{"id", "s.id"}, {"studentId", "s.student_id"}, {"firstName", "s.first_name"},
                     {"lastName", "s.last_name"}, {"guardians", "s.guardians"}, {"notes", "s.notes"},
                     {"active", "true"}, {"createdAt", now}, {"updatedAt", now}, {"classroomId", R"(c."id")"},
                     {"organizationId", "$1"}},
         R"(FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1)");
-    m_result.insertedIncidents = insertSelect(
+    m_clock.lap(tr("write Student"));
+    writeIncidents();
+    m_clock.lap(tr("write Incident"));
+    testPause("insert");
+    checkCancel(m_progress);
+}
+
+// The old way, kept for a race: every incident through its staging table, ON CONFLICT DO NOTHING.
+qint64 ApplyRun::insertIncidentsFromStaging()
+{
+    const std::string now = TT_NOW_UTC;
+    return insertSelect(
         "Incident", {{"id", "i.id"}, {"uuid", "i.uuid"}, {"timestamp", "i.ts::timestamp(3)"}, {"type", "i.type"},
                      {"studentId", R"(s."studentId")"}, {"studentName", "i.student_name"}, {"classroomId", R"(c."id")"},
                      {"classCode", "i.class_code"}, {"teacherEmail", "i.teacher_email"}, {"level", "i.level"},
@@ -952,8 +1068,116 @@ void ApplyRun::insertFromStaging()
         R"(FROM tt_incident_RUN i
   LEFT JOIN "Student" s ON s."studentId" = i.link_student AND s."organizationId" = $1
   LEFT JOIN "Classroom" c ON c."code" = i.link_class AND c."organizationId" = $1)");
-    testPause("insert");
-    checkCancel(m_progress);
+}
+
+ApplyRun::LinkTargets ApplyRun::readLinkTargets()
+{
+    const pqxx::result rows = m_tx.exec_params(R"SQL(
+SELECT 'C', "code", "id" FROM "Classroom" WHERE "organizationId" = $1
+UNION ALL
+SELECT 'S', "studentId", NULL FROM "Student" WHERE "organizationId" = $1
+)SQL",
+                                               toStd(m_result.organizationId));
+    ++m_statements;
+    LinkTargets t;
+    for (const auto &row : rows) {
+        if (row[0].c_str()[0] == 'C')
+            t.classroomIds.insert(fromField(row[1]), row[2].c_str());
+        else
+            t.studentIds.insert(fromField(row[1]));
+    }
+    return t;
+}
+
+// Incidents go straight into "Incident" with COPY: only those the plan found new (each uuid once), their
+// links resolved here exactly as the staging joins would (this school's rows only), so nothing needs ON
+// CONFLICT. When a row appeared since the plan (the live app, a unique violation), that COPY is rolled back
+// to its savepoint and the incidents go through staging and ON CONFLICT DO NOTHING instead.
+void ApplyRun::writeIncidents()
+{
+    const LinkTargets targets = readLinkTargets();
+    try {
+        pqxx::subtransaction direct(m_tx, "tt_direct_copy");
+        m_statements += 3; // SAVEPOINT, COPY, RELEASE
+        m_result.insertedIncidents = copyIncidents(direct, targets);
+        direct.commit();
+        return;
+    } catch (const pqxx::unique_violation &) {
+        ++m_statements; // ROLLBACK TO SAVEPOINT
+    }
+    stageIncidents();
+    m_result.insertedIncidents = insertIncidentsFromStaging();
+}
+
+qint64 ApplyRun::copyIncidents(pqxx::transaction_base &tx, const LinkTargets &targets)
+{
+    enum Col { Id, Uuid, Ts, Type, StudentId, StudentName, ClassroomId, ClassCode, TeacherEmail, Level, Category,
+               Location, ActionTaken, Note, Device, CreatedAt, OrganizationId, ColCount };
+    static const char *const names[ColCount] = {"id", "uuid", "timestamp", "type", "studentId", "studentName",
+                                                "classroomId", "classCode", "teacherEmail", "level", "category",
+                                                "location", "actionTaken", "note", "device", "createdAt",
+                                                "organizationId"};
+    std::vector<Col> cols;
+    std::vector<std::string> quoted;
+    for (int c = 0; c < ColCount; ++c)
+        if (m_st.columns.has("Incident", names[c])) {
+            cols.push_back(Col(c));
+            quoted.push_back('"' + std::string(names[c]) + '"');
+        }
+    // per class code of the plan: the code as written and the classroom's id ("" = NULL)
+    QHash<QString, std::pair<QString, std::string>> classes;
+    for (const PlannedLink &pl : m_st.plan.links)
+        if (!pl.classCode.isEmpty() && !classes.contains(pl.classCode)) {
+            const QString code = m_st.canonical(m_st.classrooms, pl.classCode);
+            classes.insert(pl.classCode, {code, targets.classroomIds.value(code)});
+        }
+    const std::string org = toStd(m_result.organizationId);
+    CuidGenerator cuids;
+    RawCopy copy(tx, "\"Incident\"", quoted);
+    const size_t half = m_in.records.size() / 2;
+    for (size_t i = 0; i < m_in.records.size(); ++i) {
+        if (i == half) {
+            copy.flush();
+            testPause("copy");
+        }
+        if (!m_st.newIncident[i])
+            continue;
+        const IncidentRecord &r = m_in.records[i];
+        const PlannedLink &pl = m_st.plan.links[i];
+        const auto cls = pl.classCode.isEmpty() ? classes.cend() : classes.constFind(pl.classCode);
+        char id[CuidGenerator::kLength], ts[32];
+        cuids.next(id);
+        const size_t tsLength = formatTimestamp(r.timestampMs, ts);
+        for (const Col c : cols) {
+            switch (c) {
+            case Id: copy.plain(id, sizeof id); break;
+            case Uuid: copy.text(r.uuid); break;
+            case Ts:
+            case CreatedAt: copy.plain(ts, tsLength); break;
+            case Type: r.type == RecordType::Incident ? copy.plain("incident", 8) : copy.plain("commendation", 12); break;
+            case StudentId: !pl.studentId.isEmpty() && targets.studentIds.contains(pl.studentId) ? copy.text(pl.studentId) : copy.null(); break;
+            case StudentName: copy.text(r.studentName); break;
+            case ClassroomId:
+                cls == classes.cend() || cls->second.empty() ? copy.null()
+                                                             : copy.plain(cls->second.data(), cls->second.size());
+                break;
+            case ClassCode: copy.nullable(cls == classes.cend() ? r.classCode : cls->first); break;
+            case TeacherEmail: copy.text(r.teacherEmail); break;
+            case Level: copy.text(r.level); break;
+            case Category: copy.text(r.category); break;
+            case Location: copy.text(r.location); break;
+            case ActionTaken: copy.nullable(r.actionTaken); break;
+            case Note: copy.nullable(r.note); break;
+            case Device: copy.nullable(r.device); break;
+            case OrganizationId: copy.plain(org.data(), org.size()); break;
+            case ColCount: break;
+            }
+        }
+        copy.endRow();
+        tick();
+    }
+    copy.complete();
+    return copy.rows();
 }
 
 bool ApplyRun::nothingNew() const
@@ -975,6 +1199,7 @@ void ApplyRun::rollBack()
 {
     m_tx.abort();
     ++m_statements; // ROLLBACK
+    m_clock.lap(tr("roll back (nothing new)"));
     m_result.nothingToWrite = true;
     finish();
 }
@@ -990,6 +1215,7 @@ void ApplyRun::writeAudit(const QString &performedBy)
         "INSERT INTO \"AuditLog\" (" + names + ") VALUES (" + values + ") RETURNING txid_current()::text",
         toStd(newCuid()), toStd(performedBy), QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString())[0]);
     ++m_statements;
+    m_clock.lap(tr("audit row"));
     testPause("commit");
     checkCancel(m_progress);
 }
@@ -1006,15 +1232,22 @@ void ApplyRun::commit()
     } catch (const pqxx::broken_connection &) {
         m_result.outcomeWasUnknown = true;
     }
+    m_clock.lap(tr("commit"));
 }
 } // namespace
 
 // The right database, reached directly, by a role that may do what the recovery needs; no unresolved
 // conflicts (a dry run); a verified backup taken now. Throws tt::RefusalError, having written nothing.
-void RecoveryWriter::refuseUnlessSafe(const ApplyOptions &options, ApplyResult &result, Progress *progress)
+std::shared_ptr<RecoveryDryRun> RecoveryWriter::refuseUnlessSafe(const ApplyOptions &options, ApplyResult &result,
+                                                                 Progress *progress)
 {
+    StepClock clock(result.steps);
     const QString dbName = refuseUnsafeTarget(m_db, options);
-    const RecoveryPlan dryRun = plan(progress);
+    clock.lap(tr("check the target"));
+    std::shared_ptr<RecoveryDryRun> dry = planKeys(m_input);
+    dry->state = readPlan(m_db, m_input, *dry, progress);
+    const RecoveryPlan &dryRun = dry->state.plan;
+    clock.lap(tr("dry-run plan"));
     refuseIncompleteSchema(dryRun);
     if (dryRun.hasConflicts() && !options.skipConflicting)
         throw RefusalError(tr("Refusing to write: %1 rows belong to another school (%2). Resolve them, or use "
@@ -1032,16 +1265,18 @@ void RecoveryWriter::refuseUnlessSafe(const ApplyOptions &options, ApplyResult &
     }
     if (!result.backup.verified || result.backup.database != dbName)
         throw RefusalError(tr("Refusing to write: the backup could not be verified."));
+    clock.lap(tr("backup (pg_dump, verified)"));
+    return dry;
 }
 
 ApplyResult RecoveryWriter::apply(const ApplyOptions &options, Progress *progress)
 {
     ApplyResult result;
-    refuseUnlessSafe(options, result, progress);
+    const std::shared_ptr<RecoveryDryRun> dryRun = refuseUnlessSafe(options, result, progress);
     result.runId = options.runId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : options.runId;
     const QString performedBy = options.performedBy.isEmpty() ? currentUser() : options.performedBy;
     try {
-        ApplyRun run(m_db.d(), m_input, options, result, progress);
+        ApplyRun run(m_db.d(), m_input, *dryRun, options, result, progress);
         run.lockAndPlan();
         run.stageRows();
         run.insertFromStaging();
@@ -1301,7 +1536,7 @@ VerifyResult RecoveryWriter::verify(Progress *progress)
         progress->begin(tr("Verifying"), qint64(m_input.records.size()));
     try {
         pqxx::read_transaction tx(*m_db.d()->conn);
-        const PlanState st = computePlan(tx, m_db.d(), m_input, progress);
+        const PlanState st = computePlan(tx, m_db.d(), m_input, progress, *planKeys(m_input));
         if (!st.plan.organizationExists) {
             diff(tr("There is no Organization row for %1.").arg(m_input.school.domain));
             return v;

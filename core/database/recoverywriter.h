@@ -11,12 +11,14 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <memory>
 #include <vector>
 
 namespace tt {
 
 class Database;
 class Progress;
+struct RecoveryDryRun;
 
 struct RecoveryInput
 {
@@ -101,6 +103,14 @@ struct ApplyOptions
     QJsonObject auditMeta;
 };
 
+// Where an apply's time went: one step (target checks, dry-run plan, backup, lock and plan, each table's write,
+// audit row, commit) and its wall-clock milliseconds, in order.
+struct ApplyStep
+{
+    QString name;
+    double ms = 0;
+};
+
 struct ApplyResult
 {
     RecoveryPlan plan;
@@ -114,6 +124,7 @@ struct ApplyResult
     QString transactionId;          // txid_current() of the write transaction, read before COMMIT
     // Nothing was new: the transaction was rolled back, so not even an AuditLog row was written.
     bool nothingToWrite = false;
+    std::vector<ApplyStep> steps;
     QString describe() const;
 };
 
@@ -162,8 +173,10 @@ public:
 
 private:
     // Apply's first step: the confirmed database, reached directly, with the privileges; no unresolved
-    // conflicts in a dry run; a verified backup (into result.backup). Throws tt::RefusalError.
-    void refuseUnlessSafe(const ApplyOptions &options, ApplyResult &result, Progress *progress);
+    // conflicts in a dry run; a verified backup (into result.backup). Throws tt::RefusalError. Returns the dry
+    // run (its keys and plan), which the plan inside the write transaction reuses when nothing changed.
+    std::shared_ptr<RecoveryDryRun> refuseUnlessSafe(const ApplyOptions &options, ApplyResult &result,
+                                                     Progress *progress);
 
     Database &m_db;
     const RecoveryInput &m_input;

@@ -123,6 +123,7 @@ private slots:
     void cancel();
     void statementLog_data();
     void statementLog();
+    void rowAppearsDuringCopy();
 
 private:
     QString scratch(const QString &name);
@@ -479,7 +480,7 @@ void tst_RecoveryWriter::applyIntoEmpty()
     QCOMPARE(r.insertedTeacherClasses, qint64(spec.classes * spec.specialists));
     QCOMPARE(r.insertedStudents, qint64(students));
     QCOMPARE(r.insertedIncidents, qint64(incidents));
-    QCOMPARE(r.statements, 18); // constant, whatever the row count
+    QCOMPARE(r.statements, 20); // constant, whatever the row count
     QVERIFY(QFileInfo::exists(r.backup.file));
     QVERIFY(!r.outcomeWasUnknown);
     QVERIFY(RecoveryWriter::runCommitted(db, r.runId));
@@ -908,8 +909,11 @@ void tst_RecoveryWriter::statementLog()
             ours << line;
     }
     const QString text = ours.join(u'\n');
-    QVERIFY2(text.contains(u"COPY tt_incident_"_s), "the statement log does not show this run");
-    QVERIFY(text.contains(u"INSERT INTO \"Incident\""_s));
+    // incidents go straight into their table (COPY under a savepoint); the roster through staging and ON CONFLICT
+    QVERIFY2(text.contains(u"COPY \"Incident\" (\"id\",\"uuid\""_s), "the statement log does not show this run");
+    QVERIFY(text.contains(u"COPY tt_student_"_s));
+    QVERIFY(text.contains(u"INSERT INTO \"Student\""_s));
+    QVERIFY(!text.contains(u"INSERT INTO \"Incident\""_s));
     QVERIFY(text.contains(u"pg_try_advisory_xact_lock"_s));
     // Limits of the write transaction itself (kept across a libpqxx reconnect), and its id read before COMMIT.
     QVERIFY(text.contains(u"SET LOCAL statement_timeout = 120000; SET LOCAL lock_timeout = 30000; "
@@ -919,6 +923,65 @@ void tst_RecoveryWriter::statementLog()
                                               QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = forbidden.match(text);
     QVERIFY2(!m.hasMatch(), qPrintable(u"forbidden statement in the log: "_s + m.captured(0)));
+}
+
+// A row that appears after the plan (the live app writing one of the recovery's uuids while its COPY runs) does
+// not fail the apply: that COPY is rolled back to its savepoint and the incidents go through staging and ON
+// CONFLICT DO NOTHING, leaving the other row as it is.
+void tst_RecoveryWriter::rowAppearsDuringCopy()
+{
+    SchoolSpec spec;
+    spec.seed = 21;
+    spec.incidents = 400;
+    const RecoveryInput in = makeSchool(spec);
+    const QString url = scratch(u"race_copy"_s);
+    const QString other = u"cotherschool0000000000000"_s;
+    execSql(url, uR"(INSERT INTO "Organization" ("id", "name", "domain", "updatedAt")
+                     VALUES ('%1', 'Other School', 'other.example.edu.au', now()))"_s.arg(other));
+    const QString uuid = in.records.back().uuid; // sent after the pause halfway through the COPY
+    Database db(ConnectionSpec::parse(url));
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    qputenv("TT_TEST_PAUSE_AFTER", "copy");
+    qputenv("TT_TEST_PAUSE_SECONDS", "3");
+    ApplyResult r;
+    QString error;
+    std::thread writer([&] {
+        try {
+            r = RecoveryWriter(db, in).apply(o);
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+    });
+    struct Join
+    {
+        std::thread &t;
+        ~Join()
+        {
+            if (t.joinable())
+                t.join();
+            qunsetenv("TT_TEST_PAUSE_AFTER");
+        }
+    } join{writer};
+    QTRY_COMPARE_WITH_TIMEOUT(queryValue(url, u"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                              "AND state = 'active' AND query LIKE 'COPY \"Incident\"%'"_s),
+                              u"1"_s, 20000);
+    execSql(url, uR"(INSERT INTO "Incident" ("id", "uuid", "timestamp", "studentName", "teacherEmail", "level", "category",
+                                            "location", "organizationId")
+                     VALUES ('cappwroteit00000000000000', '%1', now(), 'Someone Else', 'x@other.example.edu.au', 'Minor',
+                             'Other', 'Yard', '%2'))"_s.arg(uuid, other));
+    writer.join();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(r.plan.incidents.toInsert, qint64(in.records.size()));
+    QCOMPARE(r.insertedIncidents, qint64(in.records.size()) - 1);
+    QCOMPARE(r.statements, 23); // still constant: ROLLBACK TO SAVEPOINT, COPY into staging, INSERT … ON CONFLICT
+    QCOMPARE(queryValue(url, u"SELECT \"organizationId\" || ' ' || \"studentName\" FROM \"Incident\" WHERE \"uuid\" = '%1'"_s
+                                 .arg(uuid)),
+             other + u" Someone Else"_s);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), QString::number(in.records.size()));
+    const VerifyResult v = RecoveryWriter(db, in).verify();
+    QCOMPARE(v.incidentsPresent, qint64(in.records.size()) - 1); // the other school's row is a conflict now
 }
 
 } // namespace tt::test
