@@ -1,6 +1,7 @@
 #include "importer.h"
 
 #include "common/errors.h"
+#include "import/filehash.h"
 #include "records/recordvalidator.h"
 #include "sheets/csvreader.h"
 #include "sheets/xlsxreader.h"
@@ -300,7 +301,7 @@ ImportOutcome Importer::importCsv(const QString &path, RecordType type, Progress
         throw SourceError(path, tr("The file %1 cannot be read.").arg(path));
     const QString sheet = type == RecordType::Incident ? incidentsSheet() : commendationsSheet();
     // The hash runs beside the parse (two cores); it decides afterwards whether anything is new.
-    auto hash = std::async(std::launch::async, [path] { return sha256OfFile(path); });
+    auto hash = std::async(std::launch::async, [path] { return sourceSha256(path); });
     const int byPath = m_project.findSourceByPath(path, sheet);
     const bool hasEdits = byPath >= 0 && [&] {
         for (const RowEdit &e : m_project.rowEdits())
@@ -421,7 +422,7 @@ std::vector<ImportOutcome> Importer::importWorkbook(const QString &path, Progres
     QFileInfo fi(path);
     if (!fi.exists())
         throw SourceError(path, tr("The file %1 does not exist.").arg(path));
-    const QString sha = sha256OfFile(path);
+    const QString sha = sourceSha256(path);
     return readWorkbookInto(path, sha, {}, progress);
 }
 
@@ -455,7 +456,7 @@ ImportOutcome Importer::reimport(int sourceIndex, Progress *progress)
     const SourceInfo src = m_project.sources()[size_t(sourceIndex)];
     if (src.kind == u"sheets-api")
         throw UserError(tr("%1 came from the Google Sheets API; fetch it again to re-read it.").arg(src.displayName()));
-    const QString sha = sha256OfFile(src.path);
+    const QString sha = sourceSha256(src.path);
     if (sha != src.sha256) {
         // The file changed since it was imported: read it as a new version of the source.
         if (src.kind == u"csv")

@@ -2,6 +2,7 @@
 #include "common/errors.h"
 #include "fixturegenerator.h"
 #include "project/project.h"
+#include "import/filehash.h"
 #include "import/importer.h"
 #include "records/recordvalidator.h"
 #include "xlsxwriter.h"
@@ -89,6 +90,7 @@ private slots:
     void csvGroundTruth();
     void workbookGroundTruth_data();
     void workbookGroundTruth();
+    void sourceHashIsTheProjectHash();
     void sameFileTwiceAddsNothing();
     void changedFileReplacesItsRows();
     void fixQuarantinedRowSurvivesReimport();
@@ -202,6 +204,30 @@ void tst_Importer::workbookGroundTruth()
     compareCounts(project.counts(1), com.counts);
     compareRecords(project, 0, inc);
     compareRecords(project, 1, com);
+}
+
+void tst_Importer::sourceHashIsTheProjectHash()
+{
+    // The importer's OpenSSL hash must give what sha256OfFile() gives (projects compare them): empty, small, and
+    // larger than its 1 MiB block, not a multiple of it.
+    const QString empty = m_dir.filePath(u"hash-empty.csv"_qs);
+    const QString large = m_dir.filePath(u"hash-large.csv"_qs);
+    QFile e(empty);
+    QVERIFY(e.open(QIODevice::WriteOnly));
+    e.close();
+    QFile l(large);
+    QVERIFY(l.open(QIODevice::WriteOnly));
+    QByteArray block;
+    for (int i = 0; i < 50000; ++i)
+        block += QByteArray::number(i * 7919) + ",x,\"y\"\n";
+    for (int i = 0; i < 8; ++i)
+        l.write(block);
+    l.close();
+    QVERIFY(QFileInfo(large).size() > (qint64(1) << 20) * 2);
+    QCOMPARE(sourceSha256(empty), u"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"_qs);
+    QCOMPARE(sourceSha256(empty), sha256OfFile(empty));
+    QCOMPARE(sourceSha256(large), sha256OfFile(large));
+    QVERIFY_THROWS_EXCEPTION(SourceError, sourceSha256(m_dir.filePath(u"no-such-file.csv"_qs)));
 }
 
 void tst_Importer::sameFileTwiceAddsNothing()
