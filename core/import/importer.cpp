@@ -1,6 +1,7 @@
 #include "importer.h"
 
 #include "common/errors.h"
+#include "import/filehash.h"
 #include "records/recordvalidator.h"
 #include "sheets/csvreader.h"
 #include "sheets/xlsxreader.h"
@@ -8,6 +9,10 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <climits>
+#include <QSet>
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <future>
 #include <limits>
 #include <memory>
@@ -50,7 +55,7 @@ public:
     // Everything about the source (its name, tab, the user's mapping and row fixes) comes from the project;
     // mapping overrides the user's mapping and detection.
     Session(const Project &project, int index, Progress *progress, std::optional<ColumnMapping> mapping = std::nullopt)
-        : m_project(project), m_index(index), m_progress(progress)
+        : m_index(index), m_progress(progress)
     {
         const SourceInfo &src = project.sources()[size_t(index)];
         m_sourceName = src.displayName();
@@ -60,6 +65,33 @@ public:
         for (const RowEdit &e : project.rowEdits())
             if (e.sourceSha256 == src.sha256 && e.sheet == src.sheet)
                 m_edits.insert(e.row, e.cells);
+        takeSettings(project);
+    }
+    // A CSV file read before its source slot exists (beside another file): no row edits, the user's mapping of
+    // the source at that path if any; retarget() gives it its slot afterwards.
+    Session(const Project &project, const QString &path, RecordType type, Progress *progress)
+        : m_index(-1), m_progress(progress)
+    {
+        m_path = QFileInfo(path).absoluteFilePath();
+        m_sourceName = QFileInfo(path).fileName();
+        m_type = type;
+        const int old = project.findSourceByPath(path, type == RecordType::Incident ? incidentsSheet() : commendationsSheet());
+        if (old >= 0 && project.sources()[size_t(old)].mappingFromUser)
+            m_mapping = project.sources()[size_t(old)].mapping;
+        takeSettings(project);
+    }
+    void takeSettings(const Project &project)
+    {
+        m_zone = project.timeZone();
+        m_order = project.dateOrder();
+        m_fallbackOrder = project.fallbackDateOrder();
+    }
+    // The source slot the rows belong to, once known (records, quarantine and warnings carry it).
+    void retarget(int index)
+    {
+        m_index = index;
+        if (m_validator)
+            m_validator->setSourceIndex(index);
     }
 
     // How many columns of a row are worth reading: those up to the mapping's kept columns once it is known,
@@ -97,9 +129,9 @@ public:
             ctx.sourceName = m_sourceName;
             ctx.type = m_type;
             ctx.mapping = *m_mapping;
-            ctx.zone = m_project.timeZone();
-            ctx.order = m_project.dateOrder();
-            ctx.fallbackOrder = m_project.fallbackDateOrder();
+            ctx.zone = m_zone;
+            ctx.order = m_order;
+            ctx.fallbackOrder = m_fallbackOrder;
             m_validator = std::make_unique<RecordValidator>(ctx);
             m_validator->reserve(m_expectedRows);
             SheetRow blank;
@@ -139,8 +171,10 @@ public:
                                       .arg(m_budget >> 20));
     }
 
-    const Project &m_project;
     int m_index;
+    QTimeZone m_zone;
+    DateOrder m_order = DateOrder::Auto;
+    DateOrder m_fallbackOrder = DateOrder::DayFirst;
     QString m_path;
     QString m_sourceName;
     RecordType m_type;
@@ -273,25 +307,158 @@ ImportOutcome Importer::finishSource(int index, Session &session)
     return out;
 }
 
-ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping)
+// Reads one CSV file into a session; the reader's encoding and delimiter are returned.
+static void readCsvFile(const QString &path, Importer::Session &session, Progress *progress, QString *encoding,
+                        char *delimiter);
+
+// A CSV file read on the background thread of importCsvFiles() before its turn: its rows (in a session without a
+// source slot yet), its hash, or what went wrong, handed over when ready.
+struct Importer::PreRead
+{
+    QString path;
+    std::unique_ptr<Session> session;
+    QString encoding;
+    char delimiter = ',';
+    QString sha256;
+    std::exception_ptr error;
+    std::promise<void> done;
+    std::shared_future<void> ready = done.get_future().share();
+};
+
+namespace {
+// The progress of a read on the background thread: cancel is polled from the caller's Progress (atomic in every
+// implementation), and from the foreground when it fails; begin/advance are not forwarded (the GUI's Progress
+// belongs to one thread).
+class BackgroundProgress : public Progress
+{
+public:
+    explicit BackgroundProgress(const Progress *outer) : m_outer(outer) {}
+    bool cancelRequested() const override
+    {
+        return m_abandoned.load() || (m_outer && m_outer->cancelRequested());
+    }
+    void abandon() { m_abandoned.store(true); }
+
+private:
+    const Progress *m_outer;
+    std::atomic_bool m_abandoned{false};
+};
+} // namespace
+
+void readCsvFile(const QString &path, Importer::Session &session, Progress *progress, QString *encoding,
+                 char *delimiter)
+{
+    CsvReader reader(path);
+    const qint64 size = QFileInfo(path).size();
+    session.m_expectedRows = size / 300 + 16; // TrackTally rows are 250-500 bytes: rarely regrown, never copied twice
+    session.setBudgetFromSize(size);
+    reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
+    *encoding = reader.encoding();
+    *delimiter = reader.delimiter();
+}
+
+ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping, PreRead *pre)
 {
     const SourceInfo &src = m_project.sources()[size_t(index)];
-    CsvReader reader(src.path);
-    Session session(m_project, index, progress, mapping);
-    session.m_expectedRows = QFileInfo(src.path).size() / 400; // TrackTally rows are 250-500 bytes
-    session.setBudgetFromSize(QFileInfo(src.path).size());
     if (progress)
         progress->begin(tr("Reading %1").arg(src.displayName()), QFileInfo(src.path).size());
-    reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
-    ImportOutcome out = finishSource(index, session);
+    std::unique_ptr<Session> session;
+    QString encoding;
+    char delimiter = ',';
+    if (pre) {
+        pre->ready.wait();
+        if (pre->error)
+            std::rethrow_exception(pre->error);
+        session = std::move(pre->session);
+        session->retarget(index);
+        session->m_progress = progress;
+        encoding = pre->encoding;
+        delimiter = pre->delimiter;
+        if (progress)
+            progress->advance(QFileInfo(src.path).size());
+    } else {
+        session = std::make_unique<Session>(m_project, index, progress, mapping);
+        readCsvFile(src.path, *session, progress, &encoding, &delimiter);
+    }
+    ImportOutcome out = finishSource(index, *session);
     SourceInfo &s = m_project.mutableSources()[size_t(index)];
-    s.encoding = reader.encoding();
-    s.delimiter = reader.delimiter() == '\t' ? QStringLiteral("tab") : QString(QLatin1Char(reader.delimiter()));
+    s.encoding = encoding;
+    s.delimiter = delimiter == '\t' ? QStringLiteral("tab") : QString(QLatin1Char(delimiter));
     return out;
+}
+
+bool Importer::hasRowEdits(const QString &path, const QString &sheet) const
+{
+    const int byPath = m_project.findSourceByPath(path, sheet);
+    if (byPath < 0)
+        return false;
+    for (const RowEdit &e : m_project.rowEdits())
+        if (e.sourceSha256 == m_project.sources()[size_t(byPath)].sha256)
+            return true;
+    return false;
 }
 
 ImportOutcome Importer::importCsv(const QString &path, RecordType type, Progress *progress,
                                   std::optional<ColumnMapping> mapping)
+{
+    return importCsvFile(path, type, progress, mapping, nullptr);
+}
+
+std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &files, Progress *progress)
+{
+    // The files after the first are read on one background thread, in order, while this thread imports the first
+    // (two cores: two files at once). Only what reading needs is shared: the project is changed on this thread
+    // alone, file by file in the given order, so the result is the sequential one.
+    checkCancel(progress);
+    std::vector<std::unique_ptr<PreRead>> pre(files.size());
+    QSet<QString> seen;
+    for (const CsvFile &f : files)
+        seen.insert(QFileInfo(f.path).absoluteFilePath());
+    const bool distinct = seen.size() == qsizetype(files.size()); // a file named twice: in turn, as before
+    const QString sheetOf[2] = {incidentsSheet(), commendationsSheet()};
+    for (size_t k = 1; distinct && k < files.size(); ++k) {
+        const QFileInfo fi(files[k].path);
+        const QString sheet = files[k].type == RecordType::Incident ? sheetOf[0] : sheetOf[1];
+        if (!fi.isFile() || !fi.isReadable() || hasRowEdits(files[k].path, sheet))
+            continue; // read in its turn, as importCsv() does
+        pre[k] = std::make_unique<PreRead>();
+        pre[k]->path = files[k].path;
+        pre[k]->session = std::make_unique<Session>(m_project, files[k].path, files[k].type, nullptr);
+    }
+    BackgroundProgress background(progress);
+    std::future<void> worker;
+    if (std::any_of(pre.begin(), pre.end(), [](const auto &p) { return bool(p); })) {
+        worker = std::async(std::launch::async, [&pre, &background] {
+            for (auto &p : pre) {
+                if (!p)
+                    continue;
+                try {
+                    checkCancel(&background);
+                    p->session->m_progress = &background;
+                    readCsvFile(p->path, *p->session, &background, &p->encoding, &p->delimiter);
+                    p->sha256 = sourceSha256(p->path);
+                } catch (...) {
+                    p->error = std::current_exception();
+                }
+                p->done.set_value();
+            }
+        });
+    }
+    std::vector<ImportOutcome> outcomes;
+    try {
+        for (size_t k = 0; k < files.size(); ++k)
+            outcomes.push_back(importCsvFile(files[k].path, files[k].type, progress, std::nullopt, pre[k].get()));
+    } catch (...) {
+        background.abandon();
+        if (worker.valid())
+            worker.wait();
+        throw;
+    }
+    return outcomes;
+}
+
+ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Progress *progress,
+                                      std::optional<ColumnMapping> mapping, PreRead *pre)
 {
     QFileInfo fi(path);
     if (!fi.exists())
@@ -299,16 +466,16 @@ ImportOutcome Importer::importCsv(const QString &path, RecordType type, Progress
     if (!fi.isFile() || !fi.isReadable())
         throw SourceError(path, tr("The file %1 cannot be read.").arg(path));
     const QString sheet = type == RecordType::Incident ? incidentsSheet() : commendationsSheet();
-    // The hash runs beside the parse (two cores); it decides afterwards whether anything is new.
-    auto hash = std::async(std::launch::async, [path] { return sha256OfFile(path); });
-    const int byPath = m_project.findSourceByPath(path, sheet);
-    const bool hasEdits = byPath >= 0 && [&] {
-        for (const RowEdit &e : m_project.rowEdits())
-            if (e.sourceSha256 == m_project.sources()[size_t(byPath)].sha256)
-                return true;
-        return false;
-    }();
-    if (hasEdits) {
+    // The hash runs beside the parse (two cores); it decides afterwards whether anything is new. A file read in
+    // the background was hashed there.
+    auto hash = pre ? std::async(std::launch::deferred, [pre] {
+        pre->ready.wait();
+        if (pre->error)
+            std::rethrow_exception(pre->error);
+        return pre->sha256;
+    })
+                    : std::async(std::launch::async, [path] { return sourceSha256(path); });
+    if (!pre && hasRowEdits(path, sheet)) {
         // Edits belong to one version of the file: know the version before reading.
         const QString sha = hash.get();
         ImportOutcome outcome;
@@ -326,7 +493,7 @@ ImportOutcome Importer::importCsv(const QString &path, RecordType type, Progress
     const int index = prepareSource(path, QStringLiteral("csv"), sheet, type, provisionalSha, &outcome);
     ImportOutcome out;
     try {
-        out = readCsvInto(index, progress, mapping);
+        out = readCsvInto(index, progress, mapping, pre);
     } catch (...) {
         hash.wait();
         m_project.mutableSources() = sourcesBefore;
@@ -421,7 +588,7 @@ std::vector<ImportOutcome> Importer::importWorkbook(const QString &path, Progres
     QFileInfo fi(path);
     if (!fi.exists())
         throw SourceError(path, tr("The file %1 does not exist.").arg(path));
-    const QString sha = sha256OfFile(path);
+    const QString sha = sourceSha256(path);
     return readWorkbookInto(path, sha, {}, progress);
 }
 
@@ -455,7 +622,7 @@ ImportOutcome Importer::reimport(int sourceIndex, Progress *progress)
     const SourceInfo src = m_project.sources()[size_t(sourceIndex)];
     if (src.kind == u"sheets-api")
         throw UserError(tr("%1 came from the Google Sheets API; fetch it again to re-read it.").arg(src.displayName()));
-    const QString sha = sha256OfFile(src.path);
+    const QString sha = sourceSha256(src.path);
     if (sha != src.sha256) {
         // The file changed since it was imported: read it as a new version of the source.
         if (src.kind == u"csv")

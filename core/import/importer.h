@@ -30,6 +30,14 @@ public:
     // mapping: use this instead of detecting (the user's own choice, remembered in the project).
     ImportOutcome importCsv(const QString &path, RecordType type, Progress *progress = nullptr,
                             std::optional<ColumnMapping> mapping = std::nullopt);
+    // Several CSV downloads at once, e.g. the Incidents and Commendations tabs: the same outcomes, in the same order,
+    // as importCsv() of each in turn, but the files after the first are read on a second thread meanwhile.
+    struct CsvFile
+    {
+        QString path;
+        RecordType type = RecordType::Incident;
+    };
+    std::vector<ImportOutcome> importCsvFiles(const std::vector<CsvFile> &files, Progress *progress = nullptr);
     // An XLSX download of the whole workbook: its "Incidents" and "Commendations" sheets.
     std::vector<ImportOutcome> importWorkbook(const QString &path, Progress *progress = nullptr);
     // Rows already read by another reader (e.g. the Sheets API): same mapping, validation and accounting.
@@ -44,13 +52,19 @@ public:
     // Returns true when the row is now accepted; otherwise the quarantine reason is updated.
     bool fixQuarantinedRow(size_t quarantineIndex, const QStringList &cells);
 
-private:
     // The common path: rows arrive through feed(); the source at index is (re)filled.
     class Session;
+
+private:
+    struct PreRead;
+    ImportOutcome importCsvFile(const QString &path, RecordType type, Progress *progress,
+                                std::optional<ColumnMapping> mapping, PreRead *pre);
+    bool hasRowEdits(const QString &path, const QString &sheet) const;
     ImportOutcome finishSource(int index, Session &session);
     int prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
                       const QString &sha256, ImportOutcome *outcome);
-    ImportOutcome readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping);
+    ImportOutcome readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping,
+                              PreRead *pre = nullptr);
     static void readWorkbookSheet(XlsxReader &reader, const QString &sheet, Session &session, Progress *progress);
     std::vector<ImportOutcome> readWorkbookInto(const QString &path, const QString &sha256,
                                                 const QStringList &onlySheets, Progress *progress);

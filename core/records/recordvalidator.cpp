@@ -37,6 +37,17 @@ bool isHex(QChar c)
 
 RecordValidator::RecordValidator(ValidationContext ctx) : m_ctx(std::move(ctx)), m_parser(m_ctx.zone) {}
 
+void RecordValidator::setSourceIndex(int sourceIndex)
+{
+    m_ctx.sourceIndex = sourceIndex;
+    for (IncidentRecord &r : m_records)
+        r.sourceIndex = sourceIndex;
+    for (QuarantinedRow &q : m_quarantine)
+        q.sourceIndex = sourceIndex;
+    for (RowWarning &w : m_warnings)
+        w.sourceIndex = sourceIndex;
+}
+
 QString RecordValidator::where(qint64 row) const
 {
     return tr("%1 row %2").arg(m_ctx.sourceName).arg(row);

@@ -64,15 +64,23 @@ bool SourcesSession::addFiles(const QStringList &paths, RecordType fallback)
     return m_session->runTask(tr("Reading the sheet exports"), [paths, fallback](Project &project, Progress *progress) {
         Importer importer(project);
         QStringList lines;
-        for (const QString &path : paths) {
+        auto isXlsx = [](const QString &path) { return QFileInfo(path).suffix().compare(u"xlsx", Qt::CaseInsensitive) == 0; };
+        for (qsizetype i = 0; i < paths.size();) {
             checkCancel(progress);
-            std::vector<ImportOutcome> outcomes;
-            if (QFileInfo(path).suffix().compare(u"xlsx", Qt::CaseInsensitive) == 0)
-                outcomes = importer.importWorkbook(path, progress);
-            else
-                outcomes.push_back(importer.importCsv(path, typeFromFileName(path).value_or(fallback), progress));
-            if (const QString text = describeOutcomes(outcomes); !text.isEmpty())
-                lines << text;
+            std::vector<std::vector<ImportOutcome>> perFile;
+            if (isXlsx(paths[i])) {
+                perFile.push_back(importer.importWorkbook(paths[i++], progress));
+            } else {
+                // A run of CSV files is read two at a time (two cores), imported in the order given.
+                std::vector<Importer::CsvFile> csv;
+                for (; i < paths.size() && !isXlsx(paths[i]); ++i)
+                    csv.push_back({paths[i], typeFromFileName(paths[i]).value_or(fallback)});
+                for (ImportOutcome &o : importer.importCsvFiles(csv, progress))
+                    perFile.push_back({std::move(o)});
+            }
+            for (const auto &outcomes : perFile)
+                if (const QString text = describeOutcomes(outcomes); !text.isEmpty())
+                    lines << text;
         }
         return lines.join(u'\n');
     });

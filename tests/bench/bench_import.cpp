@@ -2,7 +2,10 @@
 // Generates (once) N logs as Incidents/Commendations CSVs and an XLSX of the same rows with the seeded fixture
 // generator, then times: generation; CSV import (MB/s, rows/s); XLSX import (MB/s of the .xlsx, rows/s);
 // peak RSS of each import against its input size; and pandas.read_csv(dtype=str) over the same CSVs when
-// pandas is installed. Each phase runs in its own process so that its peak RSS is its own.
+// pandas is installed, and SheetJS (npm xlsx on node) reading the same workbook when it is installed (see
+// script/bench-references); each import line is followed by its ratio to the reference and the target of #14.
+// With --save, each import is also timed with Project::save() of the result (the save is another part's budget).
+// Each phase runs in its own process so that its peak RSS is its own.
 #include "fixturegenerator.h"
 
 #include "project/project.h"
@@ -15,6 +18,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <sys/resource.h>
@@ -80,7 +85,7 @@ int generate(const QString &dirPath, int rows)
     return 0;
 }
 
-int importMode(const QString &dirPath, bool xlsx)
+int importMode(const QString &dirPath, bool xlsx, bool save)
 {
     const QDir dir(dirPath);
     tt::Project project = tt::Project::create(
@@ -93,13 +98,23 @@ int importMode(const QString &dirPath, bool xlsx)
         importer.importWorkbook(dir.filePath(u"workbook.xlsx"_s));
         bytes = fileSize(dir.filePath(u"workbook.xlsx"_s));
     } else {
-        importer.importCsv(dir.filePath(u"incidents.csv"_s), tt::RecordType::Incident);
-        importer.importCsv(dir.filePath(u"commendations.csv"_s), tt::RecordType::Commendation);
+        // as the CLI's import command and the wizard do: both files at once (two cores)
+        importer.importCsvFiles({{dir.filePath(u"incidents.csv"_s), tt::RecordType::Incident},
+                                 {dir.filePath(u"commendations.csv"_s), tt::RecordType::Commendation}});
         bytes = fileSize(dir.filePath(u"incidents.csv"_s)) + fileSize(dir.filePath(u"commendations.csv"_s));
     }
+    const tt::RowCounts c = project.counts(); // dedupe is part of the import
     const qint64 ms = std::max<qint64>(1, t.elapsed());
-    const tt::RowCounts c = project.counts();
-    out() << "RESULT ms=" << ms << " bytes=" << bytes << " read=" << c.read << " accepted=" << c.accepted
+    qint64 saveMs = 0;
+    if (save) {
+        const QString target = dir.filePath(u"bench-save.ttproj"_s);
+        QElapsedTimer s;
+        s.start();
+        project.save(target);
+        saveMs = std::max<qint64>(1, s.elapsed());
+        QFile::remove(target);
+    }
+    out() << "RESULT ms=" << ms << " save_ms=" << saveMs << " bytes=" << bytes << " read=" << c.read << " accepted=" << c.accepted
           << " identical=" << c.duplicatesIdentical << " conflicting=" << c.duplicatesConflicting
           << " quarantined=" << c.quarantined << " blank=" << c.blank << " rss_kb=" << peakRssKb() << Qt::endl;
     return 0;
@@ -126,7 +141,8 @@ QHash<QString, QString> runChild(const QStringList &args, QString *error)
     return kv;
 }
 
-void pandasBench(const QDir &dir, qint64 csvBytes)
+// Returns the best time in ms, or 0 when pandas is missing or failed.
+qint64 pandasBench(const QDir &dir, qint64 csvBytes)
 {
     // python3 on PATH first; the system one too (a pyenv shim on PATH may lack the distribution's pandas)
     QString python;
@@ -140,7 +156,7 @@ void pandasBench(const QDir &dir, qint64 csvBytes)
     }
     if (python.isEmpty()) {
         out() << "pandas:          not installed (python3 -c \"import pandas\" failed); skipped" << Qt::endl;
-        return;
+        return 0;
     }
     const QString script = uR"(import sys, time, pandas
 best = None
@@ -157,13 +173,87 @@ print("RESULT ms=%d rows=%d" % (best * 1000, rows))
     p.start(python, {u"-c"_s, script, dir.filePath(u"incidents.csv"_s), dir.filePath(u"commendations.csv"_s)});
     if (!p.waitForFinished(-1) || p.exitCode() != 0) {
         out() << "pandas:          failed" << Qt::endl;
-        return;
+        return 0;
     }
     const QString text = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
     const qint64 ms = std::max<qint64>(1, text.section(u"ms="_s, 1).section(u' ', 0, 0).toLongLong());
     const qint64 rows = text.section(u"rows="_s, 1).toLongLong();
     out() << QString::asprintf("pandas read_csv: %8.2f s  %8.1f MB/s  %10.0f rows/s  (best of 3, dtype=str)",
                                ms / 1000.0, mb(csvBytes) / (ms / 1000.0), rows / (ms / 1000.0))
+          << Qt::endl;
+    return ms;
+}
+
+// The SheetJS package (npm xlsx) installed outside the repository by script/bench-references: $TT_BENCH_REF, then
+// ~/.cache/tt-bench-ref. Empty when absent.
+QString sheetJsModuleDir()
+{
+    QStringList roots;
+    const QString env = qEnvironmentVariable("TT_BENCH_REF");
+    if (!env.isEmpty())
+        roots << env;
+    roots << QDir::home().filePath(u".cache/tt-bench-ref"_s);
+    for (const QString &root : roots)
+        if (QFileInfo::exists(QDir(root).filePath(u"node_modules/xlsx/package.json"_s)))
+            return QDir(root).filePath(u"node_modules"_s);
+    return {};
+}
+
+// SheetJS reading the workbook to rows: XLSX.readFile + sheet_to_json(header: 1) of both tabs, best of 3.
+// Returns the best time in ms, or 0 when node or the package is missing.
+qint64 sheetJsBench(const QDir &dir, qint64 xlsxBytes)
+{
+    const QString node = !QStandardPaths::findExecutable(u"node"_s).isEmpty() ? QStandardPaths::findExecutable(u"node"_s)
+                                                                                : QStandardPaths::findExecutable(u"nodejs"_s);
+    const QString modules = sheetJsModuleDir();
+    if (node.isEmpty() || modules.isEmpty()) {
+        out() << "SheetJS:         not installed (node and npm xlsx, see script/bench-references); skipped" << Qt::endl;
+        return 0;
+    }
+    const QString script = uR"(const XLSX = require('xlsx');
+let best = null, rows = 0;
+for (let i = 0; i < 3; ++i) {
+  const t = process.hrtime.bigint();
+  const wb = XLSX.readFile(process.argv[1]);
+  rows = 0;
+  for (const name of ['Incidents', 'Commendations'])
+    if (wb.Sheets[name]) rows += XLSX.utils.sheet_to_json(wb.Sheets[name], {header: 1}).length;
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  best = best === null ? ms : Math.min(best, ms);
+}
+console.log('RESULT ms=' + Math.round(best) + ' rows=' + rows);
+)"_s;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"NODE_PATH"_s, modules);
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    p.start(node, {u"--max-old-space-size=8192"_s, u"-e"_s, script, u"--"_s, dir.filePath(u"workbook.xlsx"_s)});
+    if (!p.waitForFinished(-1) || p.exitCode() != 0) {
+        out() << "SheetJS:         failed" << Qt::endl;
+        return 0;
+    }
+    const QString text = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    const qint64 ms = std::max<qint64>(1, text.section(u"ms="_s, 1).section(u' ', 0, 0).toLongLong());
+    const qint64 rows = text.section(u"rows="_s, 1).toLongLong();
+    out() << QString::asprintf("SheetJS read:    %8.2f s  %8.1f MB/s  %10.0f rows/s  (best of 3, readFile + "
+                               "sheet_to_json header:1, both tabs)",
+                               ms / 1000.0, mb(xlsxBytes) / (ms / 1000.0), rows / (ms / 1000.0))
+          << Qt::endl;
+    return ms;
+}
+
+// "CSV vs pandas:   0.42 x (target <= 0.50: met)"
+void ratioLine(const char *label, double oursS, qint64 refMs, const char *refName)
+{
+    if (refMs <= 0 || oursS <= 0) {
+        out() << label << "no reference (" << refName << " not installed)" << Qt::endl;
+        return;
+    }
+    const double ratio = oursS / (refMs / 1000.0);
+    out() << label
+          << QString::asprintf("%.2f s / %.2f s = %.2f x %s (target <= 0.50: %s)", oursS, refMs / 1000.0, ratio,
+                               refName, ratio <= 0.5 ? "met" : "NOT met")
           << Qt::endl;
 }
 
@@ -179,6 +269,8 @@ int main(int argc, char **argv)
     parser.addOption({u"dir"_s, u"Where the generated files are (generated when absent)."_s, u"dir"_s});
     parser.addOption({u"generate-only"_s, u"(internal) generate the files and exit."_s});
     parser.addOption({u"import"_s, u"(internal) import csv|xlsx and print the result."_s, u"kind"_s});
+    parser.addOption({u"repeat"_s, u"Runs of each import; the best is shown (default 1)."_s, u"n"_s, u"1"_s});
+    parser.addOption({u"save"_s, u"Also time Project::save() after each import (a separate line)."_s});
     parser.process(app);
 
     const int rows = parser.value(u"rows"_s).toInt();
@@ -188,7 +280,7 @@ int main(int argc, char **argv)
         if (parser.isSet(u"generate-only"_s))
             return generate(dirPath, rows);
         if (parser.isSet(u"import"_s)) {
-            return importMode(dirPath, parser.value(u"import"_s) == u"xlsx"_s);
+            return importMode(dirPath, parser.value(u"import"_s) == u"xlsx"_s, parser.isSet(u"save"_s));
         }
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_import: %s\n", e.what());
@@ -234,9 +326,21 @@ int main(int argc, char **argv)
                 expectedRead[i / 2] += lines[i].split(' ').value(0).toLongLong();
         }
     }
+    const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
+    double importS[2] = {0, 0}, importRss[2] = {0, 0}, saveS[2] = {0, 0};
     for (int x = 0; x < 2; ++x) {
         const bool xlsx = x == 1;
-        const auto r = runChild({u"--import"_s, xlsx ? u"xlsx"_s : u"csv"_s, u"--dir"_s, dirPath}, &error);
+        QHash<QString, QString> r;
+        for (int i = 0; i < repeat; ++i) { // the best of the runs (the machine is shared)
+            QStringList args{u"--import"_s, xlsx ? u"xlsx"_s : u"csv"_s, u"--dir"_s, dirPath};
+            if (parser.isSet(u"save"_s))
+                args << u"--save"_s;
+            const auto run = runChild(args, &error);
+            if (!error.isEmpty())
+                break;
+            if (r.isEmpty() || run.value(u"ms"_s).toDouble() < r.value(u"ms"_s).toDouble())
+                r = run;
+        }
         if (!error.isEmpty()) {
             out() << (xlsx ? "XLSX import:     " : "CSV import:      ") << error << Qt::endl;
             error.clear();
@@ -250,6 +354,13 @@ int main(int argc, char **argv)
                                    xlsx ? "XLSX import:    " : "CSV import:     ", s, mb(bytes) / s, read / s, rssMb,
                                    rssMb / std::max(0.001, mb(bytes)))
               << Qt::endl;
+        importS[x] = s;
+        importRss[x] = rssMb / std::max(0.001, mb(bytes));
+        saveS[x] = r.value(u"save_ms"_s).toDouble() / 1000.0;
+        if (parser.isSet(u"save"_s))
+            out() << QString::asprintf("%s %8.2f s  (Project::save() after the import; import + save %.2f s)",
+                                       xlsx ? "XLSX save:      " : "CSV save:       ", saveS[x], s + saveS[x])
+                  << Qt::endl;
         out() << QString::asprintf("                 read %lld (expected %lld), accepted %lld, identical %lld, "
                                    "conflicting %lld, quarantined %lld, blank %lld",
                                    read, expectedRead[x], r.value(u"accepted"_s).toLongLong(),
@@ -257,6 +368,13 @@ int main(int argc, char **argv)
                                    r.value(u"quarantined"_s).toLongLong(), r.value(u"blank"_s).toLongLong())
               << Qt::endl;
     }
-    pandasBench(dir, csvBytes);
+    const qint64 pandasMs = pandasBench(dir, csvBytes);
+    const qint64 sheetJsMs = sheetJsBench(dir, xlsxBytes);
+    ratioLine("CSV vs pandas:   ", importS[0], pandasMs, "pandas.read_csv");
+    if (importS[0] > 0)
+        out() << QString::asprintf("CSV peak memory: %.2f x input (target <= 2.00: %s)", importRss[0],
+                                   importRss[0] <= 2.0 ? "met" : "NOT met")
+              << Qt::endl;
+    ratioLine("XLSX vs SheetJS: ", importS[1], sheetJsMs, "SheetJS");
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "common/errors.h"
 #include "fixturegenerator.h"
 #include "project/project.h"
+#include "import/filehash.h"
 #include "import/importer.h"
 #include "records/recordvalidator.h"
 #include "xlsxwriter.h"
@@ -73,6 +74,54 @@ void compareCounts(const RowCounts &c, const ExpectedCounts &e)
     QVERIFY(c.balanced());
 }
 
+// Two projects hold the same import: sources, records, quarantine, warnings, field by field and in order.
+void compareProjects(const Project &a, const Project &b)
+{
+    QCOMPARE(a.sources().size(), b.sources().size());
+    for (size_t i = 0; i < a.sources().size(); ++i) {
+        const SourceInfo &x = a.sources()[i], &y = b.sources()[i];
+        QCOMPARE(x.path, y.path);
+        QCOMPARE(x.sheet, y.sheet);
+        QCOMPARE(x.sha256, y.sha256);
+        QCOMPARE(x.encoding, y.encoding);
+        QCOMPARE(x.delimiter, y.delimiter);
+        QCOMPARE(x.notes, y.notes);
+        QCOMPARE(x.mapping.hasHeader(), y.mapping.hasHeader());
+        QCOMPARE(x.dateOrderUsed, y.dateOrderUsed);
+        const RowCounts cx = a.counts(int(i)), cy = b.counts(int(i));
+        QCOMPARE(cx.read, cy.read);
+        QCOMPARE(cx.accepted, cy.accepted);
+        QCOMPARE(cx.quarantined, cy.quarantined);
+        QCOMPARE(cx.blank, cy.blank);
+        QCOMPARE(cx.headerRows, cy.headerRows);
+        QCOMPARE(cx.duplicatesConflicting, cy.duplicatesConflicting);
+    }
+    QCOMPARE(a.records().size(), b.records().size());
+    for (size_t i = 0; i < a.records().size(); ++i) {
+        const IncidentRecord &x = a.records()[i], &y = b.records()[i];
+        QVERIFY2(x.sameContent(y), qPrintable(u"record %1 differs"_qs.arg(i)));
+        QCOMPARE(x.sourceIndex, y.sourceIndex);
+        QCOMPARE(x.sourceRow, y.sourceRow);
+        QCOMPARE(x.flags, y.flags);
+    }
+    QCOMPARE(a.quarantine().size(), b.quarantine().size());
+    for (size_t i = 0; i < a.quarantine().size(); ++i) {
+        const QuarantinedRow &x = a.quarantine()[i], &y = b.quarantine()[i];
+        QCOMPARE(x.sourceIndex, y.sourceIndex);
+        QCOMPARE(x.row, y.row);
+        QCOMPARE(x.field, y.field);
+        QCOMPARE(x.reason, y.reason);
+        QCOMPARE(x.cells, y.cells);
+    }
+    QCOMPARE(a.warnings().size(), b.warnings().size());
+    for (size_t i = 0; i < a.warnings().size(); ++i) {
+        QCOMPARE(a.warnings()[i].sourceIndex, b.warnings()[i].sourceIndex);
+        QCOMPARE(a.warnings()[i].row, b.warnings()[i].row);
+        QCOMPARE(a.warnings()[i].field, b.warnings()[i].field);
+        QCOMPARE(a.warnings()[i].message, b.warnings()[i].message);
+    }
+}
+
 Project newProject(const School &school)
 {
     return Project::create(SchoolInfo{school.spec.name, school.spec.domain, school.spec.timeZone});
@@ -89,6 +138,9 @@ private slots:
     void csvGroundTruth();
     void workbookGroundTruth_data();
     void workbookGroundTruth();
+    void sourceHashIsTheProjectHash();
+    void csvFilesTogetherEqualOneByOne();
+    void csvFilesTogetherFailAsOneByOne();
     void sameFileTwiceAddsNothing();
     void changedFileReplacesItsRows();
     void fixQuarantinedRowSurvivesReimport();
@@ -202,6 +254,121 @@ void tst_Importer::workbookGroundTruth()
     compareCounts(project.counts(1), com.counts);
     compareRecords(project, 0, inc);
     compareRecords(project, 1, com);
+}
+
+void tst_Importer::sourceHashIsTheProjectHash()
+{
+    // The importer's OpenSSL hash must give what sha256OfFile() gives (projects compare them): empty, small, and
+    // larger than its 1 MiB block, not a multiple of it.
+    const QString empty = m_dir.filePath(u"hash-empty.csv"_qs);
+    const QString large = m_dir.filePath(u"hash-large.csv"_qs);
+    QFile e(empty);
+    QVERIFY(e.open(QIODevice::WriteOnly));
+    e.close();
+    QFile l(large);
+    QVERIFY(l.open(QIODevice::WriteOnly));
+    QByteArray block;
+    for (int i = 0; i < 50000; ++i)
+        block += QByteArray::number(i * 7919) + ",x,\"y\"\n";
+    for (int i = 0; i < 8; ++i)
+        l.write(block);
+    l.close();
+    QVERIFY(QFileInfo(large).size() > (qint64(1) << 20) * 2);
+    QCOMPARE(sourceSha256(empty), u"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"_qs);
+    QCOMPARE(sourceSha256(empty), sha256OfFile(empty));
+    QCOMPARE(sourceSha256(large), sha256OfFile(large));
+    QVERIFY_THROWS_EXCEPTION(SourceError, sourceSha256(m_dir.filePath(u"no-such-file.csv"_qs)));
+}
+
+void tst_Importer::csvFilesTogetherEqualOneByOne()
+{
+    // importCsvFiles() reads the later files on a second thread before their slot exists; the project must come
+    // out exactly as importCsv() of each in turn gives it: here with a copy of the first file under another name
+    // in the middle (its rows are undone, so the slots after it move) and the same files again (nothing added).
+    SchoolSpec spec;
+    spec.seed = 41;
+    spec.logs = 3000;
+    const School school = generateSchool(spec);
+    const QString dir = m_dir.filePath(u"together"_qs);
+    QVERIFY(QDir().mkpath(dir));
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, dir + u"/Incidents.csv"_qs, QuirkOptions{});
+    const ExportResult com = writeCsvTab(school, RecordType::Commendation, dir + u"/Commendations.csv"_qs,
+                                         QuirkOptions{}, ';', u"UTF-16LE BOM"_qs);
+    QVERIFY(QFile::copy(inc.path, dir + u"/Incidents copy.csv"_qs));
+    const std::vector<Importer::CsvFile> files{{inc.path, RecordType::Incident},
+                                               {dir + u"/Incidents copy.csv"_qs, RecordType::Incident},
+                                               {com.path, RecordType::Commendation}};
+    Project one = newProject(school), together = newProject(school);
+    Importer a(one), b(together);
+    std::vector<ImportOutcome> expected;
+    for (const auto &f : files)
+        expected.push_back(a.importCsv(f.path, f.type));
+    const std::vector<ImportOutcome> got = b.importCsvFiles(files);
+    QCOMPARE(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i].sourceIndex, expected[i].sourceIndex);
+        QCOMPARE(got[i].alreadyImported, expected[i].alreadyImported);
+        QCOMPARE(got[i].notes, expected[i].notes);
+    }
+    QVERIFY(got[1].alreadyImported);
+    QCOMPARE(got[2].sourceIndex, 1);
+    compareProjects(one, together);
+    compareCounts(together.counts(0), inc.counts);
+    compareCounts(together.counts(1), com.counts);
+    compareRecords(together, 1, com);
+
+    // Again: nothing new, both ways.
+    const std::vector<ImportOutcome> again = b.importCsvFiles({files[0], files[2]});
+    QVERIFY(again[0].alreadyImported);
+    QVERIFY(again[1].alreadyImported);
+    a.importCsv(files[0].path, files[0].type);
+    a.importCsv(files[2].path, files[2].type);
+    compareProjects(one, together);
+}
+
+void tst_Importer::csvFilesTogetherFailAsOneByOne()
+{
+    SchoolSpec spec;
+    spec.seed = 42;
+    spec.logs = 800;
+    const School school = generateSchool(spec);
+    const QString dir = m_dir.filePath(u"together-bad"_qs);
+    QVERIFY(QDir().mkpath(dir));
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, dir + u"/Incidents.csv"_qs, QuirkOptions{});
+    const QString broken = dir + u"/Commendations.csv"_qs;
+    QFile f(broken);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("timestamp,student_id,student_name\n2024-03-01T09:00:00Z,12,\"never closed\n");
+    f.close();
+
+    // The second file is damaged: the first is imported, then the error names the second file and its row.
+    Project project = newProject(school);
+    Importer importer(project);
+    try {
+        importer.importCsvFiles({{inc.path, RecordType::Incident}, {broken, RecordType::Commendation}});
+        QFAIL("a damaged file was accepted");
+    } catch (const SourceError &e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(u"Commendations.csv, row 2"_qs), e.what());
+    }
+    QCOMPARE(project.sources().size(), size_t(1));
+    compareCounts(project.counts(0), inc.counts);
+
+    // The first file fails: nothing of either is kept, and the background read stops.
+    Project second = newProject(school);
+    Importer importer2(second);
+    QVERIFY_THROWS_EXCEPTION(SourceError, importer2.importCsvFiles({{broken, RecordType::Commendation},
+                                                                    {inc.path, RecordType::Incident}}));
+    QVERIFY(second.sources().empty());
+    QVERIFY(second.records().empty());
+
+    // Cancelled before it starts: Cancelled, and nothing changed.
+    Project third = newProject(school);
+    Importer importer3(third);
+    CancelFlag cancel;
+    cancel.cancel();
+    QVERIFY_THROWS_EXCEPTION(Cancelled, importer3.importCsvFiles({{inc.path, RecordType::Incident},
+                                                                  {broken, RecordType::Commendation}}, &cancel));
+    QVERIFY(third.records().empty());
 }
 
 void tst_Importer::sameFileTwiceAddsNothing()
