@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "project/project.h"
+
 #include "common/errors.h"
 #include "common/progress.h"
 
@@ -65,6 +67,18 @@ int parse(QCommandLineParser &parser, const QString &command, const QString &des
         }
     }
     return -1;
+}
+
+Project loadProjectFile(const QString &path)
+{
+    Project project = Project::load(path);
+    if (!project.convertedFrom().isEmpty())
+        err() << QCoreApplication::translate("tt::cli", "%1 was saved by an earlier version of TrackTally Recovery: it "
+                                                        "now has the current format, and the original file is kept "
+                                                        "unchanged as %2.")
+                     .arg(path, project.convertedFrom())
+              << Qt::endl;
+    return project;
 }
 
 int guarded(const std::function<int()> &body)

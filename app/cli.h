@@ -8,6 +8,10 @@
 #include <QTextStream>
 #include <functional>
 
+namespace tt {
+class Project;
+}
+
 namespace tt::cli {
 
 QTextStream &out();
@@ -17,6 +21,10 @@ QTextStream &err();
 // on bad usage prints the problem and returns Usage. Returns -1 when parsing succeeded.
 int parse(QCommandLineParser &parser, const QString &command, const QString &description, const QStringList &args,
           const QStringList &requiredOptions = {});
+
+// Project::load, then a note on stderr when an older project file was converted to the current format (the
+// original is kept beside it): stdout stays for results such as `report --json -`.
+Project loadProjectFile(const QString &path);
 
 // Runs body, turning tt::UserError and friends into one line on stderr and exit 1.
 int guarded(const std::function<int()> &body);

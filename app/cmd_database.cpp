@@ -91,7 +91,7 @@ struct Loaded
 
 std::unique_ptr<Loaded> loadProject(const QString &path)
 {
-    auto l = std::unique_ptr<Loaded>(new Loaded{path, Project::load(path), {}, {}});
+    auto l = std::unique_ptr<Loaded>(new Loaded{path, loadProjectFile(path), {}, {}});
     l->input.school = l->project.school();
     l->input.records = l->project.acceptedRecords();
     CliProgress progress;

@@ -166,7 +166,7 @@ std::optional<Project> openOrCreate(const QCommandLineParser &p, const ImportOpt
         return Project::create(SchoolInfo{p.value(o.school).trimmed(), domain,
                                           p.isSet(o.timezone) ? p.value(o.timezone) : QString::fromUtf8(QTimeZone::systemTimeZoneId())});
     }
-    Project proj = Project::load(path);
+    Project proj = loadProjectFile(path);
     const SchoolInfo &s = proj.school();
     if (p.isSet(o.domain) && domain != s.domain)
         throw UserError(tr("%1 is the project of %2 (%3), not of %4.").arg(path, s.name, s.domain, p.value(o.domain)));

@@ -118,7 +118,7 @@ int runReconstruct(const QStringList &args)
         return rc;
     return guarded([&]() -> int {
         const QString path = p.value(project);
-        Project proj = Project::load(path);
+        Project proj = loadProjectFile(path);
         takeSchoolLists(proj, p.isSet(snapshot) ? p.value(snapshot) : QString(), p.isSet(roster) ? p.value(roster) : QString(),
                         p.isSet(staff) ? p.value(staff) : QString());
         if (p.isSet(env))

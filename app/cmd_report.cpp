@@ -29,7 +29,7 @@ int runReport(const QStringList &args)
         return Usage;
     }
     return guarded([&]() -> int {
-        const Project proj = Project::load(p.value(project));
+        const Project proj = loadProjectFile(p.value(project));
         const Roster roster = buildProjectRoster(proj);
         if (p.isSet(json)) {
             if (p.value(json) == u"-") {

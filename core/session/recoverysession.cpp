@@ -130,6 +130,12 @@ bool RecoverySession::openProjectInBackground(const QString &path)
     startWorker(tr("Opening %1").arg(QFileInfo(path).fileName()), [this, loaded, path](WorkerProgress &prog) {
         prog.begin(QCoreApplication::translate("tt::RecoverySession", "Reading %1").arg(QFileInfo(path).fileName()), 0);
         loaded->project.emplace(Project::load(path));
+        if (const QString kept = loaded->project->convertedFrom(); !kept.isEmpty())
+            prog.summary = QCoreApplication::translate("tt::RecoverySession",
+                                                       "%1 was saved by an earlier version of TrackTally Recovery: it "
+                                                       "now has the current format. The original file is kept "
+                                                       "unchanged as %2.")
+                               .arg(QFileInfo(path).fileName(), QFileInfo(kept).fileName());
         // The duplicate check and the accepted list, here rather than on the GUI thread.
         loaded->accepted = std::make_shared<const std::vector<IncidentRecord>>(loaded->project->acceptedRecords());
         prog.deliver = [this, loaded, path] { installProject(std::move(*loaded->project), path, loaded->accepted); };

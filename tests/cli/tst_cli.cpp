@@ -1,5 +1,6 @@
 // The command line, run as a user would: the real binary in a child process, real files.
 #include "fixturegenerator.h"
+#include "project/project.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -62,6 +63,7 @@ private slots:
     void usage();
     void importReconstructReport();
     void openProjectFile();
+    void olderProjectIsConverted();
     void userErrors_data();
     void userErrors();
     void ctrlCStopsImportBeforeSaving();
@@ -253,6 +255,30 @@ void tst_Cli::importReconstructReport()
         QVERIFY2(QFileInfo::exists(csvDir + u'/' + QString::fromLatin1(f)), f);
 }
 
+// A project saved by an earlier version (format 1, JSON) opens in any command: converted in place, the original
+// kept beside it, and the command says so on stderr (stdout stays the report).
+void tst_Cli::olderProjectIsConverted()
+{
+    const QString current = m_dir.filePath(u"for-v1.ttproj"_qs);
+    QCOMPARE(run({u"import"_qs, u"--project"_qs, current, u"--school"_qs, m_school.spec.name, u"--domain"_qs,
+                  m_school.spec.domain, u"--timezone"_qs, m_school.spec.timeZone, u"--incidents"_qs, m_inc.path})
+                 .code,
+             0);
+    const QString old = m_dir.filePath(u"older.ttproj"_qs);
+    tt::Project::load(current).saveJsonV1(old);
+    Run r = run({u"report"_qs, u"--project"_qs, old, u"--json"_qs, u"-"_qs});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains(u"earlier version"_qs) && r.err.contains(u"older.ttproj.v1.json"_qs), qPrintable(r.err));
+    const nlohmann::json j = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
+    QVERIFY2(j.is_object(), qPrintable(r.out.left(200)));
+    QCOMPARE(num(j["rows"]["read"]), m_inc.counts.read);
+    QVERIFY(QFileInfo::exists(m_dir.filePath(u"older.ttproj.v1.json"_qs)));
+    // Once converted, nothing more is said.
+    r = run({u"report"_qs, u"--project"_qs, old, u"--json"_qs, u"-"_qs});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(!r.err.contains(u"earlier version"_qs), qPrintable(r.err));
+}
+
 void tst_Cli::userErrors_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -262,7 +288,7 @@ void tst_Cli::userErrors_data()
                                                 u"--domain"_qs, u"s.example"_qs, u"--incidents"_qs, missing}
                                  << u"does not exist"_qs;
     QTest::newRow("not-a-project") << QStringList{u"report"_qs, u"--project"_qs, u"@DIR@/Incidents.csv"_qs, u"--json"_qs, u"-"_qs}
-                                   << u"damaged"_qs;
+                                   << u"is not a TrackTally Recovery project file"_qs;
     QTest::newRow("no-project-file") << QStringList{u"report"_qs, u"--project"_qs, u"@DIR@/none.ttproj"_qs, u"--json"_qs, u"-"_qs}
                                      << u"does not exist"_qs;
 }

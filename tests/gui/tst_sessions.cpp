@@ -156,6 +156,21 @@ void tst_Sessions::openInBackground()
     QCOMPARE(qint64(s.accepted()->size()), truth.counts.accepted); // computed on the worker too
     QCOMPARE(s.projectPath(), QFileInfo(path).absoluteFilePath());
 
+    // a project saved by an earlier version (JSON): converted as it opens, and the finished task says so
+    const QString older = m_dir.filePath(QStringLiteral("older-d.ttproj"));
+    s.project().saveJsonV1(older);
+    QSignalSpy finished(&s, &RecoverySession::taskFinished);
+    QVERIFY(s.openProjectInBackground(older));
+    s.waitForIdle();
+    QCOMPARE(finished.count(), 1);
+    const QString summary = finished.at(0).at(1).toString();
+    QVERIFY2(summary.contains(QStringLiteral("earlier version")) && summary.contains(QStringLiteral("older-d.ttproj.v1.json")),
+             qPrintable(summary));
+    QCOMPARE(s.project().counts().read, truth.counts.read);
+    QVERIFY(s.openProjectInBackground(path));
+    s.waitForIdle();
+    QCOMPARE(opened.count(), 3);
+
     // a damaged file: the open project stays, the message names the file
     const QString bad = m_dir.filePath(QStringLiteral("damaged.ttproj"));
     QFile f(bad);
@@ -167,7 +182,7 @@ void tst_Sessions::openInBackground()
     s.waitForIdle();
     QCOMPARE(failed.count(), 1);
     QVERIFY2(failed.at(0).at(1).toString().contains(QStringLiteral("damaged.ttproj")), qPrintable(failed.at(0).at(1).toString()));
-    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened.count(), 3);
     QCOMPARE(s.projectPath(), QFileInfo(path).absoluteFilePath());
     QCOMPARE(s.project().counts().read, truth.counts.read);
 }
