@@ -19,6 +19,7 @@
 #include <functional>
 #include <cstdio>
 #include <optional>
+#include <string_view>
 
 using namespace Qt::StringLiterals;
 
@@ -230,41 +231,67 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     st.plan.schemaGaps = schemaGaps(st.columns, commendationCount(in));
 }
 
-// Every existing row the recovery's keys name (any school's), and this school's TeacherClass pairs.
-void readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
+// Every existing row the recovery's keys name (any school's), this school's TeacherClass pairs, and the
+// Organization rows those belong to (once each, not per row: a re-apply finds every incident). Adds the rows
+// to st.facts.
+pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
 {
-    const pqxx::result rows = tx.exec_params(R"SQL(
-SELECT 'T', t."email", t."organizationId", o."name", o."domain"
-  FROM "Teacher" t LEFT JOIN "Organization" o ON o."id" = t."organizationId" WHERE lower(t."email") = ANY($1::text[])
+    pqxx::result rows = tx.exec_params(R"SQL(
+WITH found (kind, key, org) AS (
+  SELECT 'T', t."email", t."organizationId" FROM "Teacher" t WHERE lower(t."email") = ANY($1::text[])
+  UNION ALL
+  SELECT 'C', c."code", c."organizationId" FROM "Classroom" c WHERE lower(c."code") = ANY($2::text[])
+  UNION ALL
+  SELECT 'S', s."studentId", s."organizationId" FROM "Student" s WHERE s."studentId" = ANY($3::text[])
+  UNION ALL
+  SELECT 'I', i."uuid", i."organizationId" FROM "Incident" i WHERE i."uuid" = ANY($4::text[])
+  UNION ALL
+  SELECT 'P', t."email" || chr(10) || c."code", c."organizationId"
+    FROM "TeacherClass" tc JOIN "Teacher" t ON t."id" = tc."teacherId" JOIN "Classroom" c ON c."id" = tc."classroomId"
+    WHERE c."organizationId" = $5 AND t."organizationId" = $5
+)
+SELECT kind, key, org, NULL::text, NULL::text FROM found
 UNION ALL
-SELECT 'C', c."code", c."organizationId", o."name", o."domain"
-  FROM "Classroom" c LEFT JOIN "Organization" o ON o."id" = c."organizationId" WHERE lower(c."code") = ANY($2::text[])
-UNION ALL
-SELECT 'S', s."studentId", s."organizationId", o."name", o."domain"
-  FROM "Student" s LEFT JOIN "Organization" o ON o."id" = s."organizationId" WHERE s."studentId" = ANY($3::text[])
-UNION ALL
-SELECT 'I', i."uuid", i."organizationId", o."name", o."domain"
-  FROM "Incident" i LEFT JOIN "Organization" o ON o."id" = i."organizationId" WHERE i."uuid" = ANY($4::text[])
-UNION ALL
-SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
-  FROM "TeacherClass" tc JOIN "Teacher" t ON t."id" = tc."teacherId" JOIN "Classroom" c ON c."id" = tc."classroomId"
-  WHERE c."organizationId" = $5 AND t."organizationId" = $5
+SELECT 'O', o."id", NULL, o."name", o."domain" FROM "Organization" o WHERE o."id" IN (SELECT org FROM found)
 )SQL",
-                                             k.emails, k.codes, k.studentIds, k.uuids, toStd(st.plan.organizationId));
+                                       k.emails, k.codes, k.studentIds, k.uuids, toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
         for (const auto &f : row)
             (st.facts += f.is_null() ? "\x01" : f.c_str()) += '\t';
         st.facts += '\n';
+    }
+    return rows;
+}
+
+// The rows readExistingRows() found, by kind and key.
+void addFound(const pqxx::result &rows, PlanState &st)
+{
+    QHash<QString, std::pair<QString, QString>> orgs; // id -> name, domain
+    for (const auto &row : rows)
+        if (row[0].c_str()[0] == 'O')
+            orgs.insert(fromField(row[1]), {fromField(row[3]), fromField(row[4])});
+    std::string lastOrg = "\x01"; // the rows of one kind mostly belong to one school: convert its id once
+    Found f;
+    for (const auto &row : rows) {
         const char kind = row[0].c_str()[0];
-        const QString key = fromField(row[1]);
-        const Found f{fromField(row[2]), fromField(row[3]), fromField(row[4]), key};
+        if (kind == 'O')
+            continue;
+        const std::string_view org = row[2].is_null() ? std::string_view() : std::string_view(row[2].c_str());
+        if (org != lastOrg) {
+            lastOrg = org;
+            f.orgId = fromField(row[2]);
+            const auto o = orgs.value(f.orgId);
+            f.orgName = o.first;
+            f.orgDomain = o.second;
+        }
+        f.actual = fromField(row[1]);
         switch (kind) {
-        case 'T': st.teachers.insert(fold(key), f); break;
-        case 'C': st.classrooms.insert(fold(key), f); break;
-        case 'S': st.students.insert(key, f); break;
-        case 'I': st.incidents.insert(key, f); break;
-        case 'P': st.existingPairs.insert(fold(key)); break;
+        case 'T': st.teachers.insert(fold(f.actual), f); break;
+        case 'C': st.classrooms.insert(fold(f.actual), f); break;
+        case 'S': st.students.insert(f.actual, f); break;
+        case 'I': st.incidents.insert(f.actual, f); break;
+        case 'P': st.existingPairs.insert(fold(f.actual)); break;
         default: break;
         }
     }
@@ -409,10 +436,11 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     checkCancel(progress);
     readOrganization(tx, d, in, st);
     checkCancel(progress);
-    readExistingRows(tx, d, keys, st);
+    const pqxx::result rows = readExistingRows(tx, d, keys, st);
     checkCancel(progress);
     if (reuse && reuse->facts == st.facts)
         return *reuse;
+    addFound(rows, st);
     planRoster(st, in);
     planTeacherClasses(st, in);
     planIncidents(st, in, progress);
