@@ -807,6 +807,7 @@ private:
     const std::string m_suffix;
     qint64 m_statements = 0;
     qint64 m_done = 0;
+    qint64 m_total = 0; // rows to send, for the progress
 };
 
 ApplyRun::ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const RecoveryDryRun &dryRun,
@@ -895,7 +896,7 @@ void ApplyRun::tick()
 void ApplyRun::stageRows()
 {
     createStagingTables();
-    const qint64 total = qint64(m_in.roster.teachers.size() + m_in.roster.classrooms.size()
+    const qint64 total = m_total = qint64(m_in.roster.teachers.size() + m_in.roster.classrooms.size()
                                 + m_in.roster.students.size() + m_in.records.size());
     if (m_progress)
         m_progress->begin(tr("Sending rows"), total);
@@ -1077,6 +1078,8 @@ void ApplyRun::insertFromStaging()
         R"(FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1)");
     m_clock.lap(tr("write Student"));
     writeIncidents();
+    if (m_progress)
+        m_progress->advance(m_total);
     m_clock.lap(tr("write Incident"));
     testPause("insert");
     checkCancel(m_progress);
