@@ -66,6 +66,7 @@ struct PlanState
     ColumnFacts columns; // what the target's tables actually have
     std::vector<char> newIncident; // parallel to the records: 1 = to insert (its uuid is nowhere yet, first time)
     std::string facts; // everything the plan read from the database, as read: the same facts give the same plan
+    bool noIncidents = false; // the Incident table is empty: no uuid can be there
 
     const Found *find(const QHash<QString, Found> &h, const QString &key) const
     {
@@ -215,7 +216,7 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     const pqxx::row org = tx.exec_params1(
         R"(SELECT current_database(), (SELECT "id" FROM "Organization" WHERE "domain" = $1),
                   (SELECT string_agg(f.t || chr(9) || f.c || chr(9) || f.u::text, chr(10)) FROM ()"
-            + columnFactsQuery() + ") AS f(t, c, u))",
+            + columnFactsQuery() + R"() AS f(t, c, u)), NOT EXISTS (SELECT 1 FROM "Incident"))",
         toStd(in.school.domain));
     ++d->statements;
     for (const auto &f : org)
@@ -223,6 +224,7 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     st.plan.database = fromField(org[0]);
     st.plan.organizationId = fromField(org[1]);
     st.plan.organizationExists = !st.plan.organizationId.isEmpty();
+    st.noIncidents = org[3].as<bool>();
     for (const QString &line : fromField(org[2]).split(u'\n', Qt::SkipEmptyParts)) {
         const QStringList f = line.split(u'\t');
         if (f.size() == 3)
@@ -234,8 +236,11 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
 // Every existing row the recovery's keys name (any school's), this school's TeacherClass pairs, and the
 // Organization rows those belong to (once each, not per row: a re-apply finds every incident). Adds the rows
 // to st.facts.
+// An empty Incident table (a database rebuilt after the loss) holds none of the uuids: they are not sent then
+// (10 MB to parse, sort and look up at 262,144 logs).
 pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
 {
+    static const std::string kNoKeys = "{}";
     pqxx::result rows = tx.exec_params(R"SQL(
 WITH found (kind, key, org) AS (
   SELECT 'T', t."email", t."organizationId" FROM "Teacher" t WHERE lower(t."email") = ANY($1::text[])
@@ -254,7 +259,8 @@ SELECT kind, key, org, NULL::text, NULL::text FROM found
 UNION ALL
 SELECT 'O', o."id", NULL, o."name", o."domain" FROM "Organization" o WHERE o."id" IN (SELECT org FROM found)
 )SQL",
-                                       k.emails, k.codes, k.studentIds, k.uuids, toStd(st.plan.organizationId));
+                                       k.emails, k.codes, k.studentIds, st.noIncidents ? kNoKeys : k.uuids,
+                                       toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
         for (const auto &f : row)
