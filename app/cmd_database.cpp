@@ -16,6 +16,7 @@
 #include "session/readiness.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -345,11 +346,23 @@ int runApply(const QStringList &args)
         return rc;
     return refusable([&]() -> int {
         warnAboutEnv(p);
+        // TT_APPLY_TIMINGS (set by bench_apply): where the time went, on stderr as "timing <step>: <ms> ms"
+        QElapsedTimer phase;
+        phase.start();
+        auto lap = [&phase](const QString &step, double ms = -1) {
+            if (qEnvironmentVariableIsSet("TT_APPLY_TIMINGS"))
+                err() << "timing " << step << ": "
+                      << QString::number(ms < 0 ? double(phase.nsecsElapsed()) / 1e6 : ms, 'f', 1) << " ms" << Qt::endl;
+            if (ms < 0)
+                phase.restart();
+        };
         const auto loaded = loadProject(p.value(projectOption()));
+        lap(QStringLiteral("open the project, rebuild the roster"));
         Database db(ConnectionSpec::parse(targetUrl(p, EnvConfig::TargetUse::Write)));
         ServerIdentity identity;
         if (!announce(db, loaded->input.school.domain, &identity))
             throw RefusalError(tr("This database does not have TrackTally's schema; nothing was written."));
+        lap(QStringLiteral("connect, identify the target"));
         ApplyOptions o;
         o.confirmDatabase = p.value(confirm);
         o.backupDir = p.value(backupDir);
@@ -377,12 +390,17 @@ int runApply(const QStringList &args)
         o.auditMeta = QJsonObject{
             {QStringLiteral("acceptedSuggestions"), Readiness::acceptedInEffect(loaded->project, loaded->decisions)},
             {QStringLiteral("readinessWarnings"), warnings}};
+        lap(QStringLiteral("readiness"));
         const ApplyResult r = RecoveryWriter(db, loaded->input).apply(o, &progress);
+        lap(QStringLiteral("the writer (backup, plans, transaction)"));
+        for (const ApplyStep &s : r.steps)
+            lap(QStringLiteral("  ") + s.name, s.ms);
         out() << r.plan.describe() << "\n" << r.describe() << Qt::endl;
         if (!r.nothingToWrite) { // for the report: where, who, the backup's SHA-256, what was inserted
             ApplyRecord::add(loaded->project, ApplyRecord::make(r, identity, o.performedBy, items, loaded->project, loaded->decisions));
             loaded->project.save(loaded->path);
         }
+        lap(QStringLiteral("record the apply in the project"));
         return Ok;
     });
 }

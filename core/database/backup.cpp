@@ -152,8 +152,10 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress,
     const QString partial = result.file + QStringLiteral(".partial");
     createPrivateEmptyFile(partial);
     const RemoveUnlessKept cleanup{partial};
-    QStringList dumpArgs{QStringLiteral("--format=custom"), QStringLiteral("--no-password"), QStringLiteral("--file"),
-                         partial, QStringLiteral("--dbname"), tool.dbname()};
+    // zlib level 1: a 262,144-incident database dumps in 1.6 s instead of 3.4 s at the default level (6), the file
+    // 22% larger (18.8 MB instead of 15.3 MB); the backup is part of every apply's time.
+    QStringList dumpArgs{QStringLiteral("--format=custom"), QStringLiteral("--compress=1"), QStringLiteral("--no-password"),
+                         QStringLiteral("--file"), partial, QStringLiteral("--dbname"), tool.dbname()};
     if (!snapshot.isEmpty()) // the database as another connection's open transaction sees it
         dumpArgs << QStringLiteral("--snapshot=") + snapshot;
     const QString out = runTool(pgDump, dumpArgs, env, progress, &ok);

@@ -19,6 +19,7 @@
 #include <functional>
 #include <cstdio>
 #include <optional>
+#include <string_view>
 
 using namespace Qt::StringLiterals;
 
@@ -65,6 +66,7 @@ struct PlanState
     ColumnFacts columns; // what the target's tables actually have
     std::vector<char> newIncident; // parallel to the records: 1 = to insert (its uuid is nowhere yet, first time)
     std::string facts; // everything the plan read from the database, as read: the same facts give the same plan
+    bool noIncidents = false; // the Incident table is empty: no uuid can be there
 
     const Found *find(const QHash<QString, Found> &h, const QString &key) const
     {
@@ -214,7 +216,7 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     const pqxx::row org = tx.exec_params1(
         R"(SELECT current_database(), (SELECT "id" FROM "Organization" WHERE "domain" = $1),
                   (SELECT string_agg(f.t || chr(9) || f.c || chr(9) || f.u::text, chr(10)) FROM ()"
-            + columnFactsQuery() + ") AS f(t, c, u))",
+            + columnFactsQuery() + R"() AS f(t, c, u)), NOT EXISTS (SELECT 1 FROM "Incident"))",
         toStd(in.school.domain));
     ++d->statements;
     for (const auto &f : org)
@@ -222,6 +224,7 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     st.plan.database = fromField(org[0]);
     st.plan.organizationId = fromField(org[1]);
     st.plan.organizationExists = !st.plan.organizationId.isEmpty();
+    st.noIncidents = org[3].as<bool>();
     for (const QString &line : fromField(org[2]).split(u'\n', Qt::SkipEmptyParts)) {
         const QStringList f = line.split(u'\t');
         if (f.size() == 3)
@@ -230,41 +233,71 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     st.plan.schemaGaps = schemaGaps(st.columns, commendationCount(in));
 }
 
-// Every existing row the recovery's keys name (any school's), and this school's TeacherClass pairs.
-void readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
+// Every existing row the recovery's keys name (any school's), this school's TeacherClass pairs, and the
+// Organization rows those belong to (once each, not per row: a re-apply finds every incident). Adds the rows
+// to st.facts.
+// An empty Incident table (a database rebuilt after the loss) holds none of the uuids: they are not sent then
+// (10 MB to parse, sort and look up at 262,144 logs).
+pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
 {
-    const pqxx::result rows = tx.exec_params(R"SQL(
-SELECT 'T', t."email", t."organizationId", o."name", o."domain"
-  FROM "Teacher" t LEFT JOIN "Organization" o ON o."id" = t."organizationId" WHERE lower(t."email") = ANY($1::text[])
+    static const std::string kNoKeys = "{}";
+    pqxx::result rows = tx.exec_params(R"SQL(
+WITH found (kind, key, org) AS (
+  SELECT 'T', t."email", t."organizationId" FROM "Teacher" t WHERE lower(t."email") = ANY($1::text[])
+  UNION ALL
+  SELECT 'C', c."code", c."organizationId" FROM "Classroom" c WHERE lower(c."code") = ANY($2::text[])
+  UNION ALL
+  SELECT 'S', s."studentId", s."organizationId" FROM "Student" s WHERE s."studentId" = ANY($3::text[])
+  UNION ALL
+  SELECT 'I', i."uuid", i."organizationId" FROM "Incident" i WHERE i."uuid" = ANY($4::text[])
+  UNION ALL
+  SELECT 'P', t."email" || chr(10) || c."code", c."organizationId"
+    FROM "TeacherClass" tc JOIN "Teacher" t ON t."id" = tc."teacherId" JOIN "Classroom" c ON c."id" = tc."classroomId"
+    WHERE c."organizationId" = $5 AND t."organizationId" = $5
+)
+SELECT kind, key, org, NULL::text, NULL::text FROM found
 UNION ALL
-SELECT 'C', c."code", c."organizationId", o."name", o."domain"
-  FROM "Classroom" c LEFT JOIN "Organization" o ON o."id" = c."organizationId" WHERE lower(c."code") = ANY($2::text[])
-UNION ALL
-SELECT 'S', s."studentId", s."organizationId", o."name", o."domain"
-  FROM "Student" s LEFT JOIN "Organization" o ON o."id" = s."organizationId" WHERE s."studentId" = ANY($3::text[])
-UNION ALL
-SELECT 'I', i."uuid", i."organizationId", o."name", o."domain"
-  FROM "Incident" i LEFT JOIN "Organization" o ON o."id" = i."organizationId" WHERE i."uuid" = ANY($4::text[])
-UNION ALL
-SELECT 'P', t."email" || chr(10) || c."code", c."organizationId", NULL, NULL
-  FROM "TeacherClass" tc JOIN "Teacher" t ON t."id" = tc."teacherId" JOIN "Classroom" c ON c."id" = tc."classroomId"
-  WHERE c."organizationId" = $5 AND t."organizationId" = $5
+SELECT 'O', o."id", NULL, o."name", o."domain" FROM "Organization" o WHERE o."id" IN (SELECT org FROM found)
 )SQL",
-                                             k.emails, k.codes, k.studentIds, k.uuids, toStd(st.plan.organizationId));
+                                       k.emails, k.codes, k.studentIds, st.noIncidents ? kNoKeys : k.uuids,
+                                       toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
         for (const auto &f : row)
             (st.facts += f.is_null() ? "\x01" : f.c_str()) += '\t';
         st.facts += '\n';
+    }
+    return rows;
+}
+
+// The rows readExistingRows() found, by kind and key.
+void addFound(const pqxx::result &rows, PlanState &st)
+{
+    QHash<QString, std::pair<QString, QString>> orgs; // id -> name, domain
+    for (const auto &row : rows)
+        if (row[0].c_str()[0] == 'O')
+            orgs.insert(fromField(row[1]), {fromField(row[3]), fromField(row[4])});
+    std::string lastOrg = "\x01"; // the rows of one kind mostly belong to one school: convert its id once
+    Found f;
+    for (const auto &row : rows) {
         const char kind = row[0].c_str()[0];
-        const QString key = fromField(row[1]);
-        const Found f{fromField(row[2]), fromField(row[3]), fromField(row[4]), key};
+        if (kind == 'O')
+            continue;
+        const std::string_view org = row[2].is_null() ? std::string_view() : std::string_view(row[2].c_str());
+        if (org != lastOrg) {
+            lastOrg = org;
+            f.orgId = fromField(row[2]);
+            const auto o = orgs.value(f.orgId);
+            f.orgName = o.first;
+            f.orgDomain = o.second;
+        }
+        f.actual = fromField(row[1]);
         switch (kind) {
-        case 'T': st.teachers.insert(fold(key), f); break;
-        case 'C': st.classrooms.insert(fold(key), f); break;
-        case 'S': st.students.insert(key, f); break;
-        case 'I': st.incidents.insert(key, f); break;
-        case 'P': st.existingPairs.insert(fold(key)); break;
+        case 'T': st.teachers.insert(fold(f.actual), f); break;
+        case 'C': st.classrooms.insert(fold(f.actual), f); break;
+        case 'S': st.students.insert(f.actual, f); break;
+        case 'I': st.incidents.insert(f.actual, f); break;
+        case 'P': st.existingPairs.insert(fold(f.actual)); break;
         default: break;
         }
     }
@@ -409,10 +442,11 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     checkCancel(progress);
     readOrganization(tx, d, in, st);
     checkCancel(progress);
-    readExistingRows(tx, d, keys, st);
+    const pqxx::result rows = readExistingRows(tx, d, keys, st);
     checkCancel(progress);
     if (reuse && reuse->facts == st.facts)
         return *reuse;
+    addFound(rows, st);
     planRoster(st, in);
     planTeacherClasses(st, in);
     planIncidents(st, in, progress);
@@ -779,6 +813,7 @@ private:
     const std::string m_suffix;
     qint64 m_statements = 0;
     qint64 m_done = 0;
+    qint64 m_total = 0; // rows to send, for the progress
 };
 
 ApplyRun::ApplyRun(DatabasePrivate *d, const RecoveryInput &input, const RecoveryDryRun &dryRun,
@@ -867,7 +902,7 @@ void ApplyRun::tick()
 void ApplyRun::stageRows()
 {
     createStagingTables();
-    const qint64 total = qint64(m_in.roster.teachers.size() + m_in.roster.classrooms.size()
+    const qint64 total = m_total = qint64(m_in.roster.teachers.size() + m_in.roster.classrooms.size()
                                 + m_in.roster.students.size() + m_in.records.size());
     if (m_progress)
         m_progress->begin(tr("Sending rows"), total);
@@ -1049,6 +1084,8 @@ void ApplyRun::insertFromStaging()
         R"(FROM tt_student_RUN s LEFT JOIN "Classroom" c ON c."code" = s.class_code AND c."organizationId" = $1)");
     m_clock.lap(tr("write Student"));
     writeIncidents();
+    if (m_progress)
+        m_progress->advance(m_total);
     m_clock.lap(tr("write Incident"));
     testPause("insert");
     checkCancel(m_progress);

@@ -1,8 +1,12 @@
 // bench_apply: applying N incidents (default 262,144, issue #14's size) with RecoveryWriter into a fresh
 // sandbox database (verified backup, dry-run plan, one transaction), against `psql \copy` of exactly the rows
 // that apply wrote (read back with COPY … TO) into every table of another fresh database with the same schema
-// and constraints, in one transaction. Best of --runs (default 2) each. Prints figures; not a test.
-//   bench_apply [incidents] [--runs N]
+// and constraints, in one transaction. Best of --runs (default 2) each. Then the `tracktally-recovery apply`
+// command end to end on a project imported with the app (generated school, N logs), its steps as it reports them
+// (TT_APPLY_TIMINGS): opening the project and rebuilding the roster apart from the writer (--no-cli skips it).
+// Prints figures; not a test.
+//   bench_apply [incidents] [--runs N] [--no-cli]
+#include "bench_apply_cli.h"
 #include "dbtestsupport.h"
 
 #include "database/database.h"
@@ -42,6 +46,44 @@ void writeScript(const QString &path, const QString &text)
         throw std::runtime_error("cannot write " + path.toStdString());
 }
 
+// The app's `apply` end to end into a fresh database, best of `runs`: its wall time and the lines it reported
+// with TT_APPLY_TIMINGS ("timing <step>: <ms> ms").
+void benchCommand(const Sandbox &sandbox, const QString &dir, int logs, int runs)
+{
+    const QString project = importGeneratedProject(QStringLiteral(TT_APP_PATH), dir, logs);
+    double best = 1e9;
+    QStringList bestSteps;
+    for (int k = 0; k < runs; ++k) {
+        const QString name = u"bench_cli_%1"_s.arg(k);
+        const QString url = createScratchDatabase(sandbox, name);
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"TT_APPLY_TIMINGS"_s, u"1"_s);
+        app.setProcessEnvironment(env);
+        app.setStandardOutputFile(QProcess::nullDevice());
+        QElapsedTimer t;
+        t.start();
+        app.start(QStringLiteral(TT_APP_PATH), {u"apply"_s, u"--project"_s, project, u"--database"_s, url,
+                                                u"--backup-dir"_s, dir + u"/backups"_s, u"--confirm"_s, name,
+                                                u"--accept-suggestions"_s});
+        if (!app.waitForFinished(-1) || app.exitStatus() != QProcess::NormalExit || app.exitCode() != 0)
+            throw std::runtime_error("tracktally-recovery apply: " + app.readAllStandardError().toStdString());
+        const double seconds = t.nsecsElapsed() / 1e9;
+        std::printf("  apply command run %d: %.2f s\n", k + 1, seconds);
+        if (seconds < best) {
+            best = seconds;
+            bestSteps.clear();
+            for (const QString &line : QString::fromUtf8(app.readAllStandardError()).split(u'\n'))
+                if (line.startsWith(u"timing "_s))
+                    bestSteps << line.mid(7);
+        }
+    }
+    std::printf("tracktally-recovery apply (end to end, %d generated logs imported with the app): %.2f s\n", logs,
+                best);
+    for (const QString &step : std::as_const(bestSteps))
+        std::printf("    %s\n", qPrintable(step));
+}
+
 QString tableCounts(const QString &url)
 {
     QStringList counts;
@@ -57,9 +99,12 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments().mid(1);
     int n = 262144, runs = 2;
+    bool command = true;
     for (int i = 0; i < args.size(); ++i) {
         if (args[i] == u"--runs"_s && i + 1 < args.size())
             runs = std::max(1, args[++i].toInt());
+        else if (args[i] == u"--no-cli"_s)
+            command = false;
         else
             n = args[i].toInt();
     }
@@ -141,6 +186,22 @@ int main(int argc, char **argv)
                     qPrintable(loaded), copySeconds, qPrintable(loadedCounts), qPrintable(kTables.join(u'|')));
         std::printf("ratio apply / \\copy:   %.2f (target <= 1.30: %s)\n", applySeconds / copySeconds,
                     applySeconds / copySeconds <= 1.3 ? "met" : "NOT met");
+        // 3. Apply again into the database that now holds the rows: writes nothing (its backup now has them).
+        {
+            Database db(ConnectionSpec::parse(appliedUrl), 0);
+            ApplyOptions o;
+            o.confirmDatabase = db.databaseName();
+            o.backupDir = dir.filePath(u"backups"_s);
+            t.restart();
+            const ApplyResult again = RecoveryWriter(db, in).apply(o);
+            std::printf("apply again (nothing new%s): %.2f s:", again.nothingToWrite ? "" : " EXPECTED, but it wrote",
+                        t.nsecsElapsed() / 1e9);
+            for (const ApplyStep &s : again.steps)
+                std::printf(" %s %.0f ms;", qPrintable(s.name), s.ms);
+            std::printf("\n");
+        }
+        if (command)
+            benchCommand(sandbox, dir.path(), n, runs);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_apply: %s\n", e.what());
         rc = 1;
