@@ -296,8 +296,12 @@ ImportOutcome Importer::finishSource(int index, Session &session)
                                                  nullptr, int(std::min<qint64>(session.m_cellsBeyond, INT_MAX)))
                          .arg(out.displayName, columnLetter(mapping.keptColumns() - 1));
     auto &records = m_project.mutableRecords();
-    records.reserve(records.size() + v.records().size());
-    std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
+    if (records.empty() && records.capacity() <= v.records().capacity()) {
+        records = std::move(v.records()); // no copy, and the room reserved for the files after this one
+    } else {
+        records.reserve(records.size() + v.records().size());
+        std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
+    }
     auto &quarantine = m_project.mutableQuarantine();
     std::move(v.quarantine().begin(), v.quarantine().end(), std::back_inserter(quarantine));
     auto &warnings = m_project.mutableWarnings();
@@ -350,7 +354,7 @@ void readCsvFile(const QString &path, Importer::Session &session, Progress *prog
 {
     CsvReader reader(path);
     const qint64 size = QFileInfo(path).size();
-    session.m_expectedRows = size / 300 + 16; // TrackTally rows are 250-500 bytes: rarely regrown, never copied twice
+    session.m_expectedRows += size / 300 + 16; // TrackTally rows are 250-500 bytes: rarely regrown, never copied twice
     session.setBudgetFromSize(size);
     reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
     *encoding = reader.encoding();
@@ -378,6 +382,7 @@ ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional
             progress->advance(QFileInfo(src.path).size());
     } else {
         session = std::make_unique<Session>(m_project, index, progress, mapping);
+        session->m_expectedRows = std::exchange(m_reserveAlso, 0);
         readCsvFile(src.path, *session, progress, &encoding, &delimiter);
     }
     ImportOutcome out = finishSource(index, *session);
@@ -425,6 +430,11 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
         pre[k]->path = files[k].path;
         pre[k]->session = std::make_unique<Session>(m_project, files[k].path, files[k].type, nullptr);
     }
+    // The first file's records become the project's (when it has none yet) with room for the others' records:
+    // the project's vector is not regrown (each regrowth briefly holds two copies of every record read so far).
+    // Capacity never written to costs address space, not memory.
+    for (size_t k = 1; k < files.size(); ++k)
+        m_reserveAlso += QFileInfo(files[k].path).size() / 300;
     BackgroundProgress background(progress);
     std::future<void> worker;
     if (std::any_of(pre.begin(), pre.end(), [](const auto &p) { return bool(p); })) {
@@ -449,11 +459,13 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
         for (size_t k = 0; k < files.size(); ++k)
             outcomes.push_back(importCsvFile(files[k].path, files[k].type, progress, std::nullopt, pre[k].get()));
     } catch (...) {
+        m_reserveAlso = 0;
         background.abandon();
         if (worker.valid())
             worker.wait();
         throw;
     }
+    m_reserveAlso = 0;
     return outcomes;
 }
 

@@ -70,6 +70,7 @@ private:
                                                 const QStringList &onlySheets, Progress *progress);
 
     Project &m_project;
+    qint64 m_reserveAlso = 0; // rows of the files importCsvFiles() reads next: room kept for them in the project
 };
 
 // Which tab a file name suggests ("Incidents.csv", "TrackTally - Commendations.csv"); nullopt when unclear.

@@ -226,7 +226,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     if (nameCell.kind == Cell::Kind::Error || isSpreadsheetError(nameText))
         return quarantineRow(row, Field::StudentName,
                              tr("student name holds the spreadsheet error %1").arg(nameText.trimmed()));
-    r.studentName = nameText.simplified();
+    r.studentName = intern(nameText.simplified()); // a student has many logs: one string per name
     if (r.studentName.isEmpty())
         return quarantineRow(row, Field::StudentName, tr("student name is missing"));
 
@@ -271,7 +271,7 @@ void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
         return;
     }
     bool fromNumber = false, ok = true;
-    r.studentId = normaliseStudentId(c, &fromNumber, &ok);
+    r.studentId = intern(normaliseStudentId(c, &fromNumber, &ok));
     if (fromNumber)
         r.flags |= IncidentRecord::StudentIdFromNumber;
     if (!ok) {
@@ -299,7 +299,7 @@ void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
     r.category = optional(Field::Category, true);
     r.location = optional(Field::Location, true);
     r.actionTaken = optional(Field::ActionTaken, true);
-    r.note = optional(Field::Note, false);
+    r.note = optional(Field::Note, true); // notes repeat too ("Spoke to the student"): equal ones share a string
     r.classCode = optional(Field::ClassCode, true);
     r.device = optional(Field::Device, true);
     for (Field f : {Field::Level, Field::Category, Field::Location}) {

@@ -13,6 +13,7 @@
 
 #ifdef Q_OS_UNIX
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace tt {
@@ -129,6 +130,27 @@ struct CsvReader::Text
     const char *begin = nullptr;
     const char *end = nullptr;
     bool complete = true; // false when only a sample was loaded
+    const char *mapped = nullptr; // the file's mapping when begin/end lie in it (page-aligned), else null
+    const char *released = nullptr; // mapped pages before this were handed back
+
+    // Hands the mapped pages wholly before `upTo` back to the page cache: they were read and every cell made
+    // from them is a copy, so the mapping does not make the whole file resident (the import's memory is its
+    // records, not its input).
+    void releaseBefore(const char *upTo)
+    {
+#ifdef Q_OS_UNIX
+        if (!mapped)
+            return;
+        static const qintptr page = qintptr(sysconf(_SC_PAGESIZE));
+        const char *stop = mapped + ((upTo - mapped) / page) * page;
+        if (stop - released >= qintptr(4) << 20) { // in steps of 4 MB or more
+            madvise(const_cast<char *>(released), size_t(stop - released), MADV_DONTNEED);
+            released = stop;
+        }
+#else
+        Q_UNUSED(upTo)
+#endif
+    }
 };
 
 CsvReader::CsvReader(const QString &path) : m_path(path), m_displayName(QFileInfo(path).fileName()) {}
@@ -174,6 +196,7 @@ CsvReader::Text CsvReader::load(bool sampleOnly)
                 if (raw) // one front-to-back pass: ask for aggressive read-ahead
                     posix_madvise(const_cast<char *>(raw), size_t(size), POSIX_MADV_SEQUENTIAL);
 #endif
+                t.mapped = t.released = raw;
                 if (!raw) { // not mappable (a pipe, a special file system): read it instead
                     t.holder = t.file->readAll();
                     raw = t.holder.constData();
@@ -209,6 +232,7 @@ CsvReader::Text CsvReader::load(bool sampleOnly)
         QByteArray utf8 = text.toUtf8();
         if (t.file && t.file->isOpen())
             t.file->close(); // unmaps
+        t.mapped = t.released = nullptr;
         t.holder = std::move(utf8);
         t.begin = t.holder.constData();
         t.end = t.begin + t.holder.size();
@@ -469,9 +493,12 @@ void CsvReader::read(const RowSink &sink, Progress *progress)
         row.cells.resize(size_t(column)); // cells are reused between rows; drop the surplus only
         if (!sink(row))
             break;
-        if ((record & 0xFFF) == 0 && progress) {
-            progress->advance(p - begin);
-            checkCancel(progress);
+        if ((record & 0xFFF) == 0) {
+            t.releaseBefore(p); // the next record starts at p
+            if (progress) {
+                progress->advance(p - begin);
+                checkCancel(progress);
+            }
         }
     }
     if (progress)
