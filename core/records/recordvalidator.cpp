@@ -155,10 +155,10 @@ QString RecordValidator::generatedUuid(const IncidentRecord &r)
 
 const QString &RecordValidator::intern(const QString &s)
 {
-    auto it = m_interned.constFind(s);
-    if (it != m_interned.constEnd())
+    auto it = m_interned.find(s);
+    if (it != m_interned.end())
         return *it;
-    return *m_interned.insert(s);
+    return *m_interned.insert(s).first;
 }
 
 bool RecordValidator::quarantineRow(const SheetRow &row, Field field, const QString &reason)

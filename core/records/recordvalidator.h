@@ -10,6 +10,9 @@
 #include <QSet>
 #include <algorithm>
 #include <QStringList>
+#include <cstring>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace tt {
@@ -85,7 +88,24 @@ private:
     std::vector<RowWarning> m_warnings;
     std::vector<Pending> m_pending;
     std::vector<bool> m_removed;
-    QSet<QString> m_interned;
+    // Equal values share one string. Hashed with the standard library's hash of the UTF-16 bytes and compared with
+    // memcmp: several times cheaper per row than QSet's (a large share of the import's time before, #14).
+    struct InternHash
+    {
+        size_t operator()(const QString &s) const noexcept
+        {
+            return std::hash<std::u16string_view>{}(
+                std::u16string_view(reinterpret_cast<const char16_t *>(s.constData()), size_t(s.size())));
+        }
+    };
+    struct InternEqual
+    {
+        bool operator()(const QString &a, const QString &b) const noexcept
+        {
+            return a.size() == b.size() && std::memcmp(a.constData(), b.constData(), size_t(a.size()) * 2) == 0;
+        }
+    };
+    std::unordered_set<QString, InternHash, InternEqual> m_interned;
     QStringList m_notes;
     qint64 m_read = 0, m_blank = 0, m_header = 0, m_quarantined = 0;
     qint64 m_dmyEvidence = 0, m_mdyEvidence = 0;
