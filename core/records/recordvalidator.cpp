@@ -27,6 +27,17 @@ const QUuid &recoveryNamespace()
     return ns;
 }
 
+// toLower() without its per-character case tables when the text is ASCII with no capital (the usual e-mail
+// address and uuid): then it is returned as it is, shared.
+QString lowered(const QString &text)
+{
+    const char16_t *s = reinterpret_cast<const char16_t *>(text.constData());
+    for (qsizetype i = 0, n = text.size(); i < n; ++i)
+        if (s[i] >= 0x80 || (s[i] >= u'A' && s[i] <= u'Z'))
+            return text.toLower();
+    return text;
+}
+
 bool isHex(QChar c)
 {
     const char16_t u = c.unicode();
@@ -129,7 +140,7 @@ QString RecordValidator::normaliseStudentId(const Cell &cell, bool *fromNumber, 
 
 std::optional<QString> RecordValidator::normaliseUuid(const QString &text)
 {
-    QString t = text.trimmed().toLower();
+    QString t = lowered(text.trimmed());
     if (t.startsWith(u'{') && t.endsWith(u'}'))
         t = t.mid(1, t.size() - 2);
     if (t.size() != 36)
@@ -235,7 +246,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     if (emailCell.kind == Cell::Kind::Error || isSpreadsheetError(emailText))
         return quarantineRow(row, Field::TeacherEmail,
                              tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed()));
-    const QString email = emailText.trimmed().toLower();
+    const QString email = lowered(emailText.trimmed());
     if (email.isEmpty())
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
     if (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@'))

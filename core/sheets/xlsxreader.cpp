@@ -603,18 +603,38 @@ struct XlsxReader::Private
         st.inRow = true;
     }
 
+    // A cell's t attribute; the usual values without allocating.
+    static QString cellType(QStringView t)
+    {
+        static const QString known[] = {QStringLiteral("s"), QStringLiteral("n"), QStringLiteral("str"),
+                                        QStringLiteral("inlineStr"), QStringLiteral("b"), QStringLiteral("e"),
+                                        QStringLiteral("d")};
+        if (t.isEmpty())
+            return {};
+        for (const QString &k : known)
+            if (t == k)
+                return k;
+        return t.toString();
+    }
+
     // One <c> element just started: its column and typed value.
     Cell readCell(Part &p, const Sheet &sheet, RowState &st, Progress *progress, int *columnOut)
     {
-        const QXmlStreamAttributes a = p.xml().attributes();
-        const QStringView t = a.value(QLatin1StringView("t"));
-        const int style = a.value(QLatin1StringView("s")).isEmpty() ? 0 : a.value(QLatin1StringView("s")).toInt();
+        // The attributes are read here and let go before the next token: a copy held across next() makes the
+        // reader copy its attribute list on every cell.
+        QString t;
+        int style = 0;
         int column = st.nextColumn;
-        const auto ref = a.value(QLatin1StringView("r"));
-        if (!ref.isEmpty()) {
-            const int c = columnIndex(ref);
-            if (c >= 0)
-                column = c;
+        {
+            const QXmlStreamAttributes a = p.xml().attributes();
+            t = cellType(a.value(QLatin1StringView("t")));
+            style = a.value(QLatin1StringView("s")).isEmpty() ? 0 : a.value(QLatin1StringView("s")).toInt();
+            const auto ref = a.value(QLatin1StringView("r"));
+            if (!ref.isEmpty()) {
+                const int c = columnIndex(ref);
+                if (c >= 0)
+                    column = c;
+            }
         }
         if (column > 16383)
             damaged(tr("%1, row %2: a cell reference beyond column XFD").arg(sheet.part).arg(st.row.number));
