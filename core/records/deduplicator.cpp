@@ -1,6 +1,7 @@
 #include "deduplicator.h"
 
 #include <algorithm>
+#include <array>
 
 namespace tt {
 
@@ -11,26 +12,30 @@ bool uuidBits(const QString &text, quint64 *hi, quint64 *lo)
 {
     if (text.size() != 36)
         return false;
+    static const auto hex = [] {
+        std::array<quint8, 128> t;
+        t.fill(0xFF);
+        for (int c = '0'; c <= '9'; ++c)
+            t[size_t(c)] = quint8(c - '0');
+        for (int c = 'a'; c <= 'f'; ++c)
+            t[size_t(c)] = quint8(c - 'a' + 10);
+        return t;
+    }();
     const char16_t *s = reinterpret_cast<const char16_t *>(text.constData());
+    if (s[8] != u'-' || s[13] != u'-' || s[18] != u'-' || s[23] != u'-')
+        return false;
+    static constexpr quint8 digits[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+                                          19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
     quint64 v[2] = {0, 0};
-    int nibble = 0;
-    for (int i = 0; i < 36; ++i) {
-        const char16_t c = s[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != u'-')
-                return false;
-            continue;
-        }
-        quint64 d;
-        if (c >= u'0' && c <= u'9')
-            d = c - u'0';
-        else if (c >= u'a' && c <= u'f')
-            d = c - u'a' + 10;
-        else
-            return false;
-        v[nibble / 16] = (v[nibble / 16] << 4) | d;
-        ++nibble;
+    quint8 bad = 0;
+    for (int i = 0; i < 32; ++i) {
+        const char16_t c = s[digits[i]];
+        const quint8 d = c < 128 ? hex[c] : quint8(0xFF);
+        bad |= d;
+        v[i / 16] = (v[i / 16] << 4) | (d & 0xF);
     }
+    if (bad & 0xF0)
+        return false;
     *hi = v[0];
     *lo = v[1];
     return true;

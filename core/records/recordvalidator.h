@@ -88,14 +88,26 @@ private:
     std::vector<RowWarning> m_warnings;
     std::vector<Pending> m_pending;
     std::vector<bool> m_removed;
-    // Equal values share one string. Hashed with the standard library's hash of the UTF-16 bytes and compared with
-    // memcmp: several times cheaper per row than QSet's (a large share of the import's time before, #14).
+    // Equal values share one string. Hashed 8 bytes a step and compared with memcmp: several times cheaper per row
+    // than QSet's (a large share of the import's time before, #14).
     struct InternHash
     {
         size_t operator()(const QString &s) const noexcept
         {
-            return std::hash<std::u16string_view>{}(
-                std::u16string_view(reinterpret_cast<const char16_t *>(s.constData()), size_t(s.size())));
+            // 8 bytes a step, multiply and fold (the values are short texts: one pass, no tables).
+            const char *p = reinterpret_cast<const char *>(s.constData());
+            size_t n = size_t(s.size()) * 2;
+            quint64 h = 0x9E3779B97F4A7C15ull ^ n;
+            for (; n >= 8; n -= 8, p += 8) {
+                quint64 w;
+                std::memcpy(&w, p, 8);
+                h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+                h ^= h >> 29;
+            }
+            quint64 w = 0;
+            std::memcpy(&w, p, n);
+            h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+            return size_t(h ^ (h >> 32));
         }
     };
     struct InternEqual

@@ -81,6 +81,38 @@ bool isAscii(const char *data, qsizetype len)
     return acc < 0x80;
 }
 
+// Advances p over an unquoted field's bytes 16 at a time, stopping at the delimiter, CR, LF or NUL or where fewer
+// than 16 bytes are left (the caller's byte loop finishes). Returns 0x80 when a byte passed over is not ASCII.
+unsigned char scanUnquoted(const char *&p, const char *end, char delim)
+{
+    unsigned char acc = 0;
+#ifdef __SSE2__
+    const __m128i d = _mm_set1_epi8(delim), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    const __m128i zero = _mm_setzero_si128();
+    while (end - p >= 16) {
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, d), _mm_cmpeq_epi8(b, lf)),
+                                          _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, zero)));
+        const unsigned mask = unsigned(_mm_movemask_epi8(stop));
+        const unsigned high = unsigned(_mm_movemask_epi8(b)); // bytes >= 0x80
+        if (mask) {
+            const int k = __builtin_ctz(mask);
+            if (high & ((1u << k) - 1))
+                acc = 0x80;
+            p += k;
+            return acc;
+        }
+        if (high)
+            acc = 0x80;
+        p += 16;
+    }
+#else
+    Q_UNUSED(end)
+    Q_UNUSED(delim)
+#endif
+    return acc;
+}
+
 enum class Bom { None, Utf8, Utf16LE, Utf16BE };
 
 Bom sniffBom(const char *data, qint64 size)
@@ -470,7 +502,7 @@ void CsvReader::read(const RowSink &sink, Progress *progress)
             } else {
                 // Unquoted field: up to the delimiter or line end; a quote inside is kept literally.
                 const char *start = p;
-                unsigned char acc = 0;
+                unsigned char acc = scanUnquoted(p, end, delim);
                 while (p < end && !special[static_cast<unsigned char>(*p)])
                     acc |= static_cast<unsigned char>(*p++);
                 if (p - start > MaxFieldBytes)
