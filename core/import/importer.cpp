@@ -67,18 +67,32 @@ public:
                 m_edits.insert(e.row, e.cells);
         takeSettings(project);
     }
-    // A CSV file read before its source slot exists (beside another file): no row edits, the user's mapping of
-    // the source at that path if any; retarget() gives it its slot afterwards.
-    Session(const Project &project, const QString &path, RecordType type, Progress *progress)
-        : m_index(-1), m_progress(progress)
+    // A source read before its slot exists (beside another one, on another thread), as prepareSource() will make
+    // it: the user's mapping of the source at that path and sheet if any, the row edits of that content;
+    // retarget() gives it its slot afterwards.
+    Session(const Project &project, const SourceInfo &future, Progress *progress) : m_index(-1), m_progress(progress)
     {
-        m_path = QFileInfo(path).absoluteFilePath();
-        m_sourceName = QFileInfo(path).fileName();
-        m_type = type;
-        const int old = project.findSourceByPath(path, type == RecordType::Incident ? incidentsSheet() : commendationsSheet());
+        m_path = future.path;
+        m_sourceName = future.displayName();
+        m_type = future.type;
+        const int old = project.findSourceByPath(future.path, future.sheet);
         if (old >= 0 && project.sources()[size_t(old)].mappingFromUser)
             m_mapping = project.sources()[size_t(old)].mapping;
+        for (const RowEdit &e : project.rowEdits())
+            if (e.sourceSha256 == future.sha256 && e.sheet == future.sheet)
+                m_edits.insert(e.row, e.cells);
         takeSettings(project);
+    }
+    static SourceInfo futureSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
+                                   const QString &sha256)
+    {
+        SourceInfo info;
+        info.path = QFileInfo(path).absoluteFilePath();
+        info.kind = kind;
+        info.sheet = sheet;
+        info.type = type;
+        info.sha256 = sha256;
+        return info;
     }
     void takeSettings(const Project &project)
     {
@@ -296,8 +310,12 @@ ImportOutcome Importer::finishSource(int index, Session &session)
                                                  nullptr, int(std::min<qint64>(session.m_cellsBeyond, INT_MAX)))
                          .arg(out.displayName, columnLetter(mapping.keptColumns() - 1));
     auto &records = m_project.mutableRecords();
-    records.reserve(records.size() + v.records().size());
-    std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
+    if (records.empty() && records.capacity() <= v.records().capacity()) {
+        records = std::move(v.records()); // no copy, and the room reserved for the files after this one
+    } else {
+        records.reserve(records.size() + v.records().size());
+        std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
+    }
     auto &quarantine = m_project.mutableQuarantine();
     std::move(v.quarantine().begin(), v.quarantine().end(), std::back_inserter(quarantine));
     auto &warnings = m_project.mutableWarnings();
@@ -323,6 +341,17 @@ struct Importer::PreRead
     std::exception_ptr error;
     std::promise<void> done;
     std::shared_future<void> ready = done.get_future().share();
+
+    // Waits for the read and hands its session over, in the source slot it now has; rethrows what went wrong.
+    std::unique_ptr<Session> take(int index, Progress *progress)
+    {
+        ready.wait();
+        if (error)
+            std::rethrow_exception(error);
+        session->retarget(index);
+        session->m_progress = progress;
+        return std::move(session);
+    }
 };
 
 namespace {
@@ -350,7 +379,7 @@ void readCsvFile(const QString &path, Importer::Session &session, Progress *prog
 {
     CsvReader reader(path);
     const qint64 size = QFileInfo(path).size();
-    session.m_expectedRows = size / 300 + 16; // TrackTally rows are 250-500 bytes: rarely regrown, never copied twice
+    session.m_expectedRows += size / 300 + 16; // TrackTally rows are 250-500 bytes: rarely regrown, never copied twice
     session.setBudgetFromSize(size);
     reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
     *encoding = reader.encoding();
@@ -366,18 +395,14 @@ ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional
     QString encoding;
     char delimiter = ',';
     if (pre) {
-        pre->ready.wait();
-        if (pre->error)
-            std::rethrow_exception(pre->error);
-        session = std::move(pre->session);
-        session->retarget(index);
-        session->m_progress = progress;
+        session = pre->take(index, progress);
         encoding = pre->encoding;
         delimiter = pre->delimiter;
         if (progress)
             progress->advance(QFileInfo(src.path).size());
     } else {
         session = std::make_unique<Session>(m_project, index, progress, mapping);
+        session->m_expectedRows = std::exchange(m_reserveAlso, 0);
         readCsvFile(src.path, *session, progress, &encoding, &delimiter);
     }
     ImportOutcome out = finishSource(index, *session);
@@ -423,8 +448,15 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
             continue; // read in its turn, as importCsv() does
         pre[k] = std::make_unique<PreRead>();
         pre[k]->path = files[k].path;
-        pre[k]->session = std::make_unique<Session>(m_project, files[k].path, files[k].type, nullptr);
+        pre[k]->session = std::make_unique<Session>(
+            m_project, Session::futureSource(files[k].path, QStringLiteral("csv"), sheet, files[k].type,
+                                             QStringLiteral("pending:") + fi.absoluteFilePath()), nullptr);
     }
+    // The first file's records become the project's (when it has none yet) with room for the others' records:
+    // the project's vector is not regrown (each regrowth briefly holds two copies of every record read so far).
+    // Capacity never written to costs address space, not memory.
+    for (size_t k = 1; k < files.size(); ++k)
+        m_reserveAlso += QFileInfo(files[k].path).size() / 300;
     BackgroundProgress background(progress);
     std::future<void> worker;
     if (std::any_of(pre.begin(), pre.end(), [](const auto &p) { return bool(p); })) {
@@ -449,11 +481,13 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
         for (size_t k = 0; k < files.size(); ++k)
             outcomes.push_back(importCsvFile(files[k].path, files[k].type, progress, std::nullopt, pre[k].get()));
     } catch (...) {
+        m_reserveAlso = 0;
         background.abandon();
         if (worker.valid())
             worker.wait();
         throw;
     }
+    m_reserveAlso = 0;
     return outcomes;
 }
 
@@ -544,43 +578,92 @@ std::vector<ImportOutcome> Importer::readWorkbookInto(const QString &path, const
                 return n;
         return {};
     };
-    bool any = false;
+    struct Wanted
+    {
+        QString name;
+        RecordType type;
+        QString actual;
+    };
+    std::vector<Wanted> sheets;
     for (const auto &[wanted, type] : {std::pair{incidentsSheet(), RecordType::Incident},
                                        std::pair{commendationsSheet(), RecordType::Commendation}}) {
         if (!onlySheets.isEmpty() && !onlySheets.contains(wanted))
             continue;
-        const QString actual = findSheet(wanted);
-        if (actual.isEmpty())
-            continue;
-        any = true;
-        ImportOutcome pre;
-        const int index = prepareSource(path, QStringLiteral("xlsx"), wanted, type, sha256, &pre);
-        if (index < 0) {
-            outcomes.push_back(pre);
-            continue;
-        }
-        const SourceInfo &src = m_project.sources()[size_t(index)];
-        Session session(m_project, index, progress);
-        session.setBudgetFromSize(QFileInfo(path).size());
-        if (progress)
-            progress->begin(tr("Reading %1").arg(src.displayName()), 0);
-        const std::vector<SourceInfo> before = m_project.sources();
-        try {
-            readWorkbookSheet(reader, actual, session, progress);
-            ImportOutcome out = finishSource(index, session);
-            out.replaced = pre.replaced;
-            outcomes.push_back(out);
-        } catch (...) {
-            m_project.mutableSources() = before;
-            if (!pre.replaced)
-                m_project.mutableSources().pop_back();
-            throw;
-        }
+        if (const QString actual = findSheet(wanted); !actual.isEmpty())
+            sheets.push_back({wanted, type, actual});
     }
-    if (!any)
+    if (sheets.empty())
         throw SourceError(path, tr("%1 has no sheet named Incidents or Commendations. Its sheets are: %2.")
                                     .arg(QFileInfo(path).fileName(), names.join(QStringLiteral(", "))));
+
+    // The second sheet is read on a background thread (its own reader, the shared texts read once) while this
+    // thread reads the first; the project is changed here alone, sheet by sheet, as before.
+    BackgroundProgress background(progress);
+    std::unique_ptr<PreRead> second;
+    std::unique_ptr<XlsxReader> secondReader;
+    std::future<void> worker;
+    if (sheets.size() == 2 && m_project.findSource(sha256, sheets[1].name) < 0 && reader.preloadSharedStrings(progress)) {
+        second = std::make_unique<PreRead>();
+        second->session = std::make_unique<Session>(
+            m_project, Session::futureSource(path, QStringLiteral("xlsx"), sheets[1].name, sheets[1].type, sha256), nullptr);
+        second->session->setBudgetFromSize(QFileInfo(path).size());
+        second->session->m_progress = &background;
+        secondReader = std::make_unique<XlsxReader>(path);
+        reader.shareSharedStrings(*secondReader);
+        worker = std::async(std::launch::async, [&] {
+            try {
+                readWorkbookSheet(*secondReader, sheets[1].actual, *second->session, &background);
+            } catch (...) {
+                second->error = std::current_exception();
+            }
+            second->done.set_value();
+        });
+    }
+    try {
+        for (size_t k = 0; k < sheets.size(); ++k)
+            readWorkbookSheetInto(reader, path, sha256, sheets[k].name, sheets[k].type, sheets[k].actual, progress,
+                                  k == 1 ? second.get() : nullptr, outcomes);
+    } catch (...) {
+        background.abandon();
+        if (worker.valid())
+            worker.wait();
+        throw;
+    }
     return outcomes;
+}
+
+void Importer::readWorkbookSheetInto(XlsxReader &reader, const QString &path, const QString &sha256,
+                                     const QString &wanted, RecordType type, const QString &actual, Progress *progress,
+                                     PreRead *pre, std::vector<ImportOutcome> &outcomes)
+{
+    ImportOutcome prepared;
+    const int index = prepareSource(path, QStringLiteral("xlsx"), wanted, type, sha256, &prepared);
+    if (index < 0) {
+        outcomes.push_back(prepared);
+        return;
+    }
+    const SourceInfo &src = m_project.sources()[size_t(index)];
+    if (progress)
+        progress->begin(tr("Reading %1").arg(src.displayName()), 0);
+    const std::vector<SourceInfo> before = m_project.sources();
+    try {
+        std::unique_ptr<Session> session;
+        if (pre) {
+            session = pre->take(index, progress);
+        } else {
+            session = std::make_unique<Session>(m_project, index, progress);
+            session->setBudgetFromSize(QFileInfo(path).size());
+            readWorkbookSheet(reader, actual, *session, progress);
+        }
+        ImportOutcome out = finishSource(index, *session);
+        out.replaced = prepared.replaced;
+        outcomes.push_back(out);
+    } catch (...) {
+        m_project.mutableSources() = before;
+        if (!prepared.replaced)
+            m_project.mutableSources().pop_back();
+        throw;
+    }
 }
 
 std::vector<ImportOutcome> Importer::importWorkbook(const QString &path, Progress *progress)

@@ -68,8 +68,12 @@ private:
     static void readWorkbookSheet(XlsxReader &reader, const QString &sheet, Session &session, Progress *progress);
     std::vector<ImportOutcome> readWorkbookInto(const QString &path, const QString &sha256,
                                                 const QStringList &onlySheets, Progress *progress);
+    void readWorkbookSheetInto(XlsxReader &reader, const QString &path, const QString &sha256, const QString &wanted,
+                               RecordType type, const QString &actual, Progress *progress, PreRead *pre,
+                               std::vector<ImportOutcome> &outcomes);
 
     Project &m_project;
+    qint64 m_reserveAlso = 0; // rows of the files importCsvFiles() reads next: room kept for them in the project
 };
 
 // Which tab a file name suggests ("Incidents.csv", "TrackTally - Commendations.csv"); nullopt when unclear.

@@ -27,6 +27,17 @@ const QUuid &recoveryNamespace()
     return ns;
 }
 
+// toLower() without its per-character case tables when the text is ASCII with no capital (the usual e-mail
+// address and uuid): then it is returned as it is, shared.
+QString lowered(const QString &text)
+{
+    const char16_t *s = reinterpret_cast<const char16_t *>(text.constData());
+    for (qsizetype i = 0, n = text.size(); i < n; ++i)
+        if (s[i] >= 0x80 || (s[i] >= u'A' && s[i] <= u'Z'))
+            return text.toLower();
+    return text;
+}
+
 bool isHex(QChar c)
 {
     const char16_t u = c.unicode();
@@ -129,7 +140,7 @@ QString RecordValidator::normaliseStudentId(const Cell &cell, bool *fromNumber, 
 
 std::optional<QString> RecordValidator::normaliseUuid(const QString &text)
 {
-    QString t = text.trimmed().toLower();
+    QString t = lowered(text.trimmed());
     if (t.startsWith(u'{') && t.endsWith(u'}'))
         t = t.mid(1, t.size() - 2);
     if (t.size() != 36)
@@ -155,10 +166,10 @@ QString RecordValidator::generatedUuid(const IncidentRecord &r)
 
 const QString &RecordValidator::intern(const QString &s)
 {
-    auto it = m_interned.constFind(s);
-    if (it != m_interned.constEnd())
+    auto it = m_interned.find(s);
+    if (it != m_interned.end())
         return *it;
-    return *m_interned.insert(s);
+    return *m_interned.insert(s).first;
 }
 
 bool RecordValidator::quarantineRow(const SheetRow &row, Field field, const QString &reason)
@@ -226,7 +237,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     if (nameCell.kind == Cell::Kind::Error || isSpreadsheetError(nameText))
         return quarantineRow(row, Field::StudentName,
                              tr("student name holds the spreadsheet error %1").arg(nameText.trimmed()));
-    r.studentName = nameText.simplified();
+    r.studentName = intern(nameText.simplified()); // a student has many logs: one string per name
     if (r.studentName.isEmpty())
         return quarantineRow(row, Field::StudentName, tr("student name is missing"));
 
@@ -235,7 +246,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     if (emailCell.kind == Cell::Kind::Error || isSpreadsheetError(emailText))
         return quarantineRow(row, Field::TeacherEmail,
                              tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed()));
-    const QString email = emailText.trimmed().toLower();
+    const QString email = lowered(emailText.trimmed());
     if (email.isEmpty())
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
     if (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
@@ -271,7 +282,7 @@ void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
         return;
     }
     bool fromNumber = false, ok = true;
-    r.studentId = normaliseStudentId(c, &fromNumber, &ok);
+    r.studentId = intern(normaliseStudentId(c, &fromNumber, &ok));
     if (fromNumber)
         r.flags |= IncidentRecord::StudentIdFromNumber;
     if (!ok) {
@@ -299,7 +310,7 @@ void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
     r.category = optional(Field::Category, true);
     r.location = optional(Field::Location, true);
     r.actionTaken = optional(Field::ActionTaken, true);
-    r.note = optional(Field::Note, false);
+    r.note = optional(Field::Note, true); // notes repeat too ("Spoke to the student"): equal ones share a string
     r.classCode = optional(Field::ClassCode, true);
     r.device = optional(Field::Device, true);
     for (Field f : {Field::Level, Field::Category, Field::Location}) {

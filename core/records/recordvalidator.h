@@ -10,6 +10,9 @@
 #include <QSet>
 #include <algorithm>
 #include <QStringList>
+#include <cstring>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace tt {
@@ -85,7 +88,36 @@ private:
     std::vector<RowWarning> m_warnings;
     std::vector<Pending> m_pending;
     std::vector<bool> m_removed;
-    QSet<QString> m_interned;
+    // Equal values share one string. Hashed 8 bytes a step and compared with memcmp: several times cheaper per row
+    // than QSet's (a large share of the import's time before, #14).
+    struct InternHash
+    {
+        size_t operator()(const QString &s) const noexcept
+        {
+            // 8 bytes a step, multiply and fold (the values are short texts: one pass, no tables).
+            const char *p = reinterpret_cast<const char *>(s.constData());
+            size_t n = size_t(s.size()) * 2;
+            quint64 h = 0x9E3779B97F4A7C15ull ^ n;
+            for (; n >= 8; n -= 8, p += 8) {
+                quint64 w;
+                std::memcpy(&w, p, 8);
+                h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+                h ^= h >> 29;
+            }
+            quint64 w = 0;
+            std::memcpy(&w, p, n);
+            h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+            return size_t(h ^ (h >> 32));
+        }
+    };
+    struct InternEqual
+    {
+        bool operator()(const QString &a, const QString &b) const noexcept
+        {
+            return a.size() == b.size() && std::memcmp(a.constData(), b.constData(), size_t(a.size()) * 2) == 0;
+        }
+    };
+    std::unordered_set<QString, InternHash, InternEqual> m_interned;
     QStringList m_notes;
     qint64 m_read = 0, m_blank = 0, m_header = 0, m_quarantined = 0;
     qint64 m_dmyEvidence = 0, m_mdyEvidence = 0;

@@ -13,6 +13,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -110,7 +111,9 @@ struct XlsxReader::Private
     QString displayName;
     XlsxLimits limits;
     zip_t *zip = nullptr;
-    qint64 decompressedTotal = 0;
+    // What every part read so far expanded to, shared with the readers of the same workbook on other threads
+    // (shareSharedStrings): the limit is on the workbook.
+    std::shared_ptr<std::atomic<qint64>> decompressedTotal = std::make_shared<std::atomic<qint64>>(0);
 
     struct Sheet
     {
@@ -122,7 +125,8 @@ struct XlsxReader::Private
     QString sharedStringsPart;
     QString stylesPart;
     bool sharedLoaded = false;
-    std::vector<QString> sharedStrings;
+    // Read-only once loaded; shared with the workbook's other readers (QString's reference count is atomic).
+    std::shared_ptr<std::vector<QString>> shared = std::make_shared<std::vector<QString>>();
     std::vector<bool> dateStyles; // cellXfs index -> date/time format
     int columnLimit = 16384;
 
@@ -268,9 +272,9 @@ struct XlsxReader::Private
                 return; // the next readNext() reports the real error, if any
             }
             m_read += n;
-            m_owner->decompressedTotal += n;
+            const qint64 total = m_owner->decompressedTotal->fetch_add(n) + n;
             // Count what is actually decompressed: headers can lie.
-            if (m_owner->decompressedTotal > m_owner->limits.maxUncompressedBytes)
+            if (total > m_owner->limits.maxUncompressedBytes)
                 m_owner->bomb(tr("it expands to more than %1").arg(sizeText(m_owner->limits.maxUncompressedBytes)));
             if (m_read > kRatioFloor && double(m_read) > m_owner->limits.maxRatio * double(std::max<qint64>(m_compressed, 1)))
                 m_owner->bomb(tr("%1 expands more than %2 times").arg(m_name).arg(m_owner->limits.maxRatio));
@@ -506,7 +510,7 @@ struct XlsxReader::Private
                                            "sheet cell holds; it was needed for row %5, column %6 of sheet \"%7\". The "
                                            "file is damaged or is not a sheet export.")
                                             .arg(displayName)
-                                            .arg(sharedStrings.size() + 1)
+                                            .arg(shared->size() + 1)
                                             .arg(sharedStringsPart)
                                             .arg(limits.maxCellChars)
                                             .arg(row)
@@ -520,8 +524,8 @@ struct XlsxReader::Private
                                                  sizeText(QFileInfo(path).size()))
                                             .arg(row)
                                             .arg(columnLetters(column), sheet.name));
-            sharedStrings.push_back(decodeXmlEscapes(std::move(text)));
-            if ((sharedStrings.size() & 0x3FFF) == 0)
+            shared->push_back(decodeXmlEscapes(std::move(text)));
+            if ((shared->size() & 0x3FFF) == 0)
                 checkCancel(progress);
         }
     }
@@ -603,18 +607,38 @@ struct XlsxReader::Private
         st.inRow = true;
     }
 
+    // A cell's t attribute; the usual values without allocating.
+    static QString cellType(QStringView t)
+    {
+        static const QString known[] = {QStringLiteral("s"), QStringLiteral("n"), QStringLiteral("str"),
+                                        QStringLiteral("inlineStr"), QStringLiteral("b"), QStringLiteral("e"),
+                                        QStringLiteral("d")};
+        if (t.isEmpty())
+            return {};
+        for (const QString &k : known)
+            if (t == k)
+                return k;
+        return t.toString();
+    }
+
     // One <c> element just started: its column and typed value.
     Cell readCell(Part &p, const Sheet &sheet, RowState &st, Progress *progress, int *columnOut)
     {
-        const QXmlStreamAttributes a = p.xml().attributes();
-        const QStringView t = a.value(QLatin1StringView("t"));
-        const int style = a.value(QLatin1StringView("s")).isEmpty() ? 0 : a.value(QLatin1StringView("s")).toInt();
+        // The attributes are read here and let go before the next token: a copy held across next() makes the
+        // reader copy its attribute list on every cell.
+        QString t;
+        int style = 0;
         int column = st.nextColumn;
-        const auto ref = a.value(QLatin1StringView("r"));
-        if (!ref.isEmpty()) {
-            const int c = columnIndex(ref);
-            if (c >= 0)
-                column = c;
+        {
+            const QXmlStreamAttributes a = p.xml().attributes();
+            t = cellType(a.value(QLatin1StringView("t")));
+            style = a.value(QLatin1StringView("s")).isEmpty() ? 0 : a.value(QLatin1StringView("s")).toInt();
+            const auto ref = a.value(QLatin1StringView("r"));
+            if (!ref.isEmpty()) {
+                const int c = columnIndex(ref);
+                if (c >= 0)
+                    column = c;
+            }
         }
         if (column > 16383)
             damaged(tr("%1, row %2: a cell reference beyond column XFD").arg(sheet.part).arg(st.row.number));
@@ -652,12 +676,12 @@ struct XlsxReader::Private
             loadSharedStrings(progress, sheet, st.row.number, column);
             bool ok = false;
             const qint64 idx = value.trimmed().toLongLong(&ok);
-            if (!ok || idx < 0 || idx >= qint64(sharedStrings.size()))
+            if (!ok || idx < 0 || idx >= qint64(shared->size()))
                 damaged(tr("cell %1%2 of sheet \"%3\" refers to a shared text that does not exist")
                             .arg(columnLetters(column))
                             .arg(st.row.number)
                             .arg(sheet.name));
-            return Cell::makeText(sharedStrings[size_t(idx)]);
+            return Cell::makeText((*shared)[size_t(idx)]);
         }
         if (t == u"inlineStr")
             return Cell::makeText(decodeXmlEscapes(hasInline ? inlineText : value));
@@ -781,6 +805,30 @@ void XlsxReader::setColumnLimit(int columns)
 int XlsxReader::columnLimit() const
 {
     return d->columnLimit;
+}
+
+bool XlsxReader::preloadSharedStrings(Progress *progress)
+{
+    if (d->sharedLoaded)
+        return true;
+    const qint64 totalBefore = d->decompressedTotal->load();
+    try {
+        d->loadSharedStrings(progress, Private::Sheet{}, 0, 0);
+        return true;
+    } catch (const SourceError &) {
+        // Read again when a cell needs it, so the message names that cell, as without the preload.
+        d->sharedLoaded = false;
+        d->shared = std::make_shared<std::vector<QString>>();
+        d->decompressedTotal->store(totalBefore);
+        return false;
+    }
+}
+
+void XlsxReader::shareSharedStrings(XlsxReader &other) const
+{
+    other.d->shared = d->shared;
+    other.d->sharedLoaded = d->sharedLoaded;
+    other.d->decompressedTotal = d->decompressedTotal;
 }
 
 bool XlsxReader::date1904() const

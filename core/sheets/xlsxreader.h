@@ -41,6 +41,14 @@ public:
     void setColumnLimit(int columns);
     int columnLimit() const;
 
+    // Reads the shared-text table now instead of at the first cell that needs it. False when it cannot be read:
+    // the error is reported, naming the cell, when a cell needs it. Throws Cancelled.
+    bool preloadSharedStrings(Progress *progress = nullptr);
+    // Another reader of the same workbook (e.g. on another thread, for another sheet) uses this one's loaded
+    // shared-text table instead of reading it again, and counts what it decompresses towards the same limit.
+    // Call before either reads; afterwards each reader is used by one thread at a time.
+    void shareSharedStrings(XlsxReader &other) const;
+
     // Helpers exposed for tests: is this number format (code, or built-in id when code is empty) a date?
     static bool isDateFormat(int numFmtId, const QString &formatCode);
     static int columnIndex(QStringView cellRef); // "AB12" -> 27; -1 when there are no letters

@@ -103,6 +103,13 @@ int importMode(const QString &dirPath, bool xlsx, bool save)
                                  {dir.filePath(u"commendations.csv"_s), tt::RecordType::Commendation}});
         bytes = fileSize(dir.filePath(u"incidents.csv"_s)) + fileSize(dir.filePath(u"commendations.csv"_s));
     }
+    if (qEnvironmentVariableIsSet("TT_BENCH_RSS")) {
+        QFile statm(u"/proc/self/statm"_s);
+        statm.open(QIODevice::ReadOnly);
+        std::fprintf(stderr, "after import: rss %lld MB, records %zu (%zu bytes each, capacity %zu)\n",
+                     statm.readAll().split(' ').value(1).toLongLong() * 4 / 1024, project.records().size(),
+                     sizeof(tt::IncidentRecord), project.records().capacity());
+    }
     const tt::RowCounts c = project.counts(); // dedupe is part of the import
     const qint64 ms = std::max<qint64>(1, t.elapsed());
     qint64 saveMs = 0;

@@ -1,6 +1,10 @@
 #include "records/deduplicator.h"
 
+#include <QRandomGenerator>
 #include <QTest>
+#include <QUuid>
+
+#include <map>
 
 using namespace tt;
 
@@ -24,6 +28,7 @@ private slots:
     void groups_data();
     void groups();
     void choiceIsHonoured();
+    void manyRecordsMatchAPlainGrouping();
 };
 
 void tst_Deduplicator::groups_data()
@@ -79,6 +84,56 @@ void tst_Deduplicator::choiceIsHonoured()
     QVERIFY(d.groups.front().chosenByUser);
     QCOMPARE(d.status[0], RecordStatus::Accepted);
     QCOMPARE(d.status[1], RecordStatus::DuplicateConflicting);
+}
+
+void tst_Deduplicator::manyRecordsMatchAPlainGrouping()
+{
+    // Canonical uuids are grouped by their 128 bits, anything else by its text: 20,000 records mixing both, with
+    // repeats in any order, against the plain definition (same text, groups by their first record).
+    QRandomGenerator rng(77);
+    std::vector<QString> pool;
+    for (int i = 0; i < 6000; ++i) {
+        const quint64 a = rng.generate64(), b = rng.generate64();
+        QString u = QUuid(uint(a), ushort(a >> 32), ushort(a >> 48), uchar(b), uchar(b >> 8), uchar(b >> 16),
+                          uchar(b >> 24), uchar(b >> 32), uchar(b >> 40), uchar(b >> 48), uchar(b >> 56))
+                        .toString(QUuid::WithoutBraces);
+        if (i % 500 == 0)
+            u = u.toUpper(); // not canonical: by text
+        if (i % 777 == 0)
+            u = u"legacy-%1"_qs.arg(i);
+        pool.push_back(u);
+    }
+    pool.push_back(u"00000000-0000-0000-0000-000000000000"_qs);
+    pool.push_back(u"ffffffff-ffff-ffff-ffff-ffffffffffff"_qs);
+    std::vector<IncidentRecord> records;
+    for (int i = 0; i < 20000; ++i) {
+        const QString &u = pool[rng.bounded(quint32(pool.size()))];
+        IncidentRecord r = rec("", int(rng.bounded(3)), 2 + i, rng.bounded(4) == 0 ? "edited" : "n");
+        r.uuid = u;
+        records.push_back(r);
+    }
+    const DedupeResult d = deduplicate(records, {});
+    std::map<QString, std::vector<quint32>> byText;
+    for (quint32 i = 0; i < records.size(); ++i)
+        byText[records[i].uuid].push_back(i);
+    std::vector<std::vector<quint32>> expected;
+    for (const auto &[text, members] : byText)
+        if (members.size() > 1)
+            expected.push_back(members);
+    std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a.front() < b.front(); });
+    QCOMPARE(d.groups.size(), expected.size());
+    QVERIFY(expected.size() > 1000);
+    qint64 duplicates = 0;
+    for (size_t g = 0; g < expected.size(); ++g) {
+        QCOMPARE(d.groups[g].uuid, records[expected[g].front()].uuid);
+        std::vector<quint32> got = d.groups[g].members;
+        std::sort(got.begin(), got.end());
+        QCOMPARE(got, expected[g]);
+        duplicates += qint64(expected[g].size()) - 1;
+        for (quint32 m : d.groups[g].members)
+            QCOMPARE(d.status[m] == RecordStatus::Accepted, m == d.groups[g].chosen);
+    }
+    QCOMPARE(d.identical + d.conflicting, duplicates);
 }
 
 QTEST_GUILESS_MAIN(tst_Deduplicator)

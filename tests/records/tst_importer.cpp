@@ -141,6 +141,7 @@ private slots:
     void sourceHashIsTheProjectHash();
     void csvFilesTogetherEqualOneByOne();
     void csvFilesTogetherFailAsOneByOne();
+    void workbookSheetsTogetherFailAsOneByOne();
     void sameFileTwiceAddsNothing();
     void changedFileReplacesItsRows();
     void fixQuarantinedRowSurvivesReimport();
@@ -368,6 +369,60 @@ void tst_Importer::csvFilesTogetherFailAsOneByOne()
     cancel.cancel();
     QVERIFY_THROWS_EXCEPTION(Cancelled, importer3.importCsvFiles({{inc.path, RecordType::Incident},
                                                                   {broken, RecordType::Commendation}}, &cancel));
+    QVERIFY(third.records().empty());
+}
+
+void tst_Importer::workbookSheetsTogetherFailAsOneByOne()
+{
+    // The Commendations sheet is read on a second thread while Incidents is imported; its error still comes
+    // after Incidents is in, naming the sheet and row, as when the sheets were read one by one.
+    auto row = [](int i) {
+        return std::vector<XCell>{XCell::str(u"2024-03-0%1T09:00:00Z"_qs.arg(i)), XCell::num(12 + i),
+                                  XCell::str(u"Mia Tan"_qs), XCell::str(u"Minor"_qs), XCell::str(u"Other"_qs),
+                                  XCell::str(u"Oval"_qs), XCell::empty(), XCell::str(u"note"_qs),
+                                  XCell::str(u"a.b@school.example"_qs), XCell::str(u"1A"_qs), XCell::empty(),
+                                  XCell::str(u"6f1c4a52-2b7e-4d8a-9c33-7a51e0d2b9a%1"_qs.arg(i))};
+    };
+    std::vector<XCell> header;
+    for (const char *h : {"timestamp", "studentId", "studentName", "level", "category", "location", "actionTaken",
+                          "note", "teacherEmail", "classCode", "device", "uuid"})
+        header.push_back(XCell::str(QString::fromLatin1(h)));
+    XSheet inc{u"Incidents"_qs, {header, row(1), row(2), row(3)}, {}, false};
+    XSheet com{u"Commendations"_qs, {header, row(4), row(5)}, {1, 4, 3}, false}; // rows out of order
+    const QString path = m_dir.filePath(u"together-bad.xlsx"_qs);
+    QString error;
+    QVERIFY2(writeXlsx(path, {inc, com}, {}, &error), qPrintable(error));
+    Project project = Project::create(SchoolInfo{u"Wattle Grove"_qs, u"school.example"_qs, u"Australia/Melbourne"_qs});
+    Importer importer(project);
+    try {
+        importer.importWorkbook(path);
+        QFAIL("a damaged sheet was accepted");
+    } catch (const SourceError &e) {
+        QVERIFY2(e.message().contains(u"sheet \"Commendations\", row 3"_qs), e.what());
+    }
+    QCOMPARE(project.sources().size(), size_t(1));
+    QCOMPARE(project.sources()[0].sheet, u"Incidents"_qs);
+    QCOMPARE(project.counts(0).accepted, qint64(3));
+
+    // Both sheets fine: both in, in order, the second one's rows in its own slot.
+    XSheet good{u"Commendations"_qs, {header, row(4), row(5)}, {}, false};
+    const QString goodPath = m_dir.filePath(u"together-good.xlsx"_qs);
+    QVERIFY2(writeXlsx(goodPath, {inc, good}, {}, &error), qPrintable(error));
+    Project both = Project::create(SchoolInfo{u"Wattle Grove"_qs, u"school.example"_qs, u"Australia/Melbourne"_qs});
+    Importer importer2(both);
+    const auto outcomes = importer2.importWorkbook(goodPath);
+    QCOMPARE(outcomes.size(), size_t(2));
+    QCOMPARE(both.counts(0).accepted, qint64(3));
+    QCOMPARE(both.counts(1).accepted, qint64(2));
+    for (const IncidentRecord &r : both.records())
+        QCOMPARE(r.sourceIndex, r.studentId.toInt() >= 16 ? 1 : 0);
+
+    // Cancelled: nothing kept.
+    Project third = Project::create(SchoolInfo{u"Wattle Grove"_qs, u"school.example"_qs, u"Australia/Melbourne"_qs});
+    Importer importer3(third);
+    CancelFlag cancel;
+    cancel.cancel();
+    QVERIFY_THROWS_EXCEPTION(Cancelled, importer3.importWorkbook(goodPath, &cancel));
     QVERIFY(third.records().empty());
 }
 
