@@ -60,7 +60,8 @@ class Db
 public:
     Db(const QString &path, int flags)
     {
-        const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, flags, nullptr);
+        // One connection per save or load, used by one thread: no per-call mutex.
+        const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
         if (rc != SQLITE_OK) {
             const SqlFailure f{rc, QString::fromUtf8(m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc))};
             sqlite3_close_v2(m_db);
@@ -706,7 +707,7 @@ struct ProjectReader
         };
         qint64 count = 0;
         {
-            Stmt n(db, "SELECT count(*) FROM records");
+            Stmt n(db, "SELECT max(seq) + 1 FROM records"); // the rowid's maximum: no scan
             if (n.step())
                 count = n.i64(0);
         }
