@@ -903,8 +903,7 @@ Project ProjectFile::load(const QString &path)
     while (nonSpace < begin + size && std::isspace(static_cast<unsigned char>(*nonSpace)))
         ++nonSpace;
     if (nonSpace == begin + size || *nonSpace != '{')
-        throw ProjectError(size == 0 ? damagedMessage(path, tr("it is empty"))
-                                     : tr("%1 is not a TrackTally Recovery project file.").arg(path));
+        throw ProjectError(damagedMessage(path, size == 0 ? tr("it is empty") : tr("it is neither a project database nor JSON")));
     Project p = loadJsonV1(path, begin, size);
     file.close();
     convertJson(p, path);
