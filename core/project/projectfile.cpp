@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStringEncoder>
 #include <QThread>
 #include <QUrl>
 #include <QUuid>
@@ -27,6 +28,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
+#include <string_view>
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -60,7 +62,8 @@ class Db
 public:
     Db(const QString &path, int flags)
     {
-        const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, flags, nullptr);
+        // One connection per save or load, used by one thread: no per-call mutex.
+        const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
         if (rc != SQLITE_OK) {
             const SqlFailure f{rc, QString::fromUtf8(m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc))};
             sqlite3_close_v2(m_db);
@@ -106,9 +109,9 @@ public:
         return check(sqlite3_bind_text16(m_st, i, v.utf16(), int(v.size() * 2), SQLITE_STATIC));
     }
     // The bytes must outlive step().
-    Stmt &bindUtf8(int i, const QByteArray &utf8)
+    Stmt &bindUtf8(int i, std::string_view utf8)
     {
-        return check(sqlite3_bind_text(m_st, i, utf8.constData(), int(utf8.size()), SQLITE_STATIC));
+        return check(sqlite3_bind_text(m_st, i, utf8.data(), int(utf8.size()), SQLITE_STATIC));
     }
     Stmt &bindText(int i, const QByteArray &utf8)
     {
@@ -164,6 +167,24 @@ private:
     }
     sqlite3 *m_db;
     sqlite3_stmt *m_st = nullptr;
+};
+
+// A QString as UTF-8 in a buffer reused from row to row (no allocation per value).
+class Utf8Buffer
+{
+public:
+    std::string_view set(const QString &text)
+    {
+        const qsizetype need = m_encoder.requiredSpace(text.size());
+        if (qsizetype(m_bytes.size()) < need)
+            m_bytes.resize(size_t(need));
+        char *end = m_encoder.appendToBuffer(m_bytes.data(), text);
+        return std::string_view(m_bytes.data(), size_t(end - m_bytes.data()));
+    }
+
+private:
+    QStringEncoder m_encoder{QStringEncoder::Utf8, QStringConverter::Flag::Stateless};
+    std::vector<char> m_bytes;
 };
 
 const char Schema[] = R"(
@@ -294,19 +315,21 @@ void fsyncPath(const QString &path, bool directory)
     ::close(fd);
 }
 
-// Serialises writers of project files in one folder across processes (flock on the folder: a lock SQLite's own
-// POSIX locks do not interact with, and which survives the rename of a full write). Released by the kernel
-// when a writer dies.
+// Serialises writers of project files in one folder across processes, and keeps readers (shared) apart from
+// them: flock on the folder, a lock SQLite's own POSIX locks do not interact with, and which survives the rename
+// of a full write (a reader that opened the old file must not delete the new one's WAL when it closes).
+// Released by the kernel when a process dies.
 class FolderLock
 {
 public:
-    FolderLock(const QString &dir, const QString &file)
+    enum Mode { Write, Read };
+    FolderLock(const QString &dir, const QString &file, Mode mode = Write)
     {
         m_fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (m_fd < 0)
             return; // cannot lock: SQLite's own locking still applies
         QDeadlineTimer deadline(BusyTimeoutMs);
-        while (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+        while (::flock(m_fd, (mode == Write ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK && errno != EINTR) {
                 ::close(m_fd);
                 m_fd = -1;
@@ -314,6 +337,10 @@ public:
             }
             if (deadline.hasExpired()) {
                 ::close(m_fd);
+                if (mode == Read)
+                    throw ProjectError(tr("Cannot open the project file %1: another program (a second window or a "
+                                          "command) is saving it. Try again in a moment.")
+                                           .arg(file));
                 throw writeError(file, SqlFailure{SQLITE_BUSY, QString()});
             }
             QThread::msleep(10);
@@ -369,26 +396,33 @@ struct ProjectWriter
         db.exec("DELETE FROM records; DELETE FROM strings");
         Stmt ins(db, "INSERT INTO records VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
         Stmt str(db, "INSERT INTO strings(id, value) VALUES(?1, ?2)");
-        // Text to id: by the string's buffer first (the records share one buffer per distinct value), then by value.
+        // Text to id: by the string's buffer first (the records share one buffer per distinct value: a direct-mapped
+        // cache of buffer addresses), then by value.
         QHash<QString, qint64> ids;
-        QHash<const void *, qint64> byBuffer;
         ids.reserve(4096);
-        byBuffer.reserve(4096);
+        struct Slot
+        {
+            const void *buffer = nullptr;
+            qint64 id = 0;
+        };
+        std::vector<Slot> byBuffer(1 << 14);
         auto id = [&](const QString &v) -> qint64 {
             if (v.isEmpty())
                 return 0;
-            auto b = byBuffer.constFind(v.constData());
-            if (b != byBuffer.constEnd())
-                return *b;
+            const void *buffer = v.constData();
+            Slot &slot = byBuffer[(quintptr(buffer) * 0x9E3779B97F4A7C15ull) >> 50];
+            if (slot.buffer == buffer)
+                return slot.id;
             qint64 n = ids.value(v);
             if (n == 0) {
                 n = ids.size() + 1;
                 ids.insert(v, n);
                 str.bind(1, n).bindText(2, v.toUtf8()).run();
             }
-            byBuffer.insert(v.constData(), n);
+            slot = Slot{buffer, n};
             return n;
         };
+        Utf8Buffer studentId, note;
         const std::vector<IncidentRecord> &records = *p.m_records;
         for (size_t i = 0; i < records.size(); ++i) {
             const IncidentRecord &r = records[i];
@@ -398,12 +432,12 @@ struct ProjectWriter
                 ins.bindBlob(2, uuid, 16);
             else
                 ins.bind(2, r.uuid);
-            const QByteArray studentId = r.studentId.toUtf8(), note = r.note.toUtf8();
-            ins.bind(3, r.timestampMs).bind(4, r.type == RecordType::Commendation ? 1 : 0).bindUtf8(5, studentId);
+            ins.bind(3, r.timestampMs).bind(4, r.type == RecordType::Commendation ? 1 : 0);
+            ins.bindUtf8(5, studentId.set(r.studentId));
             ins.bind(6, id(r.studentName)).bind(7, id(r.level)).bind(8, id(r.category)).bind(9, id(r.location));
-            ins.bind(10, id(r.actionTaken)).bindUtf8(11, note).bind(12, id(r.teacherEmail)).bind(13, id(r.classCode));
-            ins.bind(14, id(r.device)).bind(15, r.sourceIndex).bind(16, r.sourceRow).bind(17, r.flags);
-            ins.run();
+            ins.bind(10, id(r.actionTaken)).bindUtf8(11, note.set(r.note)).bind(12, id(r.teacherEmail));
+            ins.bind(13, id(r.classCode)).bind(14, id(r.device)).bind(15, r.sourceIndex).bind(16, r.sourceRow);
+            ins.bind(17, r.flags).run();
         }
     }
 
@@ -706,7 +740,7 @@ struct ProjectReader
         };
         qint64 count = 0;
         {
-            Stmt n(db, "SELECT count(*) FROM records");
+            Stmt n(db, "SELECT max(seq) + 1 FROM records"); // the rowid's maximum: no scan
             if (n.step())
                 count = n.i64(0);
         }
@@ -793,6 +827,7 @@ Project ProjectFile::loadSqlite(const QString &path)
 {
     Project p;
     p.m_file = std::make_shared<ProjectFileState>();
+    FolderLock lock(QFileInfo(path).absolutePath(), path, FolderLock::Read);
     try {
         std::unique_ptr<Db> db;
         try {
@@ -902,8 +937,7 @@ Project ProjectFile::load(const QString &path)
     while (nonSpace < begin + size && std::isspace(static_cast<unsigned char>(*nonSpace)))
         ++nonSpace;
     if (nonSpace == begin + size || *nonSpace != '{')
-        throw ProjectError(size == 0 ? damagedMessage(path, tr("it is empty"))
-                                     : tr("%1 is not a TrackTally Recovery project file.").arg(path));
+        throw ProjectError(damagedMessage(path, size == 0 ? tr("it is empty") : tr("it is neither a project database nor JSON")));
     Project p = loadJsonV1(path, begin, size);
     file.close();
     convertJson(p, path);

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
+#include <ctime>
 
 using namespace Qt::StringLiterals;
 using namespace tt;
@@ -143,15 +144,25 @@ int main(int argc, char **argv)
         // The project file: size, full save (a new path), load, and autosaves of one decision (best of 5).
         Project p = Project::load(path);
         const QString copy = dir.filePath(u"copy.ttproj"_s);
-        double full = 1e9, load = 1e9, choice = 1e9, roster = 1e9;
+        // Wall time, and this thread's CPU time (the wall time on a machine shared with other work is noisy).
+        auto cpuMs = [] {
+            timespec ts{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+        };
+        double full = 1e9, load = 1e9, choice = 1e9, roster = 1e9, fullCpu = 1e9, loadCpu = 1e9;
         for (int i = 0; i < 3; ++i) {
             QFile::remove(copy);
             t.start();
+            double c = cpuMs();
             p.save(copy);
             full = qMin(full, double(t.nsecsElapsed()) / 1e6);
+            fullCpu = qMin(fullCpu, cpuMs() - c);
             t.start();
+            c = cpuMs();
             const Project loaded = Project::load(copy);
             load = qMin(load, double(t.nsecsElapsed()) / 1e6);
+            loadCpu = qMin(loadCpu, cpuMs() - c);
         }
         p = Project::load(copy);
         const DedupeResult &d = p.dedupe();
@@ -171,7 +182,8 @@ int main(int argc, char **argv)
         const qint64 csvSize = QFileInfo(csv).size() + QFileInfo(csv2).size(), projectSize = QFileInfo(copy).size();
         std::printf("project file (%zu records): %.1f MB beside %.1f MB of source CSV (ratio %.2f; target <= 1)\n", p.records().size(), double(projectSize) / 1e6,
                     double(csvSize) / 1e6, double(projectSize) / double(csvSize));
-        std::printf("full save (a new path): %.0f ms (target <= 400 ms); load: %.0f ms (target < 500 ms)\n", full, load);
+        std::printf("full save (a new path): %.0f ms, %.0f ms CPU (target <= 400 ms); load: %.0f ms, %.0f ms CPU (target < 500 ms)\n",
+                    full, fullCpu, load, loadCpu);
         std::printf("autosave after one duplicate choice: %.1f ms, after one roster decision: %.1f ms (target <= 50 ms)\n",
                     choice, roster);
     }

@@ -335,7 +335,7 @@ void tst_ProjectFile::damagedFilesRefused()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("These are not the notes you are looking for.\n");
     f.close();
-    expectRefused(f.fileName(), u"is not a TrackTally Recovery project file"_s);
+    expectRefused(f.fileName(), u"damaged"_s); // as before: what cannot be read at all is damaged
     // A record whose source is not listed.
     QVERIFY(execSql(good, "UPDATE records SET source = 5 WHERE seq = 10"));
     expectRefused(good, u"refers to a source it does not list"_s);
