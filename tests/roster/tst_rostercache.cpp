@@ -5,6 +5,7 @@
 
 #include "import/importer.h"
 #include "project/project.h"
+#include "report/reportwriter.h"
 #include "roster/rostercache.h"
 #include "roster/rosterproject.h"
 #include "roster/rostersnapshot.h"
@@ -104,6 +105,7 @@ private slots:
     void changesMiss();
     void damagedIgnored();
     void keyKeptBySaveAndLoad();
+    void recordSummary();
 };
 
 void tst_RosterCache::cachedEqualsBuilt_data()
@@ -276,6 +278,59 @@ void tst_RosterCache::keyKeptBySaveAndLoad()
     const Project loaded = Project::load(tmp.filePath(u"p.ttproj"_s));
     QCOMPARE(projectRosterKey(loaded).toHex(), projectRosterKey(project).toHex());
     QVERIFY(buildProjectRoster(loaded) == built);
+}
+
+// The counts and duplicates kept beside the roster are those the project computes, and the JSON report written from
+// them is the same, byte for byte, as the one written from the records.
+void tst_RosterCache::recordSummary()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const School school = tt::test::school(29);
+    Project project = importedProject(school, tmp.path());
+    QVERIFY(!project.quarantine().empty());
+    const DuplicateGroup g = project.dedupe().groups.front(); // a copy: choosing recomputes the groups
+    const IncidentRecord other = project.records()[g.members.front() == g.chosen ? g.members.back() : g.members.front()];
+    project.chooseDuplicate(g.uuid, RecordKey{other.sourceIndex, other.sourceRow});
+    const Roster roster = rebuildProjectRoster(project);
+    const QByteArray reportFromRecords = jsonReportBytes(project, roster);
+
+    const RecordSummary s = summarizeRecords(project);
+    QCOMPARE(s.total, project.counts());
+    QCOMPARE(s.sources.size(), project.sources().size());
+    for (size_t i = 0; i < s.sources.size(); ++i)
+        QCOMPARE(s.sources[i], project.counts(int(i)));
+    QCOMPARE(s.incidents, project.acceptedOfType(RecordType::Incident));
+    QCOMPARE(s.commendations, project.acceptedOfType(RecordType::Commendation));
+    const DedupeResult &d = project.dedupe();
+    QCOMPARE(s.duplicates.size(), d.groups.size());
+    QVERIFY(std::any_of(s.duplicates.begin(), s.duplicates.end(), [](const auto &dup) { return dup.chosenByUser; }));
+    for (size_t i = 0; i < d.groups.size(); ++i) {
+        QCOMPARE(s.duplicates[i].uuid, d.groups[i].uuid);
+        QCOMPARE(s.duplicates[i].rows.size(), d.groups[i].members.size());
+        const IncidentRecord &chosen = project.records()[d.groups[i].chosen];
+        QCOMPARE(s.duplicates[i].chosen, (RecordKey{chosen.sourceIndex, chosen.sourceRow}));
+    }
+
+    storeRecordSummary(project);
+    QVERIFY(projectRecordSummary(project) == s);
+    QCOMPARE(jsonReportBytes(project, roster), reportFromRecords);
+    // stored with the roster, kept by the file: the report of the project opened again is the same too
+    storeProjectRoster(project, roster);
+    project.save(tmp.filePath(u"p.ttproj"_s));
+    const Project loaded = Project::load(tmp.filePath(u"p.ttproj"_s));
+    QCOMPARE(jsonReportBytes(loaded, buildProjectRoster(loaded)), reportFromRecords);
+
+    // a damaged one is not used; a change of the records misses it
+    QByteArray damaged = *project.cache("records", recordSummaryKey(project));
+    damaged[damaged.size() / 2] = char(damaged[damaged.size() / 2] ^ 0x21);
+    project.setCache("records", recordSummaryKey(project), damaged);
+    QVERIFY(projectRecordSummary(project) == s);
+    storeRecordSummary(project);
+    project.chooseDuplicate(g.uuid, RecordKey{project.records()[g.chosen].sourceIndex, project.records()[g.chosen].sourceRow});
+    QVERIFY(!project.cache("records", recordSummaryKey(project)));
+    QCOMPARE(projectRecordSummary(project), summarizeRecords(project));
+    QVERIFY(!(projectRecordSummary(project) == s));
 }
 
 } // namespace tt::test
