@@ -5,6 +5,8 @@
 
 #include "import/importer.h"
 #include "project/project.h"
+#include "project/dismissals.h"
+#include "report/jsonreport.h"
 #include "report/reportwriter.h"
 #include "roster/rostercache.h"
 #include "roster/rosterproject.h"
@@ -106,6 +108,8 @@ private slots:
     void damagedIgnored();
     void keyKeptBySaveAndLoad();
     void recordSummary();
+    void jsonReportTextMatchesDocument();
+    void isoDateTimeMs();
 };
 
 void tst_RosterCache::cachedEqualsBuilt_data()
@@ -331,6 +335,52 @@ void tst_RosterCache::recordSummary()
     QVERIFY(!project.cache("records", recordSummaryKey(project)));
     QCOMPARE(projectRecordSummary(project), summarizeRecords(project));
     QVERIFY(!(projectRecordSummary(project) == s));
+}
+
+// The report written as text is the document buildJsonReport makes, dumped as before (the report's contract), also
+// with what needs escaping, dismissed rows, applies and decisions.
+void tst_RosterCache::jsonReportTextMatchesDocument()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const School school = tt::test::school(31, 1);
+    Project project = importedProject(school, tmp.path());
+    auto dom = [&project](const Roster &r) { return QByteArray::fromStdString(buildJsonReport(project, &r).dump(2)) + '\n'; };
+    Roster roster = rebuildProjectRoster(project);
+    QCOMPARE(jsonReportText(project, roster), dom(roster));
+
+    SchoolInfo info = project.school();
+    info.name = u"Wattle \"Grove\" \\ Primary\n\t\x01\x1f\x7f / Zoë 🦘"_s;
+    project.setSchool(info);
+    const QuarantinedRow &q = project.quarantine().front();
+    const SourceInfo &src = project.sources()[size_t(q.sourceIndex)];
+    setQuarantineDismissals(project, {{src.sha256, src.sheet, q.row, u"a test entry, \"typed\" by hand"_s, u"2025-11-20T03:00:00Z"_s}});
+    project.section("applied") = nlohmann::json::array(
+        {{{"database", "tracktally"}, {"inserted", {{"students", 700}, {"ratio", 0.25}}}, {"verified", true},
+          {"questions", nlohmann::json::array()}, {"backup", nullptr}, {"note", "line\nbreak \u00e9"}}});
+    RosterDecisions d = projectDecisions(project);
+    d.acceptAll(rebuildProjectRoster(project));
+    d.setStudentName(school.students.front().studentId, u"Zoë \"Z\""_s, u"O'Brien\\Nguyễn"_s);
+    d.setTeacherDisplayName(school.teachers.front().email, QString());
+    setProjectDecisions(project, d);
+    roster = rebuildProjectRoster(project);
+    QVERIFY(roster.summary.total > 0);
+    QCOMPARE(dismissedCount(project), qint64(1));
+    QCOMPARE(jsonReportText(project, roster), dom(roster));
+    QCOMPARE(jsonReportBytes(project, roster), dom(roster));
+
+    Roster empty; // no roster rows at all: empty arrays
+    QCOMPARE(jsonReportText(Project::create(info), empty), QByteArray::fromStdString(buildJsonReport(Project::create(info), &empty).dump(2)) + '\n');
+}
+
+void tst_RosterCache::isoDateTimeMs()
+{
+    const qint64 samples[] = {0, 1, 999, 1000, 86399999, 86400000, 951782400000 /* 2000-02-29 */, 1741000000123,
+                              4102444799999, 253402300799999, 253402300800000, -1, -86400001, -62135596800000};
+    for (qint64 ms : samples)
+        QCOMPARE(tt::isoDateTimeMs(ms), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8());
+    for (qint64 ms = 0; ms < 253402300800000; ms += 7919LL * 86400000 + 3600007)
+        QCOMPARE(tt::isoDateTimeMs(ms), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8());
 }
 
 } // namespace tt::test
