@@ -3,6 +3,7 @@
 #include "project/dismissals.h"
 #include "project/project.h"
 #include "roster/roster.h"
+#include "roster/rostercache.h"
 
 #include "roster/rosterjson.h"
 
@@ -20,7 +21,9 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
     j["version"] = 1;
     const SchoolInfo &school = project.school();
     j["school"] = {{"name", s(school.name)}, {"domain", s(school.domain)}, {"timeZone", s(school.timeZone)}};
-    j["rows"] = rowCountsToJson(project.counts());
+    // counts and duplicates as kept beside the roster (roster/rostercache.h): no need to deduplicate every record
+    const RecordSummary summary = projectRecordSummary(project);
+    j["rows"] = rowCountsToJson(summary.total);
     j["rows"]["dismissed"] = dismissedCount(project); // quarantined rows the administrator dismissed
 
     nlohmann::json sources = nlohmann::json::array();
@@ -36,7 +39,7 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
                            {"sha256", s(src.sha256)},
                            {"hasHeader", src.mapping.hasHeader()},
                            {"dateOrder", s(dateOrderKey(src.dateOrderUsed))},
-                           {"rows", rowCountsToJson(project.counts(int(i)))},
+                           {"rows", rowCountsToJson(summary.sources.at(i))},
                            {"notes", notes}});
     }
     j["sources"] = sources;
@@ -60,17 +63,15 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
         warnings.push_back({{"source", sourceName(w.sourceIndex)}, {"row", w.row}, {"field", s(w.field)}, {"message", s(w.message)}});
     j["warnings"] = warnings;
 
-    const DedupeResult &d = project.dedupe();
-    const auto &records = project.records();
     nlohmann::json duplicates = nlohmann::json::array();
-    for (const DuplicateGroup &g : d.groups) {
+    for (const RecordSummary::Duplicate &g : summary.duplicates) {
         nlohmann::json rows = nlohmann::json::array();
-        for (quint32 m : g.members)
-            rows.push_back({{"source", sourceName(records[m].sourceIndex)}, {"row", records[m].sourceRow}});
+        for (const RecordKey &m : g.rows)
+            rows.push_back({{"source", sourceName(m.sourceIndex)}, {"row", m.row}});
         duplicates.push_back({{"uuid", s(g.uuid)},
                               {"conflicting", g.conflicting},
                               {"rows", rows},
-                              {"chosen", {{"source", sourceName(records[g.chosen].sourceIndex)}, {"row", records[g.chosen].sourceRow}}},
+                              {"chosen", {{"source", sourceName(g.chosen.sourceIndex)}, {"row", g.chosen.row}}},
                               {"chosenBy", g.chosenByUser ? "administrator" : "default (the later row)"}});
     }
     j["duplicates"] = duplicates;
@@ -78,8 +79,7 @@ nlohmann::json buildJsonReport(const Project &project, const Roster *roster)
     // sha256}, inserted, questions, warningsAcknowledged, verified}]
     const nlohmann::json *applied = project.section("applied");
     j["applied"] = applied && applied->is_array() ? *applied : nlohmann::json::array();
-    j["incidents"] = {{"incident", project.acceptedOfType(RecordType::Incident)},
-                      {"commendation", project.acceptedOfType(RecordType::Commendation)}};
+    j["incidents"] = {{"incident", summary.incidents}, {"commendation", summary.commendations}};
     if (roster) {
         const nlohmann::json r = rosterJson(*roster);
         for (auto it = r.begin(); it != r.end(); ++it)

@@ -3,6 +3,7 @@
 #include "project/dismissals.h"
 #include "project/project.h"
 #include "roster/roster.h"
+#include "roster/rostercache.h"
 
 #include <QJsonDocument>
 
@@ -21,7 +22,8 @@ ReportData reportData(const Project &project, const Roster &roster)
     ReportData d;
     d.schoolName = project.school().name;
     d.domain = project.school().domain;
-    d.counts = project.counts();
+    const RecordSummary summary = projectRecordSummary(project); // no need to deduplicate every record again
+    d.counts = summary.total;
     d.quarantine = project.quarantine();
     const QHash<QString, QString> reasons = dismissalReasons(project);
     for (const QuarantinedRow &q : d.quarantine) {
@@ -32,8 +34,8 @@ ReportData reportData(const Project &project, const Roster &roster)
         d.sourceNames << src.displayName();
     d.roster = &roster;
     d.applied = appliedJson(project);
-    d.incidents = project.acceptedOfType(RecordType::Incident);
-    d.commendations = project.acceptedOfType(RecordType::Commendation);
+    d.incidents = summary.incidents;
+    d.commendations = summary.commendations;
     return d;
 }
 

@@ -10,7 +10,7 @@ namespace tt {
 
 QByteArray jsonReportBytes(const Project &project, const Roster &roster)
 {
-    return QByteArray::fromStdString(buildJsonReport(project, &roster).dump(2)) + '\n';
+    return jsonReportText(project, roster);
 }
 
 QByteArray htmlReportBytes(const Project &project, const Roster &roster)

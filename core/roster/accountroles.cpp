@@ -121,7 +121,7 @@ struct Reach
     QSet<QString> classes;
 };
 
-void suggestAdmins(Roster &roster, const std::vector<IncidentRecord> &accepted, const RosterDecisions &decisions,
+void suggestAdmins(Roster &roster, RecordView accepted, const RosterDecisions &decisions,
                    const AdminSuggestionRules &rules)
 {
     const qsizetype nClasses = qsizetype(roster.classrooms.size());
@@ -174,7 +174,7 @@ void suggestAdmins(Roster &roster, const std::vector<IncidentRecord> &accepted, 
 
 } // namespace
 
-void applyAccountRoles(Roster &roster, const std::vector<IncidentRecord> &accepted, const AccountLists &lists,
+void applyAccountRoles(Roster &roster, RecordView accepted, const AccountLists &lists,
                        const RosterDecisions &decisions, const AdminSuggestionRules &rules)
 {
     if (lists.isEmpty()) {

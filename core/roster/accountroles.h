@@ -9,6 +9,7 @@
 //   is suggested as admin, as a question, never settled.
 // The administrator's own role decision always wins.
 #include "records/incidentrecord.h"
+#include "roster/recordview.h"
 #include "roster/roster.h"
 #include "roster/rosterdecisions.h"
 #include "roster/schoolrecords.h"
@@ -25,7 +26,7 @@ struct AdminSuggestionRules
 };
 
 // accepted: the records the roster was built from (parallel to roster.links).
-void applyAccountRoles(Roster &roster, const std::vector<IncidentRecord> &accepted, const AccountLists &lists,
+void applyAccountRoles(Roster &roster, RecordView accepted, const AccountLists &lists,
                        const RosterDecisions &decisions, const AdminSuggestionRules &rules = {});
 
 } // namespace tt

@@ -41,7 +41,7 @@ QString RosterBuilder::displayNameFromEmail(const QString &email)
 
 // The stages and what each settles are described in rosterstages.h; they run in this order, each over what the
 // ones before it left in the state.
-Roster RosterBuilder::build(const std::vector<IncidentRecord> &accepted, const std::vector<RosterEntry> &rosterEntries,
+Roster RosterBuilder::build(RecordView accepted, const std::vector<RosterEntry> &rosterEntries,
                             const std::vector<StaffEntry> &staff, const RosterDecisions &decisions,
                             Progress *progress) const
 {

@@ -3,6 +3,7 @@
 // helped by the school's own roster and staff list, and applies the administrator's decisions.
 // Every inference carries its evidence; everything the administrator must decide is a listed Conflict.
 #include "records/incidentrecord.h"
+#include "recordview.h"
 #include "roster.h"
 #include "rosterdecisions.h"
 #include "schoolrecords.h"
@@ -29,7 +30,7 @@ public:
     explicit RosterBuilder(const RosterBuilderOptions &options) : m_options(options) {}
 
     // Throws Cancelled when progress asks to stop.
-    Roster build(const std::vector<IncidentRecord> &accepted, const std::vector<RosterEntry> &roster,
+    Roster build(RecordView accepted, const std::vector<RosterEntry> &roster,
                  const std::vector<StaffEntry> &staff, const RosterDecisions &decisions,
                  Progress *progress = nullptr) const;
 

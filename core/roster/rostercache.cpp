@@ -17,6 +17,7 @@ constexpr char kMagic[4] = {'T', 'T', 'R', 'C'};
 constexpr int kHeader = 8;    // magic, version (little-endian u32)
 constexpr int kChecksum = 16; // MD5 of everything before it: a check against damage, not a signature
 const char *const kCacheName = "roster";
+const char *const kRecordsCacheName = "records";
 
 // A new field in these structs must be encoded below (and RosterCacheVersion bumped): this fails to compile first.
 #if Q_PROCESSOR_WORDSIZE == 8 && defined(Q_OS_LINUX)
@@ -85,6 +86,24 @@ class Reader
 {
 public:
     Reader(const char *p, const char *end) : m_p(p), m_end(end) {}
+    // Checks the magic, the version and the checksum, and reads the string table; nullopt when any is wrong.
+    static std::optional<Reader> open(const QByteArray &bytes)
+    {
+        if (bytes.size() < kHeader + kChecksum || std::memcmp(bytes.constData(), kMagic, 4) != 0)
+            return std::nullopt;
+        quint32 version = 0;
+        for (int k = 0; k < 4; ++k)
+            version |= quint32(quint8(bytes[4 + k])) << (8 * k);
+        const QByteArrayView payload(bytes.constData(), bytes.size() - kChecksum);
+        if (version != RosterCacheVersion
+            || QCryptographicHash::hash(payload, QCryptographicHash::Md5) != bytes.right(kChecksum))
+            return std::nullopt;
+        Reader r(payload.data() + kHeader, payload.data() + payload.size());
+        r.readTable();
+        if (!r.ok())
+            return std::nullopt;
+        return r;
+    }
     bool ok() const { return m_ok; }
     bool atEnd() const { return m_p == m_end; }
     quint64 u()
@@ -268,17 +287,10 @@ QByteArray encodeRoster(const Roster &roster)
 
 std::optional<Roster> decodeRoster(const QByteArray &bytes)
 {
-    if (bytes.size() < kHeader + kChecksum || std::memcmp(bytes.constData(), kMagic, 4) != 0)
+    std::optional<Reader> opened = Reader::open(bytes);
+    if (!opened)
         return std::nullopt;
-    quint32 version = 0;
-    for (int k = 0; k < 4; ++k)
-        version |= quint32(quint8(bytes[4 + k])) << (8 * k);
-    const QByteArrayView payload(bytes.constData(), bytes.size() - kChecksum);
-    if (version != RosterCacheVersion
-        || QCryptographicHash::hash(payload, QCryptographicHash::Md5) != bytes.right(kChecksum))
-        return std::nullopt;
-    Reader r(payload.data() + kHeader, payload.data() + payload.size());
-    r.readTable();
+    Reader &r = *opened;
     Roster out;
     readAll(r, out.teachers, readTeacher);
     readAll(r, out.classrooms, readClassroom);
@@ -349,6 +361,132 @@ void storeProjectRoster(Project &project, const QByteArray &key, const QByteArra
 void storeProjectRoster(Project &project, const Roster &roster)
 {
     storeProjectRoster(project, projectRosterKey(project), encodeRoster(roster));
+    storeRecordSummary(project);
+}
+
+// ---- RecordSummary ---------------------------------------------------------------------------------------------
+namespace {
+
+void writeCounts(Writer &w, const RowCounts &c)
+{
+    w.i(c.read), w.i(c.accepted), w.i(c.duplicatesIdentical), w.i(c.duplicatesConflicting), w.i(c.quarantined);
+    w.i(c.blank), w.i(c.headerRows);
+}
+
+RowCounts readCounts(Reader &r)
+{
+    RowCounts c;
+    c.read = r.i(), c.accepted = r.i(), c.duplicatesIdentical = r.i(), c.duplicatesConflicting = r.i();
+    c.quarantined = r.i(), c.blank = r.i(), c.headerRows = r.i();
+    return c;
+}
+
+void writeKey(Writer &w, const RecordKey &k) { w.i(k.sourceIndex), w.i(k.row); }
+RecordKey readKey(Reader &r)
+{
+    RecordKey k;
+    k.sourceIndex = r.n(), k.row = r.i();
+    return k;
+}
+
+QByteArray encodeSummary(const RecordSummary &s)
+{
+    Writer w;
+    writeCounts(w, s.total);
+    w.u(s.sources.size());
+    for (const RowCounts &c : s.sources)
+        writeCounts(w, c);
+    w.i(s.incidents), w.i(s.commendations);
+    w.u(s.duplicates.size());
+    for (const RecordSummary::Duplicate &d : s.duplicates) {
+        w.s(d.uuid), w.b(d.conflicting), w.u(d.rows.size());
+        for (const RecordKey &k : d.rows)
+            writeKey(w, k);
+        writeKey(w, d.chosen), w.b(d.chosenByUser);
+    }
+    return w.finish();
+}
+
+std::optional<RecordSummary> decodeSummary(const QByteArray &bytes)
+{
+    std::optional<Reader> r = Reader::open(bytes);
+    if (!r)
+        return std::nullopt;
+    RecordSummary s;
+    s.total = readCounts(*r);
+    readAll(*r, s.sources, readCounts);
+    s.incidents = r->i(), s.commendations = r->i();
+    readAll(*r, s.duplicates, [](Reader &rd) {
+        RecordSummary::Duplicate d;
+        d.uuid = rd.s(), d.conflicting = rd.b();
+        readAll(rd, d.rows, readKey);
+        d.chosen = readKey(rd), d.chosenByUser = rd.b();
+        return d;
+    });
+    if (!r->ok() || !r->atEnd())
+        return std::nullopt;
+    return s;
+}
+
+} // namespace
+
+QByteArray recordSummaryKey(const Project &project)
+{
+    return QByteArrayLiteral("records ") + QByteArray::number(RosterCacheVersion) + ' ' + project.recordsRevision().toHex();
+}
+
+RecordSummary summarizeRecords(const Project &project)
+{
+    const DedupeResult &d = project.dedupe();
+    const std::vector<IncidentRecord> &records = project.records();
+    RecordSummary s;
+    s.sources.resize(project.sources().size());
+    for (size_t i = 0; i < project.sources().size(); ++i) {
+        const RowCounts &c = project.sources()[i].counts;
+        s.sources[i].read = c.read, s.sources[i].blank = c.blank, s.sources[i].headerRows = c.headerRows;
+    }
+    for (size_t i = 0; i < records.size(); ++i) {
+        const IncidentRecord &r = records[i];
+        RowCounts &c = s.sources.at(size_t(r.sourceIndex)); // Project::load checks every record's source
+        switch (d.status[i]) {
+        case RecordStatus::Accepted:
+            ++c.accepted;
+            ++(r.type == RecordType::Incident ? s.incidents : s.commendations);
+            break;
+        case RecordStatus::DuplicateIdentical: ++c.duplicatesIdentical; break;
+        case RecordStatus::DuplicateConflicting: ++c.duplicatesConflicting; break;
+        }
+    }
+    for (const QuarantinedRow &q : project.quarantine())
+        if (q.sourceIndex >= 0 && size_t(q.sourceIndex) < s.sources.size())
+            ++s.sources[size_t(q.sourceIndex)].quarantined;
+    s.total = project.counts();
+    s.duplicates.reserve(d.groups.size());
+    auto key = [&records](quint32 m) { return RecordKey{records[m].sourceIndex, records[m].sourceRow}; };
+    for (const DuplicateGroup &g : d.groups) {
+        RecordSummary::Duplicate dup{g.uuid, g.conflicting, {}, key(g.chosen), g.chosenByUser};
+        dup.rows.reserve(g.members.size());
+        for (quint32 m : g.members)
+            dup.rows.push_back(key(m));
+        s.duplicates.push_back(std::move(dup));
+    }
+    return s;
+}
+
+RecordSummary projectRecordSummary(const Project &project)
+{
+    if (const std::optional<QByteArray> bytes = project.cache(kRecordsCacheName, recordSummaryKey(project)))
+        if (std::optional<RecordSummary> s = decodeSummary(*bytes))
+            return std::move(*s);
+    return summarizeRecords(project);
+}
+
+void storeRecordSummary(Project &project)
+{
+    const QByteArray key = recordSummaryKey(project);
+    if (const std::optional<QByteArray> bytes = project.cache(kRecordsCacheName, key); bytes && decodeSummary(*bytes))
+        return;
+    project.setCache(kRecordsCacheName, key, encodeSummary(summarizeRecords(project)));
 }
 
 } // namespace tt

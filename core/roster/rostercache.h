@@ -5,6 +5,8 @@
 // and a checksum of it all. Used only while its key matches: the key hashes everything the build depends on
 // (the project's recordsRevision(), its "roster" section: decisions, school lists, snapshot, accounts; the
 // school's time zone; the format version). A stale or damaged cache is never used: the roster is rebuilt.
+#include "records/deduplicator.h"
+#include "records/importtypes.h"
 #include "roster/roster.h"
 
 #include <QByteArray>
@@ -33,5 +35,36 @@ std::optional<Roster> cachedProjectRoster(const Project &project);
 // Keeps roster in the project as the one built from its current state (call after building it, before saving).
 void storeProjectRoster(Project &project, const Roster &roster);
 void storeProjectRoster(Project &project, const QByteArray &key, const QByteArray &encoded);
+
+// What the reports need from the records besides the roster: Project::counts() in total and per source, the
+// accepted incidents and commendations, and the duplicate groups, kept beside the roster (cache "records", keyed by
+// recordsRevision() alone) so that a report need not deduplicate every record again. storeProjectRoster(project,
+// roster) keeps it too.
+struct RecordSummary
+{
+    struct Duplicate
+    {
+        QString uuid;
+        bool conflicting = false;
+        std::vector<RecordKey> rows; // in sheet order
+        RecordKey chosen;
+        bool chosenByUser = false;
+        bool operator==(const Duplicate &) const = default;
+    };
+    RowCounts total;
+    std::vector<RowCounts> sources; // Project::counts(i) for every source i
+    qint64 incidents = 0;           // accepted, by type
+    qint64 commendations = 0;
+    std::vector<Duplicate> duplicates; // DedupeResult::groups
+    bool operator==(const RecordSummary &) const = default;
+};
+// Computed from the records (deduplicates them when the project has not yet).
+RecordSummary summarizeRecords(const Project &project);
+// The cached one while it matches the project, else computed.
+RecordSummary projectRecordSummary(const Project &project);
+// Keeps summarizeRecords(project) in the project unless the one kept already matches.
+void storeRecordSummary(Project &project);
+// Its key: recordsRevision() and the format version.
+QByteArray recordSummaryKey(const Project &project);
 
 } // namespace tt

@@ -215,7 +215,14 @@ Roster buildProjectRoster(const Project &project, Progress *progress)
 
 Roster rebuildProjectRoster(const Project &project, Progress *progress)
 {
-    const std::vector<IncidentRecord> accepted = project.acceptedRecords();
+    // the accepted records where they are, by index (no copy of every record)
+    const DedupeResult &dedupe = project.dedupe();
+    std::vector<quint32> acceptedIndices;
+    acceptedIndices.reserve(size_t(dedupe.accepted));
+    for (size_t i = 0; i < dedupe.status.size(); ++i)
+        if (dedupe.status[i] == RecordStatus::Accepted)
+            acceptedIndices.push_back(quint32(i));
+    const RecordView accepted(project.records(), acceptedIndices);
     const RosterDecisions decisions = projectDecisions(project);
     Roster roster = RosterBuilder().build(accepted, projectRosterEntries(project), projectStaffEntries(project),
                                           decisions, progress);

@@ -106,7 +106,7 @@ struct StudentWork
 
 struct BuildInputs
 {
-    const std::vector<IncidentRecord> &accepted;
+    RecordView accepted;
     const std::vector<RosterEntry> &roster;
     const std::vector<StaffEntry> &staff;
     const RosterDecisions &decisions;

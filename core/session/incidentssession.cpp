@@ -26,71 +26,141 @@ IncidentsSession::IncidentsSession(QObject *parent)
     connect(&m_debounce, &QTimer::timeout, this, &IncidentsSession::start);
 }
 
+struct IncidentsSession::Loaded
+{
+    std::shared_ptr<const IncidentIndex> index;
+    std::vector<std::pair<qint64, int>> offsets;
+    QStringList teachers, classCodes, categories;
+};
+
+namespace {
+
+// The zone's offsets over the records' span, once: its transitions (daylight saving, and any change of the zone's
+// rules), so each record's calendar day is a binary search, not a time zone conversion.
+std::vector<std::pair<qint64, int>> zoneOffsets(const std::vector<IncidentRecord> &records, const QTimeZone &zone)
+{
+    std::vector<std::pair<qint64, int>> offsets;
+    if (records.empty())
+        return offsets;
+    const auto [lo, hi] = std::minmax_element(records.begin(), records.end(), [](const IncidentRecord &a, const IncidentRecord &b) {
+        return a.timestampMs < b.timestampMs;
+    });
+    const QDateTime first = QDateTime::fromMSecsSinceEpoch(lo->timestampMs, QTimeZone::utc());
+    const QDateTime last = QDateTime::fromMSecsSinceEpoch(hi->timestampMs, QTimeZone::utc());
+    offsets.emplace_back(std::numeric_limits<qint64>::min(), zone.offsetFromUtc(first));
+    if (zone.hasTransitions()) {
+        for (const QTimeZone::OffsetData &t : zone.transitions(first, last.addSecs(1)))
+            offsets.emplace_back(t.atUtc.toMSecsSinceEpoch(), t.offsetFromUtc);
+    }
+    return offsets;
+}
+
+int offsetIn(const std::vector<std::pair<qint64, int>> &offsets, qint64 utcMs)
+{
+    // the last change at or before utcMs; before the first one, the first offset
+    auto it = std::upper_bound(offsets.begin(), offsets.end(), utcMs,
+                               [](qint64 ms, const std::pair<qint64, int> &o) { return ms < o.first; });
+    if (it == offsets.begin())
+        return offsets.empty() ? 0 : it->second;
+    return std::prev(it)->second;
+}
+
+} // namespace
+
 void IncidentsSession::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone)
 {
-    setRecordsIn(std::move(records), zone.isValid() ? zone : QTimeZone::utc());
+    loadRecords(std::move(records), zone);
+    waitForFinished();
 }
 
 void IncidentsSession::setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds)
 {
-    setRecordsIn(std::move(records), offsetSeconds == 0 ? QTimeZone::utc() : QTimeZone(offsetSeconds));
+    setRecords(std::move(records), offsetSeconds == 0 ? QTimeZone::utc() : QTimeZone(offsetSeconds));
 }
 
 int IncidentsSession::offsetAt(qint64 utcMs) const
 {
-    // the last change at or before utcMs; before the first one, the first offset
-    auto it = std::upper_bound(m_offsets.begin(), m_offsets.end(), utcMs,
-                               [](qint64 ms, const std::pair<qint64, int> &o) { return ms < o.first; });
-    if (it == m_offsets.begin())
-        return m_offsets.empty() ? 0 : it->second;
-    return std::prev(it)->second;
+    return offsetIn(m_offsets, utcMs);
 }
 
-void IncidentsSession::setRecordsIn(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone)
+// On a worker: each record's school day, the index, the filter lists.
+std::shared_ptr<IncidentsSession::Loaded> IncidentsSession::load(std::shared_ptr<const std::vector<IncidentRecord>> records,
+                                                                 const QTimeZone &zone)
 {
-    m_records = records ? std::move(records) : std::make_shared<const std::vector<IncidentRecord>>();
-    m_zone = zone;
-    // The zone's offsets over the records' span, once: its transitions (daylight saving, and any change of the
-    // zone's rules), so each record's calendar day is a binary search, not a time zone conversion.
-    m_offsets.clear();
-    if (!m_records->empty()) {
-        const auto [lo, hi] = std::minmax_element(m_records->begin(), m_records->end(), [](const IncidentRecord &a, const IncidentRecord &b) {
-            return a.timestampMs < b.timestampMs;
-        });
-        const QDateTime first = QDateTime::fromMSecsSinceEpoch(lo->timestampMs, QTimeZone::utc());
-        const QDateTime last = QDateTime::fromMSecsSinceEpoch(hi->timestampMs, QTimeZone::utc());
-        m_offsets.emplace_back(std::numeric_limits<qint64>::min(), m_zone.offsetFromUtc(first));
-        if (m_zone.hasTransitions()) {
-            for (const QTimeZone::OffsetData &t : m_zone.transitions(first, last.addSecs(1)))
-                m_offsets.emplace_back(t.atUtc.toMSecsSinceEpoch(), t.offsetFromUtc);
-        }
-    }
-    std::vector<qint32> days(m_records->size());
-    for (size_t i = 0; i < m_records->size(); ++i) {
-        const qint64 local = (*m_records)[i].timestampMs + qint64(offsetAt((*m_records)[i].timestampMs)) * 1000;
+    auto l = std::make_shared<Loaded>();
+    l->offsets = zoneOffsets(*records, zone);
+    std::vector<qint32> days(records->size());
+    for (size_t i = 0; i < records->size(); ++i) {
+        const qint64 local = (*records)[i].timestampMs + qint64(offsetIn(l->offsets, (*records)[i].timestampMs)) * 1000;
         days[i] = qint32(local >= 0 ? local / DayMs : (local - DayMs + 1) / DayMs);
     }
-    m_index = std::make_shared<const IncidentIndex>(m_records, std::move(days));
-    m_result = std::make_shared<const IncidentFilterResult>(); // of the old records: never reused
-    QSet<QString> teachers, classes, categories;
-    for (const IncidentRecord &r : *m_records) {
+    l->index = std::make_shared<const IncidentIndex>(records, std::move(days));
+    // the distinct values from the index's ids (one hash lookup per record, shared with the filter)
+    const IncidentIndex::Ids &ids = l->index->ids();
+    QSet<QString> teachers;
+    for (const IncidentRecord &r : *records)
         teachers.insert(r.teacherEmail);
-        if (!r.classCode.isEmpty())
-            classes.insert(r.classCode);
-        categories.insert(r.category);
-    }
-    auto sorted = [](const QSet<QString> &set) {
-        QStringList l(set.begin(), set.end());
+    auto sorted = [](QStringList l) {
         l.sort(Qt::CaseInsensitive);
         return l;
     };
-    m_teachers = sorted(teachers);
-    m_classCodes = sorted(classes);
-    m_categories = sorted(categories);
+    l->teachers = sorted(QStringList(teachers.begin(), teachers.end()));
+    QSet<QString> classes;
+    for (const QString &c : ids.classCodes)
+        if (!c.isEmpty())
+            classes.insert(c);
+    l->classCodes = sorted(QStringList(classes.begin(), classes.end()));
+    QSet<QString> categories(ids.categories.begin(), ids.categories.end());
+    l->categories = sorted(QStringList(categories.begin(), categories.end()));
+    return l;
+}
+
+void IncidentsSession::loadRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone)
+{
+    m_records = records ? std::move(records) : std::make_shared<const std::vector<IncidentRecord>>();
+    m_zone = zone.isValid() ? zone : QTimeZone::utc();
+    // nothing of the old records is shown or reused; the index is built on a worker, the first filter waits for it
+    m_result = std::make_shared<const IncidentFilterResult>();
+    m_shown = std::make_shared<const std::vector<int>>();
+    m_matches = 0;
+    m_stats = IncidentStats();
+    const quint64 load = ++m_loads;
+    auto promise = std::make_shared<QPromise<std::shared_ptr<Loaded>>>();
+    m_loading = promise->future();
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, records = m_records, zone = m_zone] {
+        promise->addResult(IncidentsSession::load(records, zone));
+        promise->finish();
+    });
+    auto *watcher = new QFutureWatcher<std::shared_ptr<Loaded>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, load] {
+        if (watcher->future().resultCount() > 0)
+            deliverLoad(load, watcher->future().result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(m_loading);
     m_debounce.stop();
-    apply();
-    // The text search's folded copy, built ahead of the first search (off this thread; a search waits for it).
-    QThreadPool::globalInstance()->start([index = m_index] { index->folded(); });
+    start();
+}
+
+void IncidentsSession::deliverLoad(quint64 load, const std::shared_ptr<Loaded> &loaded)
+{
+    if (load != m_loads || m_loadsDelivered == load || !loaded)
+        return; // superseded, or already swapped in by waitForFinished
+    m_loadsDelivered = load;
+    m_index = loaded->index;
+    m_offsets = loaded->offsets;
+    m_teachers = loaded->teachers;
+    m_classCodes = loaded->classCodes;
+    m_categories = loaded->categories;
+    emit recordsLoaded();
+    // The text search's folded copy and every column's order, built ahead of the first search or sort (off this
+    // thread; a search or sort that needs one first waits for it).
+    QThreadPool::globalInstance()->start([index = m_index] {
+        index->folded();
+        for (int c = 0; c < int(IncidentColumn::Count); ++c)
+            index->order(c);
+    });
 }
 
 void IncidentsSession::schedule()
@@ -249,7 +319,11 @@ void IncidentsSession::start()
     auto promise = std::make_shared<QPromise<std::shared_ptr<IncidentFilterResult>>>();
     m_pending = promise->future();
     promise->start();
-    QThreadPool::globalInstance()->start([promise, index = m_index, c, latest = m_latest, generation, previous = m_result] {
+    // records still being indexed: the worker waits for their index
+    const QFuture<std::shared_ptr<Loaded>> loading = m_loadsDelivered != m_loads ? m_loading : QFuture<std::shared_ptr<Loaded>>();
+    QThreadPool::globalInstance()->start([promise, index = m_index, loading, c, latest = m_latest, generation, previous = m_result]() mutable {
+        if (loading.isValid())
+            index = loading.result()->index; // blocks until indexed
         auto result = std::make_shared<IncidentFilterResult>(
             runIncidentFilter(*index, c, [&] { return latest->load(std::memory_order_relaxed) != generation; }, previous));
         promise->addResult(std::move(result));
@@ -278,6 +352,11 @@ void IncidentsSession::deliver(quint64 generation, const std::shared_ptr<Inciden
 
 void IncidentsSession::waitForFinished()
 {
+    if (m_loadsDelivered != m_loads && m_loading.isValid()) {
+        m_loading.waitForFinished();
+        if (m_loading.resultCount() > 0)
+            deliverLoad(m_loads, m_loading.result());
+    }
     if (m_delivered == m_generation || !m_pending.isValid())
         return;
     m_pending.waitForFinished();

@@ -35,7 +35,11 @@ public:
     explicit IncidentsSession(QObject *parent = nullptr);
 
     // The records to filter (shared, never modified). Days and weeks are the school's calendar in its time zone,
-    // daylight-saving changes included (a log at 23:30 on a summer Sunday stays on Sunday).
+    // daylight-saving changes included (a log at 23:30 on a summer Sunday stays on Sunday). The index of them
+    // (days, distinct values, each column's order) is built on a worker thread: recordsLoaded, then filterChanged
+    // with every record, follow; the filter lists (teachers() ...) are the new records' from recordsLoaded on.
+    void loadRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
+    // loadRecords and waitForFinished (for tests and callers without an event loop, never the GUI).
     void setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
     // A fixed UTC offset for every record (tests, and schools whose zone is unknown).
     void setRecords(std::shared_ptr<const std::vector<IncidentRecord>> records, int offsetSeconds = 0);
@@ -70,7 +74,8 @@ public:
     // Starts filtering and sorting with the current criteria on a worker thread (the debounce timer calls this);
     // filterChanged follows when it is done, unless a newer request superseded it.
     void start();
-    // Waits for the newest request and swaps its result in (emitting filterChanged) before returning.
+    // Waits for the records being loaded and the newest request, and swaps them in (emitting recordsLoaded and
+    // filterChanged) before returning.
     void waitForFinished();
     // start() and waitForFinished(): for tests and callers without an event loop, never the GUI's typing path.
     void apply();
@@ -97,17 +102,22 @@ public:
 signals:
     void criteriaChanged(); // at once, while typing
     void filterChanged();   // after the mask and stats were recomputed
+    void recordsLoaded();   // the records given to loadRecords are indexed: the filter lists are theirs
 
 private:
     void schedule();
     void deliver(quint64 generation, const std::shared_ptr<IncidentFilterResult> &result);
-    void setRecordsIn(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
+    struct Loaded; // what loading the records computes on the worker
+    static std::shared_ptr<Loaded> load(std::shared_ptr<const std::vector<IncidentRecord>> records, const QTimeZone &zone);
+    void deliverLoad(quint64 load, const std::shared_ptr<Loaded> &loaded);
     int offsetAt(qint64 utcMs) const; // seconds east of UTC in the school's zone at that instant
 
     std::shared_ptr<const std::vector<IncidentRecord>> m_records;
     QTimeZone m_zone;
     std::vector<std::pair<qint64, int>> m_offsets; // (from this UTC ms on, this offset in seconds), ascending
     std::shared_ptr<const IncidentIndex> m_index; // days per record, folded text, each column's order
+    QFuture<std::shared_ptr<Loaded>> m_loading;   // the records being indexed on a worker (filters wait for it)
+    quint64 m_loads = 0, m_loadsDelivered = 0;
     int m_type = AnyType;
     QDate m_from, m_to;
     QString m_teacher, m_classCode, m_student, m_category, m_text;

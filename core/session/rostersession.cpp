@@ -81,8 +81,10 @@ bool RosterSession::rebuild()
             encoded = encodeRoster(*roster);
         }
         return std::function<void()>([this, roster, generation, key, encoded] {
-            if (!encoded.isEmpty() && m_session->hasProject())
+            if (!encoded.isEmpty() && m_session->hasProject()) {
                 storeProjectRoster(m_session->editableProject(), key, encoded);
+                storeRecordSummary(m_session->editableProject()); // once per change of the records: one pass over them
+            }
             m_roster = std::move(*roster);
             m_built = true;
             m_builtGeneration = generation;

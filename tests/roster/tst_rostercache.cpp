@@ -5,6 +5,9 @@
 
 #include "import/importer.h"
 #include "project/project.h"
+#include "project/dismissals.h"
+#include "report/jsonreport.h"
+#include "report/reportwriter.h"
 #include "roster/rostercache.h"
 #include "roster/rosterproject.h"
 #include "roster/rostersnapshot.h"
@@ -104,6 +107,9 @@ private slots:
     void changesMiss();
     void damagedIgnored();
     void keyKeptBySaveAndLoad();
+    void recordSummary();
+    void jsonReportTextMatchesDocument();
+    void isoDateTimeMs();
 };
 
 void tst_RosterCache::cachedEqualsBuilt_data()
@@ -276,6 +282,105 @@ void tst_RosterCache::keyKeptBySaveAndLoad()
     const Project loaded = Project::load(tmp.filePath(u"p.ttproj"_s));
     QCOMPARE(projectRosterKey(loaded).toHex(), projectRosterKey(project).toHex());
     QVERIFY(buildProjectRoster(loaded) == built);
+}
+
+// The counts and duplicates kept beside the roster are those the project computes, and the JSON report written from
+// them is the same, byte for byte, as the one written from the records.
+void tst_RosterCache::recordSummary()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const School school = tt::test::school(29);
+    Project project = importedProject(school, tmp.path());
+    QVERIFY(!project.quarantine().empty());
+    const DuplicateGroup g = project.dedupe().groups.front(); // a copy: choosing recomputes the groups
+    const IncidentRecord other = project.records()[g.members.front() == g.chosen ? g.members.back() : g.members.front()];
+    project.chooseDuplicate(g.uuid, RecordKey{other.sourceIndex, other.sourceRow});
+    const Roster roster = rebuildProjectRoster(project);
+    const QByteArray reportFromRecords = jsonReportBytes(project, roster);
+
+    const RecordSummary s = summarizeRecords(project);
+    QCOMPARE(s.total, project.counts());
+    QCOMPARE(s.sources.size(), project.sources().size());
+    for (size_t i = 0; i < s.sources.size(); ++i)
+        QCOMPARE(s.sources[i], project.counts(int(i)));
+    QCOMPARE(s.incidents, project.acceptedOfType(RecordType::Incident));
+    QCOMPARE(s.commendations, project.acceptedOfType(RecordType::Commendation));
+    const DedupeResult &d = project.dedupe();
+    QCOMPARE(s.duplicates.size(), d.groups.size());
+    QVERIFY(std::any_of(s.duplicates.begin(), s.duplicates.end(), [](const auto &dup) { return dup.chosenByUser; }));
+    for (size_t i = 0; i < d.groups.size(); ++i) {
+        QCOMPARE(s.duplicates[i].uuid, d.groups[i].uuid);
+        QCOMPARE(s.duplicates[i].rows.size(), d.groups[i].members.size());
+        const IncidentRecord &chosen = project.records()[d.groups[i].chosen];
+        QCOMPARE(s.duplicates[i].chosen, (RecordKey{chosen.sourceIndex, chosen.sourceRow}));
+    }
+
+    storeRecordSummary(project);
+    QVERIFY(projectRecordSummary(project) == s);
+    QCOMPARE(jsonReportBytes(project, roster), reportFromRecords);
+    // stored with the roster, kept by the file: the report of the project opened again is the same too
+    storeProjectRoster(project, roster);
+    project.save(tmp.filePath(u"p.ttproj"_s));
+    const Project loaded = Project::load(tmp.filePath(u"p.ttproj"_s));
+    QCOMPARE(jsonReportBytes(loaded, buildProjectRoster(loaded)), reportFromRecords);
+
+    // a damaged one is not used; a change of the records misses it
+    QByteArray damaged = *project.cache("records", recordSummaryKey(project));
+    damaged[damaged.size() / 2] = char(damaged[damaged.size() / 2] ^ 0x21);
+    project.setCache("records", recordSummaryKey(project), damaged);
+    QVERIFY(projectRecordSummary(project) == s);
+    storeRecordSummary(project);
+    project.chooseDuplicate(g.uuid, RecordKey{project.records()[g.chosen].sourceIndex, project.records()[g.chosen].sourceRow});
+    QVERIFY(!project.cache("records", recordSummaryKey(project)));
+    QCOMPARE(projectRecordSummary(project), summarizeRecords(project));
+    QVERIFY(!(projectRecordSummary(project) == s));
+}
+
+// The report written as text is the document buildJsonReport makes, dumped as before (the report's contract), also
+// with what needs escaping, dismissed rows, applies and decisions.
+void tst_RosterCache::jsonReportTextMatchesDocument()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const School school = tt::test::school(31, 1);
+    Project project = importedProject(school, tmp.path());
+    auto dom = [&project](const Roster &r) { return QByteArray::fromStdString(buildJsonReport(project, &r).dump(2)) + '\n'; };
+    Roster roster = rebuildProjectRoster(project);
+    QCOMPARE(jsonReportText(project, roster), dom(roster));
+
+    SchoolInfo info = project.school();
+    info.name = u"Wattle \"Grove\" \\ Primary\n\t\x01\x1f\x7f / Zoë 🦘"_s;
+    project.setSchool(info);
+    const QuarantinedRow &q = project.quarantine().front();
+    const SourceInfo &src = project.sources()[size_t(q.sourceIndex)];
+    setQuarantineDismissals(project, {{src.sha256, src.sheet, q.row, u"a test entry, \"typed\" by hand"_s, u"2025-11-20T03:00:00Z"_s}});
+    project.section("applied") = nlohmann::json::array(
+        {{{"database", "tracktally"}, {"inserted", {{"students", 700}, {"ratio", 0.25}}}, {"verified", true},
+          {"questions", nlohmann::json::array()}, {"backup", nullptr}, {"note", "line\nbreak \u00e9"}}});
+    RosterDecisions d = projectDecisions(project);
+    d.acceptAll(rebuildProjectRoster(project));
+    d.setStudentName(school.students.front().studentId, u"Zoë \"Z\""_s, u"O'Brien\\Nguyễn"_s);
+    d.setTeacherDisplayName(school.teachers.front().email, QString());
+    setProjectDecisions(project, d);
+    roster = rebuildProjectRoster(project);
+    QVERIFY(roster.summary.total > 0);
+    QCOMPARE(dismissedCount(project), qint64(1));
+    QCOMPARE(jsonReportText(project, roster), dom(roster));
+    QCOMPARE(jsonReportBytes(project, roster), dom(roster));
+
+    Roster empty; // no roster rows at all: empty arrays
+    QCOMPARE(jsonReportText(Project::create(info), empty), QByteArray::fromStdString(buildJsonReport(Project::create(info), &empty).dump(2)) + '\n');
+}
+
+void tst_RosterCache::isoDateTimeMs()
+{
+    const qint64 samples[] = {0, 1, 999, 1000, 86399999, 86400000, 951782400000 /* 2000-02-29 */, 1741000000123,
+                              4102444799999, 253402300799999, 253402300800000, -1, -86400001, -62135596800000};
+    for (qint64 ms : samples)
+        QCOMPARE(tt::isoDateTimeMs(ms), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8());
+    for (qint64 ms = 0; ms < 253402300800000; ms += 7919LL * 86400000 + 3600007)
+        QCOMPARE(tt::isoDateTimeMs(ms), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8());
 }
 
 } // namespace tt::test

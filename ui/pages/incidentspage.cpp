@@ -230,6 +230,7 @@ void IncidentsPage::connectFilters()
     });
     connect(m_filter, &IncidentsSession::criteriaChanged, this, [this] { m_matches->setText(tr("Filtering…")); });
     connect(m_filter, &IncidentsSession::filterChanged, this, &IncidentsPage::refilter);
+    connect(m_filter, &IncidentsSession::recordsLoaded, this, &IncidentsPage::fillCombos);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &IncidentsPage::showDetails);
     connect(m_session, &RecoverySession::recordsChanged, this, [this] {
         if (isVisible())
@@ -267,8 +268,7 @@ void IncidentsPage::reload()
     auto records = m_session->accepted();
     const QTimeZone zone = m_session->project().timeZone();
     m_model->setRecords(records, zone);
-    m_filter->setRecords(records, zone); // applies at once and emits filterChanged
-    fillCombos();
+    m_filter->loadRecords(records, zone); // indexed on a worker: recordsLoaded, then filterChanged
 }
 
 void IncidentsPage::fillCombos()
