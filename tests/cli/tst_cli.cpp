@@ -288,7 +288,7 @@ void tst_Cli::userErrors_data()
                                                 u"--domain"_qs, u"s.example"_qs, u"--incidents"_qs, missing}
                                  << u"does not exist"_qs;
     QTest::newRow("not-a-project") << QStringList{u"report"_qs, u"--project"_qs, u"@DIR@/Incidents.csv"_qs, u"--json"_qs, u"-"_qs}
-                                   << u"is not a TrackTally Recovery project file"_qs;
+                                   << u"damaged"_qs;
     QTest::newRow("no-project-file") << QStringList{u"report"_qs, u"--project"_qs, u"@DIR@/none.ttproj"_qs, u"--json"_qs, u"-"_qs}
                                      << u"does not exist"_qs;
 }
