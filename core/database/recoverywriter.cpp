@@ -163,7 +163,7 @@ QString otherName(const Found &f)
 // The keys the plan looks up: emails and class codes folded, student ids and uuids exact.
 struct PlanKeys
 {
-    QStringList emails, codes, studentIds, uuids;
+    QStringList emails, codes, studentIds;
 };
 
 } // namespace
@@ -172,8 +172,24 @@ struct PlanKeys
 // inside the transaction; and the dry run's plan, reused there when the database still shows the same facts.
 struct RecoveryDryRun
 {
-    std::string emails, codes, studentIds, uuids;
+    std::string emails, codes, studentIds;
     PlanState state;
+
+    // The uuids' array, made when a plan first needs it (never while "Incident" is empty).
+    const std::string &uuids(const RecoveryInput &in) const
+    {
+        if (!m_uuids) {
+            QStringList list;
+            list.reserve(qsizetype(in.records.size()));
+            for (const IncidentRecord &r : in.records)
+                list << r.uuid;
+            m_uuids = pgTextArray(list);
+        }
+        return *m_uuids;
+    }
+
+private:
+    mutable std::optional<std::string> m_uuids;
 };
 
 namespace {
@@ -197,9 +213,6 @@ PlanKeys collectKeys(const RecoveryInput &in)
     for (const QString &c : std::as_const(codeSet))
         k.codes << fold(c);
     k.studentIds = QStringList(idSet.begin(), idSet.end());
-    k.uuids.reserve(qsizetype(in.records.size()));
-    for (const IncidentRecord &r : in.records)
-        k.uuids << r.uuid;
     return k;
 }
 
@@ -238,7 +251,8 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
 // to st.facts.
 // An empty Incident table (a database rebuilt after the loss) holds none of the uuids: they are not sent then
 // (10 MB to parse, sort and look up at 262,144 logs).
-pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
+pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in,
+                              const RecoveryDryRun &k, PlanState &st)
 {
     static const std::string kNoKeys = "{}";
     pqxx::result rows = tx.exec_params(R"SQL(
@@ -259,7 +273,7 @@ SELECT kind, key, org, NULL::text, NULL::text FROM found
 UNION ALL
 SELECT 'O', o."id", NULL, o."name", o."domain" FROM "Organization" o WHERE o."id" IN (SELECT org FROM found)
 )SQL",
-                                       k.emails, k.codes, k.studentIds, st.noIncidents ? kNoKeys : k.uuids,
+                                       k.emails, k.codes, k.studentIds, st.noIncidents ? kNoKeys : k.uuids(in),
                                        toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
@@ -429,7 +443,6 @@ std::shared_ptr<RecoveryDryRun> planKeys(const RecoveryInput &in)
     keys->emails = pgTextArray(k.emails);
     keys->codes = pgTextArray(k.codes);
     keys->studentIds = pgTextArray(k.studentIds);
-    keys->uuids = pgTextArray(k.uuids);
     return keys;
 }
 
@@ -442,7 +455,7 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     checkCancel(progress);
     readOrganization(tx, d, in, st);
     checkCancel(progress);
-    const pqxx::result rows = readExistingRows(tx, d, keys, st);
+    const pqxx::result rows = readExistingRows(tx, d, in, keys, st);
     checkCancel(progress);
     if (reuse && reuse->facts == st.facts)
         return *reuse;
