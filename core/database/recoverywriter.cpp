@@ -163,7 +163,7 @@ QString otherName(const Found &f)
 // The keys the plan looks up: emails and class codes folded, student ids and uuids exact.
 struct PlanKeys
 {
-    QStringList emails, codes, studentIds, uuids;
+    QStringList emails, codes, studentIds;
 };
 
 } // namespace
@@ -172,8 +172,24 @@ struct PlanKeys
 // inside the transaction; and the dry run's plan, reused there when the database still shows the same facts.
 struct RecoveryDryRun
 {
-    std::string emails, codes, studentIds, uuids;
+    std::string emails, codes, studentIds;
     PlanState state;
+
+    // The uuids' array, made when a plan first needs it (never while "Incident" is empty).
+    const std::string &uuids(const RecoveryInput &in) const
+    {
+        if (!m_uuids) {
+            QStringList list;
+            list.reserve(qsizetype(in.records.size()));
+            for (const IncidentRecord &r : in.records)
+                list << r.uuid;
+            m_uuids = pgTextArray(list);
+        }
+        return *m_uuids;
+    }
+
+private:
+    mutable std::optional<std::string> m_uuids;
 };
 
 namespace {
@@ -197,9 +213,6 @@ PlanKeys collectKeys(const RecoveryInput &in)
     for (const QString &c : std::as_const(codeSet))
         k.codes << fold(c);
     k.studentIds = QStringList(idSet.begin(), idSet.end());
-    k.uuids.reserve(qsizetype(in.records.size()));
-    for (const IncidentRecord &r : in.records)
-        k.uuids << r.uuid;
     return k;
 }
 
@@ -238,7 +251,8 @@ void readOrganization(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
 // to st.facts.
 // An empty Incident table (a database rebuilt after the loss) holds none of the uuids: they are not sent then
 // (10 MB to parse, sort and look up at 262,144 logs).
-pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryDryRun &k, PlanState &st)
+pqxx::result readExistingRows(pqxx::transaction_base &tx, DatabasePrivate *d, const RecoveryInput &in,
+                              const RecoveryDryRun &k, PlanState &st)
 {
     static const std::string kNoKeys = "{}";
     pqxx::result rows = tx.exec_params(R"SQL(
@@ -259,7 +273,7 @@ SELECT kind, key, org, NULL::text, NULL::text FROM found
 UNION ALL
 SELECT 'O', o."id", NULL, o."name", o."domain" FROM "Organization" o WHERE o."id" IN (SELECT org FROM found)
 )SQL",
-                                       k.emails, k.codes, k.studentIds, st.noIncidents ? kNoKeys : k.uuids,
+                                       k.emails, k.codes, k.studentIds, st.noIncidents ? kNoKeys : k.uuids(in),
                                        toStd(st.plan.organizationId));
     ++d->statements;
     for (const auto &row : rows) {
@@ -379,6 +393,30 @@ QString planLink(PlanState &st, const QHash<QString, Found> &found, const QSet<Q
     return {};
 }
 
+// 1 for each record whose uuid no earlier record has: an open-addressing table of record indices (no copy of
+// a uuid, no allocation per record; a quarter of a million uuids go through it twice per apply).
+std::vector<char> firstOccurrences(const std::vector<IncidentRecord> &records)
+{
+    size_t capacity = 16;
+    while (capacity < 2 * records.size())
+        capacity <<= 1;
+    std::vector<qint32> table(capacity, -1);
+    std::vector<char> first(records.size(), 1);
+    const size_t seed = QHashSeed::globalSeed();
+    for (size_t i = 0; i < records.size(); ++i) {
+        const QString &uuid = records[i].uuid;
+        size_t at = qHash(uuid, seed) & (capacity - 1);
+        for (; table[at] >= 0; at = (at + 1) & (capacity - 1))
+            if (records[size_t(table[at])].uuid == uuid) {
+                first[i] = 0;
+                break;
+            }
+        if (first[i])
+            table[at] = qint32(i);
+    }
+    return first;
+}
+
 // Each record: new, already there, or another school's uuid (left out); and the links it will carry.
 void planIncidents(PlanState &st, const RecoveryInput &in, Progress *progress)
 {
@@ -391,14 +429,11 @@ void planIncidents(PlanState &st, const RecoveryInput &in, Progress *progress)
     plan.links.resize(in.records.size());
     plan.incidentAccepted.assign(in.records.size(), true);
     st.newIncident.assign(in.records.size(), 0);
-    QSet<QString> seenUuids;
-    seenUuids.reserve(qsizetype(in.records.size()));
+    const std::vector<char> first = firstOccurrences(in.records);
     const RecordLink noLink;
     for (size_t i = 0; i < in.records.size(); ++i) {
         const IncidentRecord &r = in.records[i];
-        const qsizetype seenBefore = seenUuids.size();
-        seenUuids.insert(r.uuid);
-        const bool firstTime = seenUuids.size() != seenBefore;
+        const bool firstTime = first[i];
         const KeyState state = st.classify(st.incidents, r.uuid);
         if (state == KeyState::Other) {
             plan.incidentAccepted[i] = false;
@@ -429,7 +464,6 @@ std::shared_ptr<RecoveryDryRun> planKeys(const RecoveryInput &in)
     keys->emails = pgTextArray(k.emails);
     keys->codes = pgTextArray(k.codes);
     keys->studentIds = pgTextArray(k.studentIds);
-    keys->uuids = pgTextArray(k.uuids);
     return keys;
 }
 
@@ -442,7 +476,7 @@ PlanState computePlan(pqxx::transaction_base &tx, DatabasePrivate *d, const Reco
     checkCancel(progress);
     readOrganization(tx, d, in, st);
     checkCancel(progress);
-    const pqxx::result rows = readExistingRows(tx, d, keys, st);
+    const pqxx::result rows = readExistingRows(tx, d, in, keys, st);
     checkCancel(progress);
     if (reuse && reuse->facts == st.facts)
         return *reuse;

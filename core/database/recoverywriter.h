@@ -1,7 +1,9 @@
 #pragma once
 // Plan, apply and verify the recovered school against a TrackTally database.
-// Never an UPDATE of existing rows, nor DELETE, DROP, TRUNCATE or ALTER: only INSERT … ON CONFLICT DO NOTHING,
-// in one transaction with a constant number of statements whatever the row count.
+// Never an UPDATE of existing rows, nor DELETE, DROP, TRUNCATE or ALTER: only INSERT … ON CONFLICT DO NOTHING
+// (the roster, from staging tables) and a COPY of the incidents the plan found nowhere (under a savepoint: a row
+// that appears meanwhile sends them through staging and ON CONFLICT DO NOTHING too), in one transaction with a
+// constant number of statements whatever the row count.
 #include "backup.h"
 #include "database.h"
 

@@ -124,6 +124,7 @@ private slots:
     void statementLog_data();
     void statementLog();
     void rowAppearsDuringCopy();
+    void repeatedUuids();
 
 private:
     QString scratch(const QString &name);
@@ -982,6 +983,40 @@ void tst_RecoveryWriter::rowAppearsDuringCopy()
     QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), QString::number(in.records.size()));
     const VerifyResult v = RecoveryWriter(db, in).verify();
     QCOMPARE(v.incidentsPresent, qint64(in.records.size()) - 1); // the other school's row is a conflict now
+}
+
+// The same uuid twice in the input (an offline queue retried; an edited copy): written once, as its first
+// record has it; the plan counts it once.
+void tst_RecoveryWriter::repeatedUuids()
+{
+    SchoolSpec spec;
+    spec.seed = 22;
+    spec.incidents = 50;
+    RecoveryInput in = makeSchool(spec);
+    for (const size_t i : {size_t(3), size_t(7), size_t(3)}) {
+        IncidentRecord copy = in.records[i];
+        if (i == 7)
+            copy.note = u"edited later"_s;
+        const RecordLink link = in.roster.links[i];
+        in.records.push_back(copy);
+        in.roster.links.push_back(link);
+    }
+    const QString url = scratch(u"repeated_uuids"_s);
+    Database db(ConnectionSpec::parse(url));
+    ApplyOptions o;
+    o.confirmDatabase = db.databaseName();
+    o.backupDir = m_backups.path();
+    RecoveryWriter writer(db, in);
+    const ApplyResult r = writer.apply(o);
+    QCOMPARE(r.plan.incidents.toInsert, 50);
+    QCOMPARE(r.insertedIncidents, 50);
+    QCOMPARE(queryValue(url, u"SELECT count(*) FROM \"Incident\""_s), u"50"_s);
+    QCOMPARE(queryValue(url, u"SELECT coalesce(\"note\", '') FROM \"Incident\" WHERE \"uuid\" = '%1'"_s
+                                 .arg(in.records[7].uuid)),
+             in.records[7].note);
+    const VerifyResult v = writer.verify();
+    QVERIFY2(v.ok(), qPrintable(v.differences.join(u'\n')));
+    QCOMPARE(v.incidentsChecked, 50);
 }
 
 } // namespace tt::test
