@@ -734,7 +734,7 @@ struct ProjectReader
         const std::vector<QString> strings = this->strings();
         auto shared = [&](const Stmt &st, int c) -> const QString & {
             const qint64 id = st.i64(c);
-            if (id < 0 || id >= qint64(strings.size()) || st.type(c) != SQLITE_INTEGER)
+            if (id < 0 || id >= qint64(strings.size()))
                 damaged(tr("a record refers to text the file does not hold"));
             return strings[size_t(id)];
         };
