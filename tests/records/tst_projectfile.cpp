@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTemporaryDir>
@@ -142,6 +143,7 @@ private slots:
     void damagedFilesRefused();
     void secondWriterGetsAClearError();
     void killedWriterLeavesOldOrNew();
+    void twoProgramsOnOneFile();
 
 private:
     QTemporaryDir m_dir;
@@ -435,6 +437,49 @@ void tst_ProjectFile::killedWriterLeavesOldOrNew()
     last.mutableRecords().front().note = u"after"_s;
     last.save(file);
     QCOMPARE(QDir(m_dir.path()).entryList({u".crash.ttproj.saving-*"_s}, QDir::Files | QDir::Hidden), QStringList());
+}
+
+// Two programs on one file (the GUI and a command): another process saves state after state while this one
+// loads the file over and over and now and then saves a change of its own. Every load sees one whole state; the
+// file is never damaged; a save waits for the other program, it does not fail.
+void tst_ProjectFile::twoProgramsOnOneFile()
+{
+    Project p = sampleProject(m_dir.path(), 1500, 62);
+    p.section("crash")["n"] = 0;
+    const QString file = m_dir.filePath(u"shared.ttproj"_s);
+    p.save(file);
+    const qint64 base = qint64(p.duplicateChoices().size());
+    const QString originalNote = p.records().front().note;
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {u"--save-loop"_s, file});
+    QVERIFY(child.waitForStarted());
+    QVERIFY(child.waitForReadyRead(30000)); // its first save is done
+    QElapsedTimer clock;
+    clock.start();
+    int loads = 0, saves = 0;
+    qint64 highest = 0;
+    QString error;
+    while ((clock.elapsed() < 2500 || loads < 6) && error.isEmpty()) {
+        try {
+            Project seen = Project::load(file);
+            ++loads;
+            expectOneState(seen, base, originalNote);
+            highest = qMax(highest, std::as_const(seen).section("crash")->value("n", qint64(0)));
+            if (loads % 3 == 0) {
+                seen.section("parent")["saves"] = ++saves;
+                seen.save(file);
+            }
+        } catch (const ProjectError &e) {
+            error = e.message();
+        }
+    }
+    ::kill(pid_t(child.processId()), SIGKILL);
+    QVERIFY(child.waitForFinished());
+    QVERIFY2(error.isEmpty(), qPrintable(error + u"\nthe other program: "_s + QString::fromLocal8Bit(child.readAllStandardError())));
+    expectOneState(Project::load(file), base, originalNote);
+    qInfo("%d loads and %d saves here while the other program saved up to state %lld", loads, saves,
+          static_cast<long long>(highest));
+    QVERIFY(saves > 0 && highest > 0);
 }
 
 int main(int argc, char **argv)
