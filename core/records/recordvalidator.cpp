@@ -27,6 +27,16 @@ const QUuid &recoveryNamespace()
     return ns;
 }
 
+// A string the record keeps for good: its own block of exactly its size. The text a reader hands over may share
+// a cell buffer that grew for longer values (or will be regrown for the next row's); kept as it is, every record
+// would hold that slack.
+QString exact(const QString &s)
+{
+    if (s.isEmpty() || s.capacity() == s.size())
+        return s;
+    return QString(s.constData(), s.size());
+}
+
 // toLower() without its per-character case tables when the text is ASCII with no capital (the usual e-mail
 // address and uuid): then it is returned as it is, shared.
 QString lowered(const QString &text)
@@ -209,7 +219,7 @@ const QString &RecordValidator::InternTable::intern(const QString &s)
             && std::memcmp(slot.text.constData(), s.constData(), size_t(s.size()) * 2) == 0)
             return slot.text;
     }
-    m_slots[i] = Slot{h, s, true};
+    m_slots[i] = Slot{h, exact(s), true};
     ++m_used;
     return m_slots[i].text;
 }
@@ -307,7 +317,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     } else if (uuidText.trimmed().isEmpty()) {
         needsUuid = true;
     } else if (auto u = normaliseUuid(uuidText)) {
-        r.uuid = *u;
+        r.uuid = exact(*u);
     } else {
         return quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText)));
     }
@@ -345,7 +355,7 @@ void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
             return {};
         }
         const QString v = t.trimmed();
-        return doIntern ? intern(f, v) : v;
+        return doIntern ? intern(f, v) : exact(v);
     };
     readStudentId(row, r);
     r.level = optional(Field::Level, true);
