@@ -96,7 +96,10 @@ public:
     }
     void takeSettings(const Project &project)
     {
-        m_zone = project.timeZone();
+        // A zone of its own (not a copy sharing the project's): sessions validate on two threads at once.
+        const QTimeZone zone = project.timeZone();
+        const QTimeZone own(zone.id());
+        m_zone = own.isValid() && own.id() == zone.id() ? own : zone;
         m_order = project.dateOrder();
         m_fallbackOrder = project.fallbackDateOrder();
     }

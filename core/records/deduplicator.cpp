@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <future>
 
 namespace tt {
 
@@ -51,6 +52,21 @@ struct Keyed
     }
 };
 
+constexpr size_t ParallelFrom = 65536; // below this, a second thread costs more than it saves
+
+// f(from, to) over [0, n): two halves at once for large n.
+template <class F>
+void inTwo(size_t n, F &&f)
+{
+    if (n < ParallelFrom) {
+        f(size_t(0), n);
+        return;
+    }
+    auto first = std::async(std::launch::async, [&f, n] { f(size_t(0), n / 2); });
+    f(n / 2, n);
+    first.get();
+}
+
 } // namespace
 
 DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash<QString, RecordKey> &choices)
@@ -64,14 +80,22 @@ DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash
     std::vector<quint32> next(n, none);
     std::vector<quint32> heads;
     {
-        std::vector<Keyed> keyed;
-        keyed.reserve(n);
+        // The keys on two threads (reading a million uuids is mostly waiting for memory), then compacted in index
+        // order, the other texts linked by hash on the way.
+        std::vector<Keyed> keyed(n);
+        std::vector<quint8> canonical(n);
+        inTwo(n, [&](size_t from, size_t to) {
+            for (size_t i = from; i < to; ++i) {
+                keyed[i].index = quint32(i);
+                canonical[i] = uuidBits(records[i].uuid, &keyed[i].hi, &keyed[i].lo);
+            }
+        });
         QHash<QString, std::pair<quint32, quint32>> other; // uuid -> first and last index seen
         std::vector<quint32> otherHeads;
+        size_t kept = 0;
         for (quint32 i = 0; i < n; ++i) {
-            Keyed k{0, 0, i};
-            if (uuidBits(records[i].uuid, &k.hi, &k.lo)) {
-                keyed.push_back(k);
+            if (canonical[i]) {
+                keyed[kept++] = keyed[i];
                 continue;
             }
             auto it = other.find(records[i].uuid);
@@ -85,7 +109,16 @@ DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash
             next[tail] = i;
             tail = i;
         }
-        std::sort(keyed.begin(), keyed.end());
+        keyed.resize(kept);
+        if (kept >= ParallelFrom) { // two halves sorted at once, then merged
+            const auto mid = keyed.begin() + qsizetype(kept / 2);
+            auto first = std::async(std::launch::async, [&keyed, mid] { std::sort(keyed.begin(), mid); });
+            std::sort(mid, keyed.end());
+            first.get();
+            std::inplace_merge(keyed.begin(), mid, keyed.end());
+        } else {
+            std::sort(keyed.begin(), keyed.end());
+        }
         for (size_t a = 0; a < keyed.size();) {
             size_t b = a + 1;
             while (b < keyed.size() && keyed[b].hi == keyed[a].hi && keyed[b].lo == keyed[a].lo) {

@@ -27,6 +27,16 @@ const QUuid &recoveryNamespace()
     return ns;
 }
 
+// A string the record keeps for good: its own block of exactly its size. The text a reader hands over may share
+// a cell buffer that grew for longer values (or will be regrown for the next row's); kept as it is, every record
+// would hold that slack.
+QString exact(const QString &s)
+{
+    if (s.isEmpty() || s.capacity() == s.size())
+        return s;
+    return QString(s.constData(), s.size());
+}
+
 // toLower() without its per-character case tables when the text is ASCII with no capital (the usual e-mail
 // address and uuid): then it is returned as it is, shared.
 QString lowered(const QString &text)
@@ -164,12 +174,54 @@ QString RecordValidator::generatedUuid(const IncidentRecord &r)
     return QUuid::createUuidV5(recoveryNamespace(), content.toUtf8()).toString(QUuid::WithoutBraces);
 }
 
-const QString &RecordValidator::intern(const QString &s)
+quint64 RecordValidator::InternTable::hashOf(const QString &s)
 {
-    auto it = m_interned.find(s);
-    if (it != m_interned.end())
-        return *it;
-    return *m_interned.insert(s).first;
+    const char *p = reinterpret_cast<const char *>(s.constData());
+    size_t n = size_t(s.size()) * 2;
+    quint64 h = 0x9E3779B97F4A7C15ull ^ n;
+    for (; n >= 8; n -= 8, p += 8) {
+        quint64 w;
+        std::memcpy(&w, p, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 29;
+    }
+    quint64 w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 32);
+}
+
+void RecordValidator::InternTable::grow()
+{
+    std::vector<Slot> old = std::move(m_slots);
+    m_slots = std::vector<Slot>(old.empty() ? 16 : old.size() * 2);
+    const size_t mask = m_slots.size() - 1;
+    for (Slot &o : old) {
+        if (!o.used)
+            continue;
+        size_t i = size_t(o.hash) & mask;
+        while (m_slots[i].used)
+            i = (i + 1) & mask;
+        m_slots[i] = std::move(o);
+    }
+}
+
+const QString &RecordValidator::InternTable::intern(const QString &s)
+{
+    if ((m_used + 1) * 2 > m_slots.size()) // at most half full: probes stay short
+        grow();
+    const quint64 h = hashOf(s);
+    const size_t mask = m_slots.size() - 1;
+    size_t i = size_t(h) & mask;
+    for (; m_slots[i].used; i = (i + 1) & mask) {
+        const Slot &slot = m_slots[i];
+        if (slot.hash == h && slot.text.size() == s.size()
+            && std::memcmp(slot.text.constData(), s.constData(), size_t(s.size()) * 2) == 0)
+            return slot.text;
+    }
+    m_slots[i] = Slot{h, exact(s), true};
+    ++m_used;
+    return m_slots[i].text;
 }
 
 bool RecordValidator::quarantineRow(const SheetRow &row, Field field, const QString &reason)
@@ -237,7 +289,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     if (nameCell.kind == Cell::Kind::Error || isSpreadsheetError(nameText))
         return quarantineRow(row, Field::StudentName,
                              tr("student name holds the spreadsheet error %1").arg(nameText.trimmed()));
-    r.studentName = intern(nameText.simplified()); // a student has many logs: one string per name
+    r.studentName = intern(Field::StudentName, nameText.simplified()); // a student has many logs: one string per name
     if (r.studentName.isEmpty())
         return quarantineRow(row, Field::StudentName, tr("student name is missing"));
 
@@ -251,7 +303,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
     if (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email %1 is not an e-mail address").arg(shown(emailText)));
-    r.teacherEmail = intern(email);
+    r.teacherEmail = intern(Field::TeacherEmail, email);
 
     // The uuid: malformed is quarantined; missing is made from the content once the timestamp is known.
     const Cell &uuidCell = cellOf(row, Field::Uuid);
@@ -265,7 +317,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     } else if (uuidText.trimmed().isEmpty()) {
         needsUuid = true;
     } else if (auto u = normaliseUuid(uuidText)) {
-        r.uuid = *u;
+        r.uuid = exact(*u);
     } else {
         return quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText)));
     }
@@ -282,7 +334,7 @@ void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
         return;
     }
     bool fromNumber = false, ok = true;
-    r.studentId = intern(normaliseStudentId(c, &fromNumber, &ok));
+    r.studentId = intern(Field::StudentId, normaliseStudentId(c, &fromNumber, &ok));
     if (fromNumber)
         r.flags |= IncidentRecord::StudentIdFromNumber;
     if (!ok) {
@@ -303,7 +355,7 @@ void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
             return {};
         }
         const QString v = t.trimmed();
-        return doIntern ? intern(v) : v;
+        return doIntern ? intern(f, v) : exact(v);
     };
     readStudentId(row, r);
     r.level = optional(Field::Level, true);

@@ -105,35 +105,38 @@ void tst_Deduplicator::manyRecordsMatchAPlainGrouping()
     }
     pool.push_back(u"00000000-0000-0000-0000-000000000000"_qs);
     pool.push_back(u"ffffffff-ffff-ffff-ffff-ffffffffffff"_qs);
-    std::vector<IncidentRecord> records;
-    for (int i = 0; i < 20000; ++i) {
-        const QString &u = pool[rng.bounded(quint32(pool.size()))];
-        IncidentRecord r = rec("", int(rng.bounded(3)), 2 + i, rng.bounded(4) == 0 ? "edited" : "n");
-        r.uuid = u;
-        records.push_back(r);
+    // 20,000 records, and 140,000: the keys are read and sorted on two threads from 65,536 on.
+    for (const int count : {20000, 140000}) {
+        std::vector<IncidentRecord> records;
+        for (int i = 0; i < count; ++i) {
+            const QString &u = pool[rng.bounded(quint32(pool.size()))];
+            IncidentRecord r = rec("", int(rng.bounded(3)), 2 + i, rng.bounded(4) == 0 ? "edited" : "n");
+            r.uuid = u;
+            records.push_back(r);
+        }
+        const DedupeResult d = deduplicate(records, {});
+        std::map<QString, std::vector<quint32>> byText;
+        for (quint32 i = 0; i < records.size(); ++i)
+            byText[records[i].uuid].push_back(i);
+        std::vector<std::vector<quint32>> expected;
+        for (const auto &[text, members] : byText)
+            if (members.size() > 1)
+                expected.push_back(members);
+        std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a.front() < b.front(); });
+        QCOMPARE(d.groups.size(), expected.size());
+        QVERIFY(expected.size() > 1000);
+        qint64 duplicates = 0;
+        for (size_t g = 0; g < expected.size(); ++g) {
+            QCOMPARE(d.groups[g].uuid, records[expected[g].front()].uuid);
+            std::vector<quint32> got = d.groups[g].members;
+            std::sort(got.begin(), got.end());
+            QCOMPARE(got, expected[g]);
+            duplicates += qint64(expected[g].size()) - 1;
+            for (quint32 m : d.groups[g].members)
+                QCOMPARE(d.status[m] == RecordStatus::Accepted, m == d.groups[g].chosen);
+        }
+        QCOMPARE(d.identical + d.conflicting, duplicates);
     }
-    const DedupeResult d = deduplicate(records, {});
-    std::map<QString, std::vector<quint32>> byText;
-    for (quint32 i = 0; i < records.size(); ++i)
-        byText[records[i].uuid].push_back(i);
-    std::vector<std::vector<quint32>> expected;
-    for (const auto &[text, members] : byText)
-        if (members.size() > 1)
-            expected.push_back(members);
-    std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a.front() < b.front(); });
-    QCOMPARE(d.groups.size(), expected.size());
-    QVERIFY(expected.size() > 1000);
-    qint64 duplicates = 0;
-    for (size_t g = 0; g < expected.size(); ++g) {
-        QCOMPARE(d.groups[g].uuid, records[expected[g].front()].uuid);
-        std::vector<quint32> got = d.groups[g].members;
-        std::sort(got.begin(), got.end());
-        QCOMPARE(got, expected[g]);
-        duplicates += qint64(expected[g].size()) - 1;
-        for (quint32 m : d.groups[g].members)
-            QCOMPARE(d.status[m] == RecordStatus::Accepted, m == d.groups[g].chosen);
-    }
-    QCOMPARE(d.identical + d.conflicting, duplicates);
 }
 
 QTEST_GUILESS_MAIN(tst_Deduplicator)

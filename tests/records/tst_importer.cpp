@@ -8,6 +8,7 @@
 #include "xlsxwriter.h"
 
 #include <QFile>
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <QTemporaryDir>
 #include <QTest>
@@ -361,6 +362,31 @@ void tst_Importer::csvFilesTogetherFailAsOneByOne()
                                                                     {inc.path, RecordType::Incident}}));
     QVERIFY(second.sources().empty());
     QVERIFY(second.records().empty());
+
+    // Cancelled while both files are being read (the background thread polls the same flag): Cancelled, nothing
+    // kept, no thread left behind.
+    {
+        SchoolSpec big;
+        big.seed = 43;
+        big.logs = 12000;
+        const School bigSchool = generateSchool(big);
+        const ExportResult bigInc = writeCsvTab(bigSchool, RecordType::Incident, dir + u"/Big Incidents.csv"_qs, QuirkOptions{});
+        const ExportResult bigCom = writeCsvTab(bigSchool, RecordType::Commendation, dir + u"/Big Commendations.csv"_qs,
+                                                QuirkOptions{});
+        struct CancelOnceReading : Progress
+        {
+            std::atomic_bool reading{false};
+            void begin(const QString &, qint64) override { reading.store(true); }
+            bool cancelRequested() const override { return reading.load(); }
+        } cancelMidway;
+        Project midway = newProject(bigSchool);
+        Importer importerMidway(midway);
+        QVERIFY_THROWS_EXCEPTION(Cancelled, importerMidway.importCsvFiles({{bigInc.path, RecordType::Incident},
+                                                                           {bigCom.path, RecordType::Commendation}},
+                                                                          &cancelMidway));
+        QVERIFY(midway.sources().empty());
+        QVERIFY(midway.records().empty());
+    }
 
     // Cancelled before it starts: Cancelled, and nothing changed.
     Project third = newProject(school);
