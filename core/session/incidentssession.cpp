@@ -342,6 +342,9 @@ void IncidentsSession::deliver(quint64 generation, const std::shared_ptr<Inciden
 {
     if (generation != m_generation || m_delivered == generation || !result || result->cancelled)
         return; // superseded, or already swapped in by waitForFinished
+    // the records this was filtered from come first (their promise may announce its end after this one's)
+    if (m_loadsDelivered != m_loads && m_loading.isValid() && m_loading.resultCount() > 0)
+        deliverLoad(m_loads, m_loading.result());
     m_delivered = generation;
     m_result = result;
     m_shown = std::shared_ptr<const std::vector<int>>(result, &result->rows);

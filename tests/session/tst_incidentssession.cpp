@@ -58,6 +58,7 @@ private slots:
     void schoolCalendar_data();
     void schoolCalendar();
     void dateFilterUsesSchoolDays();
+    void loadsOnAWorker();
     void weeksWithoutLogsAreZero();
     void studentHistory_data();
     void studentHistory();
@@ -110,6 +111,35 @@ void tst_IncidentsSession::schoolCalendar()
     QCOMPARE(s.dateOf(s.records()[1]), day);
     QCOMPARE(s.weekOf(s.records()[1]), week);
     QVERIFY(s.stats().perWeek.value(week) >= 1);
+}
+
+// loadRecords returns at once; the records are indexed on a worker, then recordsLoaded (the filter lists are the new
+// records') and filterChanged (every new record shown) follow on this thread; a newer load supersedes an older one.
+void tst_IncidentsSession::loadsOnAWorker()
+{
+    std::vector<IncidentRecord> first{record(utcMs(u"2025-03-03T01:00:00"_s), u"1"_s, u"A"_s, RecordType::Incident, u"5JT"_s)};
+    std::vector<IncidentRecord> second;
+    for (int i = 0; i < 3000; ++i)
+        second.push_back(record(utcMs(u"2025-03-03T01:00:00"_s) + i * 60000LL, QString::number(i % 40), u"Kid %1"_s.arg(i % 40),
+                                i % 3 ? RecordType::Incident : RecordType::Commendation, i % 2 ? u"3PL"_s : u"4MB"_s));
+    IncidentsSession s;
+    QSignalSpy loaded(&s, &IncidentsSession::recordsLoaded);
+    QSignalSpy filtered(&s, &IncidentsSession::filterChanged);
+    s.loadRecords(share(first), QTimeZone::utc());
+    s.loadRecords(share(second), QTimeZone::utc()); // supersedes the first
+    QCOMPARE(s.records().size(), second.size());     // at once
+    QCOMPARE(s.matches(), 0);                         // nothing shown until filtered
+    QVERIFY(s.shownRows()->empty());
+    QVERIFY(filtered.wait(10000));
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(s.classCodes(), (QStringList{u"3PL"_s, u"4MB"_s}));
+    QCOMPARE(s.matches(), qint64(second.size()));
+    QCOMPARE(s.shownRows()->size(), second.size());
+    // the first sort of any column needs no wait for an order of its own
+    s.setSort(int(IncidentColumn::Student), Qt::DescendingOrder);
+    s.waitForFinished();
+    QCOMPARE(s.shownRows()->size(), second.size());
+    QCOMPARE(s.records()[size_t(s.shownRows()->front())].studentName, u"Kid 9"_s);
 }
 
 void tst_IncidentsSession::dateFilterUsesSchoolDays()
