@@ -97,14 +97,11 @@ std::shared_ptr<IncidentsSession::Loaded> IncidentsSession::load(std::shared_ptr
     l->index = std::make_shared<const IncidentIndex>(records, std::move(days));
     // the distinct values from the index's ids (one hash lookup per record, shared with the filter)
     const IncidentIndex::Ids &ids = l->index->ids();
-    QSet<QString> teachers;
-    for (const IncidentRecord &r : *records)
-        teachers.insert(r.teacherEmail);
     auto sorted = [](QStringList l) {
         l.sort(Qt::CaseInsensitive);
         return l;
     };
-    l->teachers = sorted(QStringList(teachers.begin(), teachers.end()));
+    l->teachers = sorted(QStringList(ids.teacherEmails.begin(), ids.teacherEmails.end()));
     QSet<QString> classes;
     for (const QString &c : ids.classCodes)
         if (!c.isEmpty())
