@@ -92,13 +92,33 @@ void appendFolded(QByteArray &out, const QString &s)
     out.resize(p - out.constData());
 }
 
-// Per record: 1 if the folded text holds the folded needle in one of its fields.
+// Per distinct value: 1 if its folded text holds the folded needle.
+std::vector<char> valueHits(const std::vector<QString> &values, const QByteArray &needle)
+{
+    std::vector<char> ok(values.size(), 0);
+    QByteArray folded;
+    for (size_t k = 0; k < values.size(); ++k) {
+        folded.clear();
+        appendFolded(folded, values[k]);
+        ok[k] = memmem(folded.constData(), size_t(folded.size()), needle.constData(), size_t(needle.size())) != nullptr;
+    }
+    return ok;
+}
+
+// Per record: 1 if the folded needle is in its note or in one of its other searched fields.
 std::vector<char> textHits(const IncidentIndex &index, const QByteArray &needle, unsigned threads)
 {
     const IncidentIndex::Folded &f = index.folded();
+    const IncidentIndex::Ids &ids = index.ids();
+    const std::vector<char> name = valueHits(ids.studentNames, needle), email = valueHits(ids.teacherEmails, needle),
+                            category = valueHits(ids.categories, needle), location = valueHits(ids.locations, needle),
+                            action = valueHits(ids.actions, needle);
     const size_t n = index.records().size();
     std::vector<char> hits(n, 0);
     inParallel(n, threads, [&](unsigned, size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i)
+            hits[i] = char(name[ids.studentName[i]] | email[ids.teacherEmail[i]] | category[ids.category[i]]
+                           | location[ids.location[i]] | action[ids.actionTaken[i]]);
         const char *base = f.bytes.constData();
         const char *pos = base + f.offsets[begin], *stop = base + f.offsets[end];
         size_t rec = begin;
@@ -279,15 +299,12 @@ const IncidentIndex::Folded &IncidentIndex::folded() const
         std::vector<std::vector<qint64>> starts(threads);
         inParallel(n, threads, [&](unsigned part, size_t begin, size_t end) {
             QByteArray &out = chunks[part];
-            out.reserve(qsizetype(end - begin) * 96);
+            out.reserve(qsizetype(end - begin) * 64);
             starts[part].reserve(end - begin);
             for (size_t i = begin; i < end; ++i) {
                 starts[part].push_back(out.size());
                 const IncidentRecord &r = recs[i];
-                for (const QString *s : {&r.note, &r.studentName, &r.teacherEmail, &r.category, &r.location, &r.actionTaken}) {
-                    appendFolded(out, *s);
-                    out += FieldSep;
-                }
+                appendFolded(out, r.note);
                 out += RecordSep;
             }
         });
@@ -325,12 +342,16 @@ const IncidentIndex::Ids &IncidentIndex::ids() const
                 ids[i] = it.value();
             }
         };
-        std::thread other([&] { // two fields each on two cores
+        std::thread other([&] { // four fields each on two cores
             intern(&IncidentRecord::category, m_ids.category, m_ids.categories);
             intern(&IncidentRecord::classCode, m_ids.classCode, m_ids.classCodes);
+            intern(&IncidentRecord::studentName, m_ids.studentName, m_ids.studentNames);
+            intern(&IncidentRecord::location, m_ids.location, m_ids.locations);
         });
         intern(&IncidentRecord::level, m_ids.level, m_ids.levels);
         intern(&IncidentRecord::studentId, m_ids.studentId, m_ids.studentIds);
+        intern(&IncidentRecord::teacherEmail, m_ids.teacherEmail, m_ids.teacherEmails);
+        intern(&IncidentRecord::actionTaken, m_ids.actionTaken, m_ids.actions);
         other.join();
     });
     return m_ids;

@@ -1,7 +1,7 @@
 #pragma once
 // The incident list's filter and sort as plain functions over the records and an index precomputed from them,
 // so IncidentsSession can run them on a worker thread. Fast at a million records: the text search runs over
-// one case-folded UTF-8 buffer of every record's searchable fields (no QString per record), and each column's
+// one case-folded UTF-8 buffer of every record's note and the distinct values of the other fields (no QString per record), and each column's
 // order is computed once from integer keys (the rank of the value, then of the time) and reused: a sort of
 // the matching rows is then one pass over that order.
 #include "records/incidentrecord.h"
@@ -65,8 +65,9 @@ public:
     // Every record, ascending in that column's order (ties: time, then record order). Built on first use.
     std::shared_ptr<const std::vector<int>> order(int column) const;
 
-    // The case-folded UTF-8 of note, name, email, category, location and action of every record, fields
-    // separated by 0x1F and records by 0x1E; record i spans [offsets[i], offsets[i+1]). Built on first use.
+    // The case-folded UTF-8 of every record's note, each followed by 0x1E; record i spans
+    // [offsets[i], offsets[i+1]). The other fields the text search reads (name, email, category, location, action)
+    // repeat: they are folded and searched once per distinct value (ids()). Built on first use.
     struct Folded
     {
         QByteArray bytes;
@@ -74,12 +75,12 @@ public:
     };
     const Folded &folded() const;
 
-    // Each record's category, class, level and student id as an id into that field's distinct values (exactly
-    // as logged), so the filter compares and counts integers. Built on first use.
+    // Each record's category, class, level, student id, name, teacher, location and action as an id into that
+    // field's distinct values (exactly as logged), so the filter compares and counts integers. Built on first use.
     struct Ids
     {
-        std::vector<quint32> category, classCode, level, studentId;
-        std::vector<QString> categories, classCodes, levels, studentIds;
+        std::vector<quint32> category, classCode, level, studentId, studentName, teacherEmail, location, actionTaken;
+        std::vector<QString> categories, classCodes, levels, studentIds, studentNames, teacherEmails, locations, actions;
     };
     const Ids &ids() const;
 

@@ -97,14 +97,11 @@ std::shared_ptr<IncidentsSession::Loaded> IncidentsSession::load(std::shared_ptr
     l->index = std::make_shared<const IncidentIndex>(records, std::move(days));
     // the distinct values from the index's ids (one hash lookup per record, shared with the filter)
     const IncidentIndex::Ids &ids = l->index->ids();
-    QSet<QString> teachers;
-    for (const IncidentRecord &r : *records)
-        teachers.insert(r.teacherEmail);
     auto sorted = [](QStringList l) {
         l.sort(Qt::CaseInsensitive);
         return l;
     };
-    l->teachers = sorted(QStringList(teachers.begin(), teachers.end()));
+    l->teachers = sorted(QStringList(ids.teacherEmails.begin(), ids.teacherEmails.end()));
     QSet<QString> classes;
     for (const QString &c : ids.classCodes)
         if (!c.isEmpty())
@@ -342,6 +339,9 @@ void IncidentsSession::deliver(quint64 generation, const std::shared_ptr<Inciden
 {
     if (generation != m_generation || m_delivered == generation || !result || result->cancelled)
         return; // superseded, or already swapped in by waitForFinished
+    // the records this was filtered from come first (their promise may announce its end after this one's)
+    if (m_loadsDelivered != m_loads && m_loading.isValid() && m_loading.resultCount() > 0)
+        deliverLoad(m_loads, m_loading.result());
     m_delivered = generation;
     m_result = result;
     m_shown = std::shared_ptr<const std::vector<int>>(result, &result->rows);

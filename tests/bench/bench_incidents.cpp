@@ -92,6 +92,16 @@ int main(int argc, char **argv)
     std::printf("%lld generated logs, %.0f MB of searchable text, %d runs each (median)\n",
                 static_cast<long long>(records->size()), double(chars) / 1e6, runs);
 
+    {
+        // what the text search keeps besides the records: the folded notes and the ids of the other fields
+        const IncidentIndex index(records, std::vector<qint32>(records->size(), 0));
+        const IncidentIndex::Folded &f = index.folded();
+        const IncidentIndex::Ids &ids = index.ids();
+        const double idBytes = 8.0 * 4 * double(ids.category.size());
+        std::printf("%-44s %9.0f MB  (folded notes %.0f MB, their offsets %.0f MB, 8 id columns %.0f MB)\n",
+                    "text index memory", (double(f.bytes.size()) + 8.0 * double(f.offsets.size()) + idBytes) / 1e6,
+                    double(f.bytes.size()) / 1e6, 8.0 * double(f.offsets.size()) / 1e6, idBytes / 1e6);
+    }
     IncidentsSession s;
     s.setDebounceMs(0);
     std::printf("%-44s %9.1f ms\n", "load: on the GUI thread (loadRecords)", msOf([&] { s.loadRecords(records, QTimeZone::utc()); }));

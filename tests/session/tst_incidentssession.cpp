@@ -58,6 +58,7 @@ private slots:
     void schoolCalendar_data();
     void schoolCalendar();
     void dateFilterUsesSchoolDays();
+    void loadsOnAWorker();
     void weeksWithoutLogsAreZero();
     void studentHistory_data();
     void studentHistory();
@@ -110,6 +111,35 @@ void tst_IncidentsSession::schoolCalendar()
     QCOMPARE(s.dateOf(s.records()[1]), day);
     QCOMPARE(s.weekOf(s.records()[1]), week);
     QVERIFY(s.stats().perWeek.value(week) >= 1);
+}
+
+// loadRecords returns at once; the records are indexed on a worker, then recordsLoaded (the filter lists are the new
+// records') and filterChanged (every new record shown) follow on this thread; a newer load supersedes an older one.
+void tst_IncidentsSession::loadsOnAWorker()
+{
+    std::vector<IncidentRecord> first{record(utcMs(u"2025-03-03T01:00:00"_s), u"1"_s, u"A"_s, RecordType::Incident, u"5JT"_s)};
+    std::vector<IncidentRecord> second;
+    for (int i = 0; i < 3000; ++i)
+        second.push_back(record(utcMs(u"2025-03-03T01:00:00"_s) + i * 60000LL, QString::number(i % 40), u"Kid %1"_s.arg(i % 40),
+                                i % 3 ? RecordType::Incident : RecordType::Commendation, i % 2 ? u"3PL"_s : u"4MB"_s));
+    IncidentsSession s;
+    QSignalSpy loaded(&s, &IncidentsSession::recordsLoaded);
+    QSignalSpy filtered(&s, &IncidentsSession::filterChanged);
+    s.loadRecords(share(first), QTimeZone::utc());
+    s.loadRecords(share(second), QTimeZone::utc()); // supersedes the first
+    QCOMPARE(s.records().size(), second.size());     // at once
+    QCOMPARE(s.matches(), 0);                         // nothing shown until filtered
+    QVERIFY(s.shownRows()->empty());
+    QVERIFY(filtered.wait(10000));
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(s.classCodes(), (QStringList{u"3PL"_s, u"4MB"_s}));
+    QCOMPARE(s.matches(), qint64(second.size()));
+    QCOMPARE(s.shownRows()->size(), second.size());
+    // the first sort of any column needs no wait for an order of its own
+    s.setSort(int(IncidentColumn::Student), Qt::DescendingOrder);
+    s.waitForFinished();
+    QCOMPARE(s.shownRows()->size(), second.size());
+    QCOMPARE(s.records()[size_t(s.shownRows()->front())].studentName, u"Kid 9"_s);
 }
 
 void tst_IncidentsSession::dateFilterUsesSchoolDays()
@@ -223,6 +253,10 @@ void tst_IncidentsSession::asyncFilterMatchesReference_data()
     QTest::newRow("text, upper case") << -1 << none << none << QString() << QString() << QString() << -1 << u"CLASS"_s << 0 << false;
     QTest::newRow("text, accented, other case") << -1 << none << none << QString() << QString() << QString() << -1 << u"élève"_s << 0 << false;
     QTest::newRow("text, across a line break") << -1 << none << none << QString() << QString() << QString() << -1 << u"late\nagain"_s << 0 << false;
+    QTest::newRow("text in a location, upper case") << -1 << none << none << QString() << QString() << QString() << -1 << u"<location>"_s << 8 << false;
+    QTest::newRow("text in an email") << -1 << none << none << QString() << QString() << QString() << -1 << u"<email>"_s << 5 << false;
+    QTest::newRow("text in a name, lower case") << -1 << none << none << QString() << QString() << QString() << -1 << u"<name>"_s << 2 << false;
+    QTest::newRow("text in an action") << -1 << none << none << QString() << QString() << QString() << -1 << u"<action>"_s << 9 << true;
     QTest::newRow("text = a level") << -1 << none << none << QString() << QString() << QString() << -1 << u"minor"_s << 0 << false;
     QTest::newRow("text, no match") << -1 << none << none << QString() << QString() << QString() << -1 << u"zzqx"_s << 0 << false;
     QTest::newRow("everything at once") << 0 << QDate(2025, 1, 1) << QDate(2025, 12, 31) << u"@"_s << QString() << u"a"_s << -1 << u"e"_s << 2 << true;
@@ -257,6 +291,15 @@ void tst_IncidentsSession::asyncFilterMatchesReference()
     }
     if (teacher.startsWith(u'<'))
         teacher = v[1].teacherEmail.section(u'@', 1).toUpper();
+    // text in one of the fields searched once per distinct value: part of a record's location, email, name, action
+    if (text == u"<location>"_s)
+        text = v[1].location.mid(1, 4).toUpper();
+    else if (text == u"<email>"_s)
+        text = v[3].teacherEmail.left(6);
+    else if (text == u"<name>"_s)
+        text = v[2].studentName.section(u' ', -1).toLower();
+    else if (text == u"<action>"_s)
+        text = v[4].actionTaken.mid(2, 5);
     if (classCode.startsWith(u'<')) // a class logged in upper case by some, in lower case by others (i % 11)
         classCode = v[1].classCode.isUpper() ? v[1].classCode.toLower() : v[1].classCode.toUpper();
     IncidentsSession s;
