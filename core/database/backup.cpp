@@ -142,15 +142,30 @@ BackupResult Backup::run(Database &db, const QString &dirIn, Progress *progress,
     QString safeName = result.database;
     safeName.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
     const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmsszzz'Z'"));
-    result.file = dir.absoluteFilePath(QStringLiteral("%1_%2.dump").arg(safeName, stamp));
 
     if (progress)
         progress->begin(tr("Backing up %1").arg(result.database), 0);
     // The dump of every school's data is readable by its owner only: pg_dump writes into a file created 0600
     // (and runs with umask 077), under a ".partial" name until it has been verified; a failed or cancelled dump
-    // leaves nothing behind.
-    const QString partial = result.file + QStringLiteral(".partial");
-    createPrivateEmptyFile(partial);
+    // leaves nothing behind. Two backups started in the same millisecond (two applies racing, one of which the
+    // lock will refuse) each claim a name of their own: "-2", "-3"... after the time.
+    QString partial;
+    for (int n = 1;; ++n) {
+        if (n > 1000)
+            throw DatabaseError(tr("No free name for the backup in %1.").arg(dir.absolutePath()));
+        const QString suffix = n == 1 ? QString() : QStringLiteral("-%1").arg(n);
+        result.file = dir.absoluteFilePath(QStringLiteral("%1_%2%3.dump").arg(safeName, stamp, suffix));
+        partial = result.file + QStringLiteral(".partial");
+        if (QFileInfo::exists(result.file) || QFileInfo::exists(partial))
+            continue;
+        try {
+            createPrivateEmptyFile(partial);
+            break;
+        } catch (const UserError &) {
+            if (!QFileInfo::exists(partial)) // not taken by another backup: a real error
+                throw;
+        }
+    }
     const RemoveUnlessKept cleanup{partial};
     // zlib level 1: a 262,144-incident database dumps in 1.6 s instead of 3.4 s at the default level (6), the file
     // 22% larger (18.8 MB instead of 15.3 MB); the backup is part of every apply's time.
