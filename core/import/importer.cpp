@@ -461,9 +461,15 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
     for (size_t k = 1; k < files.size(); ++k)
         m_reserveAlso += QFileInfo(files[k].path).size() / 300;
     BackgroundProgress background(progress);
+    std::promise<QString> firstHashPromise;
+    std::shared_future<QString> firstHash;
     std::future<void> worker;
     if (std::any_of(pre.begin(), pre.end(), [](const auto &p) { return bool(p); })) {
-        worker = std::async(std::launch::async, [&pre, &background] {
+        // The first file is hashed there too, once the others are read: this thread's share is the larger.
+        const QString firstSheet = files[0].type == RecordType::Incident ? sheetOf[0] : sheetOf[1];
+        if (QFileInfo(files[0].path).isFile() && !hasRowEdits(files[0].path, firstSheet))
+            firstHash = firstHashPromise.get_future().share();
+        worker = std::async(std::launch::async, [&pre, &background, &files, &firstHashPromise, hashFirst = firstHash.valid()] {
             for (auto &p : pre) {
                 if (!p)
                     continue;
@@ -477,12 +483,21 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
                 }
                 p->done.set_value();
             }
+            if (hashFirst) {
+                try {
+                    checkCancel(&background);
+                    firstHashPromise.set_value(sourceSha256(files[0].path));
+                } catch (...) {
+                    firstHashPromise.set_exception(std::current_exception());
+                }
+            }
         });
     }
     std::vector<ImportOutcome> outcomes;
     try {
         for (size_t k = 0; k < files.size(); ++k)
-            outcomes.push_back(importCsvFile(files[k].path, files[k].type, progress, std::nullopt, pre[k].get()));
+            outcomes.push_back(importCsvFile(files[k].path, files[k].type, progress, std::nullopt, pre[k].get(),
+                                             k == 0 ? firstHash : std::shared_future<QString>()));
     } catch (...) {
         m_reserveAlso = 0;
         background.abandon();
@@ -495,7 +510,8 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
 }
 
 ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Progress *progress,
-                                      std::optional<ColumnMapping> mapping, PreRead *pre)
+                                      std::optional<ColumnMapping> mapping, PreRead *pre,
+                                      std::shared_future<QString> knownHash)
 {
     QFileInfo fi(path);
     if (!fi.exists())
@@ -511,8 +527,9 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
             std::rethrow_exception(pre->error);
         return pre->sha256;
     })
-                    : std::async(std::launch::async, [path] { return sourceSha256(path); });
-    if (!pre && hasRowEdits(path, sheet)) {
+                : knownHash.valid() ? std::async(std::launch::deferred, [knownHash] { return knownHash.get(); })
+                                    : std::async(std::launch::async, [path] { return sourceSha256(path); });
+    if (!pre && !knownHash.valid() && hasRowEdits(path, sheet)) {
         // Edits belong to one version of the file: know the version before reading.
         const QString sha = hash.get();
         ImportOutcome outcome;

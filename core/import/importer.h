@@ -5,6 +5,7 @@
 #include "common/progress.h"
 #include "project/project.h"
 
+#include <future>
 #include <optional>
 
 namespace tt {
@@ -58,7 +59,8 @@ public:
 private:
     struct PreRead;
     ImportOutcome importCsvFile(const QString &path, RecordType type, Progress *progress,
-                                std::optional<ColumnMapping> mapping, PreRead *pre);
+                                std::optional<ColumnMapping> mapping, PreRead *pre,
+                                std::shared_future<QString> knownHash = {});
     bool hasRowEdits(const QString &path, const QString &sheet) const;
     ImportOutcome finishSource(int index, Session &session);
     int prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
