@@ -445,9 +445,10 @@ RecordSummary summarizeRecords(const Project &project)
         const RowCounts &c = project.sources()[i].counts;
         s.sources[i].read = c.read, s.sources[i].blank = c.blank, s.sources[i].headerRows = c.headerRows;
     }
+    RowCounts unknown; // a record of no listed source (Project::load refuses them; one made in memory may have them)
     for (size_t i = 0; i < records.size(); ++i) {
         const IncidentRecord &r = records[i];
-        RowCounts &c = s.sources.at(size_t(r.sourceIndex)); // Project::load checks every record's source
+        RowCounts &c = r.sourceIndex >= 0 && size_t(r.sourceIndex) < s.sources.size() ? s.sources[size_t(r.sourceIndex)] : unknown;
         switch (d.status[i]) {
         case RecordStatus::Accepted:
             ++c.accepted;

@@ -335,6 +335,16 @@ void tst_RosterCache::recordSummary()
     QVERIFY(!project.cache("records", recordSummaryKey(project)));
     QCOMPARE(projectRecordSummary(project), summarizeRecords(project));
     QVERIFY(!(projectRecordSummary(project) == s));
+
+    // records of no listed source (only a project made in memory has them): counted in the totals, as Project does
+    Project bare = Project::create(project.school());
+    bare.mutableRecords() = {project.records().front(), project.records().back()};
+    bare.mutableRecords().back().sourceIndex = 7;
+    const RecordSummary b = summarizeRecords(bare);
+    QCOMPARE(b.total, bare.counts());
+    QCOMPARE(b.incidents + b.commendations, bare.counts().accepted);
+    const Roster none;
+    QCOMPARE(jsonReportText(bare, none), QByteArray::fromStdString(buildJsonReport(bare, &none).dump(2)) + '\n');
 }
 
 // The report written as text is the document buildJsonReport makes, dumped as before (the report's contract), also
