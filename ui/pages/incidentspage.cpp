@@ -92,6 +92,10 @@ void IncidentsPage::createFilters()
     m_category = new QComboBox(this);
     m_category->setObjectName(QStringLiteral("categoryFilter"));
     m_category->setAccessibleName(tr("Category"));
+    // Its items arrive once the records are indexed (on a worker): its width must not wait for them.
+    m_category->setMinimumContentsLength(14);
+    m_category->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_category->addItem(tr("Any category"), QString());
     m_student = new QLineEdit(this);
     m_student->setObjectName(QStringLiteral("studentFilter"));
     m_student->setAccessibleName(tr("Student"));
