@@ -574,30 +574,58 @@ struct ProjectWriter
             st.bind(1, qint64(i)).bindText(2, sourceToJson(p.m_sources[i]).dump()).run();
     }
 
+    // One record's 17 columns, from parameter base + 1 on.
+    static void bindRecord(Stmt &ins, int base, qint64 seq, const EncodedBatch &b, const EncodedBatch::Row &row,
+                           const IncidentRecord &r)
+    {
+        ins.bind(base + 1, seq);
+        if (row.uuidPacked)
+            ins.bindBlob(base + 2, row.uuid, 16);
+        else
+            ins.bindUtf8(base + 2, b.view(row.uuidText));
+        ins.bind(base + 3, r.timestampMs).bind(base + 4, r.type == RecordType::Commendation ? 1 : 0);
+        ins.bindUtf8(base + 5, b.view(row.studentId));
+        for (int f = 0; f < 5; ++f)
+            ins.bind(base + 6 + f, row.ids[f]);
+        ins.bindUtf8(base + 11, b.view(row.note));
+        for (int f = 5; f < 8; ++f)
+            ins.bind(base + 7 + f, row.ids[f]);
+        ins.bind(base + 15, r.sourceIndex).bind(base + 16, r.sourceRow).bind(base + 17, r.flags);
+    }
+
     void records()
     {
         db.exec("DELETE FROM records; DELETE FROM strings");
+        // 32 rows per statement run: about a fifth less CPU per record than one (bench_session, 262k records).
+        constexpr int Columns = 17, PerStatement = 32;
+        const std::vector<IncidentRecord> &records = *p.m_records;
+        std::optional<Stmt> insMany; // preparing it costs about a millisecond: only for a project that needs it
+        if (records.size() >= PerStatement) {
+            std::string many = "INSERT INTO records VALUES";
+            for (int k = 0; k < PerStatement; ++k) {
+                many += k ? ",(" : "(";
+                for (int c = 1; c <= Columns; ++c)
+                    many += (c > 1 ? ",?" : "?") + std::to_string(k * Columns + c);
+                many += ')';
+            }
+            insMany.emplace(db, many.c_str());
+        }
         Stmt ins(db, "INSERT INTO records VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
         Stmt str(db, "INSERT INTO strings(id, value) VALUES(?1, ?2)");
-        const std::vector<IncidentRecord> &records = *p.m_records;
         RecordPipeline pipeline(records);
         while (std::unique_ptr<EncodedBatch> b = pipeline.next()) {
             for (const auto &[n, text] : b->newStrings)
                 str.bind(1, n).bindUtf8(2, b->view(text)).run();
-            for (size_t i = 0; i < b->rows.size(); ++i) {
-                const EncodedBatch::Row &row = b->rows[i];
-                const IncidentRecord &r = records[b->first + i];
-                ins.bind(1, qint64(b->first + i));
-                if (row.uuidPacked)
-                    ins.bindBlob(2, row.uuid, 16);
-                else
-                    ins.bindUtf8(2, b->view(row.uuidText));
-                ins.bind(3, r.timestampMs).bind(4, r.type == RecordType::Commendation ? 1 : 0);
-                ins.bindUtf8(5, b->view(row.studentId));
-                ins.bind(6, row.ids[0]).bind(7, row.ids[1]).bind(8, row.ids[2]).bind(9, row.ids[3]);
-                ins.bind(10, row.ids[4]).bindUtf8(11, b->view(row.note)).bind(12, row.ids[5]);
-                ins.bind(13, row.ids[6]).bind(14, row.ids[7]).bind(15, r.sourceIndex).bind(16, r.sourceRow);
-                ins.bind(17, r.flags).run();
+            const size_t n = b->rows.size();
+            size_t i = 0;
+            for (; i + PerStatement <= n; i += PerStatement) {
+                for (int k = 0; k < PerStatement; ++k)
+                    bindRecord(*insMany, k * Columns, qint64(b->first + i + k), *b, b->rows[i + k], records[b->first + i + k]);
+                insMany->run();
+            }
+            for (; i < n; ++i) {
+                bindRecord(ins, 0, qint64(b->first + i), *b, b->rows[i], records[b->first + i]);
+                ins.run();
             }
             pipeline.recycle(std::move(b));
         }
