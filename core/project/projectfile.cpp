@@ -109,6 +109,7 @@ public:
     Stmt &operator=(const Stmt &) = delete;
 
     Stmt &bind(int i, qint64 v) { return check(sqlite3_bind_int64(m_st, i, v)); }
+    Stmt &bindNull(int i) { return check(sqlite3_bind_null(m_st, i)); }
     // The QString must outlive step(): its UTF-16 is handed to SQLite without a copy.
     Stmt &bind(int i, const QString &v)
     {
@@ -578,7 +579,10 @@ struct ProjectWriter
     static void bindRecord(Stmt &ins, int base, qint64 seq, const EncodedBatch &b, const EncodedBatch::Row &row,
                            const IncidentRecord &r)
     {
-        ins.bind(base + 1, seq);
+        if (seq == 0)
+            ins.bind(base + 1, seq);
+        else
+            ins.bindNull(base + 1); // the next rowid, which is seq: cheaper than SQLite checking a given one
         if (row.uuidPacked)
             ins.bindBlob(base + 2, row.uuid, 16);
         else

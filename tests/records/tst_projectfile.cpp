@@ -198,6 +198,10 @@ void tst_ProjectFile::manyRecordsRoundTrip()
     expectSameContent(loaded, p);
     QCOMPARE(loaded.records()[8].uuid, u"not-a-uuid-8"_s);
     QCOMPARE(loaded.records()[16001].location, u"Late room 1 \u00e9"_s);
+    // seq is the record's index (0 .. n-1); abs() of the smallest integer is an error, so the query fails otherwise.
+    QVERIFY(execSql(file, "SELECT CASE WHEN min(seq) = 0 AND max(seq) = count(*) - 1 AND count(*) = 16421 THEN 1 "
+                          "ELSE abs(-9223372036854775807 - 1) END FROM records"));
+    QVERIFY(!execSql(file, "SELECT abs(-9223372036854775807 - 1)")); // the check can fail
 }
 
 void tst_ProjectFile::savesToTheKnownFileInPlace()
