@@ -134,6 +134,7 @@ class tst_ProjectFile : public QObject
     Q_OBJECT
 private slots:
     void roundTripAndPrivate();
+    void manyRecordsRoundTrip();
     void savesToTheKnownFileInPlace();
     void snapshotSavedThenLive();
     void fileReplacedByAnotherWriter();
@@ -165,6 +166,42 @@ void tst_ProjectFile::roundTripAndPrivate()
     // Nothing left beside it (no temporary file, no journal).
     QCOMPARE(QDir(m_dir.path()).entryList({u"rt.ttproj*"_s, u".rt.ttproj*"_s}, QDir::Files | QDir::Hidden),
              QStringList{u"rt.ttproj"_s});
+}
+
+// More records than one batch of the save's encoder (8192) and not a multiple of a statement's rows (32):
+// every record, in order, with uuids that are not canonical, non-ASCII text and values first seen late.
+void tst_ProjectFile::manyRecordsRoundTrip()
+{
+    Project p = sampleProject(m_dir.path(), 1200, 52);
+    std::vector<IncidentRecord> &records = p.mutableRecords();
+    const std::vector<IncidentRecord> base = records;
+    QVERIFY(!base.empty());
+    records.clear();
+    for (int i = 0; i < 2 * 8192 + 37; ++i) {
+        IncidentRecord r = base[size_t(i) % base.size()];
+        r.sourceRow = 2 + i;
+        if (i % 1000 == 7)
+            r.uuid = r.uuid.toUpper(); // kept as text
+        else if (i % 1000 == 8)
+            r.uuid = u"not-a-uuid-%1"_s.arg(i);
+        if (i % 3000 == 11)
+            r.note = u"Bemerkung \u00e4\u00df \U0001F600 %1"_s.arg(i);
+        if (i > 16000)
+            r.location = u"Late room %1 \u00e9"_s.arg(i % 50);
+        if (i % 500 == 3)
+            r.classCode.clear();
+        records.push_back(std::move(r));
+    }
+    const QString file = m_dir.filePath(u"many.ttproj"_s);
+    p.save(file);
+    const Project loaded = Project::load(file);
+    expectSameContent(loaded, p);
+    QCOMPARE(loaded.records()[8].uuid, u"not-a-uuid-8"_s);
+    QCOMPARE(loaded.records()[16001].location, u"Late room 1 \u00e9"_s);
+    // seq is the record's index (0 .. n-1); abs() of the smallest integer is an error, so the query fails otherwise.
+    QVERIFY(execSql(file, "SELECT CASE WHEN min(seq) = 0 AND max(seq) = count(*) - 1 AND count(*) = 16421 THEN 1 "
+                          "ELSE abs(-9223372036854775807 - 1) END FROM records"));
+    QVERIFY(!execSql(file, "SELECT abs(-9223372036854775807 - 1)")); // the check can fail
 }
 
 void tst_ProjectFile::savesToTheKnownFileInPlace()
