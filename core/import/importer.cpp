@@ -1,7 +1,6 @@
 #include "importer.h"
 
 #include "common/errors.h"
-#include "import/filehash.h"
 #include "records/recordvalidator.h"
 #include "sheets/csvreader.h"
 #include "sheets/xlsxreader.h"
@@ -477,7 +476,7 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
                     checkCancel(&background);
                     p->session->m_progress = &background;
                     readCsvFile(p->path, *p->session, &background, &p->encoding, &p->delimiter);
-                    p->sha256 = sourceSha256(p->path);
+                    p->sha256 = sha256OfFile(p->path);
                 } catch (...) {
                     p->error = std::current_exception();
                 }
@@ -486,7 +485,7 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
             if (hashFirst) {
                 try {
                     checkCancel(&background);
-                    firstHashPromise.set_value(sourceSha256(files[0].path));
+                    firstHashPromise.set_value(sha256OfFile(files[0].path));
                 } catch (...) {
                     firstHashPromise.set_exception(std::current_exception());
                 }
@@ -528,7 +527,7 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
         return pre->sha256;
     })
                 : knownHash.valid() ? std::async(std::launch::deferred, [knownHash] { return knownHash.get(); })
-                                    : std::async(std::launch::async, [path] { return sourceSha256(path); });
+                                    : std::async(std::launch::async, [path] { return sha256OfFile(path); });
     if (!pre && !knownHash.valid() && hasRowEdits(path, sheet)) {
         // Edits belong to one version of the file: know the version before reading.
         const QString sha = hash.get();
@@ -691,7 +690,7 @@ std::vector<ImportOutcome> Importer::importWorkbook(const QString &path, Progres
     QFileInfo fi(path);
     if (!fi.exists())
         throw SourceError(path, tr("The file %1 does not exist.").arg(path));
-    const QString sha = sourceSha256(path);
+    const QString sha = sha256OfFile(path);
     return readWorkbookInto(path, sha, {}, progress);
 }
 
@@ -725,7 +724,7 @@ ImportOutcome Importer::reimport(int sourceIndex, Progress *progress)
     const SourceInfo src = m_project.sources()[size_t(sourceIndex)];
     if (src.kind == u"sheets-api")
         throw UserError(tr("%1 came from the Google Sheets API; fetch it again to re-read it.").arg(src.displayName()));
-    const QString sha = sourceSha256(src.path);
+    const QString sha = sha256OfFile(src.path);
     if (sha != src.sha256) {
         // The file changed since it was imported: read it as a new version of the source.
         if (src.kind == u"csv")

@@ -4,12 +4,14 @@
 #include "project/projectfile.h"
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QUuid>
 #include <algorithm>
 #include <atomic>
+#include <memory>
+
+#include <openssl/evp.h>
 
 namespace tt {
 namespace {
@@ -239,10 +241,25 @@ QString sha256OfFile(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         throw SourceError(path, QCoreApplication::translate("tt::Project", "Cannot open %1: %2").arg(path, f.errorString()));
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    if (!h.addData(&f))
-        throw SourceError(path, QCoreApplication::translate("tt::Project", "Cannot read %1: %2").arg(path, f.errorString()));
-    return QString::fromLatin1(h.result().toHex());
+    // OpenSSL's SHA-256 (SHA-NI/AVX2: 1-2 GB/s; QCryptographicHash's portable code manages ~40 MB/s, slower than
+    // parsing the export it hashes), read in 1 MiB blocks: constant memory, nothing mapped.
+    const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+        throw SourceError(path, QCoreApplication::translate("tt::Project", "Cannot read %1: %2").arg(path, u"SHA-256 unavailable"_qs));
+    constexpr qint64 Block = qint64(1) << 20;
+    QByteArray buffer(Block, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = f.read(buffer.data(), Block);
+        if (n < 0)
+            throw SourceError(path, QCoreApplication::translate("tt::Project", "Cannot read %1: %2").arg(path, f.errorString()));
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(ctx.get(), buffer.constData(), size_t(n));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest, &len);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(digest), int(len)).toHex());
 }
 
 } // namespace tt
