@@ -482,12 +482,22 @@ RecordSummary projectRecordSummary(const Project &project)
     return summarizeRecords(project);
 }
 
+std::optional<QByteArray> recordSummaryToStore(const Project &project)
+{
+    if (const std::optional<QByteArray> bytes = project.cache(kRecordsCacheName, recordSummaryKey(project)); bytes && decodeSummary(*bytes))
+        return std::nullopt;
+    return encodeSummary(summarizeRecords(project));
+}
+
+void storeRecordSummary(Project &project, const QByteArray &key, const QByteArray &encoded)
+{
+    project.setCache(kRecordsCacheName, key, encoded);
+}
+
 void storeRecordSummary(Project &project)
 {
-    const QByteArray key = recordSummaryKey(project);
-    if (const std::optional<QByteArray> bytes = project.cache(kRecordsCacheName, key); bytes && decodeSummary(*bytes))
-        return;
-    project.setCache(kRecordsCacheName, key, encodeSummary(summarizeRecords(project)));
+    if (const std::optional<QByteArray> encoded = recordSummaryToStore(project))
+        storeRecordSummary(project, recordSummaryKey(project), *encoded);
 }
 
 } // namespace tt

@@ -64,6 +64,10 @@ RecordSummary summarizeRecords(const Project &project);
 RecordSummary projectRecordSummary(const Project &project);
 // Keeps summarizeRecords(project) in the project unless the one kept already matches.
 void storeRecordSummary(Project &project);
+// The same in two halves, so the pass over the records can run on a worker's copy of the project: the encoded
+// summary to keep (nullopt when the one kept already matches), then keeping it under recordSummaryKey(copy).
+std::optional<QByteArray> recordSummaryToStore(const Project &project);
+void storeRecordSummary(Project &project, const QByteArray &key, const QByteArray &encoded);
 // Its key: recordsRevision() and the format version.
 QByteArray recordSummaryKey(const Project &project);
 

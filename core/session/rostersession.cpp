@@ -75,15 +75,19 @@ bool RosterSession::rebuild()
         std::optional<Roster> cached = cachedProjectRoster(project, key);
         auto roster = std::make_shared<Roster>(cached ? std::move(*cached) : RosterBuilder().build(*accepted, entries, staff, decisions, progress));
         QByteArray encoded;
+        std::optional<QByteArray> summary; // the reports' counts: one pass over the records, here rather than on the GUI thread
+        const QByteArray summaryKey = recordSummaryKey(project);
         if (!cached) {
             applyAccountRoles(*roster, *accepted, accounts, decisions);
             settleBySnapshot(*roster, snapshotSubjects);
             encoded = encodeRoster(*roster);
+            summary = recordSummaryToStore(project);
         }
-        return std::function<void()>([this, roster, generation, key, encoded] {
+        return std::function<void()>([this, roster, generation, key, encoded, summary, summaryKey] {
             if (!encoded.isEmpty() && m_session->hasProject()) {
                 storeProjectRoster(m_session->editableProject(), key, encoded);
-                storeRecordSummary(m_session->editableProject()); // once per change of the records: one pass over them
+                if (summary)
+                    storeRecordSummary(m_session->editableProject(), summaryKey, *summary);
             }
             m_roster = std::move(*roster);
             m_built = true;
