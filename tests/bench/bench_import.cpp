@@ -6,6 +6,7 @@
 // script/bench-references); each import line is followed by its ratio to the reference and the target of #14.
 // With --save, each import is also timed with Project::save() of the result (the save is another part's budget).
 // Each phase runs in its own process so that its peak RSS is its own.
+#include "benchpandas.h"
 #include "fixturegenerator.h"
 
 #include "project/project.h"
@@ -162,49 +163,21 @@ QHash<QString, QString> runChild(const QStringList &args, QString *error)
 // Returns the best time in ms, or 0 when pandas is missing or failed.
 qint64 pandasBench(const QDir &dir, qint64 csvBytes, qint64 *cpuMsOut)
 {
-    // python3 on PATH first; the system one too (a pyenv shim on PATH may lack the distribution's pandas)
-    QString python;
-    for (const QString &candidate : {u"python3"_s, u"/usr/bin/python3"_s}) {
-        QProcess probe;
-        probe.start(candidate, {u"-c"_s, u"import pandas"_s});
-        if (probe.waitForFinished(60000) && probe.exitStatus() == QProcess::NormalExit && probe.exitCode() == 0) {
-            python = candidate;
-            break;
-        }
-    }
-    if (python.isEmpty()) {
+    const tt::bench::PandasReadCsv r
+        = tt::bench::pandasReadCsv({dir.filePath(u"incidents.csv"_s), dir.filePath(u"commendations.csv"_s)});
+    if (!r.installed) {
         out() << "pandas:          not installed (python3 -c \"import pandas\" failed); skipped" << Qt::endl;
         return 0;
     }
-    const QString script = uR"(import sys, time, pandas
-best = None
-cpu = None
-rows = 0
-for _ in range(3):
-    t = time.perf_counter()
-    c = time.process_time()
-    rows = sum(len(pandas.read_csv(f, dtype=str)) for f in sys.argv[1:])
-    d = time.perf_counter() - t
-    best = d if best is None else min(best, d)
-    c = time.process_time() - c
-    cpu = c if cpu is None else min(cpu, c)
-print("RESULT ms=%d rows=%d cpu_ms=%d" % (best * 1000, rows, cpu * 1000))
-)"_s;
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p.start(python, {u"-c"_s, script, dir.filePath(u"incidents.csv"_s), dir.filePath(u"commendations.csv"_s)});
-    if (!p.waitForFinished(-1) || p.exitCode() != 0) {
+    if (r.ms < 0) {
         out() << "pandas:          failed" << Qt::endl;
         return 0;
     }
-    const QString text = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    const qint64 ms = std::max<qint64>(1, text.section(u"ms="_s, 1).section(u' ', 0, 0).toLongLong());
-    const qint64 rows = text.section(u"rows="_s, 1).section(u' ', 0, 0).toLongLong();
-    *cpuMsOut = text.section(u"cpu_ms="_s, 1).section(u' ', 0, 0).toLongLong();
+    *cpuMsOut = r.cpuMs;
     out() << QString::asprintf("pandas read_csv: %8.2f s  %8.1f MB/s  %10.0f rows/s  (best of 3, dtype=str)",
-                               ms / 1000.0, mb(csvBytes) / (ms / 1000.0), rows / (ms / 1000.0))
+                               r.ms / 1000.0, mb(csvBytes) / (r.ms / 1000.0), r.rows / (r.ms / 1000.0))
           << Qt::endl;
-    return ms;
+    return r.ms;
 }
 
 // The SheetJS package (npm xlsx) installed outside the repository by script/bench-references: $TT_BENCH_REF, then

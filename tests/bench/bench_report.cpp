@@ -7,6 +7,7 @@
 // issue's target of 0.5x. Then a breakdown measured in this process: opening the project, the roster (built, and
 // taken from the project's cache when it has one), and writing the report; and the project file's size beside
 // the sources'.
+#include "benchpandas.h"
 #include "fixturegenerator.h"
 
 #include "project/project.h"
@@ -112,32 +113,7 @@ qint64 timeReport(const QString &project, const QString &json, int runs)
 // pandas.read_csv(dtype=str) of the two CSVs, best of 3, in ms; -1 when pandas is not installed or failed.
 qint64 pandasMs(const QDir &dir)
 {
-    QString python;
-    for (const QString &candidate : {u"python3"_s, u"/usr/bin/python3"_s}) {
-        QProcess probe;
-        probe.start(candidate, {u"-c"_s, u"import pandas"_s});
-        if (probe.waitForFinished(60000) && probe.exitStatus() == QProcess::NormalExit && probe.exitCode() == 0) {
-            python = candidate;
-            break;
-        }
-    }
-    if (python.isEmpty())
-        return -1;
-    const QString script = uR"(import sys, time, pandas
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    rows = sum(len(pandas.read_csv(f, dtype=str)) for f in sys.argv[1:])
-    d = time.perf_counter() - t
-    best = d if best is None else min(best, d)
-print("RESULT ms=%d" % (best * 1000))
-)"_s;
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p.start(python, {u"-c"_s, script, dir.filePath(u"incidents.csv"_s), dir.filePath(u"commendations.csv"_s)});
-    if (!p.waitForFinished(-1) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return -1;
-    return std::max<qint64>(1, QString::fromUtf8(p.readAllStandardOutput()).section(u"ms="_s, 1).trimmed().toLongLong());
+    return tt::bench::pandasReadCsv({dir.filePath(u"incidents.csv"_s), dir.filePath(u"commendations.csv"_s)}).ms;
 }
 
 // The same work as `report --json` in this process, phase by phase (best of `runs`): opening the project, the
