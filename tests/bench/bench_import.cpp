@@ -339,7 +339,11 @@ int main(int argc, char **argv)
             const auto run = runChild(args, &error);
             if (!error.isEmpty())
                 break;
-            if (r.isEmpty() || run.value(u"ms"_s).toDouble() < r.value(u"ms"_s).toDouble())
+            // best by what the target measures: the import, and its save when --save is given
+            auto total = [](const QHash<QString, QString> &v) {
+                return v.value(u"ms"_s).toDouble() + v.value(u"save_ms"_s).toDouble();
+            };
+            if (r.isEmpty() || total(run) < total(r))
                 r = run;
         }
         if (!error.isEmpty()) {
@@ -373,12 +377,17 @@ int main(int argc, char **argv)
     qint64 pandasCpuMs = 0, sheetJsCpuMs = 0;
     const qint64 pandasMs = pandasBench(dir, csvBytes, &pandasCpuMs);
     const qint64 sheetJsMs = sheetJsBench(dir, xlsxBytes, &sheetJsCpuMs);
-    ratioLine("CSV vs pandas:   ", importS[0], pandasMs, "pandas.read_csv");
+    // The CSV target counts parse, validate, dedupe and save; without --save the line says it is the
+    // import alone.
+    const bool saved = parser.isSet(u"save"_s);
+    ratioLine(saved ? "CSV vs pandas:   (import + save) " : "CSV vs pandas:   (import only, no --save) ",
+              importS[0] + saveS[0], pandasMs, "pandas.read_csv");
     if (importS[0] > 0)
         out() << QString::asprintf("CSV peak memory: %.2f x input (target <= 2.00: %s)", importRss[0],
                                    importRss[0] <= 2.0 ? "met" : "NOT met")
               << Qt::endl;
-    ratioLine("XLSX vs SheetJS: ", importS[1], sheetJsMs, "SheetJS");
+    ratioLine(saved ? "XLSX vs SheetJS: (import + save) " : "XLSX vs SheetJS: (import only, no --save) ",
+              importS[1] + saveS[1], sheetJsMs, "SheetJS");
     // CPU time (every thread) of the same runs: steadier than wall time on a shared machine; our import uses two
     // threads, so its wall time on an idle two-core machine lies between half its CPU time and its CPU time.
     if (pandasCpuMs > 0 && importCpuS[0] > 0)
