@@ -1,8 +1,16 @@
 #include "deduplicator.h"
 
+#include <QtEndian>
+
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <future>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace tt {
 
@@ -13,33 +21,61 @@ bool uuidBits(const QString &text, quint64 *hi, quint64 *lo)
 {
     if (text.size() != 36)
         return false;
-    static const auto hex = [] {
-        std::array<quint8, 128> t;
-        t.fill(0xFF);
-        for (int c = '0'; c <= '9'; ++c)
-            t[size_t(c)] = quint8(c - '0');
-        for (int c = 'a'; c <= 'f'; ++c)
-            t[size_t(c)] = quint8(c - 'a' + 10);
-        return t;
-    }();
     const char16_t *s = reinterpret_cast<const char16_t *>(text.constData());
     if (s[8] != u'-' || s[13] != u'-' || s[18] != u'-' || s[23] != u'-')
         return false;
-    static constexpr quint8 digits[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
-                                          19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
-    quint64 v[2] = {0, 0};
-    quint8 bad = 0;
-    for (int i = 0; i < 32; ++i) {
-        const char16_t c = s[digits[i]];
-        const quint8 d = c < 128 ? hex[c] : quint8(0xFF);
-        bad |= d;
-        v[i / 16] = (v[i / 16] << 4) | (d & 0xF);
+    // The 32 digits side by side.
+    char16_t d[32];
+    std::memcpy(d, s, 8 * 2);
+    std::memcpy(d + 8, s + 9, 4 * 2);
+    std::memcpy(d + 12, s + 14, 4 * 2);
+    std::memcpy(d + 16, s + 19, 4 * 2);
+    std::memcpy(d + 20, s + 24, 12 * 2);
+#ifdef __SSE2__
+    // 16 digits a step: narrowed to bytes (anything above 0xFF saturates to 0xFF, not a digit), each byte to its
+    // value, then two values to a byte.
+    std::array<quint64, 2> v;
+    for (int half = 0; half < 2; ++half) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(d + 16 * half));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(d + 16 * half + 8));
+        const __m128i c = _mm_packus_epi16(a, b);
+        // signed compares: bytes >= 0x80 are negative, below '0'
+        const __m128i isDigit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+                                              _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
+        const __m128i isLetter = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('a' - 1)),
+                                               _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), c));
+        if (_mm_movemask_epi8(_mm_or_si128(isDigit, isLetter)) != 0xFFFF)
+            return false;
+        const __m128i val = _mm_or_si128(_mm_and_si128(isDigit, _mm_sub_epi8(c, _mm_set1_epi8('0'))),
+                                         _mm_and_si128(isLetter, _mm_sub_epi8(c, _mm_set1_epi8('a' - 10))));
+        // each 16-bit lane holds a digit (low byte) and the next one (high byte): first * 16 + second
+        const __m128i first = _mm_and_si128(val, _mm_set1_epi16(0x00FF));
+        const __m128i second = _mm_srli_epi16(val, 8);
+        const __m128i bytes = _mm_packus_epi16(_mm_or_si128(_mm_slli_epi16(first, 4), second), _mm_setzero_si128());
+        quint64 w;
+        std::memcpy(&w, &bytes, 8);
+        v[size_t(half)] = qFromBigEndian(w);
     }
-    if (bad & 0xF0)
-        return false;
     *hi = v[0];
     *lo = v[1];
     return true;
+#else
+    quint64 v[2] = {0, 0};
+    for (int i = 0; i < 32; ++i) {
+        const char16_t c = d[i];
+        quint64 x;
+        if (c >= u'0' && c <= u'9')
+            x = c - u'0';
+        else if (c >= u'a' && c <= u'f')
+            x = c - u'a' + 10;
+        else
+            return false;
+        v[i / 16] = (v[i / 16] << 4) | x;
+    }
+    *hi = v[0];
+    *lo = v[1];
+    return true;
+#endif
 }
 
 struct Keyed
@@ -51,6 +87,44 @@ struct Keyed
         return hi != o.hi ? hi < o.hi : lo != o.lo ? lo < o.lo : index < o.index;
     }
 };
+
+// Sorts keys by hi, lo, index: one counting pass on the top bits of hi (random in any real uuid, v4 or v5) puts
+// them in buckets of a few keys each, which are then sorted on their own. Keys that share their top bits (made-up
+// uuids) only make a bucket larger: it is sorted like any other.
+void sortKeys(std::vector<Keyed> &keys)
+{
+    const size_t n = keys.size();
+    if (n < 4096) {
+        std::sort(keys.begin(), keys.end());
+        return;
+    }
+    const int bits = std::clamp(int(std::bit_width(n)) - 2, 10, 18); // about 4 to 8 keys a bucket
+    const int shift = 64 - bits;
+    std::vector<quint32> start((size_t(1) << bits) + 1, 0);
+    for (const Keyed &k : keys)
+        ++start[size_t(k.hi >> shift) + 1];
+    for (size_t b = 1; b < start.size(); ++b)
+        start[b] += start[b - 1];
+    std::vector<Keyed> out(n);
+    std::vector<quint32> fill(start.begin(), start.end() - 1);
+    for (const Keyed &k : keys)
+        out[fill[size_t(k.hi >> shift)]++] = k;
+    for (size_t b = 0; b + 1 < start.size(); ++b) {
+        Keyed *first = out.data() + start[b], *last = out.data() + start[b + 1];
+        if (last - first <= 16) { // insertion sort
+            for (Keyed *i = first + 1; i < last; ++i) {
+                const Keyed k = *i;
+                Keyed *j = i;
+                for (; j > first && k < j[-1]; --j)
+                    *j = j[-1];
+                *j = k;
+            }
+        } else {
+            std::sort(first, last);
+        }
+    }
+    keys.swap(out);
+}
 
 constexpr size_t ParallelFrom = 65536; // below this, a second thread costs more than it saves
 
@@ -110,15 +184,7 @@ DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash
             tail = i;
         }
         keyed.resize(kept);
-        if (kept >= ParallelFrom) { // two halves sorted at once, then merged
-            const auto mid = keyed.begin() + qsizetype(kept / 2);
-            auto first = std::async(std::launch::async, [&keyed, mid] { std::sort(keyed.begin(), mid); });
-            std::sort(mid, keyed.end());
-            first.get();
-            std::inplace_merge(keyed.begin(), mid, keyed.end());
-        } else {
-            std::sort(keyed.begin(), keyed.end());
-        }
+        sortKeys(keyed);
         for (size_t a = 0; a < keyed.size();) {
             size_t b = a + 1;
             while (b < keyed.size() && keyed[b].hi == keyed[a].hi && keyed[b].lo == keyed[a].lo) {

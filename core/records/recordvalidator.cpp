@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QUuid>
+#include <bit>
 #include <climits>
 #include <cmath>
 
@@ -52,6 +53,70 @@ bool isHex(QChar c)
 {
     const char16_t u = c.unicode();
     return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'f');
+}
+
+// The text of a cell without copying it: a text cell's own string (every CSV cell), else `holder` made from it.
+QStringView textOf(const Cell &c, QString &holder)
+{
+    if (c.kind == Cell::Kind::Text || c.kind == Cell::Kind::Error)
+        return c.text;
+    holder = RecordValidator::cellText(c);
+    return holder;
+}
+
+// QStringView::trimmed() without its call when the ends are plain ASCII (the usual cell).
+QStringView trimmedView(QStringView t)
+{
+    auto plain = [](char16_t c) { return c > u' ' && c < 0x7f; };
+    if (t.isEmpty() || (plain(t.front().unicode()) && plain(t.back().unicode())))
+        return t;
+    return t.trimmed();
+}
+
+bool has(QStringView t, char16_t c)
+{
+    for (QChar x : t)
+        if (x.unicode() == c)
+            return true;
+    return false;
+}
+
+// Could be a spreadsheet error ("#REF!"): the cheap test before RecordValidator::isSpreadsheetError().
+bool mayBeError(QStringView t) { return t.size() >= 4 && t.front() == u'#'; }
+
+// ASCII without a capital letter: what lowered() and toLower() leave as it is.
+bool isLowerAscii(QStringView t)
+{
+    for (QChar c : t)
+        if (c.unicode() >= 0x80 || (c.unicode() >= u'A' && c.unicode() <= u'Z'))
+            return false;
+    return true;
+}
+
+// Trimmed text that simplified() leaves as it is: no whitespace but single spaces.
+bool isSimple(QStringView trimmed)
+{
+    bool afterSpace = false;
+    for (QChar c : trimmed) {
+        const bool space = c.isSpace();
+        if (space && (afterSpace || c.unicode() != u' '))
+            return false;
+        afterSpace = space;
+    }
+    return true;
+}
+
+// The canonical form that normaliseUuid() returns unchanged: 8-4-4-4-12 lower-case hex (the usual export).
+bool isCanonicalUuid(QStringView t)
+{
+    if (t.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < 36; ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? t[i] != u'-' : !isHex(t[i]))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -176,19 +241,46 @@ QString RecordValidator::generatedUuid(const IncidentRecord &r)
 
 quint64 RecordValidator::InternTable::hashOf(const QString &s)
 {
-    const char *p = reinterpret_cast<const char *>(s.constData());
+    return hashOf(QStringView(s));
+}
+
+quint64 RecordValidator::InternTable::hashOf(QStringView s)
+{
+    // Four independent lanes of 8 bytes (32 bytes a step: notes and user agents are long), then 8 bytes a step,
+    // then the tail; a full 64-bit mix at the end, as the table indexes by the low bits.
+    const char *p = reinterpret_cast<const char *>(s.data());
     size_t n = size_t(s.size()) * 2;
+    constexpr quint64 k1 = 0xFF51AFD7ED558CCDull, k2 = 0xC4CEB9FE1A85EC53ull;
     quint64 h = 0x9E3779B97F4A7C15ull ^ n;
+    if (n >= 32) {
+        quint64 a = h, b = h ^ k1, c = h ^ k2, d = ~h;
+        for (; n >= 32; n -= 32, p += 32) {
+            quint64 w[4];
+            std::memcpy(w, p, 32);
+            a = (a ^ w[0]) * k1;
+            b = (b ^ w[1]) * k1;
+            c = (c ^ w[2]) * k1;
+            d = (d ^ w[3]) * k1;
+            a ^= a >> 29;
+            b ^= b >> 29;
+            c ^= c >> 29;
+            d ^= d >> 29;
+        }
+        h = (a ^ std::rotl(b, 17) ^ std::rotl(c, 31) ^ std::rotl(d, 47)) * k2;
+    }
     for (; n >= 8; n -= 8, p += 8) {
         quint64 w;
         std::memcpy(&w, p, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h = (h ^ w) * k1;
         h ^= h >> 29;
     }
     quint64 w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-    return h ^ (h >> 32);
+    if (n > 0)
+        std::memcpy(&w, p, n);
+    h = (h ^ w) * k2;
+    h ^= h >> 33;
+    h *= k1;
+    return h ^ (h >> 33);
 }
 
 void RecordValidator::InternTable::grow()
@@ -208,6 +300,18 @@ void RecordValidator::InternTable::grow()
 
 const QString &RecordValidator::InternTable::intern(const QString &s)
 {
+    return insert(s, &s);
+}
+
+const QString &RecordValidator::InternTable::intern(QStringView s)
+{
+    return insert(s, nullptr);
+}
+
+// The string equal to `s` in the table, added when new: `owner` (a string holding exactly s) kept when given,
+// else a copy of s of exactly its size.
+const QString &RecordValidator::InternTable::insert(QStringView s, const QString *owner)
+{
     if ((m_used + 1) * 2 > m_slots.size()) // at most half full: probes stay short
         grow();
     const quint64 h = hashOf(s);
@@ -216,10 +320,10 @@ const QString &RecordValidator::InternTable::intern(const QString &s)
     for (; m_slots[i].used; i = (i + 1) & mask) {
         const Slot &slot = m_slots[i];
         if (slot.hash == h && slot.text.size() == s.size()
-            && std::memcmp(slot.text.constData(), s.constData(), size_t(s.size()) * 2) == 0)
+            && (s.isEmpty() || std::memcmp(slot.text.constData(), s.data(), size_t(s.size()) * 2) == 0))
             return slot.text;
     }
-    m_slots[i] = Slot{h, exact(s), true};
+    m_slots[i] = Slot{h, owner ? exact(*owner) : s.toString(), true};
     ++m_used;
     return m_slots[i].text;
 }
@@ -283,43 +387,56 @@ bool RecordValidator::countAsData(const SheetRow &row)
 
 bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool &needsUuid)
 {
-    // Required text fields: student name and teacher email.
+    // Required text fields: student name and teacher email. The usual cell (clean text) is read in place; one
+    // that needs more (whitespace to fold, capitals, braces) takes the general way.
+    QString holder;
     const Cell &nameCell = cellOf(row, Field::StudentName);
-    const QString nameText = cellText(nameCell);
-    if (nameCell.kind == Cell::Kind::Error || isSpreadsheetError(nameText))
+    const QStringView nameText = textOf(nameCell, holder);
+    if (nameCell.kind == Cell::Kind::Error || (mayBeError(nameText) && isSpreadsheetError(nameText.toString())))
         return quarantineRow(row, Field::StudentName,
                              tr("student name holds the spreadsheet error %1").arg(nameText.trimmed()));
-    r.studentName = intern(Field::StudentName, nameText.simplified()); // a student has many logs: one string per name
+    const QStringView name = trimmedView(nameText);
+    // a student has many logs: one string per name
+    r.studentName = isSimple(name) ? intern(Field::StudentName, name)
+                                   : intern(Field::StudentName, nameText.toString().simplified());
     if (r.studentName.isEmpty())
         return quarantineRow(row, Field::StudentName, tr("student name is missing"));
 
     const Cell &emailCell = cellOf(row, Field::TeacherEmail);
-    const QString emailText = cellText(emailCell);
-    if (emailCell.kind == Cell::Kind::Error || isSpreadsheetError(emailText))
+    const QStringView emailText = textOf(emailCell, holder);
+    if (emailCell.kind == Cell::Kind::Error || (mayBeError(emailText) && isSpreadsheetError(emailText.toString())))
         return quarantineRow(row, Field::TeacherEmail,
                              tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed()));
-    const QString email = lowered(emailText.trimmed());
+    QStringView email = trimmedView(emailText);
+    QString lower;
+    if (!isLowerAscii(email)) {
+        lower = email.toString().toLower();
+        email = lower;
+    }
     if (email.isEmpty())
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
-    if (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
-        return quarantineRow(row, Field::TeacherEmail, tr("teacher email %1 is not an e-mail address").arg(shown(emailText)));
+    if (!has(email, u'@') || has(email, u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
+        return quarantineRow(row, Field::TeacherEmail,
+                             tr("teacher email %1 is not an e-mail address").arg(shown(emailText.toString())));
     r.teacherEmail = intern(Field::TeacherEmail, email);
 
     // The uuid: malformed is quarantined; missing is made from the content once the timestamp is known.
     const Cell &uuidCell = cellOf(row, Field::Uuid);
-    const QString uuidText = cellText(uuidCell);
+    const QStringView uuidText = textOf(uuidCell, holder);
     needsUuid = false;
-    if (uuidCell.kind == Cell::Kind::Error || isSpreadsheetError(uuidText)) {
+    if (uuidCell.kind == Cell::Kind::Error || (mayBeError(uuidText) && isSpreadsheetError(uuidText.toString()))) {
         needsUuid = true;
         warn(row.number, Field::Uuid,
              tr("uuid holds the spreadsheet error %1; a stable id was made from the row's content")
                  .arg(uuidText.trimmed()));
-    } else if (uuidText.trimmed().isEmpty()) {
+    } else if (trimmedView(uuidText).isEmpty()) {
         needsUuid = true;
-    } else if (auto u = normaliseUuid(uuidText)) {
+    } else if (isCanonicalUuid(trimmedView(uuidText))) {
+        r.uuid = trimmedView(uuidText).toString();
+    } else if (auto u = normaliseUuid(uuidText.toString())) {
         r.uuid = exact(*u);
     } else {
-        return quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText)));
+        return quarantineRow(row, Field::Uuid, tr("uuid %1 is not a valid UUID").arg(shown(uuidText.toString())));
     }
     return true;
 }
@@ -327,10 +444,15 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
 void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
 {
     const Cell &c = cellOf(row, Field::StudentId);
-    const QString t = cellText(c);
-    if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
+    QString holder;
+    const QStringView t = textOf(c, holder);
+    if (c.kind == Cell::Kind::Error || (mayBeError(t) && isSpreadsheetError(t.toString()))) {
         warn(row.number, Field::StudentId, tr("student ID holds the spreadsheet error %1 and was left empty").arg(t.trimmed()));
         r.flags |= IncidentRecord::HasWarnings;
+        return;
+    }
+    if (c.kind == Cell::Kind::Text && !has(t, u'.')) { // the usual "3430": as it is, trimmed
+        r.studentId = intern(Field::StudentId, trimmedView(t));
         return;
     }
     bool fromNumber = false, ok = true;
@@ -338,7 +460,7 @@ void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
     if (fromNumber)
         r.flags |= IncidentRecord::StudentIdFromNumber;
     if (!ok) {
-        warn(row.number, Field::StudentId, tr("student ID %1 is not a whole number").arg(shown(t)));
+        warn(row.number, Field::StudentId, tr("student ID %1 is not a whole number").arg(shown(t.toString())));
         r.flags |= IncidentRecord::HasWarnings;
     }
 }
@@ -346,25 +468,25 @@ void RecordValidator::readStudentId(const SheetRow &row, IncidentRecord &r)
 void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
 {
     // Optional fields: a spreadsheet error empties the field and leaves a warning.
-    auto optional = [&](Field f, bool doIntern) -> QString {
+    QString holder;
+    auto optional = [&](Field f) -> QString {
         const Cell &c = cellOf(row, f);
-        const QString t = cellText(c);
-        if (c.kind == Cell::Kind::Error || isSpreadsheetError(t)) {
+        const QStringView t = textOf(c, holder);
+        if (c.kind == Cell::Kind::Error || (mayBeError(t) && isSpreadsheetError(t.toString()))) {
             warn(row.number, f, tr("%1 holds the spreadsheet error %2 and was left empty").arg(fieldTitle(f), t.trimmed()));
             r.flags |= IncidentRecord::HasWarnings;
             return {};
         }
-        const QString v = t.trimmed();
-        return doIntern ? intern(f, v) : exact(v);
+        return intern(f, trimmedView(t));
     };
     readStudentId(row, r);
-    r.level = optional(Field::Level, true);
-    r.category = optional(Field::Category, true);
-    r.location = optional(Field::Location, true);
-    r.actionTaken = optional(Field::ActionTaken, true);
-    r.note = optional(Field::Note, true); // notes repeat too ("Spoke to the student"): equal ones share a string
-    r.classCode = optional(Field::ClassCode, true);
-    r.device = optional(Field::Device, true);
+    r.level = optional(Field::Level);
+    r.category = optional(Field::Category);
+    r.location = optional(Field::Location);
+    r.actionTaken = optional(Field::ActionTaken);
+    r.note = optional(Field::Note); // notes repeat too ("Spoke to the student"): equal ones share a string
+    r.classCode = optional(Field::ClassCode);
+    r.device = optional(Field::Device);
     for (Field f : {Field::Level, Field::Category, Field::Location}) {
         if (r.value(f).isEmpty()) {
             warn(row.number, f, tr("%1 is empty").arg(fieldTitle(f)));
@@ -376,19 +498,20 @@ void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
 RecordValidator::Stamp RecordValidator::readTimestamp(const SheetRow &row, IncidentRecord &r, LocalDateParts &pending)
 {
     const Cell &tsCell = cellOf(row, Field::Timestamp);
-    const QString tsText = cellText(tsCell);
+    QString holder;
+    const QStringView tsText = textOf(tsCell, holder);
     auto refuse = [&](const QString &reason) {
         quarantineRow(row, Field::Timestamp, reason);
         return Stamp::Quarantined;
     };
-    if (tsCell.kind == Cell::Kind::Error || isSpreadsheetError(tsText))
+    if (tsCell.kind == Cell::Kind::Error || (mayBeError(tsText) && isSpreadsheetError(tsText.toString())))
         return refuse(tr("timestamp holds the spreadsheet error %1").arg(tsText.trimmed()));
     if (tsText.trimmed().isEmpty())
         return refuse(tr("timestamp is missing"));
     if (tsCell.kind == Cell::Kind::DateTime || tsCell.kind == Cell::Kind::Number) {
         auto ms = m_parser.fromSerial(tsCell.number);
         if (!ms)
-            return refuse(tr("timestamp %1 is a number, not a date").arg(shown(tsText)));
+            return refuse(tr("timestamp %1 is a number, not a date").arg(shown(tsText.toString())));
         r.timestampMs = *ms;
         r.flags |= IncidentRecord::TimestampSerial;
     } else if (auto iso = TimestampParser::parseIsoUtc(tsText)) {
@@ -398,14 +521,14 @@ RecordValidator::Stamp RecordValidator::readTimestamp(const SheetRow &row, Incid
         if (parts->yearFirst) {
             auto ms = m_parser.resolveLocal(*parts, DateOrder::DayFirst);
             if (!ms)
-                return refuse(tr("timestamp %1 is not a real date").arg(shown(tsText)));
+                return refuse(tr("timestamp %1 is not a real date").arg(shown(tsText.toString())));
             r.timestampMs = *ms;
         } else {
             // Day and month stay open until the whole column is read: the column, not the row, decides.
             const bool dayFirstOk = validDate(parts->year, parts->second, parts->first);
             const bool monthFirstOk = validDate(parts->year, parts->first, parts->second);
             if (!dayFirstOk && !monthFirstOk)
-                return refuse(tr("timestamp %1 is not a real date").arg(shown(tsText)));
+                return refuse(tr("timestamp %1 is not a real date").arg(shown(tsText.toString())));
             if (dayFirstOk && !monthFirstOk)
                 ++m_dmyEvidence;
             if (monthFirstOk && !dayFirstOk)
@@ -420,7 +543,7 @@ RecordValidator::Stamp RecordValidator::readTimestamp(const SheetRow &row, Incid
         if (isNumber)
             ms = m_parser.fromSerial(serial);
         if (!ms)
-            return refuse(tr("timestamp %1 is not a date").arg(shown(tsText)));
+            return refuse(tr("timestamp %1 is not a date").arg(shown(tsText.toString())));
         r.timestampMs = *ms;
         r.flags |= IncidentRecord::TimestampSerial;
     }

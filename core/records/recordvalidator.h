@@ -79,6 +79,7 @@ private:
     bool quarantineRow(const SheetRow &row, Field field, const QString &reason);
     void warn(qint64 row, Field field, const QString &message);
     const QString &intern(Field f, const QString &s) { return m_interned[size_t(f)].intern(s); }
+    const QString &intern(Field f, QStringView s) { return m_interned[size_t(f)].intern(s); }
     QString where(qint64 row) const;
 
     ValidationContext m_ctx;
@@ -96,6 +97,7 @@ private:
     public:
         // The returned reference is valid until the next call: copy it.
         const QString &intern(const QString &s);
+        const QString &intern(QStringView s); // the same, from a view: copied only when new
 
     private:
         struct Slot
@@ -106,6 +108,8 @@ private:
         };
         static quint64 hashOf(const QString &s);
         void grow();
+        static quint64 hashOf(QStringView s);
+        const QString &insert(QStringView s, const QString *owner);
         std::vector<Slot> m_slots;
         size_t m_used = 0;
     };

@@ -51,6 +51,7 @@ private slots:
     void dateOrderFromColumn_data();
     void dateOrderFromColumn();
     void blankAndRepeatedHeader();
+    void internedValuesShared();
 };
 
 void tst_RecordValidator::row_data()
@@ -94,6 +95,43 @@ void tst_RecordValidator::row_data()
     QTest::newRow("error-name") << name << u"#REF!"_qs << u"studentName"_qs << u"spreadsheet error #REF!"_qs << -1 << QString() << 0;
     QTest::newRow("missing-email") << email << QString() << u"teacherEmail"_qs << u"teacher email is missing"_qs << -1 << QString() << 0;
     QTest::newRow("not-an-email") << email << u"Mr Smith"_qs << u"teacherEmail"_qs << u"not an e-mail address"_qs << -1 << QString() << 0;
+    // Cells the in-place reading declines (whitespace to fold, NBSP, capitals, non-ASCII): the general way reads them.
+    QTest::newRow("name-nbsp-inside") << name << u"Zo\u00eb\u00a0Ng"_qs << QString() << QString() << name << u"Zo\u00eb Ng"_qs << 0;
+    QTest::newRow("name-tab-inside") << name << u"Mia\tVan der Berg"_qs << QString() << QString() << name
+                                     << u"Mia Van der Berg"_qs << 0;
+    QTest::newRow("name-nbsp-around") << name << u"\u00a0Ivy Y\u0131lmaz\u2003"_qs << QString() << QString() << name
+                                      << u"Ivy Y\u0131lmaz"_qs << 0;
+    QTest::newRow("name-non-ascii-clean") << name << u"Niamh Fern\u00e1ndez"_qs << QString() << QString() << name
+                                          << u"Niamh Fern\u00e1ndez"_qs << 0;
+    QTest::newRow("name-newline") << name << u"Mia\nVan der Berg"_qs << QString() << QString() << name
+                                  << u"Mia Van der Berg"_qs << 0;
+    QTest::newRow("email-nbsp-around") << email << u"\u00a0jane.smith@school.example\u00a0"_qs << QString() << QString()
+                                       << email << u"jane.smith@school.example"_qs << 0;
+    QTest::newRow("email-non-ascii-capital") << email << u"\u00c9mile@School.Example"_qs << QString() << QString() << email
+                                             << u"\u00e9mile@school.example"_qs << 0;
+    QTest::newRow("email-inner-space") << email << u"jane smith@school.example"_qs << u"teacherEmail"_qs
+                                       << u"not an e-mail address"_qs << -1 << QString() << 0;
+    QTest::newRow("email-trailing-at") << email << u"jane.smith@ "_qs << u"teacherEmail"_qs << u"not an e-mail address"_qs
+                                       << -1 << QString() << 0;
+    QTest::newRow("uuid-trailing-space") << uuid << kUuid + u" "_qs << QString() << QString() << uuid << kUuid << 0;
+    QTest::newRow("uuid-nbsp-around") << uuid << u"\u00a0"_qs + kUuid + u"\u00a0"_qs << QString() << QString() << uuid
+                                      << kUuid << 0;
+    QTest::newRow("uuid-upper") << uuid << kUuid.toUpper() << QString() << QString() << uuid << kUuid << 0;
+    QTest::newRow("uuid-not-hex") << uuid << u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3d1g"_qs << u"uuid"_qs
+                                  << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-fullwidth-digit") << uuid << u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3d1\uff10"_qs << u"uuid"_qs
+                                          << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-dash-misplaced") << uuid << u"0b4e8a516-a0d-4d33-9b7e-2f6a1c9e3d10"_qs << u"uuid"_qs
+                                         << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-spaces-only") << uuid << u" \u00a0 "_qs << QString() << QString() << sid << u"3430"_qs << 0;
+    QTest::newRow("id-text-spaces") << sid << u" 3430 "_qs << QString() << QString() << sid << u"3430"_qs << 0;
+    QTest::newRow("id-text-decimals") << sid << u"3430.00"_qs << QString() << QString() << sid << u"3430"_qs << 0;
+    QTest::newRow("id-text-fraction") << sid << u"3430.5"_qs << QString() << QString() << sid << u"3430.5"_qs << 0;
+    QTest::newRow("note-nbsp-trailing") << note << u"Calling out\u00a0"_qs << QString() << QString() << note
+                                        << u"Calling out"_qs << 0;
+    QTest::newRow("note-hash-not-error") << note << u"#1 again"_qs << QString() << QString() << note << u"#1 again"_qs << 0;
+    QTest::newRow("note-error-na") << note << u"#N/A"_qs << QString() << QString() << note << QString() << 1;
+    QTest::newRow("class-error-lower") << cls << u"#ref!"_qs << QString() << QString() << cls << QString() << 1;
     QTest::newRow("malformed-uuid") << uuid << u"1234-abcd"_qs << u"uuid"_qs << u"uuid '1234-abcd' is not a valid UUID"_qs << -1
                                     << QString() << 0;
 }
@@ -263,3 +301,32 @@ void tst_RecordValidator::blankAndRepeatedHeader()
 
 QTEST_GUILESS_MAIN(tst_RecordValidator)
 #include "tst_recordvalidator.moc"
+
+// Equal values (read in place or folded first) share one string; distinct ones stay apart, however many there are.
+void tst_RecordValidator::internedValuesShared()
+{
+    RecordValidator v(context());
+    constexpr int rows = 5000, distinct = 1500;
+    for (int i = 0; i < rows; ++i) {
+        QStringList cells = goodRow();
+        const int k = i % distinct;
+        // long notes (the hash's 32-byte steps), some only differing at the end
+        cells[int(Field::Note)] = u"Spoke to the student about the incident in the yard at recess, note "_qs + QString::number(k);
+        cells[int(Field::StudentName)] = i % 2 ? u"Mia Van der Berg %1"_qs.arg(k % 50) : u" Mia  Van der Berg %1 "_qs.arg(k % 50);
+        cells[int(Field::Uuid)] = QString();
+        cells[int(Field::Device)] = QString(k % 7 + 1, QChar(u'x'));
+        v.add(rowOf(cells, i + 2));
+    }
+    v.finish();
+    QCOMPARE(int(v.records().size()), rows);
+    const auto &recs = v.records();
+    for (int i = 0; i < rows; ++i) {
+        const int k = i % distinct;
+        QCOMPARE(recs[size_t(i)].note, u"Spoke to the student about the incident in the yard at recess, note "_qs + QString::number(k));
+        QCOMPARE(recs[size_t(i)].studentName, u"Mia Van der Berg %1"_qs.arg(k % 50));
+        QCOMPARE(recs[size_t(i)].device, QString(k % 7 + 1, QChar(u'x')));
+        const IncidentRecord &first = recs[size_t(k)];
+        QCOMPARE(recs[size_t(i)].note.constData(), first.note.constData());
+        QCOMPARE(recs[size_t(i)].studentName.constData(), recs[size_t(k % 50)].studentName.constData());
+    }
+}
