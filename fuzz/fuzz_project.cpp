@@ -1,5 +1,6 @@
 // libFuzzer target: the project loader (core/project/projectfile.cpp and projectjson.cpp, Project::load) on
-// arbitrary bytes written to a file: SQLite (format 2) and JSON (format 1, converted on load) alike.
+// arbitrary bytes written to a file: SQLite (format 3, its chunks of records decoded by recordchunks.cpp, and
+// format 2) and JSON (format 1, converted on load) alike.
 // Invariants: only ProjectError escapes; a loaded project gives counts and duplicates without crashing; a
 // converted file loads again with the same counts; what it saves to another file loads again with the same
 // counts, and so does a change saved in place.
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ttfuzz::writeFile(path, QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)));
     try {
         Project p = Project::load(path);
-        if (!p.convertedFrom().isEmpty()) { // format 1, now format 2 in its place
+        if (!p.convertedFrom().isEmpty()) { // format 1, now format 3 in its place
             QFile::remove(p.convertedFrom());
             TT_FUZZ_CHECK(sameCounts(p.counts(), Project::load(path).counts()));
         }

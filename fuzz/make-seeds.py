@@ -186,11 +186,12 @@ def main():
     out("connection", "regress-nul.txt", b"postgres://u\x00@localhost/db?schema=My%20Schema")
     out("connection", "regress-schema-nul.txt", "postgres://u@localhost/db?schema=a%00b")
 
-    # Project files: format 1 (JSON, what Project::saveJsonV1 writes; Project::load converts it). The format 2
-    # seed (SQLite), corpus/project/full-v2.ttproj, is full.ttproj converted by the application itself and
-    # vacuumed to 512-byte pages; this script leaves it alone. Remake it with:
-    #   cp full.ttproj full-v2.ttproj && build/tests/records/tst_projectfile --convert full-v2.ttproj &&
-    #   rm full-v2.ttproj.v1.json && sqlite3 full-v2.ttproj 'PRAGMA journal_mode=DELETE; PRAGMA page_size=512; VACUUM'
+    # Project files: format 1 (JSON, what Project::saveJsonV1 writes; Project::load converts it). The SQLite seeds
+    # are full.ttproj converted by the application itself and vacuumed to 512-byte pages; this script leaves them
+    # alone. corpus/project/full-v2.ttproj was made by the format 2 application (records in rows, up to commit
+    # 165a145) and is kept as it is; full-v3.ttproj (records in chunks) is remade with:
+    #   cp full.ttproj full-v3.ttproj && build/tests/records/tst_projectfile --convert full-v3.ttproj &&
+    #   rm full-v3.ttproj.v1.json && sqlite3 full-v3.ttproj 'PRAGMA journal_mode=DELETE; PRAGMA page_size=512; VACUUM'
     rec = ["0b6f3c1e-4a2d-4f8e-9c1b-2d3e4f5a6b70", 1762133025678, "incident", "3430", "Ari Testperson", "Minor",
            "Disruption", "Classroom", "Redirect", "note, with \"quotes\"", "t.one@school.example", "5JT",
            "Mozilla/5.0", 0, 2, 0]

@@ -59,7 +59,8 @@ struct ProjectFileState;
 class Project
 {
 public:
-    static constexpr int FormatVersion = 2; // 1: the JSON file (still read, converted on open); 2: SQLite
+    static constexpr int FormatVersion = 3; // 1: the JSON file (still read, converted on open); 2: SQLite, records
+                                           // in rows (still read); 3: SQLite, records in chunks
 
     static Project create(const SchoolInfo &school);
     // Throws ProjectError with a message naming the file (missing, not a project, newer format, damaged).

@@ -1,14 +1,17 @@
-// Format 2 of the project file: an SQLite database (libsqlite3) used as an application file format.
-//   meta(name, value): format, version, school, dateOrder, recordsRevision, fileId, saveSerial
-//   sources(idx, info JSON), strings(id, value), records(seq, uuid BLOB(16), ts, type, studentId, the repetitive
-//   text fields as ids into strings, note, source, rowNumber, flags), quarantine, warnings, duplicateChoices
-//   (one row per choice), rowEdits (one row per edit), sections (one row per top-level key of each section),
-//   caches(name, inputKey, data).
+// Format 3 of the project file: an SQLite database (libsqlite3) used as an application file format.
+//   meta(name, value): format, version, school, dateOrder, recordsRevision, fileId, saveSerial, recordCount
+//   sources(idx, info JSON), strings(id, value), recordChunks(first, count, data): the records in chunks of a few
+//   thousand, a compact binary encoding (recordchunks.h: uuid as 16 bytes, the repetitive text fields as ids into
+//   strings), quarantine, warnings, duplicateChoices (one row per choice), rowEdits (one row per edit), sections
+//   (one row per top-level key of each section), caches(name, inputKey, data).
+// Format 2 (still read, written whole in format 3 on its first save) had records(seq, uuid, ts, type, studentId,
+// the repetitive text fields as ids into strings, note, source, rowNumber, flags), one row per record.
 // PRAGMA user_version holds the format version, application_id marks the file as ours.
 // A full write goes to a temporary file beside the target (no journal: the file is not visible until it is
 // complete), is fsync'ed and renamed over the target. Saving to the file the project knows writes only the
 // parts that changed since, in one WAL transaction with synchronous=FULL.
 #include "projectfile.h"
+#include "recordchunks.h"
 
 #include "common/errors.h"
 
@@ -25,9 +28,7 @@
 #include <cctype>
 #include <cerrno>
 #include <climits>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <fcntl.h>
 #include <functional>
@@ -180,11 +181,7 @@ const char Schema[] = R"(
 CREATE TABLE meta(name TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID;
 CREATE TABLE sources(idx INTEGER PRIMARY KEY, info TEXT NOT NULL);
 CREATE TABLE strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE records(seq INTEGER PRIMARY KEY, uuid BLOB NOT NULL, ts INTEGER NOT NULL, type INTEGER NOT NULL,
-  studentId TEXT NOT NULL, studentName INTEGER NOT NULL, level INTEGER NOT NULL, category INTEGER NOT NULL,
-  location INTEGER NOT NULL, actionTaken INTEGER NOT NULL, note TEXT NOT NULL, teacherEmail INTEGER NOT NULL,
-  classCode INTEGER NOT NULL, device INTEGER NOT NULL, source INTEGER NOT NULL, rowNumber INTEGER NOT NULL,
-  flags INTEGER NOT NULL);
+CREATE TABLE recordChunks(first INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE quarantine(seq INTEGER PRIMARY KEY, source INTEGER NOT NULL, rowNumber INTEGER NOT NULL,
   field TEXT NOT NULL, reason TEXT NOT NULL, cells TEXT NOT NULL);
 CREATE TABLE warnings(seq INTEGER PRIMARY KEY, source INTEGER NOT NULL, rowNumber INTEGER NOT NULL,
@@ -197,56 +194,6 @@ CREATE TABLE sections(section TEXT NOT NULL, whole INTEGER NOT NULL, name TEXT N
   PRIMARY KEY(section, whole, name)) WITHOUT ROWID;
 CREATE TABLE caches(name TEXT PRIMARY KEY NOT NULL, inputKey BLOB NOT NULL, data BLOB NOT NULL);
 )";
-
-// ---- uuids: 16 bytes when canonical (lower-case 8-4-4-4-12), else kept as text ----
-
-int hexValue(char16_t c)
-{
-    if (c >= u'0' && c <= u'9')
-        return c - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c - u'a' + 10;
-    return -1;
-}
-
-bool packUuid(const QString &uuid, unsigned char out[16])
-{
-    if (uuid.size() != 36)
-        return false;
-    int n = 0;
-    for (int i = 0; i < 36; ++i) {
-        const char16_t c = uuid[i].unicode();
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != u'-')
-                return false;
-            continue;
-        }
-        const int v = hexValue(c);
-        if (v < 0)
-            return false;
-        if (n % 2 == 0)
-            out[n / 2] = static_cast<unsigned char>(v << 4);
-        else
-            out[n / 2] |= static_cast<unsigned char>(v);
-        ++n;
-    }
-    return true;
-}
-
-QString unpackUuid(const unsigned char *b)
-{
-    static const char16_t digits[] = u"0123456789abcdef";
-    QString s(36, Qt::Uninitialized);
-    char16_t *out = reinterpret_cast<char16_t *>(s.data());
-    int pos = 0;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[pos++] = u'-';
-        out[pos++] = digits[b[i] >> 4];
-        out[pos++] = digits[b[i] & 0xf];
-    }
-    return s;
-}
 
 quint64 hashText(const std::string &text)
 {
@@ -348,200 +295,6 @@ private:
     int m_fd = -1;
 };
 
-// ---- the records of a full write: encoded on a second thread while this one inserts them ----
-
-// A batch of records in the form the records table stores them: uuids as 16 bytes (or UTF-8 when not canonical),
-// the free text as UTF-8, the repetitive fields as ids into strings; the strings first seen in this batch are
-// listed to be inserted with it. Texts are offsets into one buffer, so a batch allocates nothing once grown.
-struct EncodedBatch
-{
-    struct Text
-    {
-        quint32 offset = 0, size = 0;
-    };
-    struct Row
-    {
-        unsigned char uuid[16];
-        bool uuidPacked = false;
-        Text uuidText, studentId, note;
-        qint64 ids[8];
-    };
-    size_t first = 0; // index of rows[0] in the project's records
-    std::vector<Row> rows;
-    std::vector<std::pair<qint64, Text>> newStrings;
-    std::vector<char> text;
-    size_t used = 0;
-
-    void clear(size_t at)
-    {
-        first = at;
-        rows.clear();
-        newStrings.clear();
-        used = 0;
-    }
-    std::string_view view(Text t) const { return std::string_view(text.data() + t.offset, t.size); }
-};
-
-class RecordEncoder
-{
-public:
-    void encode(const std::vector<IncidentRecord> &records, size_t begin, size_t end, EncodedBatch &out)
-    {
-        out.clear(begin);
-        out.rows.resize(end - begin);
-        for (size_t i = begin; i < end; ++i) {
-            const IncidentRecord &r = records[i];
-            EncodedBatch::Row &row = out.rows[i - begin];
-            row.uuidPacked = packUuid(r.uuid, row.uuid);
-            if (!row.uuidPacked)
-                row.uuidText = append(out, r.uuid);
-            row.studentId = append(out, r.studentId);
-            row.note = append(out, r.note);
-            const QString *shared[8] = {&r.studentName, &r.level, &r.category, &r.location,
-                                        &r.actionTaken, &r.teacherEmail, &r.classCode, &r.device};
-            for (int f = 0; f < 8; ++f)
-                row.ids[f] = id(*shared[f], out);
-        }
-    }
-
-private:
-    EncodedBatch::Text append(EncodedBatch &out, const QString &v)
-    {
-        const size_t need = out.used + size_t(m_encoder.requiredSpace(v.size()));
-        if (out.text.size() < need)
-            out.text.resize(qMax(need, out.text.size() * 2));
-        char *begin = out.text.data() + out.used;
-        char *end = m_encoder.appendToBuffer(begin, v);
-        const EncodedBatch::Text t{quint32(out.used), quint32(end - begin)};
-        out.used += size_t(end - begin);
-        return t;
-    }
-    // Text to id: by the string's buffer first (the records share one buffer per distinct value: a direct-mapped
-    // cache of buffer addresses), then by value.
-    qint64 id(const QString &v, EncodedBatch &out)
-    {
-        if (v.isEmpty())
-            return 0;
-        const void *buffer = v.constData();
-        Slot &slot = m_byBuffer[(quintptr(buffer) * 0x9E3779B97F4A7C15ull) >> 50];
-        if (slot.buffer == buffer)
-            return slot.id;
-        qint64 n = m_ids.value(v);
-        if (n == 0) {
-            n = m_ids.size() + 1;
-            m_ids.insert(v, n);
-            out.newStrings.emplace_back(n, append(out, v));
-        }
-        slot = Slot{buffer, n};
-        return n;
-    }
-    struct Slot
-    {
-        const void *buffer = nullptr;
-        qint64 id = 0;
-    };
-    std::vector<Slot> m_byBuffer = std::vector<Slot>(1 << 14);
-    QHash<QString, qint64> m_ids;
-    QStringEncoder m_encoder{QStringEncoder::Utf8, QStringConverter::Flag::Stateless};
-};
-
-// Runs a RecordEncoder over the records on its own thread, a few batches ahead of the consumer (the thread that
-// owns the database: SQLite is used from that one thread only). Batches go back to be reused once inserted.
-class RecordPipeline
-{
-public:
-    static constexpr size_t BatchRows = 8192;
-    static constexpr size_t Batches = 4; // in flight: bounds the memory to a few MB
-
-    explicit RecordPipeline(const std::vector<IncidentRecord> &records) : m_records(records)
-    {
-        for (size_t i = 0; i < Batches; ++i)
-            m_free.push_back(std::make_unique<EncodedBatch>());
-        if (records.size() <= BatchRows) { // one batch: not worth a thread
-            produce();
-            return;
-        }
-        m_thread = std::thread([this] { produce(); });
-    }
-    ~RecordPipeline()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_cancelled = true;
-        }
-        m_changed.notify_all();
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-    RecordPipeline(const RecordPipeline &) = delete;
-    RecordPipeline &operator=(const RecordPipeline &) = delete;
-
-    // The next batch in order, or null after the last; rethrows what the encoder threw.
-    std::unique_ptr<EncodedBatch> next()
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [this] { return !m_full.empty() || m_done; });
-        if (m_full.empty()) {
-            if (m_error)
-                std::rethrow_exception(m_error);
-            return nullptr;
-        }
-        std::unique_ptr<EncodedBatch> b = std::move(m_full.front());
-        m_full.pop_front();
-        return b;
-    }
-    void recycle(std::unique_ptr<EncodedBatch> b)
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_free.push_back(std::move(b));
-        }
-        m_changed.notify_all();
-    }
-
-private:
-    void produce()
-    {
-        try {
-            RecordEncoder encoder;
-            for (size_t at = 0; at < m_records.size(); at += BatchRows) {
-                std::unique_ptr<EncodedBatch> b;
-                {
-                    std::unique_lock lock(m_mutex);
-                    m_changed.wait(lock, [this] { return !m_free.empty() || m_cancelled; });
-                    if (m_cancelled)
-                        break;
-                    b = std::move(m_free.back());
-                    m_free.pop_back();
-                }
-                encoder.encode(m_records, at, qMin(at + BatchRows, m_records.size()), *b);
-                {
-                    std::lock_guard lock(m_mutex);
-                    m_full.push_back(std::move(b));
-                }
-                m_changed.notify_all();
-            }
-        } catch (...) {
-            std::lock_guard lock(m_mutex);
-            m_error = std::current_exception();
-        }
-        {
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-        }
-        m_changed.notify_all();
-    }
-
-    const std::vector<IncidentRecord> &m_records;
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<std::unique_ptr<EncodedBatch>> m_full;
-    std::vector<std::unique_ptr<EncodedBatch>> m_free;
-    bool m_done = false, m_cancelled = false;
-    std::exception_ptr m_error;
-    std::thread m_thread;
-};
-
 } // namespace
 
 // ---- writing ----
@@ -565,6 +318,7 @@ struct ProjectWriter
         st.bindText(1, QByteArray("recordsRevision")).bindBlob(2, revision.constData(), int(revision.size())).run();
         st.bindText(1, QByteArray("fileId")).bindBlob(2, fileId.constData(), int(fileId.size())).run();
         st.bindText(1, QByteArray("saveSerial")).bind(2, serial).run();
+        st.bindText(1, QByteArray("recordCount")).bind(2, qint64(p.m_records->size())).run(); // format 3 checks it
     }
 
     void sources()
@@ -575,64 +329,35 @@ struct ProjectWriter
             st.bind(1, qint64(i)).bindText(2, sourceToJson(p.m_sources[i]).dump()).run();
     }
 
-    // One record's 17 columns, from parameter base + 1 on.
-    static void bindRecord(Stmt &ins, int base, qint64 seq, const EncodedBatch &b, const EncodedBatch::Row &row,
-                           const IncidentRecord &r)
-    {
-        if (seq == 0)
-            ins.bind(base + 1, seq);
-        else
-            ins.bindNull(base + 1); // the next rowid, which is seq: cheaper than SQLite checking a given one
-        if (row.uuidPacked)
-            ins.bindBlob(base + 2, row.uuid, 16);
-        else
-            ins.bindUtf8(base + 2, b.view(row.uuidText));
-        ins.bind(base + 3, r.timestampMs).bind(base + 4, r.type == RecordType::Commendation ? 1 : 0);
-        ins.bindUtf8(base + 5, b.view(row.studentId));
-        for (int f = 0; f < 5; ++f)
-            ins.bind(base + 6 + f, row.ids[f]);
-        ins.bindUtf8(base + 11, b.view(row.note));
-        for (int f = 5; f < 8; ++f)
-            ins.bind(base + 7 + f, row.ids[f]);
-        ins.bind(base + 15, r.sourceIndex).bind(base + 16, r.sourceRow).bind(base + 17, r.flags);
-    }
-
+    // The records as chunks (recordchunks.h), encoded on this thread and one more while this one inserts them in
+    // order; a few chunks ahead at most (a few MB). The strings the encoders met go in after them.
     void records()
     {
-        db.exec("DELETE FROM records; DELETE FROM strings");
-        // 32 rows per statement run: about a fifth less CPU per record than one (bench_session, 262k records).
-        constexpr int Columns = 17, PerStatement = 32;
+        db.exec("DELETE FROM recordChunks; DELETE FROM strings");
         const std::vector<IncidentRecord> &records = *p.m_records;
-        std::optional<Stmt> insMany; // preparing it costs about a millisecond: only for a project that needs it
-        if (records.size() >= PerStatement) {
-            std::string many = "INSERT INTO records VALUES";
-            for (int k = 0; k < PerStatement; ++k) {
-                many += k ? ",(" : "(";
-                for (int c = 1; c <= Columns; ++c)
-                    many += (c > 1 ? ",?" : "?") + std::to_string(k * Columns + c);
-                many += ')';
-            }
-            insMany.emplace(db, many.c_str());
+        const size_t n = records.size(), chunks = (n + ChunkRecords - 1) / ChunkRecords;
+        SharedStrings strings;
+        ChunkEncoder encoders[2] = {ChunkEncoder(strings), ChunkEncoder(strings)};
+        std::vector<std::string> blobs(chunks);
+        auto encode = [&](size_t i, int lane) {
+            const size_t first = i * ChunkRecords;
+            encoders[lane].encode(records.data() + first, qMin(ChunkRecords, n - first), blobs[i]);
+        };
+        TwoLanes lanes(chunks, 8, encode);
+        lanes.makeAvailable(chunks);
+        Stmt ins(db, "INSERT INTO recordChunks(first, count, data) VALUES(?1, ?2, ?3)");
+        for (size_t i = 0; i < chunks; ++i) {
+            lanes.waitFor(i);
+            const size_t first = i * ChunkRecords;
+            ins.bind(1, qint64(first)).bind(2, qint64(qMin(ChunkRecords, n - first)));
+            ins.bindBlob(3, blobs[i].data(), int(blobs[i].size())).run();
+            std::string().swap(blobs[i]);
+            lanes.release(i);
         }
-        Stmt ins(db, "INSERT INTO records VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
         Stmt str(db, "INSERT INTO strings(id, value) VALUES(?1, ?2)");
-        RecordPipeline pipeline(records);
-        while (std::unique_ptr<EncodedBatch> b = pipeline.next()) {
-            for (const auto &[n, text] : b->newStrings)
-                str.bind(1, n).bindUtf8(2, b->view(text)).run();
-            const size_t n = b->rows.size();
-            size_t i = 0;
-            for (; i + PerStatement <= n; i += PerStatement) {
-                for (int k = 0; k < PerStatement; ++k)
-                    bindRecord(*insMany, k * Columns, qint64(b->first + i + k), *b, b->rows[i + k], records[b->first + i + k]);
-                insMany->run();
-            }
-            for (; i < n; ++i) {
-                bindRecord(ins, 0, qint64(b->first + i), *b, b->rows[i], records[b->first + i]);
-                ins.run();
-            }
-            pipeline.recycle(std::move(b));
-        }
+        const std::vector<std::string> &added = strings.added();
+        for (size_t i = 0; i < added.size(); ++i)
+            str.bind(1, qint64(i + 1)).bindUtf8(2, added[i]).run();
     }
 
     void quarantine()
@@ -825,6 +550,11 @@ bool ProjectFile::writeChanges(const Project &project, const QString &path, Proj
         }
         if (fileId != state.fileId || serial != state.serial)
             return false; // replaced or written by another program: the caller writes it whole
+        {
+            Stmt v(db, "PRAGMA user_version");
+            if (!v.step() || v.i64(0) != Project::FormatVersion)
+                return false; // an earlier format (format 2's records table): written whole in this one
+        }
         ProjectWriter w{project, db};
         const Project::Revisions &disk = state.revisions;
         w.meta(fileId, serial + 1);
@@ -870,6 +600,8 @@ struct ProjectReader
     Project &p;
     Db &db;
     const QString &path;
+    qint64 format; // PRAGMA user_version: 2 keeps the records in rows, 3 in chunks
+    qint64 recordCount = -1; // meta's, when it has one
 
     [[noreturn]] void damaged(const QString &why) const { throw ProjectError(damagedMessage(path, why)); }
 
@@ -885,6 +617,8 @@ struct ProjectReader
                 p.m_file->fileId = st.blob(1);
             else if (name == "saveSerial")
                 p.m_file->serial = st.i64(1);
+            else if (name == "recordCount")
+                recordCount = st.i64(1);
             else if (name == "version" && st.i64(1) > Project::FormatVersion)
                 throw ProjectError(tr("%1 was saved by a newer version of TrackTally Recovery (format %2); "
                                       "please update the application.")
@@ -924,6 +658,62 @@ struct ProjectReader
     }
 
     void records()
+    {
+        if (format >= 3)
+            recordChunks();
+        else
+            recordRows();
+    }
+
+    // Format 3: the chunks' places and sizes first (no blob read), then the blobs, decoded on this thread and one
+    // more while this one reads the next (each lane its own copy of the strings: no shared reference counts).
+    void recordChunks()
+    {
+        std::vector<QString> strings[2] = {this->strings(), {}};
+        for (const QString &s : strings[0])
+            strings[1].push_back(QString(s.constData(), s.size()));
+        std::vector<std::pair<size_t, size_t>> chunks; // first, count
+        size_t total = 0;
+        {
+            Stmt st(db, "SELECT first, count, length(data), typeof(data) = 'blob' FROM recordChunks ORDER BY first");
+            while (st.step()) {
+                const qint64 count = st.i64(1);
+                if (st.i64(0) != qint64(total))
+                    damaged(tr("the chunks of records are not numbered in order"));
+                if (!st.i64(3))
+                    damaged(tr("a chunk of records is not binary data"));
+                if (count < 1 || count > st.i64(2) || count > qint64(ChunkRecords) * 16)
+                    damaged(tr("a chunk of records has a wrong count"));
+                chunks.emplace_back(total, size_t(count));
+                total += size_t(count);
+            }
+        }
+        if (qint64(total) != recordCount)
+            damaged(tr("its chunks hold %1 records where the file lists %2").arg(total).arg(recordCount));
+        auto &records = p.m_records.mut();
+        records.resize(total);
+        std::vector<QByteArray> blobs(chunks.size());
+        const size_t sourceCount = p.m_sources.size();
+        auto decode = [&](size_t i, int lane) {
+            const QByteArray blob = std::exchange(blobs[i], QByteArray());
+            decodeChunk(blob.constData(), size_t(blob.size()), records.data() + chunks[i].first, chunks[i].second,
+                        strings[lane], sourceCount);
+        };
+        TwoLanes lanes(chunks.size(), chunks.size(), decode);
+        Stmt st(db, "SELECT data FROM recordChunks ORDER BY first");
+        size_t read = 0;
+        while (read < chunks.size() && st.step()) {
+            blobs[read] = st.blob(0);
+            lanes.makeAvailable(++read);
+        }
+        if (read != chunks.size())
+            damaged(tr("a chunk of records is missing"));
+        for (size_t i = 0; i < chunks.size(); ++i)
+            lanes.waitFor(i);
+    }
+
+    // Format 2: one row per record.
+    void recordRows()
     {
         const std::vector<QString> strings = this->strings();
         auto shared = [&](const Stmt &st, int c) -> const QString & {
@@ -1024,6 +814,7 @@ Project ProjectFile::loadSqlite(const QString &path)
     FolderLock lock(QFileInfo(path).absolutePath(), path, FolderLock::Read);
     try {
         std::unique_ptr<Db> db;
+        qint64 format = 0;
         try {
             db = std::make_unique<Db>(path, SQLITE_OPEN_READWRITE);
             db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; BEGIN; SELECT count(*) FROM sqlite_schema");
@@ -1038,22 +829,26 @@ Project ProjectFile::loadSqlite(const QString &path)
         }
         {
             Stmt v(*db, "PRAGMA user_version");
-            if (v.step() && v.i64(0) > Project::FormatVersion)
+            if (v.step())
+                format = v.i64(0);
+            if (format > Project::FormatVersion)
                 throw ProjectError(tr("%1 was saved by a newer version of TrackTally Recovery (format %2); "
                                       "please update the application.")
                                        .arg(path)
-                                       .arg(v.i64(0)));
+                                       .arg(format));
             // Our tables, as tables; nothing that runs code when read or written (views, triggers).
-            Stmt t(*db, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'meta'), count(*) FILTER (WHERE "
-                        "type = 'table' AND name IN ('sources', 'strings', 'records', 'quarantine', 'warnings', "
-                        "'duplicateChoices', 'rowEdits', 'sections', 'caches')), count(*) FILTER (WHERE type IN "
-                        "('view', 'trigger')) FROM sqlite_schema");
+            const std::string tables = "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'meta'), count(*) "
+                                       "FILTER (WHERE type = 'table' AND name IN ('sources', 'strings', '"
+                + std::string(format >= 3 ? "recordChunks" : "records")
+                + "', 'quarantine', 'warnings', 'duplicateChoices', 'rowEdits', 'sections', 'caches')), count(*) "
+                  "FILTER (WHERE type IN ('view', 'trigger')) FROM sqlite_schema";
+            Stmt t(*db, tables.c_str());
             if (!t.step() || t.i64(0) == 0)
                 throw ProjectError(tr("%1 is not a TrackTally Recovery project file.").arg(path));
             if (t.i64(1) != 9 || t.i64(2) != 0)
                 throw ProjectError(damagedMessage(path, tr("its tables are not a project's")));
         }
-        ProjectReader r{p, *db, path};
+        ProjectReader r{p, *db, path, format};
         r.meta();
         r.sources();
         r.records();
@@ -1062,6 +857,8 @@ Project ProjectFile::loadSqlite(const QString &path)
         db->exec("COMMIT");
     } catch (const SqlFailure &f) {
         throw ProjectError(damagedMessage(path, f.message));
+    } catch (const ChunkDamaged &d) {
+        throw ProjectError(damagedMessage(path, d.why));
     } catch (const nlohmann::json::exception &e) {
         throw ProjectError(damagedMessage(path, QString::fromUtf8(e.what())));
     }

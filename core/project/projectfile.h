@@ -1,6 +1,7 @@
 #pragma once
 // The project file, internal to core/project (callers use Project::load/save).
-//   projectfile.cpp: format 2, an SQLite database (libsqlite3) used as an application file format;
+//   projectfile.cpp: format 3 (2 still read), an SQLite database (libsqlite3) used as an application file format;
+//   recordchunks.cpp: format 3's records, in chunks encoded and decoded on two threads;
 //   projectjson.cpp: format 1, the JSON file of earlier versions (read and converted; written for tests only).
 #include "project.h"
 

@@ -1,4 +1,4 @@
-// The project file (format 2, SQLite): what is saved loads with equal content; saving to the known file writes
+// The project file (format 3, SQLite; format 2 still opens): what is saved loads with equal content; saving to the known file writes
 // only what changed, also when a copy was saved in between (the autosave's snapshot); format 1 (JSON) files are
 // converted on open with the original kept; damaged and newer files are refused by name; a writer killed at any
 // moment leaves a file that loads with either the old or the new state; a second writer gets a clear error.
@@ -15,6 +15,7 @@
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QTest>
 #include <csignal>
 #include <cstdio>
@@ -117,6 +118,97 @@ bool execSql(const QString &file, const char *sql)
     return ok;
 }
 
+// The first column of the first row of a query (-1 when it fails).
+qint64 queryInt(const QString &file, const char *sql)
+{
+    sqlite3 *db = nullptr;
+    sqlite3_stmt *st = nullptr;
+    qint64 v = -1;
+    if (sqlite3_open(QFile::encodeName(file).constData(), &db) == SQLITE_OK
+        && sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+// Rewrites a project file's records in format 2 (one row per record, as the format 2 application wrote them: its
+// schema, uuids as 16 bytes when canonical, the repetitive text as ids into strings), the rest left as it is.
+bool writeFormat2Records(const QString &file, const std::vector<IncidentRecord> &records)
+{
+    sqlite3 *db = nullptr;
+    bool ok = sqlite3_open(QFile::encodeName(file).constData(), &db) == SQLITE_OK
+        && sqlite3_exec(db, R"(BEGIN; DROP TABLE recordChunks; DELETE FROM strings;
+CREATE TABLE records(seq INTEGER PRIMARY KEY, uuid BLOB NOT NULL, ts INTEGER NOT NULL, type INTEGER NOT NULL,
+  studentId TEXT NOT NULL, studentName INTEGER NOT NULL, level INTEGER NOT NULL, category INTEGER NOT NULL,
+  location INTEGER NOT NULL, actionTaken INTEGER NOT NULL, note TEXT NOT NULL, teacherEmail INTEGER NOT NULL,
+  classCode INTEGER NOT NULL, device INTEGER NOT NULL, source INTEGER NOT NULL, rowNumber INTEGER NOT NULL,
+  flags INTEGER NOT NULL);
+DELETE FROM meta WHERE name = 'recordCount'; UPDATE meta SET value = 2 WHERE name = 'version';
+PRAGMA user_version = 2)", nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_stmt *ins = nullptr, *str = nullptr;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO records VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)", -1, &ins, nullptr) == SQLITE_OK
+        && sqlite3_prepare_v2(db, "INSERT INTO strings VALUES(?1, ?2)", -1, &str, nullptr) == SQLITE_OK;
+    QHash<QString, qint64> ids;
+    auto text = [](sqlite3_stmt *st, int i, const QString &v) {
+        const QByteArray utf8 = v.toUtf8();
+        sqlite3_bind_text(st, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    };
+    auto id = [&](const QString &v) -> qint64 {
+        if (v.isEmpty())
+            return 0;
+        if (!ids.contains(v)) {
+            ids.insert(v, ids.size() + 1);
+            sqlite3_bind_int64(str, 1, ids.size());
+            text(str, 2, v);
+            ok = ok && sqlite3_step(str) == SQLITE_DONE;
+            sqlite3_reset(str);
+        }
+        return ids.value(v);
+    };
+    for (size_t i = 0; ok && i < records.size(); ++i) {
+        const IncidentRecord &r = records[i];
+        sqlite3_bind_int64(ins, 1, qint64(i));
+        const QByteArray packed = QUuid(r.uuid).toRfc4122();
+        if (QUuid(r.uuid).toString(QUuid::WithoutBraces) == r.uuid)
+            sqlite3_bind_blob(ins, 2, packed.constData(), 16, SQLITE_TRANSIENT);
+        else
+            text(ins, 2, r.uuid);
+        sqlite3_bind_int64(ins, 3, r.timestampMs);
+        sqlite3_bind_int64(ins, 4, r.type == RecordType::Commendation ? 1 : 0);
+        text(ins, 5, r.studentId);
+        const QString *shared[] = {&r.studentName, &r.level, &r.category, &r.location, &r.actionTaken};
+        for (int f = 0; f < 5; ++f)
+            sqlite3_bind_int64(ins, 6 + f, id(*shared[f]));
+        text(ins, 11, r.note);
+        sqlite3_bind_int64(ins, 12, id(r.teacherEmail));
+        sqlite3_bind_int64(ins, 13, id(r.classCode));
+        sqlite3_bind_int64(ins, 14, id(r.device));
+        sqlite3_bind_int64(ins, 15, r.sourceIndex);
+        sqlite3_bind_int64(ins, 16, r.sourceRow);
+        sqlite3_bind_int64(ins, 17, r.flags);
+        ok = ok && sqlite3_step(ins) == SQLITE_DONE;
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(str);
+    ok = ok && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
+void expectSameRecords(const Project &a, const Project &b)
+{
+    QCOMPARE(a.records().size(), b.records().size());
+    for (size_t i = 0; i < a.records().size(); ++i) {
+        const IncidentRecord &x = a.records()[i], &y = b.records()[i];
+        QVERIFY2(x.sameContent(y) && x.uuid == y.uuid, qPrintable(x.uuid));
+        QCOMPARE(x.sourceIndex, y.sourceIndex);
+        QCOMPARE(x.sourceRow, y.sourceRow);
+        QCOMPARE(x.flags, y.flags);
+    }
+}
+
 void expectRefused(const QString &path, const QString &contains)
 {
     try {
@@ -142,6 +234,8 @@ private slots:
     void jsonInReadOnlyFolderStillOpens();
     void newerFormatRefused();
     void damagedFilesRefused();
+    void damagedChunksRefused();
+    void format2FilesOpen();
     void secondWriterGetsAClearError();
     void killedWriterLeavesOldOrNew();
     void twoProgramsOnOneFile();
@@ -168,7 +262,7 @@ void tst_ProjectFile::roundTripAndPrivate()
              QStringList{u"rt.ttproj"_s});
 }
 
-// More records than one batch of the save's encoder (8192) and not a multiple of a statement's rows (32):
+// More records than a few chunks (4096 each) and not a multiple of them:
 // every record, in order, with uuids that are not canonical, non-ASCII text and values first seen late.
 void tst_ProjectFile::manyRecordsRoundTrip()
 {
@@ -198,9 +292,10 @@ void tst_ProjectFile::manyRecordsRoundTrip()
     expectSameContent(loaded, p);
     QCOMPARE(loaded.records()[8].uuid, u"not-a-uuid-8"_s);
     QCOMPARE(loaded.records()[16001].location, u"Late room 1 \u00e9"_s);
-    // seq is the record's index (0 .. n-1); abs() of the smallest integer is an error, so the query fails otherwise.
-    QVERIFY(execSql(file, "SELECT CASE WHEN min(seq) = 0 AND max(seq) = count(*) - 1 AND count(*) = 16421 THEN 1 "
-                          "ELSE abs(-9223372036854775807 - 1) END FROM records"));
+    // Chunks of 4096 records, first the index of their first record; abs() of the smallest integer is an error, so
+    // the query fails otherwise.
+    QVERIFY(execSql(file, "SELECT CASE WHEN min(first) = 0 AND max(first) = 16384 AND sum(count) = 16421 AND "
+                          "count(*) = 5 THEN 1 ELSE abs(-9223372036854775807 - 1) END FROM recordChunks"));
     QVERIFY(!execSql(file, "SELECT abs(-9223372036854775807 - 1)")); // the check can fail
 }
 
@@ -342,7 +437,7 @@ void tst_ProjectFile::newerFormatRefused()
     const Project p = sampleProject(m_dir.path(), 100, 58);
     const QString file = m_dir.filePath(u"newer.ttproj"_s);
     p.save(file);
-    QVERIFY(execSql(file, "PRAGMA user_version = 3"));
+    QVERIFY(execSql(file, "PRAGMA user_version = 4"));
     expectRefused(file, u"newer version"_s);
 }
 
@@ -375,9 +470,96 @@ void tst_ProjectFile::damagedFilesRefused()
     f.write("These are not the notes you are looking for.\n");
     f.close();
     expectRefused(f.fileName(), u"damaged"_s); // as before: what cannot be read at all is damaged
-    // A record whose source is not listed.
-    QVERIFY(execSql(good, "UPDATE records SET source = 5 WHERE seq = 10"));
-    expectRefused(good, u"refers to a source it does not list"_s);
+}
+
+// Chunks of records that do not hold what they say: refused as damaged, naming the file and what is wrong. One
+// well-formed record (17 bytes: kind, uuid "a", timestamp, student id, 8 ids, note, source, row, flags) replaces
+// the first chunk, then is spoilt in one way per case.
+void tst_ProjectFile::damagedChunksRefused()
+{
+    const Project p = sampleProject(m_dir.path(), 12000, 63);
+    const QString good = m_dir.filePath(u"chunks.ttproj"_s);
+    p.save(good);
+    QVERIFY(execSql(good, "SELECT CASE WHEN count(*) >= 2 THEN 1 ELSE abs(-9223372036854775807 - 1) END FROM recordChunks"));
+    // The first chunk replaced by `bytes` (an SQL expression), the others dropped.
+    auto one = [](const std::string &bytes) {
+        return "DELETE FROM recordChunks WHERE first > 0; UPDATE meta SET value = 1 WHERE name = 'recordCount'; "
+               "UPDATE recordChunks SET count = 1, data = CAST(" + bytes + " AS BLOB)";
+    };
+    const std::string record = "X'00' || X'0161' || X'00' || X'00' || X'0000000000000000' || X'00' || X'00' || X'00' || X'00'";
+    const std::pair<std::string, const char *> cases[] = {
+        {"UPDATE recordChunks SET data = substr(data, 1, length(data) - 1) WHERE first = 0", "ends early"},
+        {"UPDATE recordChunks SET count = count - 1 WHERE first = 0", "not numbered in order"},
+        {"UPDATE recordChunks SET count = 1000000 WHERE first = 0", "wrong count"},
+        {"UPDATE recordChunks SET data = X'' WHERE first = 0", "wrong count"},
+        {"DELETE FROM recordChunks WHERE first = 0", "not numbered in order"},
+        {"UPDATE recordChunks SET count = 1, data = CAST(" + record + " AS BLOB) WHERE first = 0", "not numbered in order"},
+        {"DELETE FROM recordChunks WHERE first > 0", "the file lists"},
+        {one(record) + "; UPDATE meta SET value = 2 WHERE name = 'recordCount'", "the file lists"},
+        {one(record) + "; UPDATE recordChunks SET count = 2; UPDATE meta SET value = 2 WHERE name = 'recordCount'", "ends early"},
+        {one(record + " || X'00'"), "holds more than its count"},
+        {one("X'04' || substr(" + record + ", 2)"), "unknown kind"},
+        {one("X'00' || X'0161' || X'FFFFFFFFFFFFFFFFFF7F' || zeroblob(14)"), "too large"},
+        {one("X'00' || X'0161' || X'00' || X'00' || X'00FFFFFF7F000000000000' || X'00' || X'00' || X'00' || X'00'"),
+         "refers to text the file does not hold"},
+        {one("X'00' || X'0161' || X'00' || X'00' || X'0000000000000000' || X'00' || X'05' || X'00' || X'00'"),
+         "refers to a source it does not list"},
+        {one("X'00' || X'0161' || X'00' || X'00' || X'0000000000000000' || X'00' || X'00' || X'00' || X'808004'"),
+         "flags are out of range"},
+        {"UPDATE recordChunks SET data = CAST(data AS TEXT) WHERE first = 0", "not binary"},
+    };
+    int n = 0;
+    for (const auto &[sql, why] : cases) {
+        const QString path = m_dir.filePath(u"chunk-%1.ttproj"_s.arg(++n));
+        QVERIFY(QFile::copy(good, path));
+        QVERIFY2(execSql(path, sql.c_str()), sql.c_str());
+        expectRefused(path, u"damaged"_s);
+        expectRefused(path, QString::fromLatin1(why));
+    }
+    // The well-formed record alone loads (the cases above fail for what they spoil).
+    const QString path = m_dir.filePath(u"chunk-ok.ttproj"_s);
+    QVERIFY(QFile::copy(good, path));
+    QVERIFY(execSql(path, one(record).c_str()));
+    const Project single = Project::load(path);
+    QCOMPARE(single.records().size(), size_t(1));
+    QCOMPARE(single.records().front().uuid, u"a"_s);
+}
+
+// Format 2 (records in rows) keeps opening with the same records: the fuzzing seed the format 2 application wrote
+// (fuzz/corpus/project/full-v2.ttproj, converted from full.ttproj), and a larger file rewritten here in format 2's
+// schema. A change saved to a format 2 file writes it whole, in format 3.
+void tst_ProjectFile::format2FilesOpen()
+{
+    const QString seedV2 = QFINDTESTDATA("../../fuzz/corpus/project/full-v2.ttproj");
+    const QString seedV1 = QFINDTESTDATA("../../fuzz/corpus/project/full.ttproj");
+    QVERIFY(!seedV2.isEmpty() && !seedV1.isEmpty());
+    const QString v2 = m_dir.filePath(u"seed-v2.ttproj"_s), v1 = m_dir.filePath(u"seed-v1.ttproj"_s);
+    QVERIFY(QFile::copy(seedV2, v2) && QFile::copy(seedV1, v1));
+    QFile::setPermissions(v2, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QFile::setPermissions(v1, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QCOMPARE(queryInt(v2, "PRAGMA user_version"), qint64(2));
+    const Project fromV2 = Project::load(v2), fromV1 = Project::load(v1);
+    QVERIFY(!fromV1.records().empty());
+    expectSameRecords(fromV2, fromV1);
+    QCOMPARE(fromV2.counts(), fromV1.counts());
+
+    Project p = sampleProject(m_dir.path(), 2500, 64);
+    p.mutableRecords()[3].uuid = u"NOT-A-CANONICAL-UUID"_s;
+    p.mutableRecords()[4].note = u"Bemerkung \u00e4\u00df \U0001F600"_s;
+    const QString file = m_dir.filePath(u"format2.ttproj"_s);
+    p.save(file);
+    QVERIFY(writeFormat2Records(file, p.records()));
+    QCOMPARE(queryInt(file, "SELECT count(*) FROM records"), qint64(p.records().size()));
+    Project loaded = Project::load(file);
+    expectSameContent(loaded, p);
+    QCOMPARE(loaded.records()[3].uuid, u"NOT-A-CANONICAL-UUID"_s);
+    loaded.section("wizard")["step"] = 5; // an autosave's change: the file is written whole, in format 3
+    loaded.save(file);
+    QCOMPARE(queryInt(file, "PRAGMA user_version"), qint64(3));
+    QCOMPARE(queryInt(file, "SELECT sum(count) FROM recordChunks"), qint64(p.records().size()));
+    const Project again = Project::load(file);
+    expectSameContent(again, loaded);
+    expectSameRecords(again, p);
 }
 
 // Another program in the middle of a write (a second window, a command): the save waits a few seconds, then
@@ -522,7 +704,7 @@ void tst_ProjectFile::twoProgramsOnOneFile()
 int main(int argc, char **argv)
 {
     // Child modes: the crash test's writer; --convert FILE converts a format 1 (JSON) project in place (how the
-    // fuzzing seed fuzz/corpus/project/full-v2.ttproj was made from full.ttproj).
+    // fuzzing seeds fuzz/corpus/project/full-v2.ttproj and full-v3.ttproj were made from full.ttproj).
     if (argc == 3 && (qstrcmp(argv[1], "--save-loop") == 0 || qstrcmp(argv[1], "--convert") == 0)) {
         QCoreApplication app(argc, argv);
         if (qstrcmp(argv[1], "--convert") == 0)
