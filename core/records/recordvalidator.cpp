@@ -274,9 +274,18 @@ quint64 RecordValidator::InternTable::hashOf(QStringView s)
         h = (h ^ w) * k1;
         h ^= h >> 29;
     }
-    quint64 w = 0;
-    if (n > 0)
-        std::memcpy(&w, p, n);
+    quint64 w = 0; // the last 0, 2, 4 or 6 bytes
+    if (n & 4) {
+        quint32 x;
+        std::memcpy(&x, p, 4);
+        w = x;
+        p += 4;
+    }
+    if (n & 2) {
+        quint16 x;
+        std::memcpy(&x, p, 2);
+        w |= quint64(x) << 32;
+    }
     h = (h ^ w) * k2;
     h ^= h >> 33;
     h *= k1;
