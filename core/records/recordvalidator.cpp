@@ -84,6 +84,18 @@ bool has(QStringView t, char16_t c)
     return false;
 }
 
+// What an e-mail address needs here: an '@', not first or last, and no space.
+bool isAddress(QStringView t)
+{
+    bool at = false;
+    for (QChar c : t) {
+        if (c.unicode() == u' ')
+            return false;
+        at = at || c.unicode() == u'@';
+    }
+    return at && t.front() != u'@' && t.back() != u'@';
+}
+
 // Could be a spreadsheet error ("#REF!"): the cheap test before RecordValidator::isSpreadsheetError().
 bool mayBeError(QStringView t) { return t.size() >= 4 && t.front() == u'#'; }
 
@@ -380,9 +392,12 @@ void RecordValidator::warn(qint64 row, Field field, const QString &message)
     m_warnings.push_back(RowWarning{m_ctx.sourceIndex, row, fieldKey(field), where(row) + QStringLiteral(": ") + message});
 }
 
+namespace {
+const Cell emptyCell; // what an unmapped column or a short row holds
+} // namespace
+
 const Cell &RecordValidator::cellOf(const SheetRow &row, Field f) const
 {
-    static const Cell emptyCell;
     const int col = m_ctx.mapping.column(f);
     if (col < 0 || size_t(col) >= row.cells.size())
         return emptyCell;
@@ -441,7 +456,7 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
     }
     if (email.isEmpty())
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
-    if (!has(email, u'@') || has(email, u' ') || email.startsWith(u'@') || email.endsWith(u'@'))
+    if (!isAddress(email))
         return quarantineRow(row, Field::TeacherEmail,
                              tr("teacher email %1 is not an e-mail address").arg(shown(emailText.toString())));
     r.teacherEmail = intern(Field::TeacherEmail, email);
@@ -514,7 +529,7 @@ void RecordValidator::readOptionalFields(const SheetRow &row, IncidentRecord &r)
     r.classCode = optional(Field::ClassCode);
     r.device = optional(Field::Device);
     for (Field f : {Field::Level, Field::Category, Field::Location}) {
-        if (r.value(f).isEmpty()) {
+        if ((f == Field::Level ? r.level : f == Field::Category ? r.category : r.location).isEmpty()) {
             warn(row.number, f, tr("%1 is empty").arg(fieldTitle(f)));
             r.flags |= IncidentRecord::HasWarnings;
         }
