@@ -35,7 +35,7 @@ const QHash<QString, Field> &aliases()
     return table;
 }
 
-bool looksLikeIsoTimestamp(const QString &s)
+bool looksLikeIsoTimestamp(QStringView s)
 {
     // "2025-11-03T..." or a d/m/y date: a header cell never starts with a digit.
     return !s.isEmpty() && s.at(0).isDigit();
@@ -95,7 +95,7 @@ bool ColumnMapping::looksLikeHeader(const SheetRow &row)
     const Cell &first = row.cells.front();
     if (first.kind == Cell::Kind::DateTime || first.kind == Cell::Kind::Number)
         return false;
-    if (first.kind == Cell::Kind::Text && looksLikeIsoTimestamp(first.text.trimmed()))
+    if (first.kind == Cell::Kind::Text && looksLikeIsoTimestamp(QStringView(first.text).trimmed()))
         return false;
     return headerMatches(row) >= 3;
 }

@@ -34,7 +34,7 @@ public:
     explicit RecordValidator(ValidationContext ctx);
 
     // A hint: about how many rows will come (saves regrowing the record list of a large file).
-    void reserve(qint64 rows) { m_records.reserve(size_t(std::max<qint64>(0, rows))); }
+    void reserve(qint64 rows);
     // Moves what was read to another source slot (a file read before its slot was known); before finish().
     void setSourceIndex(int sourceIndex);
     // Feed every row of the source in order (blank and header rows included: they are counted apart).

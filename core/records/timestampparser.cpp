@@ -146,8 +146,36 @@ bool parseTime(Cursor &c, int *h, int *mi, int *s, int *ms)
 
 } // namespace
 
+// The form every TrackTally export writes, "2025-11-03T01:23:45.678Z", read without the general cursor; anything
+// else (other lengths, offsets, spaces) is left to it. Same result as the general reading of that form.
+static std::optional<qint64> exportedIsoUtc(QStringView t, bool *handled)
+{
+    *handled = false;
+    if (t.size() != 24 || t[4] != u'-' || t[7] != u'-' || t[10] != u'T' || t[13] != u':' || t[16] != u':'
+        || t[19] != u'.' || t[23] != u'Z')
+        return std::nullopt;
+    static constexpr int digitAt[17] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22};
+    int v[17];
+    for (int i = 0; i < 17; ++i) {
+        const char16_t ch = t[digitAt[i]].unicode();
+        if (ch < u'0' || ch > u'9')
+            return std::nullopt;
+        v[i] = ch - u'0';
+    }
+    *handled = true;
+    const int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+    const int h = v[8] * 10 + v[9], mi = v[10] * 10 + v[11], s = v[12] * 10 + v[13];
+    const int ms = v[14] * 100 + v[15] * 10 + v[16];
+    if (!validDate(y, mo, d) || !validTime(h, mi, s))
+        return std::nullopt;
+    return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL + qint64(s) * 1000 + ms;
+}
+
 std::optional<qint64> TimestampParser::parseIsoUtc(QStringView text)
 {
+    bool handled = false;
+    if (auto ms = exportedIsoUtc(text, &handled); handled)
+        return ms;
     Cursor c{text.trimmed()};
     int y, mo, d, h, mi, s = 0, ms = 0;
     if (!c.digits(4, 4, &y) || !c.eat(u'-') || !c.digits(2, 2, &mo) || !c.eat(u'-') || !c.digits(2, 2, &d))

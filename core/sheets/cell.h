@@ -24,7 +24,14 @@ struct Cell
     double number = 0.0;
 
     static Cell makeText(const QString &t) { return Cell{t.isEmpty() ? Kind::Empty : Kind::Text, t, 0.0}; }
-    bool isEmpty() const { return kind == Kind::Empty || (kind == Kind::Text && text.trimmed().isEmpty()); }
+    bool isEmpty() const
+    {
+        if (kind != Kind::Text)
+            return kind == Kind::Empty;
+        // whitespace only? Most texts start with a visible ASCII character: no need to look further
+        const char16_t first = text.isEmpty() ? u' ' : text.front().unicode();
+        return (first <= u' ' || first >= 0x7f) && QStringView(text).trimmed().isEmpty();
+    }
     bool operator==(const Cell &o) const = default;
 };
 

@@ -42,8 +42,8 @@ QString columnLetters(int index)
     return name;
 }
 
-// Sets a cell's text from UTF-8 bytes, reusing the cell's string buffer when the bytes are ASCII
-// (the common case) so that reading does not allocate per field.
+// Sets a cell's text from UTF-8 bytes in the cell's own string buffer (a text has at most as many UTF-16 units as
+// its UTF-8 has bytes), so that reading does not allocate per field once the row's cells have grown.
 void assignField(Cell &cell, const char *data, qsizetype len, bool ascii)
 {
     cell.number = 0.0;
@@ -53,20 +53,37 @@ void assignField(Cell &cell, const char *data, qsizetype len, bool ascii)
         return;
     }
     cell.kind = Cell::Kind::Text;
+    cell.text.resize(ascii ? len : len + 1); // + 1: the decoder's own bound
+    char16_t *out = reinterpret_cast<char16_t *>(cell.text.data());
     if (!ascii) {
-        cell.text = QString::fromUtf8(data, len);
+        // As QString::fromUtf8 reads it (a leading BOM dropped, malformed sequences replaced), but into this buffer:
+        // nothing carried from the field before.
+        QStringDecoder decoder(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
+        const QChar *stop = decoder.appendToBuffer(reinterpret_cast<QChar *>(out), QByteArrayView(data, len));
+        cell.text.truncate(stop - reinterpret_cast<const QChar *>(out));
         return;
     }
-    cell.text.resize(len);
-    char16_t *out = reinterpret_cast<char16_t *>(cell.text.data());
     qsizetype i = 0;
 #ifdef __SSE2__
-    // 16 bytes at a time: the widening is most of the reader's own work on a typical export.
+    // 16 bytes at a time (the widening is most of the reader's own work on a typical export); the last block of a
+    // long value overlaps the one before instead of a byte loop, a short value takes 8 bytes at a time.
     const __m128i zero = _mm_setzero_si128();
-    for (; i + 16 <= len; i += 16) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + i));
-        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i), _mm_unpacklo_epi8(bytes, zero));
-        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i + 8), _mm_unpackhi_epi8(bytes, zero));
+    auto widen16 = [&](qsizetype at) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + at));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + at), _mm_unpacklo_epi8(bytes, zero));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + at + 8), _mm_unpackhi_epi8(bytes, zero));
+    };
+    if (len >= 16) {
+        for (; i + 16 <= len; i += 16)
+            widen16(i);
+        if (i < len)
+            widen16(len - 16);
+        return;
+    }
+    if (len >= 8) {
+        const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(data));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out), _mm_unpacklo_epi8(bytes, zero));
+        i = 8;
     }
 #endif
     for (; i < len; ++i)
@@ -76,7 +93,15 @@ void assignField(Cell &cell, const char *data, qsizetype len, bool ascii)
 bool isAscii(const char *data, qsizetype len)
 {
     unsigned char acc = 0;
-    for (qsizetype i = 0; i < len; ++i)
+    qsizetype i = 0;
+#ifdef __SSE2__
+    __m128i any = _mm_setzero_si128(); // 16 bytes a step: quoted values (notes, user agents) are long
+    for (; i + 16 <= len; i += 16)
+        any = _mm_or_si128(any, _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + i)));
+    if (_mm_movemask_epi8(any))
+        return false;
+#endif
+    for (; i < len; ++i)
         acc |= static_cast<unsigned char>(data[i]);
     return acc < 0x80;
 }
@@ -154,8 +179,12 @@ struct RowErrors
     // sheet has (XFD) is refused.
     Cell &cellAt(SheetRow &row, int column) const
     {
-        if (size_t(column) < row.cells.size())
+        if (size_t(column) < row.cells.size()) [[likely]]
             return row.cells[size_t(column)];
+        return addCell(row, column);
+    }
+    Q_NEVER_INLINE Cell &addCell(SheetRow &row, int column) const
+    {
         if (column >= CsvReader::MaxColumns)
             throw SourceError(file, tr("%1, row %2, column %3: the row has more than %L4 columns, which no sheet has "
                                        "(the last column is XFD). The file is damaged or is not a sheet export.")

@@ -45,6 +45,16 @@ void tst_TimestampParser::iso_data()
     QTest::newRow("text") << u"TBC"_qs << false << qint64(0);
     QTest::newRow("trailing-junk") << u"2025-11-03T01:23:45Zx"_qs << false << qint64(0);
     QTest::newRow("empty") << QString() << false << qint64(0);
+    // The exported form (24 characters) is read on its own; its near misses go the general way or are refused.
+    QTest::newRow("exported-year-end") << u"2025-12-31T23:59:59.999Z"_qs << true << utc("2025-12-31T23:59:59.999Z");
+    QTest::newRow("exported-epoch") << u"1970-01-01T00:00:00.000Z"_qs << true << qint64(0);
+    QTest::newRow("exported-bad-day") << u"2025-02-30T01:23:45.678Z"_qs << false << qint64(0);
+    QTest::newRow("exported-bad-minute") << u"2025-11-03T01:60:45.678Z"_qs << false << qint64(0);
+    QTest::newRow("exported-letter") << u"2025-11-03T01:2a:45.678Z"_qs << false << qint64(0);
+    QTest::newRow("exported-fullwidth-digit") << u"2025-11-03T01:23:45.67\uff18Z"_qs << false << qint64(0);
+    QTest::newRow("lower-t-and-z") << u"2025-11-03t01:23:45.678z"_qs << true << utc("2025-11-03T01:23:45.678Z");
+    QTest::newRow("comma-fraction") << u"2025-11-03T01:23:45,678Z"_qs << true << utc("2025-11-03T01:23:45.678Z");
+    QTest::newRow("space-24") << u"2025-11-03 01:23:45.678Z"_qs << true << utc("2025-11-03T01:23:45.678Z");
 }
 
 void tst_TimestampParser::iso()

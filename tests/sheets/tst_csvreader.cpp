@@ -2,6 +2,7 @@
 #include "common/errors.h"
 #include "sheets/csvreader.h"
 
+#include <QRandomGenerator>
 #include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -126,6 +127,8 @@ private slots:
     void generatedRoundTrip();
     void mutatedInputNeverCrashes_data();
     void mutatedInputNeverCrashes();
+    void nonAsciiFieldsDecodeAsFromUtf8();
+    void asciiFieldsOfEveryLength();
 };
 
 void tst_CsvReader::parse_data()
@@ -623,6 +626,64 @@ void tst_CsvReader::mutatedInputNeverCrashes()
         QVERIFY(r.kindsConsistent);
     } catch (const SourceError &) {
     }
+}
+
+// Fields of any bytes but the delimiter, quote, line ends and NUL (valid UTF-8, a BOM anywhere, stray continuation
+// bytes, sequences cut short, overlong forms, encoded surrogates, beyond U+10FFFF) decode exactly as
+// QString::fromUtf8 decodes them, each on its own: nothing carried from the field before.
+void tst_CsvReader::nonAsciiFieldsDecodeAsFromUtf8()
+{
+    const QList<QByteArray> pieces{"a",          "Zo\xC3\xAB", "\xEF\xBB\xBF", "\x80",          "\xBF\xBF",
+                                   "\xC3",       "\xE2\x82",   "\xF0\x9F\x98", "\xC0\xAF",      "\xED\xA0\x80",
+                                   "\xF4\x90\x80\x80", "\xF0\x9F\x8F\x83", "\xE2\x80\x94", "\xFF", "\xFE",
+                                   "long ascii text of some length ", "\xC2\xA0"};
+    QRandomGenerator rng(1414);
+    for (int round = 0; round < 400; ++round) {
+        QList<QByteArray> fields;
+        QByteArray line;
+        const int columns = 1 + int(rng.bounded(6));
+        for (int c = 0; c < columns; ++c) {
+            QByteArray f;
+            const int n = 1 + int(rng.bounded(8));
+            for (int k = 0; k < n; ++k)
+                f += pieces[rng.bounded(int(pieces.size()))];
+            if (c == 0)
+                f.prepend('a'); // a BOM at the very start is the file's, not the field's (UTF-8 or UTF-16)
+            if (rng.bounded(2) && !f.contains('"'))
+                line += '"' + f + '"';
+            else
+                line += f;
+            fields << f;
+            line += c + 1 < columns ? "," : "\n";
+        }
+        CsvReader reader = CsvReader::fromData(line, QStringLiteral("x.csv"));
+        reader.setDelimiter(',');
+        const ReadResult r = readAll(reader);
+        QCOMPARE(r.rows.size(), 1);
+        QStringList expected;
+        for (const QByteArray &f : fields)
+            expected << QString::fromUtf8(f);
+        QCOMPARE(r.rows.front(), expected);
+    }
+}
+
+// ASCII fields of every length from 0 to 70, quoted and not, each widened whole (16, 8 and 1 bytes at a time).
+void tst_CsvReader::asciiFieldsOfEveryLength()
+{
+    QByteArray input;
+    QStringList expected;
+    for (int len = 0; len <= 70; ++len) {
+        QByteArray f;
+        for (int i = 0; i < len; ++i)
+            f += char('!' + (i * 7 + len) % 90 == '"' ? 'q' : '!' + (i * 7 + len) % 90 == ',' ? 'c' : '!' + (i * 7 + len) % 90);
+        input += f + ",\"" + f + "\"" + (len < 70 ? "," : "\n");
+        expected << QString::fromLatin1(f) << QString::fromLatin1(f);
+    }
+    CsvReader reader = CsvReader::fromData(input, QStringLiteral("x.csv"));
+    const ReadResult r = readAll(reader);
+    QCOMPARE(r.rows.size(), 1);
+    QCOMPARE(r.rows.front(), expected);
+    QVERIFY(r.kindsConsistent);
 }
 
 QTEST_GUILESS_MAIN(tst_CsvReader)
