@@ -123,6 +123,12 @@ void tst_RecordValidator::row_data()
                                           << u"is not a valid UUID"_qs << -1 << QString() << 0;
     QTest::newRow("uuid-dash-misplaced") << uuid << u"0b4e8a516-a0d-4d33-9b7e-2f6a1c9e3d10"_qs << u"uuid"_qs
                                          << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-dash-for-digit") << uuid << u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3d1-"_qs << u"uuid"_qs
+                                         << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-dash-look-alike") << uuid << u"0b4e8a51\u012d6a0d-4d33-9b7e-2f6a1c9e3d10"_qs << u"uuid"_qs
+                                          << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-digit-look-alike") << uuid << u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3\u0164\u0130"_qs << u"uuid"_qs
+                                           << u"is not a valid UUID"_qs << -1 << QString() << 0;
     QTest::newRow("uuid-spaces-only") << uuid << u" \u00a0 "_qs << QString() << QString() << sid << u"3430"_qs << 0;
     QTest::newRow("id-text-spaces") << sid << u" 3430 "_qs << QString() << QString() << sid << u"3430"_qs << 0;
     QTest::newRow("id-text-decimals") << sid << u"3430.00"_qs << QString() << QString() << sid << u"3430"_qs << 0;
