@@ -132,8 +132,10 @@ std::pair<unsigned, unsigned> hexAndDashBits(const char16_t *s)
     const __m128i c = _mm_packus_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(s)),
                                        _mm_loadu_si128(reinterpret_cast<const __m128i *>(s + 8)));
     // signed compares: bytes >= 0x80 are negative, below '0'
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), c));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('a' - 1)),
+                                         _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), c));
     return {unsigned(_mm_movemask_epi8(_mm_or_si128(digit, letter))),
             unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('-'))))};
 }
