@@ -505,8 +505,10 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
                  .arg(uuidText.trimmed()));
     } else if (trimmedView(uuidText).isEmpty()) {
         needsUuid = true;
-    } else if (isCanonicalUuid(trimmedView(uuidText))) {
-        r.uuid = trimmedView(uuidText).toString();
+    } else if (const QStringView t = trimmedView(uuidText); isCanonicalUuid(t)) {
+        // the cell's own string when it is exactly the uuid (a workbook's shared string: kept once, not copied)
+        r.uuid = uuidCell.kind == Cell::Kind::Text && t.size() == uuidCell.text.size() ? exact(uuidCell.text)
+                                                                                       : t.toString();
     } else if (auto u = normaliseUuid(uuidText.toString())) {
         r.uuid = exact(*u);
     } else {

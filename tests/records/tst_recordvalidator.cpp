@@ -52,6 +52,7 @@ private slots:
     void dateOrderFromColumn();
     void blankAndRepeatedHeader();
     void internedValuesShared();
+    void exactUuidStringIsShared();
 };
 
 void tst_RecordValidator::row_data()
@@ -335,4 +336,24 @@ void tst_RecordValidator::internedValuesShared()
         QCOMPARE(recs[size_t(i)].note.constData(), first.note.constData());
         QCOMPARE(recs[size_t(i)].studentName.constData(), recs[size_t(k % 50)].studentName.constData());
     }
+}
+
+// A uuid cell that is exactly the canonical uuid in a string of exactly its size (a workbook's shared string) is
+// kept, not copied: 262,144 uuids would otherwise be held twice while the workbook is read.
+void tst_RecordValidator::exactUuidStringIsShared()
+{
+    SheetRow r = rowOf(goodRow());
+    const QString exact = QString::fromLatin1(kUuid.toLatin1());
+    QCOMPARE(exact.capacity(), exact.size());
+    r.cells[size_t(Field::Uuid)] = Cell::makeText(exact);
+    SheetRow padded = rowOf(goodRow(), 3);
+    padded.cells[size_t(Field::Uuid)] = Cell::makeText(u" "_qs + kUuid);
+    RecordValidator v(context());
+    v.add(r);
+    v.add(padded);
+    v.finish();
+    QCOMPARE(v.records().size(), size_t(2));
+    QCOMPARE(v.records()[0].uuid.constData(), exact.constData());
+    QCOMPARE(v.records()[1].uuid, kUuid);
+    QCOMPARE(v.records()[1].uuid.capacity(), v.records()[1].uuid.size()); // a copy of exactly its size
 }
