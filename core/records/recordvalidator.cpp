@@ -632,21 +632,25 @@ void RecordValidator::add(const SheetRow &row)
     // (a spreadsheet error only empties the field); when (held back while the column's date order is open).
     if (!countAsData(row))
         return;
-    IncidentRecord r;
+    // Read straight into its place in the list (no move of a finished record); taken back when quarantined.
+    IncidentRecord &r = m_records.emplace_back();
     r.type = m_ctx.type;
     r.sourceIndex = m_ctx.sourceIndex;
     r.sourceRow = row.number;
     bool needsUuid = false;
-    if (!readIdentity(row, r, needsUuid))
+    if (!readIdentity(row, r, needsUuid)) {
+        m_records.pop_back();
         return;
+    }
     readOptionalFields(row, r);
     LocalDateParts parts;
     switch (readTimestamp(row, r, parts)) {
     case Stamp::Quarantined:
+        m_records.pop_back();
         return;
     case Stamp::Pending:
-        m_pending.push_back(Pending{m_records.size(), parts, cellText(cellOf(row, Field::Timestamp)).trimmed(), needsUuid});
-        m_records.push_back(std::move(r));
+        m_pending.push_back(
+            Pending{m_records.size() - 1, parts, cellText(cellOf(row, Field::Timestamp)).trimmed(), needsUuid});
         return;
     case Stamp::Resolved:
         break;
@@ -655,7 +659,6 @@ void RecordValidator::add(const SheetRow &row)
         r.uuid = generatedUuid(r);
         r.flags |= IncidentRecord::UuidGenerated;
     }
-    m_records.push_back(std::move(r));
 }
 
 void RecordValidator::finish()
