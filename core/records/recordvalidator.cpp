@@ -99,23 +99,36 @@ bool isAddress(QStringView t)
     return at && t.front() != u'@' && t.back() != u'@';
 }
 
+// Whether the address is ASCII without a capital (what toLower() leaves as it is), and isAddress(), in one pass.
+struct EmailShape
+{
+    bool lowerAscii = true;
+    bool address = false;
+};
+EmailShape emailShape(QStringView t)
+{
+    bool at = false, space = false, other = false;
+    for (QChar c : t) {
+        const char16_t u = c.unicode();
+        other = other || u >= 0x80 || (u >= u'A' && u <= u'Z');
+        space = space || u == u' ';
+        at = at || u == u'@';
+    }
+    return {!other, at && !space && t.front() != u'@' && t.back() != u'@'};
+}
+
 // Could be a spreadsheet error ("#REF!"): the cheap test before RecordValidator::isSpreadsheetError().
 bool mayBeError(QStringView t) { return t.size() >= 4 && t.front() == u'#'; }
-
-// ASCII without a capital letter: what lowered() and toLower() leave as it is.
-bool isLowerAscii(QStringView t)
-{
-    for (QChar c : t)
-        if (c.unicode() >= 0x80 || (c.unicode() >= u'A' && c.unicode() <= u'Z'))
-            return false;
-    return true;
-}
 
 // Trimmed text that simplified() leaves as it is: no whitespace but single spaces.
 bool isSimple(QStringView trimmed)
 {
     bool afterSpace = false;
     for (QChar c : trimmed) {
+        if (c.unicode() > u' ' && c.unicode() < 0x7f) { // visible ASCII: most of a name
+            afterSpace = false;
+            continue;
+        }
         const bool space = c.isSpace();
         if (space && (afterSpace || c.unicode() != u' '))
             return false;
@@ -483,13 +496,14 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
                              tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed()));
     QStringView email = trimmedView(emailText);
     QString lower;
-    if (!isLowerAscii(email)) {
+    const EmailShape shape = emailShape(email);
+    if (!shape.lowerAscii) {
         lower = email.toString().toLower();
         email = lower;
     }
     if (email.isEmpty())
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
-    if (!isAddress(email))
+    if (shape.lowerAscii ? !shape.address : !isAddress(email))
         return quarantineRow(row, Field::TeacherEmail,
                              tr("teacher email %1 is not an e-mail address").arg(shown(emailText.toString())));
     r.teacherEmail = intern(Field::TeacherEmail, email);
