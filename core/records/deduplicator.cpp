@@ -78,19 +78,18 @@ bool uuidBits(const QString &text, quint64 *hi, quint64 *lo)
 #endif
 }
 
+// A canonical uuid's key: hi ^ lo of its 128 bits (8 bytes instead of 16 to sort and move: two uuids with the same
+// fingerprint are told apart by their text afterwards), and its record.
 struct Keyed
 {
-    quint64 hi, lo;
+    quint64 fp;
     quint32 index;
-    bool operator<(const Keyed &o) const
-    {
-        return hi != o.hi ? hi < o.hi : lo != o.lo ? lo < o.lo : index < o.index;
-    }
+    bool operator<(const Keyed &o) const { return fp != o.fp ? fp < o.fp : index < o.index; }
 };
 
-// Sorts keys by hi, lo, index: one counting pass on the top bits of hi (random in any real uuid, v4 or v5) puts
-// them in buckets of a few keys each, which are then sorted on their own. Keys that share their top bits (made-up
-// uuids) only make a bucket larger: it is sorted like any other.
+// Sorts keys by fingerprint, index: one counting pass on the top bits of the fingerprint (random in any real
+// uuid, v4 or v5) puts them in buckets of a few keys each, which are then sorted on their own. Keys that share
+// their top bits (made-up uuids) only make a bucket larger: it is sorted like any other.
 void sortKeys(std::vector<Keyed> &keys)
 {
     const size_t n = keys.size();
@@ -102,13 +101,13 @@ void sortKeys(std::vector<Keyed> &keys)
     const int shift = 64 - bits;
     std::vector<quint32> start((size_t(1) << bits) + 1, 0);
     for (const Keyed &k : keys)
-        ++start[size_t(k.hi >> shift) + 1];
+        ++start[size_t(k.fp >> shift) + 1];
     for (size_t b = 1; b < start.size(); ++b)
         start[b] += start[b - 1];
     std::vector<Keyed> out(n);
     std::vector<quint32> fill(start.begin(), start.end() - 1);
     for (const Keyed &k : keys)
-        out[fill[size_t(k.hi >> shift)]++] = k;
+        out[fill[size_t(k.fp >> shift)]++] = k;
     for (size_t b = 0; b + 1 < start.size(); ++b) {
         Keyed *first = out.data() + start[b], *last = out.data() + start[b + 1];
         if (last - first <= 16) { // insertion sort
@@ -124,6 +123,46 @@ void sortKeys(std::vector<Keyed> &keys)
         }
     }
     keys.swap(out);
+}
+
+// Links each run of keys with one fingerprint as a group in index order; a run whose uuids differ (different
+// uuids with the same fingerprint: made up, or a one in 2^64 chance) is told apart by text first.
+void linkRuns(const std::vector<Keyed> &keyed, const std::vector<IncidentRecord> &records, std::vector<quint32> &next,
+              std::vector<quint32> &heads)
+{
+    auto link = [&](const quint32 *first, const quint32 *last) { // ascending indices of one uuid
+        if (last - first < 2)
+            return;
+        heads.push_back(*first);
+        for (const quint32 *m = first + 1; m < last; ++m)
+            next[m[-1]] = *m;
+    };
+    std::vector<quint32> run;
+    for (size_t a = 0; a < keyed.size();) {
+        size_t b = a + 1;
+        while (b < keyed.size() && keyed[b].fp == keyed[a].fp)
+            ++b;
+        if (b - a > 1) {
+            run.clear();
+            bool same = true;
+            const QString &uuid = records[keyed[a].index].uuid;
+            for (size_t k = a; k < b; ++k) {
+                run.push_back(keyed[k].index);
+                same = same && records[keyed[k].index].uuid == uuid;
+            }
+            if (!same) // by text, each text's indices still ascending
+                std::stable_sort(run.begin(), run.end(),
+                                 [&records](quint32 x, quint32 y) { return records[x].uuid < records[y].uuid; });
+            for (size_t i = 0; i < run.size();) {
+                size_t j = i + 1;
+                while (j < run.size() && (same || records[run[j]].uuid == records[run[i]].uuid))
+                    ++j;
+                link(run.data() + i, run.data() + j);
+                i = j;
+            }
+        }
+        a = b;
+    }
 }
 
 constexpr size_t ParallelFrom = 65536; // below this, a second thread costs more than it saves
@@ -149,8 +188,9 @@ DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash
     const size_t n = records.size();
     out.status.assign(n, RecordStatus::Accepted);
     constexpr quint32 none = 0xffffffffu;
-    // Records with the same uuid, linked in index order: canonical uuids (all of them, in practice) as 128-bit
-    // keys sorted once, which is several times faster than hashing a million strings; any other text by hash.
+    // Records with the same uuid, linked in index order: canonical uuids (all of them, in practice) as 64-bit
+    // fingerprints of their 128 bits sorted once, which is several times faster than hashing a million strings;
+    // any other text by hash.
     std::vector<quint32> next(n, none);
     std::vector<quint32> heads;
     {
@@ -165,8 +205,9 @@ DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash
                     __builtin_prefetch(&records[i + 16].uuid);
                 if (i + 8 < to)
                     __builtin_prefetch(records[i + 8].uuid.constData());
-                keyed[i].index = quint32(i);
-                canonical[i] = uuidBits(records[i].uuid, &keyed[i].hi, &keyed[i].lo);
+                quint64 hi = 0, lo = 0;
+                canonical[i] = uuidBits(records[i].uuid, &hi, &lo);
+                keyed[i] = Keyed{hi ^ lo, quint32(i)};
             }
         });
         QHash<QString, std::pair<quint32, quint32>> other; // uuid -> first and last index seen
@@ -190,16 +231,7 @@ DedupeResult deduplicate(const std::vector<IncidentRecord> &records, const QHash
         }
         keyed.resize(kept);
         sortKeys(keyed);
-        for (size_t a = 0; a < keyed.size();) {
-            size_t b = a + 1;
-            while (b < keyed.size() && keyed[b].hi == keyed[a].hi && keyed[b].lo == keyed[a].lo) {
-                next[keyed[b - 1].index] = keyed[b].index;
-                ++b;
-            }
-            if (b - a > 1)
-                heads.push_back(keyed[a].index);
-            a = b;
-        }
+        linkRuns(keyed, records, next, heads);
         heads.insert(heads.end(), otherHeads.begin(), otherHeads.end());
     }
     std::sort(heads.begin(), heads.end());

@@ -3,6 +3,9 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QUuid>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #ifdef Q_OS_LINUX
 #include <sys/mman.h>
 #endif
@@ -96,23 +99,36 @@ bool isAddress(QStringView t)
     return at && t.front() != u'@' && t.back() != u'@';
 }
 
+// Whether the address is ASCII without a capital (what toLower() leaves as it is), and isAddress(), in one pass.
+struct EmailShape
+{
+    bool lowerAscii = true;
+    bool address = false;
+};
+EmailShape emailShape(QStringView t)
+{
+    bool at = false, space = false, other = false;
+    for (QChar c : t) {
+        const char16_t u = c.unicode();
+        other = other || u >= 0x80 || (u >= u'A' && u <= u'Z');
+        space = space || u == u' ';
+        at = at || u == u'@';
+    }
+    return {!other, at && !space && t.front() != u'@' && t.back() != u'@'};
+}
+
 // Could be a spreadsheet error ("#REF!"): the cheap test before RecordValidator::isSpreadsheetError().
 bool mayBeError(QStringView t) { return t.size() >= 4 && t.front() == u'#'; }
-
-// ASCII without a capital letter: what lowered() and toLower() leave as it is.
-bool isLowerAscii(QStringView t)
-{
-    for (QChar c : t)
-        if (c.unicode() >= 0x80 || (c.unicode() >= u'A' && c.unicode() <= u'Z'))
-            return false;
-    return true;
-}
 
 // Trimmed text that simplified() leaves as it is: no whitespace but single spaces.
 bool isSimple(QStringView trimmed)
 {
     bool afterSpace = false;
     for (QChar c : trimmed) {
+        if (c.unicode() > u' ' && c.unicode() < 0x7f) { // visible ASCII: most of a name
+            afterSpace = false;
+            continue;
+        }
         const bool space = c.isSpace();
         if (space && (afterSpace || c.unicode() != u' '))
             return false;
@@ -121,17 +137,47 @@ bool isSimple(QStringView trimmed)
     return true;
 }
 
+#ifdef __SSE2__
+// 16 characters from `s` as bytes (anything above 0xFF saturates to 0xFF): a bit per byte that is lower-case hex,
+// and one per '-'.
+std::pair<unsigned, unsigned> hexAndDashBits(const char16_t *s)
+{
+    const __m128i c = _mm_packus_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(s)),
+                                       _mm_loadu_si128(reinterpret_cast<const __m128i *>(s + 8)));
+    // signed compares: bytes >= 0x80 are negative, below '0'
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('a' - 1)),
+                                         _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), c));
+    return {unsigned(_mm_movemask_epi8(_mm_or_si128(digit, letter))),
+            unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('-'))))};
+}
+#endif
+
 // The canonical form that normaliseUuid() returns unchanged: 8-4-4-4-12 lower-case hex (the usual export).
 bool isCanonicalUuid(QStringView t)
 {
     if (t.size() != 36)
         return false;
+#ifdef __SSE2__
+    // Three blocks of 16 (the last overlapping): no branch per character, whose hex digits and letters come at
+    // random.
+    const char16_t *s = t.utf16();
+    constexpr unsigned all = 0xFFFF;
+    const auto [hexA, dashA] = hexAndDashBits(s);      // 0-15: dashes at 8, 13
+    const auto [hexB, dashB] = hexAndDashBits(s + 16); // 16-31: dashes at 18, 23
+    const auto [hexC, dashC] = hexAndDashBits(s + 20); // 20-35: dash at 23
+    constexpr unsigned dA = (1u << 8) | (1u << 13), dB = (1u << 2) | (1u << 7), dC = 1u << 3;
+    return dashA == dA && hexA == (all & ~dA) && dashB == dB && hexB == (all & ~dB) && dashC == dC
+           && hexC == (all & ~dC);
+#else
     for (qsizetype i = 0; i < 36; ++i) {
         const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
         if (dash ? t[i] != u'-' : !isHex(t[i]))
             return false;
     }
     return true;
+#endif
 }
 
 } // namespace
@@ -450,13 +496,14 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
                              tr("teacher email holds the spreadsheet error %1").arg(emailText.trimmed()));
     QStringView email = trimmedView(emailText);
     QString lower;
-    if (!isLowerAscii(email)) {
+    const EmailShape shape = emailShape(email);
+    if (!shape.lowerAscii) {
         lower = email.toString().toLower();
         email = lower;
     }
     if (email.isEmpty())
         return quarantineRow(row, Field::TeacherEmail, tr("teacher email is missing"));
-    if (!isAddress(email))
+    if (shape.lowerAscii ? !shape.address : !isAddress(email))
         return quarantineRow(row, Field::TeacherEmail,
                              tr("teacher email %1 is not an e-mail address").arg(shown(emailText.toString())));
     r.teacherEmail = intern(Field::TeacherEmail, email);
@@ -472,8 +519,10 @@ bool RecordValidator::readIdentity(const SheetRow &row, IncidentRecord &r, bool 
                  .arg(uuidText.trimmed()));
     } else if (trimmedView(uuidText).isEmpty()) {
         needsUuid = true;
-    } else if (isCanonicalUuid(trimmedView(uuidText))) {
-        r.uuid = trimmedView(uuidText).toString();
+    } else if (const QStringView t = trimmedView(uuidText); isCanonicalUuid(t)) {
+        // the cell's own string when it is exactly the uuid (a workbook's shared string: kept once, not copied)
+        r.uuid = uuidCell.kind == Cell::Kind::Text && t.size() == uuidCell.text.size() ? exact(uuidCell.text)
+                                                                                       : t.toString();
     } else if (auto u = normaliseUuid(uuidText.toString())) {
         r.uuid = exact(*u);
     } else {
@@ -597,21 +646,25 @@ void RecordValidator::add(const SheetRow &row)
     // (a spreadsheet error only empties the field); when (held back while the column's date order is open).
     if (!countAsData(row))
         return;
-    IncidentRecord r;
+    // Read straight into its place in the list (no move of a finished record); taken back when quarantined.
+    IncidentRecord &r = m_records.emplace_back();
     r.type = m_ctx.type;
     r.sourceIndex = m_ctx.sourceIndex;
     r.sourceRow = row.number;
     bool needsUuid = false;
-    if (!readIdentity(row, r, needsUuid))
+    if (!readIdentity(row, r, needsUuid)) {
+        m_records.pop_back();
         return;
+    }
     readOptionalFields(row, r);
     LocalDateParts parts;
     switch (readTimestamp(row, r, parts)) {
     case Stamp::Quarantined:
+        m_records.pop_back();
         return;
     case Stamp::Pending:
-        m_pending.push_back(Pending{m_records.size(), parts, cellText(cellOf(row, Field::Timestamp)).trimmed(), needsUuid});
-        m_records.push_back(std::move(r));
+        m_pending.push_back(
+            Pending{m_records.size() - 1, parts, cellText(cellOf(row, Field::Timestamp)).trimmed(), needsUuid});
         return;
     case Stamp::Resolved:
         break;
@@ -620,7 +673,6 @@ void RecordValidator::add(const SheetRow &row)
         r.uuid = generatedUuid(r);
         r.flags |= IncidentRecord::UuidGenerated;
     }
-    m_records.push_back(std::move(r));
 }
 
 void RecordValidator::finish()

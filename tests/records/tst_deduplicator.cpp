@@ -30,6 +30,7 @@ private slots:
     void choiceIsHonoured();
     void manyRecordsMatchAPlainGrouping();
     void onlyEqualTextIsTheSameUuid();
+    void sameFingerprintOtherUuid();
 };
 
 void tst_Deduplicator::groups_data()
@@ -177,6 +178,55 @@ void tst_Deduplicator::onlyEqualTextIsTheSameUuid()
     QCOMPARE(int(d.groups.size()), 1);
     QCOMPARE(d.groups.front().uuid, u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3d1\u0130"_qs);
     QCOMPARE(d.identical + d.conflicting, 1);
+}
+
+// Canonical uuids are sorted by a 64-bit fingerprint (the XOR of their two halves): different uuids that share
+// one (made up, as here, or by chance) are still told apart by their text, each group linked in index order.
+void tst_Deduplicator::sameFingerprintOtherUuid()
+{
+    auto uuidOf = [](quint64 hi, quint64 lo) {
+        const QString h = QString::number(hi, 16).rightJustified(16, u'0');
+        const QString l = QString::number(lo, 16).rightJustified(16, u'0');
+        return h.left(8) + u'-' + h.mid(8, 4) + u'-' + h.mid(12, 4) + u'-' + l.left(4) + u'-' + l.mid(4);
+    };
+    QRandomGenerator rng(99);
+    std::vector<QString> pool;
+    for (int i = 0; i < 1500; ++i) {
+        const quint64 r = rng.generate64();
+        pool.push_back(uuidOf(r, r));             // all 1,500 share the fingerprint 0
+        pool.push_back(uuidOf(r ^ 1, r));         // and these share 1
+        pool.push_back(uuidOf(rng.generate64(), rng.generate64()));
+    }
+    pool.push_back(uuidOf(1, 0));
+    pool.push_back(uuidOf(0, 1));
+    std::vector<IncidentRecord> records;
+    for (int i = 0; i < 12000; ++i) {
+        IncidentRecord r = rec("", 0, 2 + i);
+        r.uuid = pool[rng.bounded(quint32(pool.size()))];
+        records.push_back(r);
+    }
+    for (const QString &u : {uuidOf(1, 0), uuidOf(0, 1), uuidOf(1, 0), uuidOf(0, 1)}) {
+        records.push_back(rec("", 0, qint64(2 + records.size())));
+        records.back().uuid = u;
+    }
+    const DedupeResult d = deduplicate(records, {});
+    std::map<QString, std::vector<quint32>> byText;
+    for (quint32 i = 0; i < records.size(); ++i)
+        byText[records[i].uuid].push_back(i);
+    std::map<quint32, std::vector<quint32>> expected; // by first member
+    for (const auto &[text, members] : byText)
+        if (members.size() > 1)
+            expected[members.front()] = members;
+    QCOMPARE(d.groups.size(), expected.size());
+    QVERIFY(expected.size() > 2000);
+    for (const DuplicateGroup &g : d.groups) {
+        std::vector<quint32> got = g.members;
+        std::sort(got.begin(), got.end());
+        QVERIFY(expected.count(got.front()));
+        QCOMPARE(got, expected[got.front()]);
+        for (quint32 m : got)
+            QCOMPARE(records[m].uuid, g.uuid);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Deduplicator)

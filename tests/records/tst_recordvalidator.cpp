@@ -52,6 +52,7 @@ private slots:
     void dateOrderFromColumn();
     void blankAndRepeatedHeader();
     void internedValuesShared();
+    void exactUuidStringIsShared();
 };
 
 void tst_RecordValidator::row_data()
@@ -123,6 +124,12 @@ void tst_RecordValidator::row_data()
                                           << u"is not a valid UUID"_qs << -1 << QString() << 0;
     QTest::newRow("uuid-dash-misplaced") << uuid << u"0b4e8a516-a0d-4d33-9b7e-2f6a1c9e3d10"_qs << u"uuid"_qs
                                          << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-dash-for-digit") << uuid << u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3d1-"_qs << u"uuid"_qs
+                                         << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-dash-look-alike") << uuid << u"0b4e8a51\u012d6a0d-4d33-9b7e-2f6a1c9e3d10"_qs << u"uuid"_qs
+                                          << u"is not a valid UUID"_qs << -1 << QString() << 0;
+    QTest::newRow("uuid-digit-look-alike") << uuid << u"0b4e8a51-6a0d-4d33-9b7e-2f6a1c9e3\u0164\u0130"_qs << u"uuid"_qs
+                                           << u"is not a valid UUID"_qs << -1 << QString() << 0;
     QTest::newRow("uuid-spaces-only") << uuid << u" \u00a0 "_qs << QString() << QString() << sid << u"3430"_qs << 0;
     QTest::newRow("id-text-spaces") << sid << u" 3430 "_qs << QString() << QString() << sid << u"3430"_qs << 0;
     QTest::newRow("id-text-decimals") << sid << u"3430.00"_qs << QString() << QString() << sid << u"3430"_qs << 0;
@@ -329,4 +336,24 @@ void tst_RecordValidator::internedValuesShared()
         QCOMPARE(recs[size_t(i)].note.constData(), first.note.constData());
         QCOMPARE(recs[size_t(i)].studentName.constData(), recs[size_t(k % 50)].studentName.constData());
     }
+}
+
+// A uuid cell that is exactly the canonical uuid in a string of exactly its size (a workbook's shared string) is
+// kept, not copied: 262,144 uuids would otherwise be held twice while the workbook is read.
+void tst_RecordValidator::exactUuidStringIsShared()
+{
+    SheetRow r = rowOf(goodRow());
+    const QString exact = QString::fromLatin1(kUuid.toLatin1());
+    QCOMPARE(exact.capacity(), exact.size());
+    r.cells[size_t(Field::Uuid)] = Cell::makeText(exact);
+    SheetRow padded = rowOf(goodRow(), 3);
+    padded.cells[size_t(Field::Uuid)] = Cell::makeText(u" "_qs + kUuid);
+    RecordValidator v(context());
+    v.add(r);
+    v.add(padded);
+    v.finish();
+    QCOMPARE(v.records().size(), size_t(2));
+    QCOMPARE(v.records()[0].uuid.constData(), exact.constData());
+    QCOMPARE(v.records()[1].uuid, kUuid);
+    QCOMPARE(v.records()[1].uuid.capacity(), v.records()[1].uuid.size()); // a copy of exactly its size
 }
