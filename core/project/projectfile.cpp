@@ -242,6 +242,12 @@ ProjectError writeError(const QString &path, const SqlFailure &f)
 
 // ---- files ----
 
+struct FdCloser
+{
+    int fd;
+    ~FdCloser() { ::close(fd); }
+};
+
 void fsyncPath(const QString &path, bool directory)
 {
     const int fd = ::open(QFile::encodeName(path).constData(), directory ? O_RDONLY | O_DIRECTORY : O_RDWR | O_CLOEXEC);
@@ -303,6 +309,7 @@ struct ProjectWriter
 {
     const Project &p;
     Db &db;
+    int writebackFd = -1; // a full write's file: its pages are handed to the disk as they are written
 
     void meta(const QByteArray &fileId, qint64 serial)
     {
@@ -330,8 +337,9 @@ struct ProjectWriter
     }
 
     // The records as chunks (recordchunks.h), encoded on this thread and one more while this one inserts them in
-    // order; a few chunks ahead at most (a few MB). The strings the encoders met go in after them.
-    void records()
+    // order; some chunks ahead at most (some MB). `meanwhile` runs on this thread once the other has started, the
+    // strings the encoders met go in after the chunks.
+    void records(const std::function<void()> &meanwhile)
     {
         db.exec("DELETE FROM recordChunks; DELETE FROM strings");
         const std::vector<IncidentRecord> &records = *p.m_records;
@@ -343,8 +351,9 @@ struct ProjectWriter
             const size_t first = i * ChunkRecords;
             encoders[lane].encode(records.data() + first, qMin(ChunkRecords, n - first), blobs[i]);
         };
-        TwoLanes lanes(chunks, 8, encode);
+        TwoLanes lanes(chunks, 32, encode);
         lanes.makeAvailable(chunks);
+        meanwhile();
         Stmt ins(db, "INSERT INTO recordChunks(first, count, data) VALUES(?1, ?2, ?3)");
         for (size_t i = 0; i < chunks; ++i) {
             lanes.waitFor(i);
@@ -353,6 +362,10 @@ struct ProjectWriter
             ins.bindBlob(3, blobs[i].data(), int(blobs[i].size())).run();
             std::string().swap(blobs[i]);
             lanes.release(i);
+#ifdef SYNC_FILE_RANGE_WRITE
+            if (writebackFd >= 0 && i % 8 == 7) // what SQLite wrote so far goes to the disk while it goes on
+                ::sync_file_range(writebackFd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
         }
         Stmt str(db, "INSERT INTO strings(id, value) VALUES(?1, ?2)");
         const std::vector<std::string> &added = strings.added();
@@ -489,22 +502,25 @@ void ProjectFile::writeFull(const Project &project, const QString &path, Project
     const int fd = ::open(QFile::encodeName(tmp).constData(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0)
         throw ProjectError(tr("Cannot write the project file %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
-    ::close(fd);
+    const FdCloser closeFd{fd}; // kept open: handed to the disk while SQLite writes (sync_file_range), then fsync'ed
     const QByteArray fileId = QUuid::createUuid().toRfc4122();
     try {
         Db db(tmp, SQLITE_OPEN_READWRITE);
+        // A cache smaller than the records: SQLite writes their pages while the chunks are encoded, not all at the
+        // commit.
         db.exec("PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536");
+                "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -8192");
         db.exec(("PRAGMA application_id = " + std::to_string(ApplicationId)
                  + "; PRAGMA user_version = " + std::to_string(Project::FormatVersion)).c_str());
         db.exec("BEGIN");
         db.exec(Schema);
-        ProjectWriter w{project, db};
+        ProjectWriter w{project, db, fd};
         w.meta(fileId, 1);
         w.sources();
-        w.records();
-        w.quarantine();
-        w.warnings();
+        w.records([&] {
+            w.quarantine();
+            w.warnings();
+        });
         w.choices({});
         w.edits({});
         auto hashes = w.sections({});
@@ -517,7 +533,7 @@ void ProjectFile::writeFull(const Project &project, const QString &path, Project
         state.path.clear();
         throw writeError(path, f);
     }
-    fsyncPath(tmp, false);
+    ::fsync(fd);
     // A WAL or journal left beside the old file (a crash) must not be applied to the new one.
     for (const char *suffix : {"-wal", "-shm", "-journal"})
         QFile::remove(target.absoluteFilePath() + QLatin1String(suffix));
