@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QStringEncoder>
 #include <QThread>
 #include <QUrl>
@@ -50,6 +51,8 @@ QString tr(const char *text) { return QCoreApplication::translate("tt::Project",
 constexpr int ApplicationId = 0x54547270; // "TTrp"
 constexpr int BusyTimeoutMs = 5000;
 constexpr int ReadLockTimeoutMs = 1000;
+// A load reads the file through a memory map: no system call per page (the chunks' blobs are most of the file).
+#define MmapSize "1073741824"
 const char FormatName[] = "tracktally-recovery-project";
 
 // An SQLite failure inside this file; turned into a ProjectError naming the file at the boundary.
@@ -681,49 +684,65 @@ struct ProjectReader
             recordRows();
     }
 
-    // Format 3: the chunks' places and sizes first (no blob read), then the blobs, decoded on this thread and one
-    // more while this one reads the next (each lane its own copy of the strings: no shared reference counts).
+    // Format 3: the chunks' places and sizes (no blob read), checked against meta's count of records.
+    std::vector<std::pair<size_t, size_t>> chunkPlaces() // first, count
+    {
+        std::vector<std::pair<size_t, size_t>> chunks;
+        size_t total = 0;
+        Stmt st(db, "SELECT first, count, length(data), typeof(data) = 'blob' FROM recordChunks ORDER BY first");
+        while (st.step()) {
+            const qint64 count = st.i64(1);
+            if (st.i64(0) != qint64(total))
+                damaged(tr("the chunks of records are not numbered in order"));
+            if (!st.i64(3))
+                damaged(tr("a chunk of records is not binary data"));
+            if (count < 1 || count > st.i64(2) || count > qint64(ChunkRecords) * 16)
+                damaged(tr("a chunk of records has a wrong count"));
+            chunks.emplace_back(total, size_t(count));
+            total += size_t(count);
+        }
+        if (qint64(total) != recordCount)
+            damaged(tr("its chunks hold %1 records where the file lists %2").arg(total).arg(recordCount));
+        return chunks;
+    }
+
+    // Format 3: while this thread reads the blobs, another makes room for the records (page faults and
+    // constructors, tens of ms at 262k); then the blobs are decoded on both, each lane with its own copy of the
+    // strings (no reference counts shared between threads).
     void recordChunks()
     {
         std::vector<QString> strings[2] = {this->strings(), {}};
         for (const QString &s : strings[0])
             strings[1].push_back(QString(s.constData(), s.size()));
-        std::vector<std::pair<size_t, size_t>> chunks; // first, count
-        size_t total = 0;
-        {
-            Stmt st(db, "SELECT first, count, length(data), typeof(data) = 'blob' FROM recordChunks ORDER BY first");
-            while (st.step()) {
-                const qint64 count = st.i64(1);
-                if (st.i64(0) != qint64(total))
-                    damaged(tr("the chunks of records are not numbered in order"));
-                if (!st.i64(3))
-                    damaged(tr("a chunk of records is not binary data"));
-                if (count < 1 || count > st.i64(2) || count > qint64(ChunkRecords) * 16)
-                    damaged(tr("a chunk of records has a wrong count"));
-                chunks.emplace_back(total, size_t(count));
-                total += size_t(count);
-            }
-        }
-        if (qint64(total) != recordCount)
-            damaged(tr("its chunks hold %1 records where the file lists %2").arg(total).arg(recordCount));
+        const std::vector<std::pair<size_t, size_t>> chunks = chunkPlaces();
         auto &records = p.m_records.mut();
-        records.resize(total);
+        std::exception_ptr sizeError;
+        std::thread sizer([&, total = size_t(recordCount)] {
+            try {
+                records.resize(total);
+            } catch (...) {
+                sizeError = std::current_exception();
+            }
+        });
+        auto joinSizer = qScopeGuard([&] { sizer.join(); });
         std::vector<QByteArray> blobs(chunks.size());
+        Stmt st(db, "SELECT data FROM recordChunks ORDER BY first");
+        size_t read = 0;
+        while (read < chunks.size() && st.step())
+            blobs[read++] = st.blob(0);
+        if (read != chunks.size())
+            damaged(tr("a chunk of records is missing"));
+        joinSizer.dismiss();
+        sizer.join();
+        if (sizeError)
+            std::rethrow_exception(sizeError);
         const size_t sourceCount = p.m_sources.size();
-        auto decode = [&](size_t i, int lane) {
+        TwoLanes lanes(chunks.size(), chunks.size(), [&](size_t i, int lane) {
             const QByteArray blob = std::exchange(blobs[i], QByteArray());
             decodeChunk(blob.constData(), size_t(blob.size()), records.data() + chunks[i].first, chunks[i].second,
                         strings[lane], sourceCount);
-        };
-        TwoLanes lanes(chunks.size(), chunks.size(), decode);
-        Stmt st(db, "SELECT data FROM recordChunks ORDER BY first");
-        size_t read = 0;
-        while (read < chunks.size() && st.step()) {
-            blobs[read] = st.blob(0);
-            lanes.makeAvailable(++read);
-        }
-        if (read != chunks.size())
-            damaged(tr("a chunk of records is missing"));
+        });
+        lanes.makeAvailable(chunks.size());
         for (size_t i = 0; i < chunks.size(); ++i)
             lanes.waitFor(i);
     }
@@ -833,7 +852,8 @@ Project ProjectFile::loadSqlite(const QString &path)
         qint64 format = 0;
         try {
             db = std::make_unique<Db>(path, SQLITE_OPEN_READWRITE);
-            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; BEGIN; SELECT count(*) FROM sqlite_schema");
+            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; PRAGMA mmap_size = " MmapSize
+                     "; BEGIN; SELECT count(*) FROM sqlite_schema");
         } catch (const SqlFailure &f) {
             const int code = f.code & 0xff;
             if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY && code != SQLITE_PERM && code != SQLITE_IOERR)
@@ -841,7 +861,7 @@ Project ProjectFile::loadSqlite(const QString &path)
             // A read-only file or folder (a WAL file needs its -shm beside it): read it as it stands.
             const QByteArray uri = "file:" + QUrl::toPercentEncoding(QFileInfo(path).absoluteFilePath(), "/") + "?immutable=1";
             db = std::make_unique<Db>(QString::fromUtf8(uri), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; BEGIN");
+            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; PRAGMA mmap_size = " MmapSize "; BEGIN");
         }
         {
             Stmt v(*db, "PRAGMA user_version");
