@@ -717,14 +717,22 @@ struct ProjectReader
         const std::vector<std::pair<size_t, size_t>> chunks = chunkPlaces();
         auto &records = p.m_records.mut();
         std::exception_ptr sizeError;
-        std::thread sizer([&, total = size_t(recordCount)] {
+        auto resize = [&, total = size_t(recordCount)] {
             try {
                 records.resize(total);
             } catch (...) {
                 sizeError = std::current_exception();
             }
+        };
+        std::thread sizer;
+        if (chunks.size() > 1) // else not worth a thread
+            sizer = std::thread(resize);
+        else
+            resize();
+        auto joinSizer = qScopeGuard([&] {
+            if (sizer.joinable())
+                sizer.join();
         });
-        auto joinSizer = qScopeGuard([&] { sizer.join(); });
         std::vector<QByteArray> blobs(chunks.size());
         Stmt st(db, "SELECT data FROM recordChunks ORDER BY first");
         size_t read = 0;
@@ -733,7 +741,8 @@ struct ProjectReader
         if (read != chunks.size())
             damaged(tr("a chunk of records is missing"));
         joinSizer.dismiss();
-        sizer.join();
+        if (sizer.joinable())
+            sizer.join();
         if (sizeError)
             std::rethrow_exception(sizeError);
         const size_t sourceCount = p.m_sources.size();
