@@ -510,8 +510,8 @@ void ProjectFile::writeFull(const Project &project, const QString &path, Project
     try {
         Db db(tmp, SQLITE_OPEN_READWRITE);
         // A cache smaller than the records: SQLite writes their pages while the chunks are encoded, not all at the
-        // commit.
-        db.exec("PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+        // commit. 64 KB pages: an eighth of the writes (and overflow pages) of 8 KB ones for the chunks' blobs.
+        db.exec("PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
                 "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -8192");
         db.exec(("PRAGMA application_id = " + std::to_string(ApplicationId)
                  + "; PRAGMA user_version = " + std::to_string(Project::FormatVersion)).c_str());
