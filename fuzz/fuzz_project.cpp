@@ -42,7 +42,7 @@ bool fuzzChunk(const uint8_t *data, size_t size)
     }
     SharedStrings shared;
     ChunkEncoder encoder(shared);
-    std::string blob;
+    ChunkBuffer blob;
     encoder.encode(records.data(), count, blob);
     std::vector<QString> again{QString()}; // the encoder numbers the texts it meets from 1
     for (const std::string &text : shared.added())

@@ -349,10 +349,20 @@ struct ProjectWriter
         const size_t n = records.size(), chunks = (n + ChunkRecords - 1) / ChunkRecords;
         SharedStrings strings;
         ChunkEncoder encoders[2] = {ChunkEncoder(strings), ChunkEncoder(strings)};
-        std::vector<std::string> blobs(chunks);
+        std::vector<ChunkBuffer> blobs(chunks), spare; // spare: inserted, to be reused
+        std::mutex spareMutex;
         auto encode = [&](size_t i, int lane) {
+            ChunkBuffer b;
+            {
+                std::lock_guard lock(spareMutex);
+                if (!spare.empty()) {
+                    b = std::move(spare.back());
+                    spare.pop_back();
+                }
+            }
             const size_t first = i * ChunkRecords;
-            encoders[lane].encode(records.data() + first, qMin(ChunkRecords, n - first), blobs[i]);
+            encoders[lane].encode(records.data() + first, qMin(ChunkRecords, n - first), b);
+            blobs[i] = std::move(b);
         };
         TwoLanes lanes(chunks, 32, encode);
         lanes.makeAvailable(chunks);
@@ -363,7 +373,10 @@ struct ProjectWriter
             const size_t first = i * ChunkRecords;
             ins.bind(1, qint64(first)).bind(2, qint64(qMin(ChunkRecords, n - first)));
             ins.bindBlob(3, blobs[i].data(), int(blobs[i].size())).run();
-            std::string().swap(blobs[i]);
+            {
+                std::lock_guard lock(spareMutex);
+                spare.push_back(std::move(blobs[i]));
+            }
             lanes.release(i);
 #ifdef SYNC_FILE_RANGE_WRITE
             if (writebackFd >= 0 && i % 8 == 7) // what SQLite wrote so far goes to the disk while it goes on

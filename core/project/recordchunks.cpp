@@ -181,11 +181,22 @@ char *ChunkEncoder::text(char *at, const QString &v)
     return at + need + bytes;
 }
 
-void ChunkEncoder::encode(const IncidentRecord *records, size_t n, std::string &out)
+char *ChunkBuffer::reserve(size_t used, size_t want)
+{
+    if (m_capacity < want) {
+        std::unique_ptr<char[]> grown(new char[want]);
+        if (used)
+            std::memcpy(grown.get(), m_data.get(), used);
+        m_data = std::move(grown);
+        m_capacity = want;
+    }
+    return m_data.get();
+}
+
+void ChunkEncoder::encode(const IncidentRecord *records, size_t n, ChunkBuffer &out)
 {
     size_t used = 0;
-    if (out.size() < n * 128)
-        out.resize(n * 128);
+    char *base = out.reserve(0, n * 128);
     qint64 previousTs = 0, previousRow = 0;
     for (size_t i = 0; i < n; ++i) {
         if (i + 8 < n) { // the text a few records on lives elsewhere on the heap: on its way while this one is done
@@ -196,9 +207,9 @@ void ChunkEncoder::encode(const IncidentRecord *records, size_t n, std::string &
         }
         const IncidentRecord &r = records[i];
         const size_t need = 160 + 3 * size_t(10 + m_utf8.requiredSpace(r.uuid.size() + r.studentId.size() + r.note.size()));
-        if (out.size() - used < need)
-            out.resize(std::max(out.size() * 2, used + need));
-        char *const start = out.data() + used;
+        if (out.m_capacity - used < need)
+            base = out.reserve(used, std::max(out.m_capacity * 2, used + need));
+        char *const start = base + used;
         char *p = start + 1;
         unsigned char uuid[16];
         const bool packed = packUuid(r.uuid, uuid);
@@ -222,7 +233,7 @@ void ChunkEncoder::encode(const IncidentRecord *records, size_t n, std::string &
         p = putVarint(p, r.flags);
         used += size_t(p - start);
     }
-    out.resize(used);
+    out.m_size = used;
 }
 
 // ---- decoding ----
