@@ -228,6 +228,34 @@ std::vector<SectionRow> sectionRows(const nlohmann::json &sections)
     return rows;
 }
 
+// A list of text as a JSON array of strings, written directly (a few times faster than building the JSON value and
+// dumping it, for the quarantine's rows): UTF-8, with '"', '\\' and the control characters escaped.
+std::string jsonStringListText(const QStringList &list)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "[";
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QByteArray utf8 = list[i].toUtf8();
+        out += i ? ",\"" : "\"";
+        for (const char c : utf8) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u == '"' || u == '\\') {
+                out += '\\';
+                out += c;
+            } else if (u < 0x20) {
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xf];
+            } else {
+                out += c;
+            }
+        }
+        out += '"';
+    }
+    out += ']';
+    return out;
+}
+
 QString damagedMessage(const QString &path, const QString &why)
 {
     return tr("The project file %1 is damaged and cannot be read (%2). If you have a copy, open that one.")
@@ -397,7 +425,7 @@ struct ProjectWriter
         for (size_t i = 0; i < rows.size(); ++i) {
             const QuarantinedRow &q = rows[i];
             st.bind(1, qint64(i)).bind(2, q.sourceIndex).bind(3, q.row).bind(4, q.field).bind(5, q.reason);
-            st.bindText(6, jsonStringList(q.cells).dump()).run();
+            st.bindText(6, jsonStringListText(q.cells)).run();
         }
     }
 

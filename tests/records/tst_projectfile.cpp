@@ -42,7 +42,8 @@ Project sampleProject(const QString &dir, int logs, quint64 seed)
     Project p = Project::create(SchoolInfo{school.spec.name, school.spec.domain, school.spec.timeZone});
     Importer(p).importCsv(inc.path, RecordType::Incident);
     p.mutableQuarantine().push_back(QuarantinedRow{0, 9001, u"timestamp"_s, u"Incidents row 9001: 'TBC' is not a date"_s,
-                                                   {u"TBC"_s, u"Ari \"Quote\", Test"_s, QString()}});
+                                                   {u"TBC"_s, u"Ari \"Quote\", Test"_s, QString(),
+                                                    u"back\\slash\ttab\nline \u0001 \u00e4 \U0001F600"_s}});
     p.mutableWarnings().push_back(RowWarning{0, 12, u"teacherEmail"_s, u"an email with a spreadsheet error"_s});
     const IncidentRecord &r = p.records().front();
     p.chooseDuplicate(r.uuid, RecordKey{r.sourceIndex, r.sourceRow});
