@@ -737,7 +737,8 @@ struct ProjectReader
                 damaged(tr("the chunks of records are not numbered in order"));
             if (!st.i64(3))
                 damaged(tr("a chunk of records is not binary data"));
-            if (count < 1 || count > st.i64(2) || count > qint64(ChunkRecords) * 16)
+            // At least MinRecordBytes each: what a hostile count makes the load allocate stays proportional to the file.
+            if (count < 1 || count > st.i64(2) / qint64(MinRecordBytes) || count > qint64(ChunkRecords) * 16)
                 damaged(tr("a chunk of records has a wrong count"));
             chunks.emplace_back(total, size_t(count));
             total += size_t(count);

@@ -33,6 +33,7 @@
 namespace tt {
 
 constexpr size_t ChunkRecords = 4096;
+constexpr size_t MinRecordBytes = 16; // tag, empty uuid text, timestamp, student id, 8 ids, note, source, row, flags
 
 // uuids: 16 bytes when canonical (lower-case 8-4-4-4-12), else kept as text.
 bool packUuid(const QString &uuid, unsigned char out[16]);
