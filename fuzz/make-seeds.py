@@ -226,6 +226,14 @@ def main():
     bad_mapping = json.loads(text)
     bad_mapping["sources"][0]["mapping"] = {"hasHeader": True, "columns": {"timestamp": 2147483647}}
     out("project", "regress-column-2147483647.ttproj", json.dumps(bad_mapping))
+    # fuzz_project's direct way into the decoder of format 3's chunks: "chunk:", the count, the records (see
+    # core/project/recordchunks.h): a uuid as 16 bytes and one as text, a commendation, ids, non-ASCII text.
+    packed = bytes.fromhex("0b6f3c1e4a2d4f8e9c1b2d3e4f5a6b70")
+    note = "Bemerkung \u00e4\u00df".encode("utf-8")
+    out("project", "chunk-two.bin", b"chunk:\x02"
+        + b"\x01" + packed + b"\x9c\xb5\x9e\xd6\xa1\x66" + b"\x043430" + bytes([1, 2, 0, 1, 0, 2, 1, 0])
+        + bytes([len(note)]) + note + b"\x00\x04\x00"
+        + b"\x02" + b"\x06not-id" + b"\x80\x01" + b"\x00" + bytes([0, 0, 0, 0, 0, 0, 0, 0]) + b"\x00" + b"\x01\x02\x11")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QStringEncoder>
 #include <QThread>
 #include <QUrl>
@@ -37,6 +38,7 @@
 #include <thread>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +52,8 @@ QString tr(const char *text) { return QCoreApplication::translate("tt::Project",
 constexpr int ApplicationId = 0x54547270; // "TTrp"
 constexpr int BusyTimeoutMs = 5000;
 constexpr int ReadLockTimeoutMs = 1000;
+// A load reads the file through a memory map: no system call per page (the chunks' blobs are most of the file).
+#define MmapSize "1073741824"
 const char FormatName[] = "tracktally-recovery-project";
 
 // An SQLite failure inside this file; turned into a ProjectError naming the file at the boundary.
@@ -225,6 +229,34 @@ std::vector<SectionRow> sectionRows(const nlohmann::json &sections)
     return rows;
 }
 
+// A list of text as a JSON array of strings, written directly (a few times faster than building the JSON value and
+// dumping it, for the quarantine's rows): UTF-8, with '"', '\\' and the control characters escaped.
+std::string jsonStringListText(const QStringList &list)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "[";
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QByteArray utf8 = list[i].toUtf8();
+        out += i ? ",\"" : "\"";
+        for (const char c : utf8) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u == '"' || u == '\\') {
+                out += '\\';
+                out += c;
+            } else if (u < 0x20) {
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xf];
+            } else {
+                out += c;
+            }
+        }
+        out += '"';
+    }
+    out += ']';
+    return out;
+}
+
 QString damagedMessage(const QString &path, const QString &why)
 {
     return tr("The project file %1 is damaged and cannot be read (%2). If you have a copy, open that one.")
@@ -241,6 +273,27 @@ ProjectError writeError(const QString &path, const SqlFailure &f)
 }
 
 // ---- files ----
+
+// Tens of MB about to be written whole (the records of a load): 2 MB pages where the kernel has them (one page fault
+// for 512 of 4 KB), only a hint.
+void adviseHugePages(void *data, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    constexpr quintptr Huge = quintptr(2) << 20;
+    const quintptr begin = (quintptr(data) + Huge - 1) & ~(Huge - 1), end = (quintptr(data) + bytes) & ~(Huge - 1);
+    if (end > begin)
+        ::madvise(reinterpret_cast<void *>(begin), size_t(end - begin), MADV_HUGEPAGE);
+#else
+    Q_UNUSED(data);
+    Q_UNUSED(bytes);
+#endif
+}
+
+struct FdCloser
+{
+    int fd;
+    ~FdCloser() { ::close(fd); }
+};
 
 void fsyncPath(const QString &path, bool directory)
 {
@@ -303,6 +356,7 @@ struct ProjectWriter
 {
     const Project &p;
     Db &db;
+    int writebackFd = -1; // a full write's file: its pages are handed to the disk as they are written
 
     void meta(const QByteArray &fileId, qint64 serial)
     {
@@ -330,29 +384,48 @@ struct ProjectWriter
     }
 
     // The records as chunks (recordchunks.h), encoded on this thread and one more while this one inserts them in
-    // order; a few chunks ahead at most (a few MB). The strings the encoders met go in after them.
-    void records()
+    // order; some chunks ahead at most (some MB). `meanwhile` runs on this thread once the other has started, the
+    // strings the encoders met go in after the chunks.
+    void records(const std::function<void()> &meanwhile)
     {
         db.exec("DELETE FROM recordChunks; DELETE FROM strings");
         const std::vector<IncidentRecord> &records = *p.m_records;
         const size_t n = records.size(), chunks = (n + ChunkRecords - 1) / ChunkRecords;
         SharedStrings strings;
         ChunkEncoder encoders[2] = {ChunkEncoder(strings), ChunkEncoder(strings)};
-        std::vector<std::string> blobs(chunks);
+        std::vector<ChunkBuffer> blobs(chunks), spare; // spare: inserted, to be reused
+        std::mutex spareMutex;
         auto encode = [&](size_t i, int lane) {
+            ChunkBuffer b;
+            {
+                std::lock_guard lock(spareMutex);
+                if (!spare.empty()) {
+                    b = std::move(spare.back());
+                    spare.pop_back();
+                }
+            }
             const size_t first = i * ChunkRecords;
-            encoders[lane].encode(records.data() + first, qMin(ChunkRecords, n - first), blobs[i]);
+            encoders[lane].encode(records.data() + first, qMin(ChunkRecords, n - first), b);
+            blobs[i] = std::move(b);
         };
-        TwoLanes lanes(chunks, 8, encode);
+        TwoLanes lanes(chunks, 32, encode);
         lanes.makeAvailable(chunks);
+        meanwhile();
         Stmt ins(db, "INSERT INTO recordChunks(first, count, data) VALUES(?1, ?2, ?3)");
         for (size_t i = 0; i < chunks; ++i) {
             lanes.waitFor(i);
             const size_t first = i * ChunkRecords;
             ins.bind(1, qint64(first)).bind(2, qint64(qMin(ChunkRecords, n - first)));
             ins.bindBlob(3, blobs[i].data(), int(blobs[i].size())).run();
-            std::string().swap(blobs[i]);
+            {
+                std::lock_guard lock(spareMutex);
+                spare.push_back(std::move(blobs[i]));
+            }
             lanes.release(i);
+#ifdef SYNC_FILE_RANGE_WRITE
+            if (writebackFd >= 0 && i % 8 == 7) // what SQLite wrote so far goes to the disk while it goes on
+                ::sync_file_range(writebackFd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
         }
         Stmt str(db, "INSERT INTO strings(id, value) VALUES(?1, ?2)");
         const std::vector<std::string> &added = strings.added();
@@ -368,7 +441,7 @@ struct ProjectWriter
         for (size_t i = 0; i < rows.size(); ++i) {
             const QuarantinedRow &q = rows[i];
             st.bind(1, qint64(i)).bind(2, q.sourceIndex).bind(3, q.row).bind(4, q.field).bind(5, q.reason);
-            st.bindText(6, jsonStringList(q.cells).dump()).run();
+            st.bindText(6, jsonStringListText(q.cells)).run();
         }
     }
 
@@ -489,22 +562,25 @@ void ProjectFile::writeFull(const Project &project, const QString &path, Project
     const int fd = ::open(QFile::encodeName(tmp).constData(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0)
         throw ProjectError(tr("Cannot write the project file %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
-    ::close(fd);
+    const FdCloser closeFd{fd}; // kept open: handed to the disk while SQLite writes (sync_file_range), then fsync'ed
     const QByteArray fileId = QUuid::createUuid().toRfc4122();
     try {
         Db db(tmp, SQLITE_OPEN_READWRITE);
-        db.exec("PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536");
+        // A cache smaller than the records: SQLite writes their pages while the chunks are encoded, not all at the
+        // commit. 64 KB pages: an eighth of the writes (and overflow pages) of 8 KB ones for the chunks' blobs.
+        db.exec("PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -8192");
         db.exec(("PRAGMA application_id = " + std::to_string(ApplicationId)
                  + "; PRAGMA user_version = " + std::to_string(Project::FormatVersion)).c_str());
         db.exec("BEGIN");
         db.exec(Schema);
-        ProjectWriter w{project, db};
+        ProjectWriter w{project, db, fd};
         w.meta(fileId, 1);
         w.sources();
-        w.records();
-        w.quarantine();
-        w.warnings();
+        w.records([&] {
+            w.quarantine();
+            w.warnings();
+        });
         w.choices({});
         w.edits({});
         auto hashes = w.sections({});
@@ -517,7 +593,7 @@ void ProjectFile::writeFull(const Project &project, const QString &path, Project
         state.path.clear();
         throw writeError(path, f);
     }
-    fsyncPath(tmp, false);
+    ::fsync(fd);
     // A WAL or journal left beside the old file (a crash) must not be applied to the new one.
     for (const char *suffix : {"-wal", "-shm", "-journal"})
         QFile::remove(target.absoluteFilePath() + QLatin1String(suffix));
@@ -665,49 +741,77 @@ struct ProjectReader
             recordRows();
     }
 
-    // Format 3: the chunks' places and sizes first (no blob read), then the blobs, decoded on this thread and one
-    // more while this one reads the next (each lane its own copy of the strings: no shared reference counts).
+    // Format 3: the chunks' places and sizes (no blob read), checked against meta's count of records.
+    std::vector<std::pair<size_t, size_t>> chunkPlaces() // first, count
+    {
+        std::vector<std::pair<size_t, size_t>> chunks;
+        size_t total = 0;
+        Stmt st(db, "SELECT first, count, length(data), typeof(data) = 'blob' FROM recordChunks ORDER BY first");
+        while (st.step()) {
+            const qint64 count = st.i64(1);
+            if (st.i64(0) != qint64(total))
+                damaged(tr("the chunks of records are not numbered in order"));
+            if (!st.i64(3))
+                damaged(tr("a chunk of records is not binary data"));
+            // At least MinRecordBytes each: what a hostile count makes the load allocate stays proportional to the file.
+            if (count < 1 || count > st.i64(2) / qint64(MinRecordBytes) || count > qint64(ChunkRecords) * 16)
+                damaged(tr("a chunk of records has a wrong count"));
+            chunks.emplace_back(total, size_t(count));
+            total += size_t(count);
+        }
+        if (qint64(total) != recordCount)
+            damaged(tr("its chunks hold %1 records where the file lists %2").arg(total).arg(recordCount));
+        return chunks;
+    }
+
+    // Format 3: while this thread reads the blobs, another makes room for the records (page faults and
+    // constructors, tens of ms at 262k); then the blobs are decoded on both, each lane with its own copy of the
+    // strings (no reference counts shared between threads).
     void recordChunks()
     {
         std::vector<QString> strings[2] = {this->strings(), {}};
         for (const QString &s : strings[0])
             strings[1].push_back(QString(s.constData(), s.size()));
-        std::vector<std::pair<size_t, size_t>> chunks; // first, count
-        size_t total = 0;
-        {
-            Stmt st(db, "SELECT first, count, length(data), typeof(data) = 'blob' FROM recordChunks ORDER BY first");
-            while (st.step()) {
-                const qint64 count = st.i64(1);
-                if (st.i64(0) != qint64(total))
-                    damaged(tr("the chunks of records are not numbered in order"));
-                if (!st.i64(3))
-                    damaged(tr("a chunk of records is not binary data"));
-                if (count < 1 || count > st.i64(2) || count > qint64(ChunkRecords) * 16)
-                    damaged(tr("a chunk of records has a wrong count"));
-                chunks.emplace_back(total, size_t(count));
-                total += size_t(count);
-            }
-        }
-        if (qint64(total) != recordCount)
-            damaged(tr("its chunks hold %1 records where the file lists %2").arg(total).arg(recordCount));
+        const std::vector<std::pair<size_t, size_t>> chunks = chunkPlaces();
         auto &records = p.m_records.mut();
-        records.resize(total);
+        std::exception_ptr sizeError;
+        auto resize = [&, total = size_t(recordCount)] {
+            try {
+                records.reserve(total);
+                adviseHugePages(records.data(), total * sizeof(IncidentRecord));
+                records.resize(total);
+            } catch (...) {
+                sizeError = std::current_exception();
+            }
+        };
+        std::thread sizer;
+        if (chunks.size() > 1) // else not worth a thread
+            sizer = std::thread(resize);
+        else
+            resize();
+        auto joinSizer = qScopeGuard([&] {
+            if (sizer.joinable())
+                sizer.join();
+        });
         std::vector<QByteArray> blobs(chunks.size());
+        Stmt st(db, "SELECT data FROM recordChunks ORDER BY first");
+        size_t read = 0;
+        while (read < chunks.size() && st.step())
+            blobs[read++] = st.blob(0);
+        if (read != chunks.size())
+            damaged(tr("a chunk of records is missing"));
+        joinSizer.dismiss();
+        if (sizer.joinable())
+            sizer.join();
+        if (sizeError)
+            std::rethrow_exception(sizeError);
         const size_t sourceCount = p.m_sources.size();
-        auto decode = [&](size_t i, int lane) {
+        TwoLanes lanes(chunks.size(), chunks.size(), [&](size_t i, int lane) {
             const QByteArray blob = std::exchange(blobs[i], QByteArray());
             decodeChunk(blob.constData(), size_t(blob.size()), records.data() + chunks[i].first, chunks[i].second,
                         strings[lane], sourceCount);
-        };
-        TwoLanes lanes(chunks.size(), chunks.size(), decode);
-        Stmt st(db, "SELECT data FROM recordChunks ORDER BY first");
-        size_t read = 0;
-        while (read < chunks.size() && st.step()) {
-            blobs[read] = st.blob(0);
-            lanes.makeAvailable(++read);
-        }
-        if (read != chunks.size())
-            damaged(tr("a chunk of records is missing"));
+        });
+        lanes.makeAvailable(chunks.size());
         for (size_t i = 0; i < chunks.size(); ++i)
             lanes.waitFor(i);
     }
@@ -817,7 +921,8 @@ Project ProjectFile::loadSqlite(const QString &path)
         qint64 format = 0;
         try {
             db = std::make_unique<Db>(path, SQLITE_OPEN_READWRITE);
-            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; BEGIN; SELECT count(*) FROM sqlite_schema");
+            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; PRAGMA mmap_size = " MmapSize
+                     "; BEGIN; SELECT count(*) FROM sqlite_schema");
         } catch (const SqlFailure &f) {
             const int code = f.code & 0xff;
             if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY && code != SQLITE_PERM && code != SQLITE_IOERR)
@@ -825,7 +930,7 @@ Project ProjectFile::loadSqlite(const QString &path)
             // A read-only file or folder (a WAL file needs its -shm beside it): read it as it stands.
             const QByteArray uri = "file:" + QUrl::toPercentEncoding(QFileInfo(path).absoluteFilePath(), "/") + "?immutable=1";
             db = std::make_unique<Db>(QString::fromUtf8(uri), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; BEGIN");
+            db->exec("PRAGMA cell_size_check = ON; PRAGMA trusted_schema = OFF; PRAGMA mmap_size = " MmapSize "; BEGIN");
         }
         {
             Stmt v(*db, "PRAGMA user_version");

@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace tt {
@@ -12,15 +13,6 @@ namespace {
 QString tr(const char *text) { return QCoreApplication::translate("tt::Project", text); }
 
 [[noreturn]] void damaged(const char *why) { throw ChunkDamaged{tr(why)}; }
-
-int hexValue(char16_t c)
-{
-    if (c >= u'0' && c <= u'9')
-        return c - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c - u'a' + 10;
-    return -1;
-}
 
 char *putVarint(char *p, quint64 v)
 {
@@ -97,28 +89,28 @@ struct ChunkReader
 
 } // namespace
 
+// Branch-free: the digits' values from a table (0x10: not a lower-case hex digit), what is wrong OR-ed together.
 bool packUuid(const QString &uuid, unsigned char out[16])
 {
+    static constexpr auto table = [] {
+        std::array<unsigned char, 128> t{};
+        for (int c = 0; c < 128; ++c)
+            t[size_t(c)] = c >= '0' && c <= '9' ? (unsigned char)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned char)(c - 'a' + 10) : 0x10;
+        return t;
+    }();
+    static constexpr unsigned char digits[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+                                                 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
     if (uuid.size() != 36)
         return false;
-    int n = 0;
-    for (int i = 0; i < 36; ++i) {
-        const char16_t c = uuid[i].unicode();
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != u'-')
-                return false;
-            continue;
-        }
-        const int v = hexValue(c);
-        if (v < 0)
-            return false;
-        if (n % 2 == 0)
-            out[n / 2] = static_cast<unsigned char>(v << 4);
-        else
-            out[n / 2] |= static_cast<unsigned char>(v);
-        ++n;
+    const char16_t *s = reinterpret_cast<const char16_t *>(uuid.constData());
+    unsigned bad = (s[8] ^ u'-') | (s[13] ^ u'-') | (s[18] ^ u'-') | (s[23] ^ u'-');
+    for (int k = 0; k < 16; ++k) {
+        const char16_t a = s[digits[2 * k]], b = s[digits[2 * k + 1]];
+        const unsigned va = table[a & 0x7f], vb = table[b & 0x7f];
+        bad |= ((a | b) & 0xff80) | ((va | vb) & 0x10);
+        out[k] = static_cast<unsigned char>((va << 4) | (vb & 0xf));
     }
-    return true;
+    return bad == 0;
 }
 
 QString unpackUuid(const unsigned char *b)
@@ -165,9 +157,18 @@ quint64 ChunkEncoder::id(const QString &v)
 // A byte count, then the UTF-8; `at` has room for the count of requiredSpace(size) and that many bytes.
 char *ChunkEncoder::text(char *at, const QString &v)
 {
-    if (v.isEmpty()) {
-        *at = 0;
-        return at + 1;
+    const qsizetype n = v.size();
+    if (n < 128) { // most: ASCII, one byte of count
+        const char16_t *s = reinterpret_cast<const char16_t *>(v.constData());
+        char16_t all = 0;
+        for (qsizetype i = 0; i < n; ++i)
+            all |= s[i];
+        if (all < 0x80) {
+            *at++ = char(n);
+            for (qsizetype i = 0; i < n; ++i)
+                at[i] = char(s[i]);
+            return at + n;
+        }
     }
     const int room = varintSize(quint64(m_utf8.requiredSpace(v.size())));
     char *begin = at + room;
@@ -180,18 +181,35 @@ char *ChunkEncoder::text(char *at, const QString &v)
     return at + need + bytes;
 }
 
-void ChunkEncoder::encode(const IncidentRecord *records, size_t n, std::string &out)
+char *ChunkBuffer::reserve(size_t used, size_t want)
+{
+    if (m_capacity < want) {
+        std::unique_ptr<char[]> grown(new char[want]);
+        if (used)
+            std::memcpy(grown.get(), m_data.get(), used);
+        m_data = std::move(grown);
+        m_capacity = want;
+    }
+    return m_data.get();
+}
+
+void ChunkEncoder::encode(const IncidentRecord *records, size_t n, ChunkBuffer &out)
 {
     size_t used = 0;
-    if (out.size() < n * 128)
-        out.resize(n * 128);
+    char *base = out.reserve(0, n * 128);
     qint64 previousTs = 0, previousRow = 0;
     for (size_t i = 0; i < n; ++i) {
+        if (i + 8 < n) { // the text a few records on lives elsewhere on the heap: on its way while this one is done
+            const IncidentRecord &ahead = records[i + 8];
+            __builtin_prefetch(ahead.uuid.constData());
+            __builtin_prefetch(ahead.studentId.constData());
+            __builtin_prefetch(ahead.note.constData());
+        }
         const IncidentRecord &r = records[i];
         const size_t need = 160 + 3 * size_t(10 + m_utf8.requiredSpace(r.uuid.size() + r.studentId.size() + r.note.size()));
-        if (out.size() - used < need)
-            out.resize(std::max(out.size() * 2, used + need));
-        char *const start = out.data() + used;
+        if (out.m_capacity - used < need)
+            base = out.reserve(used, std::max(out.m_capacity * 2, used + need));
+        char *const start = base + used;
         char *p = start + 1;
         unsigned char uuid[16];
         const bool packed = packUuid(r.uuid, uuid);
@@ -215,7 +233,7 @@ void ChunkEncoder::encode(const IncidentRecord *records, size_t n, std::string &
         p = putVarint(p, r.flags);
         used += size_t(p - start);
     }
-    out.resize(used);
+    out.m_size = used;
 }
 
 // ---- decoding ----

@@ -24,6 +24,7 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,6 +33,7 @@
 namespace tt {
 
 constexpr size_t ChunkRecords = 4096;
+constexpr size_t MinRecordBytes = 16; // tag, empty uuid text, timestamp, student id, 8 ids, note, source, row, flags
 
 // uuids: 16 bytes when canonical (lower-case 8-4-4-4-12), else kept as text.
 bool packUuid(const QString &uuid, unsigned char out[16]);
@@ -56,13 +58,27 @@ private:
     std::vector<std::string> m_texts;
 };
 
+// A chunk's bytes as encoded: never zero-filled, reused from chunk to chunk (no page faults for each).
+class ChunkBuffer
+{
+public:
+    const char *data() const { return m_data.get(); }
+    size_t size() const { return m_size; }
+
+private:
+    friend class ChunkEncoder;
+    char *reserve(size_t used, size_t want); // room for `want` bytes, the first `used` kept
+    std::unique_ptr<char[]> m_data;
+    size_t m_capacity = 0, m_size = 0;
+};
+
 // Encodes chunks; one per thread (its cache of ids is not shared).
 class ChunkEncoder
 {
 public:
     explicit ChunkEncoder(SharedStrings &strings) : m_strings(strings) {}
     // Replaces `out` with the chunk of records[0, n).
-    void encode(const IncidentRecord *records, size_t n, std::string &out);
+    void encode(const IncidentRecord *records, size_t n, ChunkBuffer &out);
 
 private:
     quint64 id(const QString &v);

@@ -42,7 +42,8 @@ Project sampleProject(const QString &dir, int logs, quint64 seed)
     Project p = Project::create(SchoolInfo{school.spec.name, school.spec.domain, school.spec.timeZone});
     Importer(p).importCsv(inc.path, RecordType::Incident);
     p.mutableQuarantine().push_back(QuarantinedRow{0, 9001, u"timestamp"_s, u"Incidents row 9001: 'TBC' is not a date"_s,
-                                                   {u"TBC"_s, u"Ari \"Quote\", Test"_s, QString()}});
+                                                   {u"TBC"_s, u"Ari \"Quote\", Test"_s, QString(),
+                                                    u"back\\slash\ttab\nline \u0001 \u00e4 \U0001F600"_s}});
     p.mutableWarnings().push_back(RowWarning{0, 12, u"teacherEmail"_s, u"an email with a spreadsheet error"_s});
     const IncidentRecord &r = p.records().front();
     p.chooseDuplicate(r.uuid, RecordKey{r.sourceIndex, r.sourceRow});
@@ -496,9 +497,12 @@ void tst_ProjectFile::damagedChunksRefused()
         {"UPDATE recordChunks SET count = 1, data = CAST(" + record + " AS BLOB) WHERE first = 0", "not numbered in order"},
         {"DELETE FROM recordChunks WHERE first > 0", "the file lists"},
         {one(record) + "; UPDATE meta SET value = 2 WHERE name = 'recordCount'", "the file lists"},
-        {one(record) + "; UPDATE recordChunks SET count = 2; UPDATE meta SET value = 2 WHERE name = 'recordCount'", "ends early"},
+        {one(record + " || zeroblob(15)") + "; UPDATE recordChunks SET count = 2; UPDATE meta SET value = 2 WHERE name = 'recordCount'",
+         "ends early"},
+        {one(record + " || zeroblob(14)") + "; UPDATE recordChunks SET count = 2; UPDATE meta SET value = 2 WHERE name = 'recordCount'",
+         "wrong count"},
         {one(record + " || X'00'"), "holds more than its count"},
-        {one("X'04' || substr(" + record + ", 2)"), "unknown kind"},
+        {one("X'04' || X'0161' || X'00' || X'00' || X'0000000000000000' || X'00' || X'00' || X'00' || X'00'"), "unknown kind"},
         {one("X'00' || X'0161' || X'FFFFFFFFFFFFFFFFFF7F' || zeroblob(14)"), "too large"},
         {one("X'00' || X'0161' || X'00' || X'00' || X'00FFFFFF7F000000000000' || X'00' || X'00' || X'00' || X'00'"),
          "refers to text the file does not hold"},
