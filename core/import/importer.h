@@ -32,7 +32,8 @@ public:
     ImportOutcome importCsv(const QString &path, RecordType type, Progress *progress = nullptr,
                             std::optional<ColumnMapping> mapping = std::nullopt);
     // Several CSV downloads at once, e.g. the Incidents and Commendations tabs: the same outcomes, in the same order,
-    // as importCsv() of each in turn, but the files after the first are read on a second thread meanwhile.
+    // as importCsv() of each in turn, but the files after the first are read on a second thread meanwhile (and the
+    // first, when large, in two parts: see setCsvSplitForTests).
     struct CsvFile
     {
         QString path;
@@ -52,6 +53,11 @@ public:
     // The administrator fixed a quarantined row: store the edit and validate the row again.
     // Returns true when the row is now accepted; otherwise the quarantine reason is updated.
     bool fixQuarantinedRow(size_t quarantineIndex, const QStringList &cells);
+
+    // A large CSV file (8 MB or more) is read in two parts on two threads at once, cut at a row boundary where
+    // the threads' work balances; the outcome is exactly that of reading it whole. Tests: split files from
+    // minBytes on, at byte cutAt of the text when cutAt >= 0. Not thread-safe: set before importing.
+    static void setCsvSplitForTests(qint64 minBytes, qint64 cutAt = -1);
 
     // The common path: rows arrive through feed(); the source at index is (re)filled.
     class Session;
@@ -76,6 +82,7 @@ private:
 
     Project &m_project;
     qint64 m_reserveAlso = 0; // rows of the files importCsvFiles() reads next: room kept for them in the project
+    qint64 m_readBeside = 0;  // bytes of the files importCsvFiles() reads on its other thread meanwhile
 };
 
 // Which tab a file name suggests ("Incidents.csv", "TrackTally - Commendations.csv"); nullopt when unclear.
