@@ -32,6 +32,16 @@ const QString &commendationsSheet()
     return s;
 }
 
+// Appends from's items to `to`: the whole vector when `to` is empty (no copy), else with one regrowth at most.
+template<typename T>
+void moveAppend(std::vector<T> &to, std::vector<T> &from)
+{
+    if (to.empty())
+        to.swap(from);
+    else
+        to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
 } // namespace
 
 std::optional<RecordType> typeFromFileName(const QString &path)
@@ -368,10 +378,8 @@ ImportOutcome Importer::finishSource(int index, Session &session)
         records.reserve(records.size() + v.records().size());
         std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
     }
-    auto &quarantine = m_project.mutableQuarantine();
-    std::move(v.quarantine().begin(), v.quarantine().end(), std::back_inserter(quarantine));
-    auto &warnings = m_project.mutableWarnings();
-    std::move(v.warnings().begin(), v.warnings().end(), std::back_inserter(warnings));
+    moveAppend(m_project.mutableQuarantine(), v.quarantine());
+    moveAppend(m_project.mutableWarnings(), v.warnings());
     out.counts = m_project.counts(index);
     out.notes = src.notes;
     return out;
