@@ -319,7 +319,7 @@ int Importer::prepareSource(const QString &path, const QString &kind, const QStr
     return index;
 }
 
-ImportOutcome Importer::finishSource(int index, Session &session)
+ImportOutcome Importer::finishSource(int index, Session &session, bool count)
 {
     SourceInfo &src = m_project.mutableSources()[size_t(index)];
     ImportOutcome out;
@@ -332,7 +332,8 @@ ImportOutcome Importer::finishSource(int index, Session &session)
         src.mapping = session.m_mapping.value_or(ColumnMapping::positional());
         src.notes = QStringList{tr("%1 holds no rows.").arg(out.displayName)};
         m_project.clearSourceData(index);
-        out.counts = m_project.counts(index);
+        if (count)
+            out.counts = m_project.counts(index);
         out.notes = src.notes;
         return out;
     }
@@ -380,7 +381,8 @@ ImportOutcome Importer::finishSource(int index, Session &session)
     }
     moveAppend(m_project.mutableQuarantine(), v.quarantine());
     moveAppend(m_project.mutableWarnings(), v.warnings());
-    out.counts = m_project.counts(index);
+    if (count)
+        out.counts = m_project.counts(index);
     out.notes = src.notes;
     return out;
 }
@@ -540,7 +542,8 @@ void readCsvFile(const QString &path, Importer::Session &session, Progress *prog
     *delimiter = reader.delimiter();
 }
 
-ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping, PreRead *pre)
+ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping, PreRead *pre,
+                                  bool count)
 {
     const SourceInfo &src = m_project.sources()[size_t(index)];
     if (progress)
@@ -560,10 +563,12 @@ ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional
         readCsvFile(src.path, *session, progress, &encoding, &delimiter,
                     splitCut(QFileInfo(src.path).size(), std::exchange(m_readBeside, 0)));
     }
-    ImportOutcome out = finishSource(index, *session);
+    ImportOutcome out = finishSource(index, *session, false);
     SourceInfo &s = m_project.mutableSources()[size_t(index)];
     s.encoding = encoding;
     s.delimiter = delimiter == '\t' ? QStringLiteral("tab") : QString(QLatin1Char(delimiter));
+    if (count) // after the change above, which makes the project's dedupe stale: computed once, kept
+        out.counts = m_project.counts(index);
     return out;
 }
 
@@ -707,7 +712,7 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
     const int index = prepareSource(path, QStringLiteral("csv"), sheet, type, provisionalSha, &outcome);
     ImportOutcome out;
     try {
-        out = readCsvInto(index, progress, mapping, pre);
+        out = readCsvInto(index, progress, mapping, pre, false); // counted below, once the hash is set
     } catch (...) {
         hash.wait();
         m_project.mutableSources() = sourcesBefore;
@@ -740,6 +745,7 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
     }
     m_project.mutableSources()[size_t(index)].sha256 = sha;
     out.replaced = outcome.replaced && same != index;
+    out.counts = m_project.counts(index);
     return out;
 }
 

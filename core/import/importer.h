@@ -68,11 +68,13 @@ private:
                                 std::optional<ColumnMapping> mapping, PreRead *pre,
                                 std::shared_future<QString> knownHash = {});
     bool hasRowEdits(const QString &path, const QString &sheet) const;
-    ImportOutcome finishSource(int index, Session &session);
+    // Files what the session read as the source at index; count: with the outcome's counts (a dedupe of the
+    // project), which a caller about to change the source again computes itself afterwards.
+    ImportOutcome finishSource(int index, Session &session, bool count = true);
     int prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
                       const QString &sha256, ImportOutcome *outcome);
     ImportOutcome readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping,
-                              PreRead *pre = nullptr);
+                              PreRead *pre = nullptr, bool count = true);
     static void readWorkbookSheet(XlsxReader &reader, const QString &sheet, Session &session, Progress *progress);
     std::vector<ImportOutcome> readWorkbookInto(const QString &path, const QString &sha256,
                                                 const QStringList &onlySheets, Progress *progress);
