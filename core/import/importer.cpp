@@ -11,6 +11,7 @@
 #include <QSet>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <limits>
@@ -718,6 +719,13 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
         m_project.mutableSources() = sourcesBefore;
         throw;
     }
+    // The first of importCsvFiles' files: its hash comes from the other thread, which may still be reading the
+    // files after it; the outcome is counted (a dedupe) meanwhile. Otherwise once the hash is set (below), so that
+    // the project's dedupe stays valid for whoever counts next.
+    const bool countNow
+        = knownHash.valid() && knownHash.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    if (countNow)
+        out.counts = m_project.counts(index);
     const QString sha = hash.get();
     const int same = [&] {
         for (size_t i = 0; i < sourcesBefore.size(); ++i)
@@ -745,7 +753,8 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
     }
     m_project.mutableSources()[size_t(index)].sha256 = sha;
     out.replaced = outcome.replaced && same != index;
-    out.counts = m_project.counts(index);
+    if (!countNow)
+        out.counts = m_project.counts(index);
     return out;
 }
 
