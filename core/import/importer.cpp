@@ -627,15 +627,16 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
         m_readBeside += pre[k] ? QFileInfo(files[k].path).size() : 0;
     }
     BackgroundProgress background(progress);
-    std::promise<QString> firstHashPromise;
     std::shared_future<QString> firstHash;
     std::future<void> worker;
     if (std::any_of(pre.begin(), pre.end(), [](const auto &p) { return bool(p); })) {
-        // The first file is hashed there too, once the others are read: this thread's share is the larger.
+        // The first file is hashed on a thread of its own meanwhile (after the other files on the background
+        // thread, its outcome waited for it: that thread's share is the larger once the first file is read in two
+        // parts).
         const QString firstSheet = files[0].type == RecordType::Incident ? sheetOf[0] : sheetOf[1];
         if (QFileInfo(files[0].path).isFile() && !hasRowEdits(files[0].path, firstSheet))
-            firstHash = firstHashPromise.get_future().share();
-        worker = std::async(std::launch::async, [&pre, &background, &files, &firstHashPromise, hashFirst = firstHash.valid()] {
+            firstHash = std::async(std::launch::async, [path = files[0].path] { return sha256OfFile(path); }).share();
+        worker = std::async(std::launch::async, [&pre, &background] {
             for (auto &p : pre) {
                 if (!p)
                     continue;
@@ -648,14 +649,6 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
                     p->error = std::current_exception();
                 }
                 p->done.set_value();
-            }
-            if (hashFirst) {
-                try {
-                    checkCancel(&background);
-                    firstHashPromise.set_value(sha256OfFile(files[0].path));
-                } catch (...) {
-                    firstHashPromise.set_exception(std::current_exception());
-                }
             }
         });
     }
