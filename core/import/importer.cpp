@@ -513,11 +513,14 @@ bool readCsvInTwo(const QString &path, Importer::Session &session, Progress *pro
     return true;
 }
 
-// Where to cut a file of `size` bytes read on this thread while another thread reads `beside` bytes of other files
-// and every file is hashed: where the threads' shares are equal. This thread reads the part before the cut, then
-// files the whole source (and dedupes the project: about 0.12 of reading a byte); the other work is the rest of
-// the file (found by scanning the text before the cut: about 0.05), the files beside and hashing (about 0.14).
-// Measured (thread CPU time) at 262,144 logs with bench_import. 0: not worth splitting.
+// Where to cut a file of `size` bytes read on this thread while other threads read `beside` bytes of other files
+// and every file is hashed: where this thread's share is half of the work. This thread reads the part before the
+// cut, then files the whole source (and dedupes the project: about 0.12 of reading a byte); the other work is the
+// rest of the file (found by scanning the text before the cut: about 0.05), the files beside and hashing (about
+// 0.14). Measured (thread CPU time) at 262,144 logs with bench_import on 165a145; with main's faster validator
+// (750d9dc) hashing weighs about 0.2, which leaves this thread a little under half (57 of 69.6 MB): the
+// scheduler evens out the other threads, whereas a calling thread over half would be the import's critical path.
+// 0: not worth splitting.
 qint64 splitCut(qint64 size, qint64 beside)
 {
     if (const qint64 at = g_splitCutAt.load(); at >= 0)
