@@ -192,6 +192,7 @@ private slots:
     void csvSplitDecidesDateOrderAsWhole();
     void csvSplitFailsAsWhole();
     void csvFilesSplitEqualOneByOne();
+    void csvSplitCancels();
     void workbookSheetsTogetherFailAsOneByOne();
     void sameFileTwiceAddsNothing();
     void changedFileReplacesItsRows();
@@ -1032,6 +1033,25 @@ void tst_Importer::csvFilesSplitEqualOneByOne()
     compareProjects(one, together);
     compareCounts(together.counts(0), inc.counts);
     compareRecords(together, 0, inc);
+}
+
+// Cancel stops both parts' threads (each polls it) and keeps nothing of the file.
+void tst_Importer::csvSplitCancels()
+{
+    SchoolSpec spec;
+    spec.seed = 59;
+    spec.logs = 12000; // more rows than the readers read between polls
+    const School school = generateSchool(spec);
+    const QString path = m_dir.filePath(u"split-cancel.csv"_qs);
+    writeCsvTab(school, RecordType::Incident, path, QuirkOptions::none());
+    CancelFlag cancel;
+    cancel.cancel();
+    const CsvSplit split(0, QFileInfo(path).size() / 2);
+    Project project = newProject(school);
+    Importer importer(project);
+    QVERIFY_THROWS_EXCEPTION(Cancelled, importer.importCsv(path, RecordType::Incident, &cancel));
+    QVERIFY(project.sources().empty());
+    QVERIFY(project.records().empty());
 }
 
 QTEST_GUILESS_MAIN(tst_Importer)
