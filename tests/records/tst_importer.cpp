@@ -131,6 +131,15 @@ Project newProject(const School &school)
     return Project::create(SchoolInfo{school.spec.name, school.spec.domain, school.spec.timeZone});
 }
 
+// A generated school with `logs` logs.
+School schoolOf(quint64 seed, int logs)
+{
+    SchoolSpec spec;
+    spec.seed = seed;
+    spec.logs = logs;
+    return generateSchool(spec);
+}
+
 // Importer::setCsvSplitForTests for one scope: files from minBytes on are read in two parts, cut at cutAt.
 struct CsvSplit
 {
@@ -946,10 +955,7 @@ void tst_Importer::csvSplitDecidesDateOrderAsWhole()
 // the file and row; nothing of the file is kept.
 void tst_Importer::csvSplitFailsAsWhole()
 {
-    SchoolSpec spec;
-    spec.seed = 57;
-    spec.logs = 1500;
-    const School school = generateSchool(spec);
+    const School school = schoolOf(57, 1500);
     const QString dir = m_dir.filePath(u"split-fails"_qs);
     QVERIFY(QDir().mkpath(dir));
     const QString good = dir + u"/Incidents.csv"_qs;
@@ -999,10 +1005,7 @@ void tst_Importer::csvSplitFailsAsWhole()
 // outcomes and the project of importCsv() of each in turn.
 void tst_Importer::csvFilesSplitEqualOneByOne()
 {
-    SchoolSpec spec;
-    spec.seed = 58;
-    spec.logs = 2000;
-    const School school = generateSchool(spec);
+    const School school = schoolOf(58, 2000);
     const QString dir = m_dir.filePath(u"split-together"_qs);
     QVERIFY(QDir().mkpath(dir));
     const ExportResult inc = writeCsvTab(school, RecordType::Incident, dir + u"/Incidents.csv"_qs, QuirkOptions{});
@@ -1038,10 +1041,7 @@ void tst_Importer::csvFilesSplitEqualOneByOne()
 // Cancel stops both parts' threads (each polls it) and keeps nothing of the file.
 void tst_Importer::csvSplitCancels()
 {
-    SchoolSpec spec;
-    spec.seed = 59;
-    spec.logs = 12000; // more rows than the readers read between polls
-    const School school = generateSchool(spec);
+    const School school = schoolOf(59, 12000); // more rows than the readers read between polls
     const QString path = m_dir.filePath(u"split-cancel.csv"_qs);
     writeCsvTab(school, RecordType::Incident, path, QuirkOptions::none());
     CancelFlag cancel;
