@@ -860,10 +860,7 @@ void tst_Importer::csvSplitReadsAsWhole()
     QFETCH(QString, delimiter);
     QFETCH(QString, encoding);
     QFETCH(QByteArray, lineEnd);
-    SchoolSpec spec;
-    spec.seed = seed;
-    spec.logs = 1500;
-    const School school = generateSchool(spec);
+    const School school = schoolOf(seed, 1500);
     QuirkOptions q; // blank rows, rows to quarantine, warnings, locale dates, multi-line notes...
     q.header = header;
     const QString dir = m_dir.filePath(u"split-"_qs + QString::fromLatin1(QTest::currentDataTag()));
