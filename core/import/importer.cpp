@@ -11,6 +11,7 @@
 #include <QSet>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <limits>
@@ -30,6 +31,16 @@ const QString &commendationsSheet()
 {
     static const QString s = QStringLiteral("Commendations");
     return s;
+}
+
+// Appends from's items to `to`: the whole vector when `to` is empty (no copy), else with one regrowth at most.
+template<typename T>
+void moveAppend(std::vector<T> &to, std::vector<T> &from)
+{
+    if (to.empty())
+        to.swap(from);
+    else
+        to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
 } // namespace
@@ -82,6 +93,8 @@ public:
                 m_edits.insert(e.row, e.cells);
         takeSettings(project);
     }
+    // An empty session of the source at index; part() fills it in.
+    Session(int index, Progress *progress) : m_index(index), m_progress(progress) {}
     static SourceInfo futureSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
                                    const QString &sha256)
     {
@@ -140,16 +153,7 @@ public:
             }
             if (!m_mapping)
                 m_mapping = ColumnMapping::detect(row);
-            ValidationContext ctx;
-            ctx.sourceIndex = m_index;
-            ctx.sourceName = m_sourceName;
-            ctx.type = m_type;
-            ctx.mapping = *m_mapping;
-            ctx.zone = m_zone;
-            ctx.order = m_order;
-            ctx.fallbackOrder = m_fallbackOrder;
-            m_validator = std::make_unique<RecordValidator>(ctx);
-            m_validator->reserve(m_expectedRows);
+            startValidator();
             SheetRow blank;
             for (qint64 i = 0; i < m_leadingBlank; ++i)
                 m_validator->add(blank);
@@ -157,6 +161,63 @@ public:
         }
         m_validator->add(row);
         return true;
+    }
+
+    // The validator of the rows from here on (the mapping is known).
+    void startValidator()
+    {
+        ValidationContext ctx;
+        ctx.sourceIndex = m_index;
+        ctx.sourceName = m_sourceName;
+        ctx.type = m_type;
+        ctx.mapping = *m_mapping;
+        ctx.zone = m_zone;
+        ctx.order = m_order;
+        ctx.fallbackOrder = m_fallbackOrder;
+        m_validator = std::make_unique<RecordValidator>(ctx);
+        m_validator->reserve(m_expectedRows);
+    }
+
+    // A part of this source read beside it on another thread (see readCsvInTwo): the same source, settings and
+    // mapping (known: the first row that is not blank was read), and its own time zone and validator. Unless
+    // `first`, its first row that is not blank is not the source's first.
+    std::unique_ptr<Session> part(const ColumnMapping &mapping, bool first, qint64 expectedRows) const
+    {
+        auto s = std::make_unique<Session>(m_index, m_progress);
+        s->m_path = m_path;
+        s->m_sourceName = m_sourceName;
+        s->m_type = m_type;
+        s->m_mapping = mapping;
+        const QTimeZone own(m_zone.id());
+        s->m_zone = own.isValid() && own.id() == m_zone.id() ? own : m_zone;
+        s->m_order = m_order;
+        s->m_fallbackOrder = m_fallbackOrder;
+        s->m_budget = m_budget;
+        s->m_expectedRows = expectedRows;
+        if (!first) {
+            s->startValidator();
+            s->m_validator->continuesSource();
+        }
+        return s;
+    }
+    // Appends the part read after this one: as if this session had been fed its rows too.
+    void append(Session &&later)
+    {
+        m_rows += later.m_rows;
+        m_held += later.m_held;
+        m_cellsBeyond += later.m_cellsBeyond;
+        m_validator->append(std::move(*later.m_validator));
+    }
+    // Takes over what a part read (the first part, with the others appended).
+    void takeRead(Session &&read)
+    {
+        m_mapping = read.m_mapping;
+        m_validator = std::move(read.m_validator);
+        m_leadingBlank = read.m_leadingBlank;
+        m_rows += read.m_rows;
+        m_held += read.m_held;
+        m_cellsBeyond += read.m_cellsBeyond;
+        m_firstRow = std::move(read.m_firstRow);
     }
 
     // What the row can cost the project (records, quarantine) in memory; refuses the source past its budget.
@@ -259,7 +320,7 @@ int Importer::prepareSource(const QString &path, const QString &kind, const QStr
     return index;
 }
 
-ImportOutcome Importer::finishSource(int index, Session &session)
+ImportOutcome Importer::finishSource(int index, Session &session, bool count)
 {
     SourceInfo &src = m_project.mutableSources()[size_t(index)];
     ImportOutcome out;
@@ -272,7 +333,8 @@ ImportOutcome Importer::finishSource(int index, Session &session)
         src.mapping = session.m_mapping.value_or(ColumnMapping::positional());
         src.notes = QStringList{tr("%1 holds no rows.").arg(out.displayName)};
         m_project.clearSourceData(index);
-        out.counts = m_project.counts(index);
+        if (count)
+            out.counts = m_project.counts(index);
         out.notes = src.notes;
         return out;
     }
@@ -318,18 +380,17 @@ ImportOutcome Importer::finishSource(int index, Session &session)
         records.reserve(records.size() + v.records().size());
         std::move(v.records().begin(), v.records().end(), std::back_inserter(records));
     }
-    auto &quarantine = m_project.mutableQuarantine();
-    std::move(v.quarantine().begin(), v.quarantine().end(), std::back_inserter(quarantine));
-    auto &warnings = m_project.mutableWarnings();
-    std::move(v.warnings().begin(), v.warnings().end(), std::back_inserter(warnings));
-    out.counts = m_project.counts(index);
+    moveAppend(m_project.mutableQuarantine(), v.quarantine());
+    moveAppend(m_project.mutableWarnings(), v.warnings());
+    if (count)
+        out.counts = m_project.counts(index);
     out.notes = src.notes;
     return out;
 }
 
 // Reads one CSV file into a session; the reader's encoding and delimiter are returned.
 static void readCsvFile(const QString &path, Importer::Session &session, Progress *progress, QString *encoding,
-                        char *delimiter);
+                        char *delimiter, qint64 cut = 0);
 
 // A CSV file read on the background thread of importCsvFiles() before its turn: its rows (in a session without a
 // source slot yet), its hash, or what went wrong, handed over when ready.
@@ -376,19 +437,117 @@ private:
 };
 } // namespace
 
-void readCsvFile(const QString &path, Importer::Session &session, Progress *progress, QString *encoding,
-                 char *delimiter)
+namespace {
+// Files from this size on are read in two parts at once; tests set it lower, and may place the cut themselves.
+std::atomic<qint64> g_splitMinBytes{qint64(8) << 20};
+std::atomic<qint64> g_splitCutAt{-1};
+
+// Reads a CSV file in two parts at once, into session as if it had read it whole: this thread reads the records
+// before the first record start at or after `cut` (a byte offset of its text), another thread the rest into a
+// session of its own, appended afterwards. What could differ from the whole read is read whole instead (returns
+// false, session untouched): a UTF-16 file (converted before it is read; not worth it), no row that is not blank
+// before the cut (the header would be in the later part), or more memory than the source's budget together.
+bool readCsvInTwo(const QString &path, Importer::Session &session, Progress *progress, qint64 cut, QString *encoding,
+                  char *delimiter)
 {
+    // Detected once for both parts: the encoding, the delimiter and, from the first row that is not blank (the
+    // header or the first row of data), the mapping.
+    CsvReader probe(path);
+    probe.detect();
+    if (probe.encoding().startsWith(u"UTF-16"))
+        return false;
+    CsvReader head(path);
+    head.setDelimiter(probe.delimiter());
+    bool found = false;
+    std::optional<ColumnMapping> mapping = session.m_mapping;
+    head.read(
+        [&](SheetRow &row) {
+            if (row.isBlank())
+                return true;
+            found = true;
+            if (!mapping)
+                mapping = ColumnMapping::detect(row);
+            return false;
+        },
+        nullptr, {0, cut});
+    if (!found)
+        return false;
+    const char delim = probe.delimiter();
+    const qint64 size = QFileInfo(path).size();
+    std::unique_ptr<Importer::Session> first = session.part(*mapping, true, session.m_expectedRows);
+    const qint64 laterRows = std::max<qint64>(0, size - cut) / 300 + 16;
+    std::unique_ptr<Importer::Session> later = session.part(*mapping, false, laterRows);
+    BackgroundProgress background(progress);
+    later->m_progress = &background;
+    first->m_progress = progress;
+    std::exception_ptr laterError;
+    std::future<void> worker = std::async(std::launch::async, [&] {
+        try {
+            CsvReader reader(path);
+            reader.setDelimiter(delim);
+            reader.read([&later](SheetRow &row) { return later->feed(row); }, &background, {cut});
+        } catch (...) {
+            laterError = std::current_exception();
+        }
+    });
     CsvReader reader(path);
+    reader.setDelimiter(delim);
+    try {
+        reader.read([&first](SheetRow &row) { return first->feed(row); }, progress, {0, cut});
+    } catch (...) {
+        background.abandon(); // the earlier part's error is the one a whole read reports
+        worker.wait();
+        throw;
+    }
+    worker.wait();
+    if (!first->m_validator || first->m_held + later->m_held > first->m_budget)
+        return false; // the whole read tells at which row the budget ran out
+    if (laterError)
+        std::rethrow_exception(laterError);
+    first->append(std::move(*later));
+    if (progress)
+        progress->advance(size);
+    *encoding = reader.encoding();
+    *delimiter = reader.delimiter();
+    session.takeRead(std::move(*first));
+    return true;
+}
+
+// Where to cut a file of `size` bytes read on this thread while other threads read `beside` bytes of other files
+// and every file is hashed: where this thread's share is half of the work. This thread reads the part before the
+// cut, then files the whole source (and dedupes the project: about 0.12 of reading a byte); the other work is the
+// rest of the file (found by scanning the text before the cut: about 0.05), the files beside and hashing (about
+// 0.14). Measured (thread CPU time) at 262,144 logs with bench_import on 165a145; with main's faster validator
+// (750d9dc) hashing weighs about 0.2, which leaves this thread a little under half (57 of 69.6 MB): the
+// scheduler evens out the other threads, whereas a calling thread over half would be the import's critical path.
+// 0: not worth splitting.
+qint64 splitCut(qint64 size, qint64 beside)
+{
+    if (const qint64 at = g_splitCutAt.load(); at >= 0)
+        return at;
+    constexpr double hash = 0.14, scan = 0.05, file = 0.12;
+    const double cut = (double(size + beside) * (1 + hash) - file * double(size)) / (2 - scan);
+    return cut < 0.95 * double(size) ? qint64(cut) : 0;
+}
+} // namespace
+
+void readCsvFile(const QString &path, Importer::Session &session, Progress *progress, QString *encoding,
+                 char *delimiter, qint64 cut)
+{
     const qint64 size = QFileInfo(path).size();
     session.m_expectedRows += size / 300 + 16; // TrackTally rows are 250-500 bytes: rarely regrown, never copied twice
     session.setBudgetFromSize(size);
+    if (cut > 0 && session.m_edits.isEmpty() && size >= g_splitMinBytes.load()
+        && readCsvInTwo(path, session, progress, cut, encoding, delimiter))
+        return;
+    CsvReader reader(path);
     reader.read([&session](SheetRow &row) { return session.feed(row); }, progress);
     *encoding = reader.encoding();
     *delimiter = reader.delimiter();
 }
 
-ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping, PreRead *pre)
+ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping, PreRead *pre,
+                                  bool count)
 {
     const SourceInfo &src = m_project.sources()[size_t(index)];
     if (progress)
@@ -405,12 +564,15 @@ ImportOutcome Importer::readCsvInto(int index, Progress *progress, std::optional
     } else {
         session = std::make_unique<Session>(m_project, index, progress, mapping);
         session->m_expectedRows = std::exchange(m_reserveAlso, 0);
-        readCsvFile(src.path, *session, progress, &encoding, &delimiter);
+        readCsvFile(src.path, *session, progress, &encoding, &delimiter,
+                    splitCut(QFileInfo(src.path).size(), std::exchange(m_readBeside, 0)));
     }
-    ImportOutcome out = finishSource(index, *session);
+    ImportOutcome out = finishSource(index, *session, false);
     SourceInfo &s = m_project.mutableSources()[size_t(index)];
     s.encoding = encoding;
     s.delimiter = delimiter == '\t' ? QStringLiteral("tab") : QString(QLatin1Char(delimiter));
+    if (count) // after the change above, which makes the project's dedupe stale: computed once, kept
+        out.counts = m_project.counts(index);
     return out;
 }
 
@@ -423,6 +585,12 @@ bool Importer::hasRowEdits(const QString &path, const QString &sheet) const
         if (e.sourceSha256 == m_project.sources()[size_t(byPath)].sha256)
             return true;
     return false;
+}
+
+void Importer::setCsvSplitForTests(qint64 minBytes, qint64 cutAt)
+{
+    g_splitMinBytes.store(minBytes);
+    g_splitCutAt.store(cutAt);
 }
 
 ImportOutcome Importer::importCsv(const QString &path, RecordType type, Progress *progress,
@@ -457,18 +625,21 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
     // The first file's records become the project's (when it has none yet) with room for the others' records:
     // the project's vector is not regrown (each regrowth briefly holds two copies of every record read so far).
     // Capacity never written to costs address space, not memory.
-    for (size_t k = 1; k < files.size(); ++k)
+    for (size_t k = 1; k < files.size(); ++k) {
         m_reserveAlso += QFileInfo(files[k].path).size() / 300;
+        m_readBeside += pre[k] ? QFileInfo(files[k].path).size() : 0;
+    }
     BackgroundProgress background(progress);
-    std::promise<QString> firstHashPromise;
     std::shared_future<QString> firstHash;
     std::future<void> worker;
     if (std::any_of(pre.begin(), pre.end(), [](const auto &p) { return bool(p); })) {
-        // The first file is hashed there too, once the others are read: this thread's share is the larger.
+        // The first file is hashed on a thread of its own meanwhile (after the other files on the background
+        // thread, its outcome waited for it: that thread's share is the larger once the first file is read in two
+        // parts).
         const QString firstSheet = files[0].type == RecordType::Incident ? sheetOf[0] : sheetOf[1];
         if (QFileInfo(files[0].path).isFile() && !hasRowEdits(files[0].path, firstSheet))
-            firstHash = firstHashPromise.get_future().share();
-        worker = std::async(std::launch::async, [&pre, &background, &files, &firstHashPromise, hashFirst = firstHash.valid()] {
+            firstHash = std::async(std::launch::async, [path = files[0].path] { return sha256OfFile(path); }).share();
+        worker = std::async(std::launch::async, [&pre, &background] {
             for (auto &p : pre) {
                 if (!p)
                     continue;
@@ -482,14 +653,6 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
                 }
                 p->done.set_value();
             }
-            if (hashFirst) {
-                try {
-                    checkCancel(&background);
-                    firstHashPromise.set_value(sha256OfFile(files[0].path));
-                } catch (...) {
-                    firstHashPromise.set_exception(std::current_exception());
-                }
-            }
         });
     }
     std::vector<ImportOutcome> outcomes;
@@ -498,13 +661,13 @@ std::vector<ImportOutcome> Importer::importCsvFiles(const std::vector<CsvFile> &
             outcomes.push_back(importCsvFile(files[k].path, files[k].type, progress, std::nullopt, pre[k].get(),
                                              k == 0 ? firstHash : std::shared_future<QString>()));
     } catch (...) {
-        m_reserveAlso = 0;
+        m_reserveAlso = m_readBeside = 0;
         background.abandon();
         if (worker.valid())
             worker.wait();
         throw;
     }
-    m_reserveAlso = 0;
+    m_reserveAlso = m_readBeside = 0;
     return outcomes;
 }
 
@@ -546,12 +709,19 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
     const int index = prepareSource(path, QStringLiteral("csv"), sheet, type, provisionalSha, &outcome);
     ImportOutcome out;
     try {
-        out = readCsvInto(index, progress, mapping, pre);
+        out = readCsvInto(index, progress, mapping, pre, false); // counted below, once the hash is set
     } catch (...) {
         hash.wait();
         m_project.mutableSources() = sourcesBefore;
         throw;
     }
+    // The first of importCsvFiles' files: its hash comes from the other thread, which may still be reading the
+    // files after it; the outcome is counted (a dedupe) meanwhile. Otherwise once the hash is set (below), so that
+    // the project's dedupe stays valid for whoever counts next.
+    const bool countNow
+        = knownHash.valid() && knownHash.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    if (countNow)
+        out.counts = m_project.counts(index);
     const QString sha = hash.get();
     const int same = [&] {
         for (size_t i = 0; i < sourcesBefore.size(); ++i)
@@ -579,6 +749,8 @@ ImportOutcome Importer::importCsvFile(const QString &path, RecordType type, Prog
     }
     m_project.mutableSources()[size_t(index)].sha256 = sha;
     out.replaced = outcome.replaced && same != index;
+    if (!countNow)
+        out.counts = m_project.counts(index);
     return out;
 }
 

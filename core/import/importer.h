@@ -32,7 +32,8 @@ public:
     ImportOutcome importCsv(const QString &path, RecordType type, Progress *progress = nullptr,
                             std::optional<ColumnMapping> mapping = std::nullopt);
     // Several CSV downloads at once, e.g. the Incidents and Commendations tabs: the same outcomes, in the same order,
-    // as importCsv() of each in turn, but the files after the first are read on a second thread meanwhile.
+    // as importCsv() of each in turn, but the files after the first are read on a second thread meanwhile (and the
+    // first, when large, in two parts: see setCsvSplitForTests).
     struct CsvFile
     {
         QString path;
@@ -53,6 +54,11 @@ public:
     // Returns true when the row is now accepted; otherwise the quarantine reason is updated.
     bool fixQuarantinedRow(size_t quarantineIndex, const QStringList &cells);
 
+    // A large CSV file (8 MB or more) is read in two parts on two threads at once, cut at a row boundary where
+    // the threads' work balances; the outcome is exactly that of reading it whole. Tests: split files from
+    // minBytes on, at byte cutAt of the text when cutAt >= 0. Not thread-safe: set before importing.
+    static void setCsvSplitForTests(qint64 minBytes, qint64 cutAt = -1);
+
     // The common path: rows arrive through feed(); the source at index is (re)filled.
     class Session;
 
@@ -62,11 +68,13 @@ private:
                                 std::optional<ColumnMapping> mapping, PreRead *pre,
                                 std::shared_future<QString> knownHash = {});
     bool hasRowEdits(const QString &path, const QString &sheet) const;
-    ImportOutcome finishSource(int index, Session &session);
+    // Files what the session read as the source at index; count: with the outcome's counts (a dedupe of the
+    // project), which a caller about to change the source again computes itself afterwards.
+    ImportOutcome finishSource(int index, Session &session, bool count = true);
     int prepareSource(const QString &path, const QString &kind, const QString &sheet, RecordType type,
                       const QString &sha256, ImportOutcome *outcome);
     ImportOutcome readCsvInto(int index, Progress *progress, std::optional<ColumnMapping> mapping,
-                              PreRead *pre = nullptr);
+                              PreRead *pre = nullptr, bool count = true);
     static void readWorkbookSheet(XlsxReader &reader, const QString &sheet, Session &session, Progress *progress);
     std::vector<ImportOutcome> readWorkbookInto(const QString &path, const QString &sha256,
                                                 const QStringList &onlySheets, Progress *progress);
@@ -76,6 +84,7 @@ private:
 
     Project &m_project;
     qint64 m_reserveAlso = 0; // rows of the files importCsvFiles() reads next: room kept for them in the project
+    qint64 m_readBeside = 0;  // bytes of the files importCsvFiles() reads on its other thread meanwhile
 };
 
 // Which tab a file name suggests ("Incidents.csv", "TrackTally - Commendations.csv"); nullopt when unclear.

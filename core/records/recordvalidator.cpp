@@ -758,6 +758,32 @@ void RecordValidator::finish()
     m_removed.clear();
 }
 
+void RecordValidator::append(RecordValidator &&later)
+{
+    const size_t offset = m_records.size();
+    m_records.reserve(offset + later.m_records.size());
+    std::move(later.m_records.begin(), later.m_records.end(), std::back_inserter(m_records));
+    std::move(later.m_quarantine.begin(), later.m_quarantine.end(), std::back_inserter(m_quarantine));
+    std::move(later.m_warnings.begin(), later.m_warnings.end(), std::back_inserter(m_warnings));
+    m_pending.reserve(m_pending.size() + later.m_pending.size());
+    for (Pending &p : later.m_pending) {
+        p.recordIndex += offset;
+        m_pending.push_back(std::move(p));
+    }
+    m_notes << later.m_notes;
+    m_read += later.m_read;
+    m_blank += later.m_blank;
+    m_header += later.m_header;
+    m_quarantined += later.m_quarantined;
+    m_dmyEvidence += later.m_dmyEvidence;
+    m_mdyEvidence += later.m_mdyEvidence;
+    m_sawFirstRow = m_sawFirstRow || later.m_sawFirstRow;
+    later.m_records = {}; // its memory is freed now, not when it is destroyed
+    later.m_quarantine = {};
+    later.m_warnings = {};
+    later.m_pending = {};
+}
+
 RowCounts RecordValidator::counts() const
 {
     RowCounts c;

@@ -42,6 +42,13 @@ public:
     // Decides the day/month order of locale dates in the column and settles the rows that waited for it.
     void finish();
 
+    // A file read in parts on several threads: each part has its own validator. The parts after the first are
+    // told so before their first row (their first row that is not blank is not the source's header row), then
+    // appended to the first in order before finish(): the records, quarantine, warnings, counts, date-order
+    // evidence and the rows waiting for it come out as if one validator had read every row.
+    void continuesSource() { m_sawFirstRow = true; }
+    void append(RecordValidator &&later);
+
     std::vector<IncidentRecord> &records() { return m_records; }
     std::vector<QuarantinedRow> &quarantine() { return m_quarantine; }
     std::vector<RowWarning> &warnings() { return m_warnings; }

@@ -138,6 +138,69 @@ unsigned char scanUnquoted(const char *&p, const char *end, char delim)
     return acc;
 }
 
+// The first carriage return, line feed or quote at or after p; null when there is none.
+const char *nextLineEndOrQuote(const char *p, const char *end)
+{
+#ifdef __SSE2__
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
+    while (end - p >= 16) {
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const unsigned mask = unsigned(_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, lf), _mm_cmpeq_epi8(b, cr)), _mm_cmpeq_epi8(b, quote))));
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    for (; p < end; ++p)
+        if (*p == '\n' || *p == '\r' || *p == '"')
+            return p;
+    return nullptr;
+}
+
+// The first record start at or after `cut` (end when there is none), and how many records come before it: the
+// record boundaries read() finds, without making cells. Outside quotes only line ends and quotes matter, and a
+// quote only at a field's start (the record's start or just after a delimiter; elsewhere it is kept as text);
+// a quoted field runs to its closing quote ("" is a quote inside it). CR LF is one line end, and so is LF CR in
+// a file that ends its lines that way (lfcr), as in read(). A NUL byte or a quote never closed before the cut
+// makes read() of the part before fail, which is the error reported; whatever this finds then is not used.
+const char *skipRecords(const char *begin, const char *end, const char *cut, char delim, bool lfcr, qint64 *records)
+{
+    *records = 0;
+    if (cut <= begin)
+        return begin;
+    const char *recordStart = begin;
+    const char *p = begin;
+    while (const char *q = nextLineEndOrQuote(p, end)) {
+        if (*q == '"') {
+            p = q + 1;
+            if (q != recordStart && q[-1] != delim)
+                continue; // a quote inside an unquoted value: text
+            for (;;) {
+                const char *close = static_cast<const char *>(std::memchr(p, '"', size_t(end - p)));
+                if (!close)
+                    return end;
+                p = close + 1;
+                if (p < end && *p == '"')
+                    ++p; // "" is a quote
+                else
+                    break;
+            }
+            continue;
+        }
+        p = q + 1;
+        if (*q == '\r' && p < end && *p == '\n')
+            ++p;
+        else if (*q == '\n' && lfcr && p < end && *p == '\r')
+            ++p;
+        ++*records;
+        recordStart = p;
+        if (p >= cut)
+            return p;
+    }
+    return end;
+}
+
 enum class Bom { None, Utf8, Utf16LE, Utf16BE };
 
 Bom sniffBom(const char *data, qint64 size)
@@ -442,6 +505,11 @@ void CsvReader::detect()
 
 void CsvReader::read(const RowSink &sink, Progress *progress)
 {
+    read(sink, progress, Part{});
+}
+
+void CsvReader::read(const RowSink &sink, Progress *progress, Part part)
+{
     Text t = load(false);
     const qint64 total = t.begin ? t.end - t.begin : 0;
     if (progress)
@@ -467,12 +535,15 @@ void CsvReader::read(const RowSink &sink, Progress *progress)
 
     const char *const begin = t.begin;
     const char *const end = t.end;
-    const char *p = begin;
+    qint64 record = 0;
+    const char *p = part.from > 0 ? skipRecords(begin, end, begin + std::min(part.from, total), delim, m_lfcr, &record)
+                                  : begin;
+    t.releaseBefore(p);
+    const char *const stop = part.to < total ? begin + std::max<qint64>(0, part.to) : end;
     SheetRow row;
     row.cells.reserve(16);
     QByteArray scratch;
-    qint64 record = 0;
-    while (p < end) {
+    while (p < end && p < stop) {
         ++record;
         row.number = record;
         int column = 0;

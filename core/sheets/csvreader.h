@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <limits>
+
 namespace tt {
 
 class CsvReader
@@ -15,10 +17,21 @@ public:
     explicit CsvReader(const QString &path);                                        // a file
     static CsvReader fromData(const QByteArray &data, const QString &displayName); // tests/embedded data
 
-    // Streams every record to the sink; row numbers are 1-based record numbers (a header is record 1).
-    // Throws SourceError (unreadable, not text, unterminated quote, oversized field, more than MaxColumns
-    // columns) or Cancelled.
+    // One part of the text, for reading a file on two threads: the records that start at or after `from` and
+    // before `to` (byte offsets in the UTF-8 text, after any BOM; a UTF-16 file's converted text). The record
+    // boundaries and row numbers are those of the whole file: a part after the first scans the text before it
+    // for quotes and line ends (quickly, by the same rules as the parse) to find its first record and number.
+    struct Part
+    {
+        qint64 from = 0;
+        qint64 to = std::numeric_limits<qint64>::max();
+    };
+
+    // Streams every record (of the part) to the sink; row numbers are 1-based record numbers (a header is
+    // record 1). Throws SourceError (unreadable, not text, unterminated quote, oversized field, more than
+    // MaxColumns columns) or Cancelled.
     void read(const RowSink &sink, Progress *progress = nullptr);
+    void read(const RowSink &sink, Progress *progress, Part part);
 
     char delimiter() const { return m_delimiter; } // ',' ';' or '\t' (valid after read() or detect())
     QString encoding() const { return m_encoding; } // "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)", "UTF-16BE (BOM)"

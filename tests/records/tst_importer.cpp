@@ -4,10 +4,13 @@
 #include "project/project.h"
 #include "import/importer.h"
 #include "records/recordvalidator.h"
+#include "sheets/csvreader.h"
 #include "xlsxwriter.h"
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QRegularExpression>
+#include <limits>
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <QTemporaryDir>
@@ -128,6 +131,56 @@ Project newProject(const School &school)
     return Project::create(SchoolInfo{school.spec.name, school.spec.domain, school.spec.timeZone});
 }
 
+// A generated school with `logs` logs.
+School schoolOf(quint64 seed, int logs)
+{
+    SchoolSpec spec;
+    spec.seed = seed;
+    spec.logs = logs;
+    return generateSchool(spec);
+}
+
+// Importer::setCsvSplitForTests for one scope: files from minBytes on are read in two parts, cut at cutAt.
+struct CsvSplit
+{
+    CsvSplit(qint64 minBytes, qint64 cutAt = -1) { Importer::setCsvSplitForTests(minBytes, cutAt); }
+    ~CsvSplit() { Importer::setCsvSplitForTests(qint64(8) << 20); }
+};
+constexpr qint64 NeverSplit = std::numeric_limits<qint64>::max();
+
+// Imports one CSV file into a new project; the error's message when it fails.
+QString importInto(Project &project, const QString &path, RecordType type, ImportOutcome *outcome = nullptr)
+{
+    try {
+        Importer importer(project);
+        const ImportOutcome out = importer.importCsv(path, type);
+        if (outcome)
+            *outcome = out;
+    } catch (const SourceError &e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+// Cuts worth trying in a CSV file: a third and a half of it, and a few bytes either side of a line end inside a
+// quoted value and of a "" escape after the middle (where a wrong cut would show).
+QList<qint64> trickyCuts(const QByteArray &data)
+{
+    QList<qint64> cuts{data.size() / 3, data.size() / 2};
+    static const QRegularExpression quotedNewline(QStringLiteral("\"[^\"\r\n,]*[\r\n]"));
+    const QString text = QString::fromLatin1(data);
+    const qsizetype middle = text.size() / 2;
+    for (const qsizetype at : {text.indexOf(quotedNewline, middle), text.indexOf(u"\"\""_qs, middle)}) {
+        if (at < 0)
+            continue;
+        const QRegularExpressionMatch m = quotedNewline.match(text, at);
+        const qint64 centre = m.hasMatch() && m.capturedStart() == at ? m.capturedEnd() - 1 : at + 1;
+        for (qint64 d = -3; d <= 3; ++d)
+            cuts << centre + d;
+    }
+    return cuts;
+}
+
 } // namespace
 
 class tst_Importer : public QObject
@@ -142,6 +195,13 @@ private slots:
     void sourceHashIsTheProjectHash();
     void csvFilesTogetherEqualOneByOne();
     void csvFilesTogetherFailAsOneByOne();
+    void csvSplitReadsAsWhole_data();
+    void csvSplitReadsAsWhole();
+    void csvSplitDecidesDateOrderAsWhole_data();
+    void csvSplitDecidesDateOrderAsWhole();
+    void csvSplitFailsAsWhole();
+    void csvFilesSplitEqualOneByOne();
+    void csvSplitCancels();
     void workbookSheetsTogetherFailAsOneByOne();
     void sameFileTwiceAddsNothing();
     void changedFileReplacesItsRows();
@@ -774,6 +834,221 @@ void tst_Importer::damagedProjectNumbers()
         QVERIFY2(!pointer.isEmpty(), qPrintable(e.message()));
         QVERIFY2(e.message().contains(u"damaged"_qs) && e.message().contains(path), qPrintable(e.message()));
     }
+}
+
+// A large CSV file is read in two parts on two threads: for every kind of file and cut, the project (sources,
+// counts, notes, records in order, quarantine, warnings) must be exactly that of reading it whole.
+void tst_Importer::csvSplitReadsAsWhole_data()
+{
+    QTest::addColumn<quint64>("seed");
+    QTest::addColumn<bool>("header");
+    QTest::addColumn<QString>("delimiter");
+    QTest::addColumn<QString>("encoding");
+    QTest::addColumn<QByteArray>("lineEnd"); // the generator writes CR LF
+    QTest::newRow("crlf") << quint64(51) << true << u","_qs << u"UTF-8"_qs << QByteArray("\r\n");
+    QTest::newRow("lf") << quint64(52) << true << u","_qs << u"UTF-8"_qs << QByteArray("\n");
+    QTest::newRow("cr") << quint64(53) << true << u";"_qs << u"UTF-8"_qs << QByteArray("\r");
+    QTest::newRow("lfcr") << quint64(54) << true << u","_qs << u"UTF-8"_qs << QByteArray("\n\r");
+    QTest::newRow("bom-no-header") << quint64(55) << false << u","_qs << u"UTF-8 BOM"_qs << QByteArray("\r\n");
+    QTest::newRow("tab-utf16") << quint64(56) << true << u"\t"_qs << u"UTF-16LE BOM"_qs << QByteArray("\r\n");
+}
+
+void tst_Importer::csvSplitReadsAsWhole()
+{
+    QFETCH(quint64, seed);
+    QFETCH(bool, header);
+    QFETCH(QString, delimiter);
+    QFETCH(QString, encoding);
+    QFETCH(QByteArray, lineEnd);
+    const School school = schoolOf(seed, 1500);
+    QuirkOptions q; // blank rows, rows to quarantine, warnings, locale dates, multi-line notes...
+    q.header = header;
+    const QString dir = m_dir.filePath(u"split-"_qs + QString::fromLatin1(QTest::currentDataTag()));
+    QVERIFY(QDir().mkpath(dir));
+    const QString path = dir + u"/Incidents.csv"_qs;
+    writeCsvTab(school, RecordType::Incident, path, q, char(delimiter.at(0).unicode()), encoding);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray data = file.readAll();
+    if (lineEnd != "\r\n") {
+        data.replace("\r\n", lineEnd);
+        QVERIFY(file.resize(0));
+        file.write(data);
+    }
+    file.close();
+    const int bom = data.startsWith("\xEF\xBB\xBF") ? 3 : 0;
+
+    Project whole = newProject(school);
+    ImportOutcome wholeOut;
+    {
+        const CsvSplit never(NeverSplit);
+        QCOMPARE(importInto(whole, path, RecordType::Incident, &wholeOut), QString());
+    }
+    QVERIFY(whole.counts(0).quarantined > 0);
+    QVERIFY(whole.counts(0).blank > 0);
+    QVERIFY(!whole.warnings().empty());
+    for (const qint64 cut : trickyCuts(data.mid(bom))) {
+        const CsvSplit split(0, cut);
+        Project parts = newProject(school);
+        ImportOutcome partsOut;
+        QCOMPARE(importInto(parts, path, RecordType::Incident, &partsOut), QString());
+        compareProjects(whole, parts);
+        QCOMPARE(partsOut.notes, wholeOut.notes);
+    }
+}
+
+// The day/month order of locale dates is decided over the whole file: the evidence of both parts counts, and
+// rows of the earlier part that waited for it are settled (or quarantined) as in a whole read.
+void tst_Importer::csvSplitDecidesDateOrderAsWhole_data()
+{
+    QTest::addColumn<QStringList>("earlier"); // dates of the rows before the cut
+    QTest::addColumn<QStringList>("later");
+    QTest::newRow("evidence-only-later") << QStringList{u"03/04/2025"_qs, u"05/06/2025"_qs}
+                                         << QStringList{u"07/08/2025"_qs, u"25/04/2025"_qs};
+    QTest::newRow("disagree") << QStringList{u"04/25/2025"_qs, u"03/04/2025"_qs}
+                              << QStringList{u"25/04/2025"_qs, u"26/04/2025"_qs, u"05/06/2025"_qs};
+    QTest::newRow("none-either-side") << QStringList{u"03/04/2025"_qs} << QStringList{u"05/06/2025"_qs};
+}
+
+void tst_Importer::csvSplitDecidesDateOrderAsWhole()
+{
+    QFETCH(QStringList, earlier);
+    QFETCH(QStringList, later);
+    QByteArray data = "timestamp,studentId,studentName,level,category,location,actionTaken,note,teacherEmail,"
+                      "classCode,device,uuid\r\n";
+    qint64 cut = 0;
+    int n = 0;
+    for (const QStringList *dates : {&earlier, &later}) {
+        for (const QString &date : *dates)
+            for (int k = 0; k < 40; ++k, ++n)
+                data += (date + u" 10:%1:00,%2,Ann Lee,Minor,Other,Oval,Chat,\"note\nline two\",t@x.example.edu.au,1A,"
+                                u"dev,00000000-0000-4000-8000-%3\r\n"_qs)
+                            .arg(k % 60, 2, 10, QLatin1Char('0'))
+                            .arg(3000 + n)
+                            .arg(n, 12, 10, QLatin1Char('0'))
+                            .toUtf8();
+        cut = cut ? cut : data.size() - 5; // inside the earlier part's last row
+    }
+    const QString path = m_dir.filePath(u"dates-"_qs + QString::fromLatin1(QTest::currentDataTag()) + u".csv"_qs);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(data);
+    f.close();
+    const School school = generateSchool(SchoolSpec{});
+    Project whole = newProject(school), parts = newProject(school);
+    {
+        const CsvSplit never(NeverSplit);
+        QCOMPARE(importInto(whole, path, RecordType::Incident), QString());
+    }
+    {
+        const CsvSplit split(0, cut);
+        QCOMPARE(importInto(parts, path, RecordType::Incident), QString());
+    }
+    QCOMPARE(whole.counts(0).read, qint64(n));
+    compareProjects(whole, parts);
+}
+
+// An error in either part is the error of reading the file whole: the earlier row's when both parts fail, naming
+// the file and row; nothing of the file is kept.
+void tst_Importer::csvSplitFailsAsWhole()
+{
+    const School school = schoolOf(57, 1500);
+    const QString dir = m_dir.filePath(u"split-fails"_qs);
+    QVERIFY(QDir().mkpath(dir));
+    const QString good = dir + u"/Incidents.csv"_qs;
+    writeCsvTab(school, RecordType::Incident, good, QuirkOptions{});
+    QFile in(good);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QByteArray data = in.readAll();
+    QVERIFY(data.size() > 4 * CsvReader::SampleBytes);
+    const qsizetype lineAt70 = data.indexOf("\r\n2", data.size() * 7 / 10) + 2;
+    QByteArray nul = data;
+    nul.insert(lineAt70 + 4, '\0'); // in the earlier part (past what the reader checks for binary data)
+    const QByteArray unclosed = data + "2025-11-03T10:00:00Z,3430,\"never closed\r\n";
+    struct Case
+    {
+        const char *name;
+        QByteArray bytes;
+        const char *expected; // in the message
+    };
+    const Case cases[] = {{"later", unclosed, "never closed"},
+                          {"earlier", nul, "NUL"},
+                          {"both", nul + unclosed.mid(data.size()), "NUL"}};
+    for (const Case &c : cases) {
+        const QString path = dir + u"/%1.csv"_qs.arg(QLatin1String(c.name));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(c.bytes);
+        f.close();
+        Project whole = newProject(school), parts = newProject(school);
+        QString wholeError, partsError;
+        {
+            const CsvSplit never(NeverSplit);
+            wholeError = importInto(whole, path, RecordType::Incident);
+        }
+        {
+            const CsvSplit split(0, c.bytes.size() * 9 / 10);
+            partsError = importInto(parts, path, RecordType::Incident);
+        }
+        QVERIFY2(wholeError.contains(QLatin1String(c.expected)), qPrintable(wholeError));
+        QVERIFY2(wholeError.contains(QFileInfo(path).fileName()), qPrintable(wholeError));
+        QCOMPARE(partsError, wholeError);
+        QVERIFY(parts.sources().empty());
+        QVERIFY(parts.records().empty());
+    }
+}
+
+// importCsvFiles() with the first file read in two parts (beside the second file on the other thread): the
+// outcomes and the project of importCsv() of each in turn.
+void tst_Importer::csvFilesSplitEqualOneByOne()
+{
+    const School school = schoolOf(58, 2000);
+    const QString dir = m_dir.filePath(u"split-together"_qs);
+    QVERIFY(QDir().mkpath(dir));
+    const ExportResult inc = writeCsvTab(school, RecordType::Incident, dir + u"/Incidents.csv"_qs, QuirkOptions{});
+    const ExportResult com
+        = writeCsvTab(school, RecordType::Commendation, dir + u"/Commendations.csv"_qs, QuirkOptions{});
+    const std::vector<Importer::CsvFile> files{{inc.path, RecordType::Incident}, {com.path, RecordType::Commendation}};
+    Project one = newProject(school), together = newProject(school);
+    std::vector<ImportOutcome> expected, got;
+    {
+        const CsvSplit never(NeverSplit);
+        Importer a(one);
+        for (const auto &f : files)
+            expected.push_back(a.importCsv(f.path, f.type));
+    }
+    {
+        const CsvSplit split(0); // where the threads' work balances
+        Importer b(together);
+        got = b.importCsvFiles(files);
+    }
+    QCOMPARE(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i].sourceIndex, expected[i].sourceIndex);
+        QCOMPARE(got[i].notes, expected[i].notes);
+        QCOMPARE(got[i].counts.read, expected[i].counts.read);
+        QCOMPARE(got[i].counts.accepted, expected[i].counts.accepted);
+        QCOMPARE(got[i].counts.quarantined, expected[i].counts.quarantined);
+    }
+    compareProjects(one, together);
+    compareCounts(together.counts(0), inc.counts);
+    compareRecords(together, 0, inc);
+}
+
+// Cancel stops both parts' threads (each polls it) and keeps nothing of the file.
+void tst_Importer::csvSplitCancels()
+{
+    const School school = schoolOf(59, 12000); // more rows than the readers read between polls
+    const QString path = m_dir.filePath(u"split-cancel.csv"_qs);
+    writeCsvTab(school, RecordType::Incident, path, QuirkOptions::none());
+    CancelFlag cancel;
+    cancel.cancel();
+    const CsvSplit split(0, QFileInfo(path).size() / 2);
+    Project project = newProject(school);
+    Importer importer(project);
+    QVERIFY_THROWS_EXCEPTION(Cancelled, importer.importCsv(path, RecordType::Incident, &cancel));
+    QVERIFY(project.sources().empty());
+    QVERIFY(project.records().empty());
 }
 
 QTEST_GUILESS_MAIN(tst_Importer)

@@ -123,6 +123,8 @@ private slots:
     void progressAndCancel_data();
     void progressAndCancel();
     void missingFile();
+    void partsReadAsWhole_data();
+    void partsReadAsWhole();
     void generatedRoundTrip_data();
     void generatedRoundTrip();
     void mutatedInputNeverCrashes_data();
@@ -532,6 +534,98 @@ void tst_CsvReader::missingFile()
         QFAIL("no SourceError thrown");
     } catch (const SourceError &e) {
         QVERIFY2(e.message().contains(QStringLiteral("Incidents.csv cannot be opened")), qPrintable(e.message()));
+    }
+}
+
+// A file read in two parts (as the importer does on two threads): for every cut, the part before it and the part
+// after it give the rows, row numbers and first error of reading it whole. The texts are random mixtures of what
+// moves record boundaries: quoted newlines, "" escapes, quotes inside unquoted values and after a closing quote,
+// delimiters, blank lines, and each line-end convention (CR LF, LF, CR, LF CR), with a BOM or in UTF-16.
+void tst_CsvReader::partsReadAsWhole_data()
+{
+    QTest::addColumn<quint32>("seed");
+    QTest::addColumn<QByteArray>("lineEnd");
+    QTest::addColumn<char>("delimiter");
+    QTest::addColumn<QString>("encoding");
+    const QList<QByteArray> ends{"\r\n", "\n", "\r", "\n\r"};
+    const char delimiters[] = {',', ';', '\t'};
+    const QStringList encodings{QStringLiteral("UTF-8"), QStringLiteral("UTF-8 (BOM)"),
+                                QStringLiteral("UTF-16LE (BOM)")};
+    for (quint32 seed = 1; seed <= 48; ++seed) {
+        const QByteArray &end = ends.at(int(seed % 4));
+        const char d = delimiters[(seed / 4) % 3];
+        const QString &enc = encodings.at(seed % 7 == 0 ? 2 : seed % 5 == 0 ? 1 : 0);
+        QTest::addRow("seed-%u-%s-%s", seed, QByteArray(end).replace('\r', "CR").replace('\n', "LF").constData(),
+                      qPrintable(enc))
+            << seed << end << d << enc;
+    }
+}
+
+void tst_CsvReader::partsReadAsWhole()
+{
+    QFETCH(quint32, seed);
+    QFETCH(QByteArray, lineEnd);
+    QFETCH(char, delimiter);
+    QFETCH(QString, encoding);
+    QRandomGenerator rng(seed);
+    const QByteArray d(1, delimiter);
+    // The first line is a plain header: it decides the delimiter and the line ends (LF CR) as a real export does.
+    QByteArray text = "timestamp" + d + "studentId" + d + "note" + d + "device" + lineEnd;
+    const QList<QByteArray> pieces{"word", "\"", "\"\"", "\"q" + lineEnd + "uoted\"", "\"a" + d + "b\"\"c\"",
+                                   d, d, d, lineEnd, lineEnd, "\n", "\r", "\r\n", "\"" + lineEnd + "\"",
+                                   "x\"y", "\"\"\"", "\xC3\xA9", " "};
+    const int count = 40 + int(rng.bounded(120));
+    for (int k = 0; k < count; ++k)
+        text += pieces.at(int(rng.bounded(quint32(pieces.size()))));
+    if (seed % 3 == 0)
+        text += "\"never closed"; // the last part fails
+    if (seed % 11 == 0)
+        text.insert(text.size() / 3, '\0'); // a NUL: some part fails
+    QByteArray file = text;
+    if (encoding == u"UTF-8 (BOM)")
+        file.prepend("\xEF\xBB\xBF");
+    else if (encoding.startsWith(u"UTF-16"))
+        file = utf16(QString::fromUtf8(text), true);
+
+    struct Read
+    {
+        Rows rows;
+        QList<qint64> numbers;
+        QString error;
+    };
+    auto read = [&file](CsvReader::Part part, Read &into) {
+        CsvReader reader = CsvReader::fromData(file, QStringLiteral("parts.csv"));
+        try {
+            reader.read(
+                [&into](SheetRow &row) {
+                    QStringList texts;
+                    for (const Cell &c : row.cells)
+                        texts.append(c.text);
+                    into.rows.append(texts);
+                    into.numbers.append(row.number);
+                    return true;
+                },
+                nullptr, part);
+        } catch (const SourceError &e) {
+            if (into.error.isEmpty())
+                into.error = QString::fromUtf8(e.what());
+            return false;
+        }
+        return true;
+    };
+    Read whole;
+    read({}, whole);
+    QVERIFY(!whole.rows.isEmpty() || !whole.error.isEmpty());
+    for (qint64 cut = 1; cut <= qint64(text.size()) + 1; ++cut) {
+        Read parts;
+        if (read({0, cut}, parts))
+            read({cut}, parts); // the later part's error counts only when the earlier part has none
+        if (parts.rows != whole.rows || parts.numbers != whole.numbers || parts.error != whole.error) {
+            qWarning() << "cut" << cut << "text" << text;
+            QCOMPARE(parts.numbers, whole.numbers);
+            QCOMPARE(parts.rows, whole.rows);
+            QCOMPARE(parts.error, whole.error);
+        }
     }
 }
 
