@@ -105,8 +105,12 @@ int main(int argc, char **argv)
             runs = std::max(1, args[++i].toInt());
         else if (args[i] == u"--no-cli"_s)
             command = false;
-        else
+        else if (bool ok = false; args[i].toInt(&ok) >= 0 && ok)
             n = args[i].toInt();
+        else {
+            std::fprintf(stderr, "usage: bench_apply [LOGS (default 262144)] [--runs N] [--no-cli]\n");
+            return args[i] == u"--help"_s || args[i] == u"-h"_s ? 0 : 2;
+        }
     }
     QTemporaryDir dir;
     Sandbox sandbox = Sandbox::start(dir.filePath(u"sandbox"_s));
