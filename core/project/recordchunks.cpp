@@ -1,10 +1,10 @@
 // Format 3's chunks of records (see recordchunks.h for the encoding) and the two lanes that encode and decode them.
 #include "recordchunks.h"
+#include "records/uuidtext.h"
 
 #include <QCoreApplication>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 namespace tt {
@@ -88,30 +88,6 @@ struct ChunkReader
 };
 
 } // namespace
-
-// Branch-free: the digits' values from a table (0x10: not a lower-case hex digit), what is wrong OR-ed together.
-bool packUuid(const QString &uuid, unsigned char out[16])
-{
-    static constexpr auto table = [] {
-        std::array<unsigned char, 128> t{};
-        for (int c = 0; c < 128; ++c)
-            t[size_t(c)] = c >= '0' && c <= '9' ? (unsigned char)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned char)(c - 'a' + 10) : 0x10;
-        return t;
-    }();
-    static constexpr unsigned char digits[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
-                                                 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
-    if (uuid.size() != 36)
-        return false;
-    const char16_t *s = reinterpret_cast<const char16_t *>(uuid.constData());
-    unsigned bad = (s[8] ^ u'-') | (s[13] ^ u'-') | (s[18] ^ u'-') | (s[23] ^ u'-');
-    for (int k = 0; k < 16; ++k) {
-        const char16_t a = s[digits[2 * k]], b = s[digits[2 * k + 1]];
-        const unsigned va = table[a & 0x7f], vb = table[b & 0x7f];
-        bad |= ((a | b) & 0xff80) | ((va | vb) & 0x10);
-        out[k] = static_cast<unsigned char>((va << 4) | (vb & 0xf));
-    }
-    return bad == 0;
-}
 
 QString unpackUuid(const unsigned char *b)
 {
@@ -212,7 +188,7 @@ void ChunkEncoder::encode(const IncidentRecord *records, size_t n, ChunkBuffer &
         char *const start = base + used;
         char *p = start + 1;
         unsigned char uuid[16];
-        const bool packed = packUuid(r.uuid, uuid);
+        const bool packed = canonicalUuidBytes(r.uuid, uuid);
         *start = char((packed ? 1 : 0) | (r.type == RecordType::Commendation ? 2 : 0));
         if (packed) {
             std::memcpy(p, uuid, 16);

@@ -35,8 +35,7 @@ namespace tt {
 constexpr size_t ChunkRecords = 4096;
 constexpr size_t MinRecordBytes = 16; // tag, empty uuid text, timestamp, student id, 8 ids, note, source, row, flags
 
-// uuids: 16 bytes when canonical (lower-case 8-4-4-4-12), else kept as text.
-bool packUuid(const QString &uuid, unsigned char out[16]);
+// uuids: 16 bytes when canonical (canonicalUuidBytes, lower-case 8-4-4-4-12), else kept as text; back to text:
 QString unpackUuid(const unsigned char *b);
 
 // What decodeChunk found wrong (translated): the caller names the file.

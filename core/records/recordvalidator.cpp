@@ -1,11 +1,9 @@
 #include "recordvalidator.h"
+#include "uuidtext.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QUuid>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #ifdef Q_OS_LINUX
 #include <sys/mman.h>
 #endif
@@ -135,49 +133,6 @@ bool isSimple(QStringView trimmed)
         afterSpace = space;
     }
     return true;
-}
-
-#ifdef __SSE2__
-// 16 characters from `s` as bytes (anything above 0xFF saturates to 0xFF): a bit per byte that is lower-case hex,
-// and one per '-'.
-std::pair<unsigned, unsigned> hexAndDashBits(const char16_t *s)
-{
-    const __m128i c = _mm_packus_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(s)),
-                                       _mm_loadu_si128(reinterpret_cast<const __m128i *>(s + 8)));
-    // signed compares: bytes >= 0x80 are negative, below '0'
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
-                                        _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('a' - 1)),
-                                         _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), c));
-    return {unsigned(_mm_movemask_epi8(_mm_or_si128(digit, letter))),
-            unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('-'))))};
-}
-#endif
-
-// The canonical form that normaliseUuid() returns unchanged: 8-4-4-4-12 lower-case hex (the usual export).
-bool isCanonicalUuid(QStringView t)
-{
-    if (t.size() != 36)
-        return false;
-#ifdef __SSE2__
-    // Three blocks of 16 (the last overlapping): no branch per character, whose hex digits and letters come at
-    // random.
-    const char16_t *s = t.utf16();
-    constexpr unsigned all = 0xFFFF;
-    const auto [hexA, dashA] = hexAndDashBits(s);      // 0-15: dashes at 8, 13
-    const auto [hexB, dashB] = hexAndDashBits(s + 16); // 16-31: dashes at 18, 23
-    const auto [hexC, dashC] = hexAndDashBits(s + 20); // 20-35: dash at 23
-    constexpr unsigned dA = (1u << 8) | (1u << 13), dB = (1u << 2) | (1u << 7), dC = 1u << 3;
-    return dashA == dA && hexA == (all & ~dA) && dashB == dB && hexB == (all & ~dB) && dashC == dC
-           && hexC == (all & ~dC);
-#else
-    for (qsizetype i = 0; i < 36; ++i) {
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? t[i] != u'-' : !isHex(t[i]))
-            return false;
-    }
-    return true;
-#endif
 }
 
 } // namespace

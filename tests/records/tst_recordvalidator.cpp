@@ -1,8 +1,10 @@
 #include "records/recordvalidator.h"
+#include "records/uuidtext.h"
 
 #include <QTest>
 
 using namespace tt;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -53,6 +55,8 @@ private slots:
     void blankAndRepeatedHeader();
     void internedValuesShared();
     void exactUuidStringIsShared();
+    void canonicalUuidBytes_data();
+    void canonicalUuidBytes();
 };
 
 void tst_RecordValidator::row_data()
@@ -304,6 +308,35 @@ void tst_RecordValidator::blankAndRepeatedHeader()
     QCOMPARE(c.blank, 1);
     QCOMPARE(c.read, 2);
     QCOMPARE(c.accepted, 2);
+}
+
+void tst_RecordValidator::canonicalUuidBytes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QByteArray>("bytes"); // hex; empty: not canonical
+    QTest::newRow("canonical") << u"0123abcd-4567-89ef-fedc-ba9876543210"_s << QByteArray("0123abcd456789effedcba9876543210");
+    QTest::newRow("all f") << u"ffffffff-ffff-ffff-ffff-ffffffffffff"_s << QByteArray("ffffffffffffffffffffffffffffffff");
+    QTest::newRow("upper case") << u"0123ABCD-4567-89ef-fedc-ba9876543210"_s << QByteArray();
+    QTest::newRow("braces") << u"{0123abcd-4567-89ef-fedc-ba98765432}"_s << QByteArray();
+    QTest::newRow("dash moved") << u"0123abc-d4567-89ef-fedc-ba9876543210"_s << QByteArray();
+    QTest::newRow("no dashes") << u"0123abcd456789effedcba98765432100000"_s << QByteArray();
+    QTest::newRow("g") << u"0123abcd-4567-89ef-fedc-ba987654321g"_s << QByteArray();
+    QTest::newRow("fullwidth digit") << u"0123abcd-4567-89ef-fedc-ba987654321\uFF10"_s << QByteArray();
+    QTest::newRow("beyond 0xFF (U+0130)") << u"0123abcd-4567-89ef-fedc-ba987654321\u0130"_s << QByteArray();
+    QTest::newRow("short") << u"0123abcd-4567-89ef-fedc-ba987654321"_s << QByteArray();
+    QTest::newRow("empty") << QString() << QByteArray();
+}
+
+void tst_RecordValidator::canonicalUuidBytes()
+{
+    QFETCH(QString, text);
+    QFETCH(QByteArray, bytes);
+    unsigned char out[16] = {};
+    const bool ok = tt::canonicalUuidBytes(text, out);
+    QCOMPARE(ok, !bytes.isEmpty());
+    QCOMPARE(tt::isCanonicalUuid(text), ok);
+    if (ok)
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(out), 16).toHex(), bytes);
 }
 
 QTEST_GUILESS_MAIN(tst_RecordValidator)
